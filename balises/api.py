@@ -1,0 +1,82 @@
+"""The few calls every shell (CLI, wizard, batch) makes: load, generate, write safely."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from .compose import compose
+from .document import PolicyDocument
+from .errors import OutputError
+from .pack import Pack, load_pack
+from .profile import Profile
+
+
+@dataclass
+class GeneratedPolicy:
+    document: PolicyDocument
+    docx: bytes
+
+    @property
+    def trace(self) -> list[dict]:
+        return [t.model_dump(mode="json") for t in self.document.trace]
+
+
+def generate(profile: Profile, pack: Pack | None = None, lang: str | None = None, as_of: dt.date | None = None,
+             edition: str = "full") -> GeneratedPolicy:
+    """A policy as Word bytes, with the document model it was rendered from."""
+    from .docx import render_docx  # python-docx is imported only when a Word file is asked for
+
+    pack = pack or load_pack()
+    document = compose(profile, pack, lang=lang, as_of=as_of, edition=edition)
+    return GeneratedPolicy(document=document, docx=render_docx(document, pack.reference_docx))
+
+
+def check_output_path(path: str | Path) -> Path:
+    """Refuse an output path that cannot be written, before any work is done."""
+    path = Path(path)
+    if path.is_dir():
+        raise OutputError(f"{path} est un dossier : donnez un nom de fichier (.docx).",
+                          f"{path} is a directory: give a file name (.docx).")
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.is_dir():
+        raise OutputError(f"Le dossier {parent} n'existe pas.", f"Folder {parent} does not exist.")
+    if not os.access(parent, os.W_OK):
+        raise OutputError(f"Écriture impossible dans {parent} (permission refusée).",
+                          f"Cannot write in {parent} (permission denied).")
+    return path
+
+
+def _file_mode(path: Path) -> int:
+    if path.exists():
+        return path.stat().st_mode & 0o777
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def write_atomic(path: str | Path, data: bytes) -> Path:
+    """Write the whole file or nothing: a temporary file beside the target, then an atomic rename.
+    An existing file is replaced only once the new one is complete."""
+    path = check_output_path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent if str(path.parent) else ".")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, _file_mode(path))  # mkstemp creates 0600; a policy is an ordinary document
+        os.replace(tmp, path)
+    except BaseException as exc:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        if isinstance(exc, OSError):
+            raise OutputError(f"Écriture de {path} impossible : {exc.strerror}.",
+                              f"Cannot write {path}: {exc.strerror}.") from None
+        raise
+    return path

@@ -1,0 +1,156 @@
+"""``balises``: the command line advisers script. A thin shell over balises.api.
+
+Exit codes: 0 success; 1 lint found problems; 2 bad input (the message names the field or the file).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from . import api
+from .compose import EDITIONS, compose
+from .errors import BalisesError
+from .pack import load_pack
+from .profile import json_schema, load_profile
+
+
+def _lang() -> str:
+    for var in ("BALISES_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(var, "")
+        if value:
+            return "fr" if value.lower().startswith("fr") else "en"
+    return "en"
+
+
+def _fail(exc: BalisesError) -> None:
+    click.echo(exc.message(_lang()), err=True)
+    sys.exit(2)
+
+
+def _as_of(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)", param_hint="--as-of") from None
+
+
+PACK = click.option("--pack", "pack", type=click.Path(), default=None,
+                    help="A pack folder or .zip archive layered over the default pack.")
+AS_OF = click.option("--as-of", "as_of", default=None, metavar="YYYY-MM-DD",
+                     help="Generate as of this date (rules not yet in force are left out). Default: today.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="balises")
+def main() -> None:
+    """Balises: internal AI-use policies for cultural organisations."""
+
+
+@main.command()
+@click.argument("profile", type=click.Path())
+@click.option("-o", "--output", required=True, type=click.Path(), help="The Word file to write (.docx).")
+@click.option("--lang", type=click.Choice(["fr", "en"]), default=None,
+              help="Language of the policy. Default: the first of policy.languages.")
+@AS_OF
+@PACK
+@click.option("--trace", "trace_path", type=click.Path(), default=None,
+              help="Also write the decision trace (JSON): every clause, the rules that chose it, their sources.")
+@click.option("--edition", type=click.Choice(EDITIONS), default="full",
+              help="The full policy, or one of its stand-alone annexes (staff summary, tool register, notices).")
+def generate(profile, output, lang, as_of, pack, trace_path, edition):
+    """Generate the policy of PROFILE (YAML or JSON) as a Word document."""
+    try:
+        api.check_output_path(output)
+        if trace_path:
+            api.check_output_path(trace_path)
+        prof = load_profile(profile)
+        result = api.generate(prof, load_pack(pack), lang=lang, as_of=_as_of(as_of), edition=edition)
+        api.write_atomic(output, result.docx)
+        if trace_path:
+            api.write_atomic(trace_path, json.dumps(result.trace, ensure_ascii=False, indent=2).encode("utf-8"))
+    except BalisesError as exc:
+        _fail(exc)
+    lang_used = result.document.meta.lang
+    for notice in result.document.notices:
+        click.echo(notice, err=True)
+    n_clauses = len(result.document.clause_ids())
+    click.echo(f"{output}: {len(result.document.sections)} sections, {n_clauses} clauses ({lang_used}).")
+
+
+@main.command()
+@click.argument("profile", type=click.Path())
+@click.option("--lang", type=click.Choice(["fr", "en"]), default=None)
+@AS_OF
+@PACK
+def explain(profile, lang, as_of, pack):
+    """Print why each clause is in the policy: section, clause, why, source."""
+    try:
+        prof = load_profile(profile)
+        loaded = load_pack(pack)
+        doc = compose(prof, loaded, lang=lang, as_of=_as_of(as_of))
+    except BalisesError as exc:
+        _fail(exc)
+    current = None
+    for entry in doc.trace:
+        if entry.section != current:
+            current = entry.section
+            click.echo(f"\n{entry.section_number}. {entry.section_title}")
+        variant = f" [{entry.variant}]" if entry.variant else ""
+        click.echo(f"  {entry.clause}{variant}  ({', '.join(entry.rules)})")
+        for why in dict.fromkeys(entry.why):
+            click.echo(f"    why: {why}")
+        for src in entry.sources:
+            since = f", from {src.applies_from.isoformat()}" if src.applies_from else ""
+            click.echo(f"    source: {src.reference} ({src.status}{since}) {src.url or ''}".rstrip())
+
+
+@main.command()
+@PACK
+def lint(pack):
+    """Check a pack (the default one, or --pack layered over it)."""
+    from .lint import lint_location
+
+    try:
+        problems = lint_location(pack)
+    except BalisesError as exc:
+        _fail(exc)
+    for problem in problems:
+        click.echo(str(problem))
+    loaded_label = pack or "default pack"
+    if problems:
+        click.echo(f"{len(problems)} problem(s) in {loaded_label}.", err=True)
+        sys.exit(1)
+    click.echo(f"{loaded_label}: no problem found.")
+
+
+@main.command()
+def schema():
+    """Print the JSON Schema of the profile (answers file)."""
+    click.echo(json.dumps(json_schema(), ensure_ascii=False, indent=2))
+
+
+def run() -> None:
+    """Console entry point: a user never sees a traceback (BALISES_DEBUG=1 shows it to a developer)."""
+    try:
+        main(standalone_mode=True)
+    except KeyboardInterrupt:
+        click.echo("interrupted: no file was written", err=True)
+        sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - the last net under the CLI
+        if os.environ.get("BALISES_DEBUG"):
+            raise
+        click.echo(f"internal error ({type(exc).__name__}: {exc}); no file was written. "
+                   "Please report it with the command you ran.", err=True)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    run()

@@ -1,0 +1,155 @@
+"""The document model: what a policy says, independent of Word. Renderers (docx, preview) read only this."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, Field
+
+
+class Run(BaseModel):
+    text: str
+    bold: bool = False
+    italic: bool = False
+    link: str | None = None
+    line_break: bool = False  # a hard line break before this run's text
+
+
+class Paragraph(BaseModel):
+    kind: Literal["paragraph"] = "paragraph"
+    runs: list[Run]
+    style: Literal["body", "note", "quote"] = "body"
+
+
+class Heading(BaseModel):
+    kind: Literal["heading"] = "heading"
+    level: int  # 2 = subsection of a section (numbered 7.1), 3 = below
+    runs: list[Run]
+
+
+class ListItem(BaseModel):
+    runs: list[Run]
+    children: list["ListBlock"] = Field(default_factory=list)
+
+
+class ListBlock(BaseModel):
+    kind: Literal["list"] = "list"
+    ordered: bool = False
+    items: list[ListItem]
+
+
+class Table(BaseModel):
+    kind: Literal["table"] = "table"
+    header: list[list[Run]]
+    rows: list[list[list[Run]]]
+
+
+Block = Annotated[Union[Paragraph, Heading, ListBlock, Table], Field(discriminator="kind")]
+
+
+class Clause(BaseModel):
+    id: str
+    blocks: list[Block]
+    rules: list[str]
+
+
+class Section(BaseModel):
+    id: str
+    kind: Literal["body", "annex"]
+    number: str  # "7" for a body section, "A" for an annex
+    title: str
+    clauses: list[Clause]
+    staff_edition: bool = True
+
+    def heading(self, lang: str) -> str:
+        if self.kind == "annex":
+            return f"{'Annexe' if lang == 'fr' else 'Annex'} {self.number} – {self.title}"
+        return self.title
+
+
+class TraceSource(BaseModel):
+    reference: str
+    url: str | None
+    status: str
+    applies_from: dt.date | None
+
+
+class TraceEntry(BaseModel):
+    """Why one clause is in the document."""
+
+    section: str
+    section_number: str
+    section_title: str
+    clause: str
+    variant: str | None
+    rules: list[str]
+    why: list[str]
+    sources: list[TraceSource]
+
+
+class Metadata(BaseModel):
+    title: str
+    subtitle: str
+    organisation: str
+    lang: str
+    locale: str
+    version: str
+    effective_date: dt.date
+    next_review: dt.date | None = None
+    generated_on: dt.date
+    edition: str = "full"
+    pack: str
+    pack_name: str
+    pack_version: str
+    approved_by: str
+    owner_role: str
+    footer: str
+    preamble: str | None = None
+
+
+class PolicyDocument(BaseModel):
+    meta: Metadata
+    sections: list[Section]
+    trace: list[TraceEntry]
+    profile: dict[str, Any]  # the answers, embedded so that the policy can be regenerated
+    notices: list[str] = Field(default_factory=list)
+
+    def section(self, section_id: str) -> Section:
+        return next(s for s in self.sections if s.id == section_id)
+
+    def clause_ids(self) -> list[str]:
+        return [c.id for s in self.sections for c in s.clauses]
+
+
+def runs_text(runs: list[Run]) -> str:
+    return "".join(("\n" if r.line_break else "") + r.text for r in runs)
+
+
+def block_text(block: Any) -> list[str]:
+    """The plain text lines of a block (for search, previews and tests)."""
+    if isinstance(block, (Paragraph, Heading)):
+        return [runs_text(block.runs)]
+    if isinstance(block, ListBlock):
+        out = []
+        for item in block.items:
+            out.append(runs_text(item.runs))
+            for child in item.children:
+                out.extend(block_text(child))
+        return out
+    if isinstance(block, Table):
+        return [" | ".join(runs_text(c) for c in row) for row in [block.header, *block.rows]]
+    return []
+
+
+def document_text(doc: PolicyDocument) -> str:
+    lines = [doc.meta.title, doc.meta.subtitle]
+    for s in doc.sections:
+        lines.append(s.heading(doc.meta.lang))
+        for c in s.clauses:
+            for b in c.blocks:
+                lines.extend(block_text(b))
+    return "\n".join(lines)
+
+
+ListItem.model_rebuild()

@@ -1,0 +1,44 @@
+"""Errors a user can act on. Each carries its message in French and English and, where it applies, the
+place at fault (a field path, or ``file:line``)."""
+
+from __future__ import annotations
+
+
+class BalisesError(Exception):
+    """Bad input or a bad pack: reported to the user as a short message, never as a traceback."""
+
+    def __init__(self, fr: str, en: str | None = None, *, details: list[tuple[str, str]] | None = None):
+        self.fr = fr
+        self.en = en or fr
+        # (fr, en) pairs, one per problem, shown under the headline
+        self.details = details or []
+        super().__init__(self.en)
+
+    def message(self, lang: str = "en") -> str:
+        head = self.fr if lang == "fr" else self.en
+        lines = [head] + ["  - " + (fr if lang == "fr" else en) for fr, en in self.details]
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.message("en")
+
+
+class InputFileError(BalisesError):
+    """A file that cannot be read or parsed (missing, too large, malformed YAML/JSON)."""
+
+
+class ProfileError(BalisesError):
+    """A profile that does not satisfy the contract; details name each field."""
+
+    def __init__(self, fr: str, en: str, *, details: list[tuple[str, str]], problems: list[dict] | None = None):
+        super().__init__(fr, en, details=details)
+        # machine-readable problems: {"field": "organisation.sector", "value": ..., "allowed": [...]}
+        self.problems = problems or []
+
+
+class PackError(BalisesError):
+    """A rule pack or template set that is malformed or unsafe."""
+
+
+class OutputError(BalisesError):
+    """The output cannot be written where asked."""

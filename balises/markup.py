@@ -1,0 +1,160 @@
+"""Clause markup (CommonMark with tables, parsed by markdown-it-py) to document blocks, with the
+typography of the document's locale and XML-illegal characters removed."""
+
+from __future__ import annotations
+
+import re
+
+from markdown_it import MarkdownIt
+from markdown_it.tree import SyntaxTreeNode
+
+from .document import Block, Heading, ListBlock, ListItem, Paragraph, Run, Table
+
+# raw HTML stays text: a clause cannot smuggle markup into the document
+_PARSER = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table")
+
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+NBSP = "\u00a0"
+NNBSP = "\u202f"  # narrow no-break space, before ; ! ? in France
+
+
+def sanitise(text: str) -> str:
+    return _XML_ILLEGAL.sub("", text)
+
+
+def typography(text: str, locale: str) -> str:
+    """French spacing: France puts no-break spaces before ; : ! ? and inside « »; Québec only before : and
+    inside « » (Office québécois de la langue française)."""
+    if not locale.startswith("fr"):
+        return text
+    text = re.sub(r"«[ \u00a0\u202f]*", "«" + NBSP, text)
+    text = re.sub(r"[ \u00a0\u202f]*»", NBSP + "»", text)
+    text = re.sub(r"[ \u00a0\u202f]+:(?=\s|$)", NBSP + ":", text)
+    if locale == "fr-CA":
+        text = re.sub(r"[ \u00a0\u202f]+([;!?])", r"\1", text)
+    else:
+        text = re.sub(r"[ \u00a0\u202f]+([;!?])", NNBSP + r"\1", text)
+    return text
+
+
+class _Inline:
+    def __init__(self, locale: str):
+        self.locale = locale
+
+    def runs(self, node: SyntaxTreeNode | None) -> list[Run]:
+        if node is None:
+            return []
+        out: list[Run] = []
+        self._walk(node, out, bold=False, italic=False, link=None)
+        return _merge(out, self.locale)
+
+    def _walk(self, node, out, bold, italic, link):
+        for child in node.children:
+            t = child.type
+            if t == "text" or t == "code_inline":
+                out.append(Run(text=child.content, bold=bold, italic=italic, link=link))
+            elif t == "softbreak":
+                out.append(Run(text=" ", bold=bold, italic=italic, link=link))
+            elif t == "hardbreak":
+                out.append(Run(text="", bold=bold, italic=italic, link=link, line_break=True))
+            elif t == "strong":
+                self._walk(child, out, True, italic, link)
+            elif t == "em":
+                self._walk(child, out, bold, True, link)
+            elif t == "link":
+                href = str(child.attrs.get("href", ""))
+                safe = href if href.startswith(("https://", "http://", "mailto:")) else None
+                self._walk(child, out, bold, italic, safe)
+            elif t == "image":
+                out.append(Run(text=child.content or "", bold=bold, italic=italic, link=link))
+            else:
+                self._walk(child, out, bold, italic, link)
+
+
+def _merge(runs: list[Run], locale: str) -> list[Run]:
+    merged: list[Run] = []
+    for run in runs:
+        text = sanitise(run.text)
+        if merged and not run.line_break and (merged[-1].bold, merged[-1].italic, merged[-1].link) == (
+                run.bold, run.italic, run.link):
+            merged[-1] = merged[-1].model_copy(update={"text": merged[-1].text + text})
+        else:
+            merged.append(run.model_copy(update={"text": text}))
+    for i, run in enumerate(merged):
+        text = typography(run.text, locale)
+        # a space ending this run before "?" or ":" starting the next one (as in "**Puis-je** ?")
+        nxt = merged[i + 1].text[:1] if i + 1 < len(merged) else ""
+        if nxt and text.endswith(" ") and locale.startswith("fr"):
+            text = typography(text + nxt, locale)[:-1]
+        merged[i] = run.model_copy(update={"text": text})
+    return merged
+
+
+def parse(text: str, locale: str) -> list[Block]:
+    """Blocks of one clause's rendered markup."""
+    tree = SyntaxTreeNode(_PARSER.parse(text))
+    inline = _Inline(locale)
+    return _blocks(tree, inline)
+
+
+def _inline_child(node: SyntaxTreeNode) -> SyntaxTreeNode | None:
+    return next((c for c in node.children if c.type == "inline"), None)
+
+
+def _blocks(node: SyntaxTreeNode, inline: _Inline) -> list[Block]:
+    blocks: list[Block] = []
+    for child in node.children:
+        t = child.type
+        if t == "heading":
+            level = int(child.tag[1])
+            blocks.append(Heading(level=max(2, min(level, 4)), runs=inline.runs(_inline_child(child))))
+        elif t == "paragraph":
+            runs = inline.runs(_inline_child(child))
+            if runs and "".join(r.text for r in runs).strip():
+                blocks.append(Paragraph(runs=runs))
+        elif t in ("bullet_list", "ordered_list"):
+            blocks.append(_list(child, inline))
+        elif t == "blockquote":
+            for b in _blocks(child, inline):
+                if isinstance(b, Paragraph):
+                    b.style = "note"
+                blocks.append(b)
+        elif t == "table":
+            blocks.append(_table(child, inline))
+        elif t in ("code_block", "fence"):
+            blocks.append(Paragraph(runs=[Run(text=sanitise(child.content.strip()))]))
+        elif t == "hr":
+            continue
+        else:
+            blocks.extend(_blocks(child, inline))
+    return blocks
+
+
+def _list(node: SyntaxTreeNode, inline: _Inline) -> ListBlock:
+    items = []
+    for li in node.children:
+        runs: list[Run] = []
+        children: list[ListBlock] = []
+        for part in li.children:
+            if part.type == "paragraph":
+                more = inline.runs(_inline_child(part))
+                if runs and more:
+                    more[0] = more[0].model_copy(update={"line_break": True})
+                runs.extend(more)
+            elif part.type in ("bullet_list", "ordered_list"):
+                children.append(_list(part, inline))
+        items.append(ListItem(runs=runs, children=children))
+    return ListBlock(ordered=node.type == "ordered_list", items=items)
+
+
+def _table(node: SyntaxTreeNode, inline: _Inline) -> Table:
+    header: list[list[Run]] = []
+    rows: list[list[list[Run]]] = []
+    for part in node.children:
+        for tr in part.children:
+            cells = [inline.runs(_inline_child(cell)) for cell in tr.children]
+            if part.type == "thead":
+                header = cells
+            else:
+                rows.append(cells)
+    return Table(header=header, rows=rows)

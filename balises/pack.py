@@ -1,0 +1,387 @@
+"""Packs: the rules, clause templates, outline, terminology and reference .docx that make a policy.
+
+The built-in default pack is one pack like any other. Another pack (a folder or a .zip archive) is layered
+over it: its rules and clause templates replace the default ones with the same id, add new ones, or
+disable some. A pack is data only: YAML read with safe constructors, templates rendered in Jinja2's
+sandbox, archive paths checked, nothing executed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import stat
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .errors import PackError
+from .rules import Rule
+from .safeyaml import InputFileError, LineDict, parse_yaml
+
+MAX_PACK_FILES = 2000
+MAX_TEXT_BYTES = 1 * 1024 * 1024
+MAX_BINARY_BYTES = 10 * 1024 * 1024
+MAX_PACK_BYTES = 40 * 1024 * 1024
+TEXT_SUFFIXES = {".yaml", ".yml", ".md", ".txt", ".json"}
+BINARY_SUFFIXES = {".docx", ".png", ".jpg", ".jpeg"}
+
+PACK_FILE = "pack.yaml"
+SECTIONS_DIR = "policy_templates/sections/"  # one file per section, read in file-name order
+OUTLINE_FILE = "policy_templates/outline.yaml"  # in an overlay pack: clauses added to existing sections
+TERMS_FILE = "policy_templates/terms.yaml"
+REFERENCE_FILE = "policy_templates/reference.docx"
+
+
+class PackInfo(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str
+    version: str
+    publisher: str | None = None
+    description: str | None = None
+    languages: list[Literal["fr", "en"]] = Field(default_factory=lambda: ["fr", "en"], min_length=1)
+    extends: str | None = None  # "default", or None for a base pack
+    base_version: str | None = None
+    disable_rules: list[str] = Field(default_factory=list)
+    disable_clauses: list[str] = Field(default_factory=list)
+    # answers an association recommends, applied where the profile leaves the question open
+    profile_defaults: dict[str, Any] = Field(default_factory=dict)
+    preamble: dict[str, str] = Field(default_factory=dict)  # {"fr": "Modèle proposé par …", "en": …}
+
+
+class SectionDef(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str
+    kind: Literal["body", "annex"] = "body"
+    letter: str | None = None
+    title: dict[str, str]  # by language, or by locale (fr-CA, fr-FR) where the wording differs
+    clauses: list[str]
+    staff_edition: bool = True  # in the staff edition (annex F is for advisers)
+    editions: list[str] = Field(default_factory=list)  # stand-alone documents made of this section
+
+    def title_for(self, lang: str, locale: str) -> str:
+        return self.title.get(locale) or self.title[lang]
+
+
+class OutlineAddition(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    section: str
+    clause: str
+    after: str | None = None
+
+
+@dataclass
+class Pack:
+    info: PackInfo
+    layers: list[PackInfo]
+    sections: list[SectionDef]
+    rules: dict[str, Rule]
+    templates: dict[str, str]  # "fr/transparency.labelling.md" -> template text
+    template_files: dict[str, str]  # same key -> where it came from (for messages)
+    terms: dict[str, dict[str, str]]
+    reference_docx: bytes
+    rule_files: dict[str, str] = field(default_factory=dict)  # rule id -> file
+    disabled_rules: set[str] = field(default_factory=set)
+    _env: Any = None
+
+    @property
+    def label(self) -> str:
+        return " + ".join(f"{layer.name} {layer.version}" for layer in self.layers)
+
+    def section(self, section_id: str) -> SectionDef:
+        for s in self.sections:
+            if s.id == section_id:
+                return s
+        raise KeyError(section_id)
+
+    def section_of(self, clause: str) -> SectionDef | None:
+        for s in self.sections:
+            if clause in s.clauses:
+                return s
+        return None
+
+    def clause_ids(self) -> list[str]:
+        return [c for s in self.sections for c in s.clauses]
+
+    def template_key(self, clause: str, lang: str) -> str:
+        return f"{lang}/{clause}.md"
+
+
+# ---------------------------------------------------------------- reading files from a folder or an archive
+
+def _check_member_path(name: str, source: str) -> str:
+    path = PurePosixPath(name.replace("\\", "/"))
+    if path.is_absolute() or name.startswith(("/", "\\")) or ".." in path.parts or ":" in path.parts[0]:
+        raise PackError(f"{source} : chemin refusé dans le paquet : {name!r} (hors du paquet).",
+                        f"{source}: path refused in pack: {name!r} (outside the pack).")
+    return str(path)
+
+
+def _check_size(name: str, size: int, source: str) -> None:
+    limit = MAX_BINARY_BYTES if PurePosixPath(name).suffix.lower() in BINARY_SUFFIXES else MAX_TEXT_BYTES
+    if size > limit:
+        raise PackError(f"{source} : fichier trop volumineux dans le paquet : {name} ({size} octets ; "
+                        f"maximum {limit}).",
+                        f"{source}: file too large in pack: {name} ({size} bytes; at most {limit}).")
+
+
+def read_pack_files(location: str | Path) -> dict[str, bytes]:
+    """The files of a pack folder or .zip archive, as relative POSIX path -> bytes, after safety checks."""
+    location = Path(location)
+    source = str(location)
+    if not location.exists():
+        raise PackError(f"Paquet introuvable : {location}", f"Pack not found: {location}")
+    files: dict[str, bytes] = {}
+    total = 0
+    if location.is_dir():
+        for path in sorted(location.rglob("*")):
+            rel = path.relative_to(location).as_posix()
+            if any(part.startswith(".") or part == "__pycache__" for part in PurePosixPath(rel).parts):
+                continue
+            if path.is_symlink():
+                raise PackError(f"{source} : lien symbolique refusé dans le paquet : {rel}",
+                                f"{source}: symbolic link refused in pack: {rel}")
+            if path.is_dir():
+                continue
+            size = path.stat().st_size
+            _check_size(rel, size, source)
+            total += size
+            if len(files) >= MAX_PACK_FILES or total > MAX_PACK_BYTES:
+                raise PackError(f"{source} : paquet trop volumineux.", f"{source}: pack too large.")
+            files[rel] = path.read_bytes()
+        return files
+    if not zipfile.is_zipfile(location):
+        raise PackError(f"{source} : ni un dossier ni une archive .zip de paquet.",
+                        f"{source}: neither a pack folder nor a .zip pack archive.")
+    try:
+        with zipfile.ZipFile(location) as archive:
+            infos = archive.infolist()
+            if len(infos) > MAX_PACK_FILES:
+                raise PackError(f"{source} : trop de fichiers dans l'archive.", f"{source}: too many files in archive.")
+            for info in infos:
+                name = _check_member_path(info.filename, source)
+                mode = info.external_attr >> 16
+                if stat.S_ISLNK(mode):
+                    raise PackError(f"{source} : lien symbolique refusé dans l'archive : {name}",
+                                    f"{source}: symbolic link refused in archive: {name}")
+                if info.is_dir():
+                    continue
+                _check_size(name, info.file_size, source)
+                total += info.file_size
+                if total > MAX_PACK_BYTES:
+                    raise PackError(f"{source} : archive trop volumineuse une fois décompressée.",
+                                    f"{source}: archive too large once uncompressed.")
+                with archive.open(info) as member:
+                    # read one byte past the declared size: a lying header cannot smuggle in more
+                    data = member.read(info.file_size + 1)
+                if len(data) != info.file_size:
+                    raise PackError(f"{source} : taille incohérente pour {name}.",
+                                    f"{source}: inconsistent size for {name}.")
+                files[name] = data
+    except zipfile.BadZipFile as exc:
+        raise PackError(f"{source} : archive illisible ({exc}).", f"{source}: unreadable archive ({exc}).") from None
+    # an archive may hold the pack at its root or inside one top folder (NAME-VERSION/)
+    if PACK_FILE not in files:
+        tops = {PurePosixPath(n).parts[0] for n in files}
+        if len(tops) == 1:
+            prefix = next(iter(tops)) + "/"
+            files = {n[len(prefix):]: b for n, b in files.items() if n.startswith(prefix)}
+    return files
+
+
+# ---------------------------------------------------------------- parsing
+
+def _yaml(files: dict[str, bytes], name: str, source: str) -> Any:
+    try:
+        return parse_yaml(files[name], f"{source}/{name}")
+    except InputFileError as exc:
+        raise PackError(exc.fr, exc.en) from None
+
+
+def _validation_message(exc: ValidationError) -> str:
+    parts = []
+    for err in exc.errors(include_url=False):
+        loc = ".".join(str(x) for x in err["loc"])
+        parts.append(f"{loc}: {err['msg']}" if loc else err["msg"])
+    return "; ".join(parts)
+
+
+def _parse_rules(files: dict[str, bytes], source: str) -> tuple[dict[str, Rule], list[str]]:
+    """Rules of one layer. Duplicate ids inside a layer are reported (the linter lists them)."""
+    rules: dict[str, Rule] = {}
+    duplicates: list[str] = []
+    for name in sorted(n for n in files if n.startswith("rules/") and n.endswith((".yaml", ".yml"))):
+        data = _yaml(files, name, source)
+        if data is None:
+            continue
+        if not isinstance(data, list):
+            raise PackError(f"{source}/{name} : une liste de règles est attendue.",
+                            f"{source}/{name}: a list of rules is expected.")
+        for item in data:
+            line = item.line if isinstance(item, LineDict) else 0
+            where = f"{source}/{name}:{line}"
+            if not isinstance(item, dict):
+                raise PackError(f"{where} : une règle est un tableau associatif.", f"{where}: a rule is a mapping.")
+            try:
+                rule = Rule.model_validate({**item, "file": f"{source}/{name}", "line": line})
+            except ValidationError as exc:
+                raise PackError(f"{where} : règle invalide ({_validation_message(exc)}).",
+                                f"{where}: invalid rule ({_validation_message(exc)}).") from None
+            if rule.id in rules:
+                duplicates.append(f"{where}: duplicate rule id {rule.id} (also {rules[rule.id].where()})")
+            rules[rule.id] = rule
+    return rules, duplicates
+
+
+def _parse_templates(files: dict[str, bytes], source: str) -> tuple[dict[str, str], dict[str, str]]:
+    texts, origins = {}, {}
+    for name, raw in files.items():
+        if not name.startswith("policy_templates/") or not name.endswith(".md"):
+            continue
+        key = name[len("policy_templates/"):]
+        try:
+            texts[key] = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise PackError(f"{source}/{name} : le gabarit n'est pas en UTF-8.",
+                            f"{source}/{name}: the template is not UTF-8.") from None
+        origins[key] = f"{source}/{name}"
+    return texts, origins
+
+
+@dataclass
+class Layer:
+    info: PackInfo
+    source: str
+    files: dict[str, bytes]
+    rules: dict[str, Rule]
+    duplicate_rules: list[str]
+
+
+def read_layer(location: str | Path) -> Layer:
+    files = read_pack_files(location)
+    source = str(location)
+    if PACK_FILE not in files:
+        raise PackError(f"{source} : pack.yaml manquant (nom, version, langues du paquet).",
+                        f"{source}: pack.yaml missing (the pack's name, version, languages).")
+    raw = _yaml(files, PACK_FILE, source)
+    try:
+        info = PackInfo.model_validate(raw if isinstance(raw, dict) else {})
+    except ValidationError as exc:
+        raise PackError(f"{source}/pack.yaml : {_validation_message(exc)}",
+                        f"{source}/pack.yaml: {_validation_message(exc)}") from None
+    rules, duplicates = _parse_rules(files, source)
+    return Layer(info=info, source=source, files=files, rules=rules, duplicate_rules=duplicates)
+
+
+def _outline(files: dict[str, bytes], source: str) -> list[SectionDef]:
+    sections = []
+    for name in sorted(n for n in files if n.startswith(SECTIONS_DIR) and n.endswith((".yaml", ".yml"))):
+        data = _yaml(files, name, source)
+        try:
+            sections.append(SectionDef.model_validate(data if isinstance(data, dict) else {}))
+        except ValidationError as exc:
+            msg = _validation_message(exc)
+            raise PackError(f"{source}/{name} : {msg}", f"{source}/{name}: {msg}") from None
+    return sections
+
+
+def _apply_additions(sections: list[SectionDef], files: dict[str, bytes], source: str) -> None:
+    data = _yaml(files, OUTLINE_FILE, source) or {}
+    for raw in data.get("add", []) if isinstance(data, dict) else []:
+        try:
+            add = OutlineAddition.model_validate(raw)
+        except ValidationError as exc:
+            raise PackError(f"{source}/{OUTLINE_FILE} : {_validation_message(exc)}",
+                            f"{source}/{OUTLINE_FILE}: {_validation_message(exc)}") from None
+        target = next((s for s in sections if s.id == add.section), None)
+        if target is None:
+            raise PackError(f"{source}/{OUTLINE_FILE} : section inconnue {add.section!r}.",
+                            f"{source}/{OUTLINE_FILE}: unknown section {add.section!r}.")
+        if add.clause in target.clauses:
+            continue
+        pos = target.clauses.index(add.after) + 1 if add.after in target.clauses else len(target.clauses)
+        target.clauses.insert(pos, add.clause)
+
+
+def build_pack(base: Layer, overlays: list[Layer] = ()) -> Pack:
+    files = base.files
+    if not _is_base(files):
+        raise PackError(f"{base.source} : un paquet de base contient {SECTIONS_DIR} et {REFERENCE_FILE}.",
+                        f"{base.source}: a base pack holds {SECTIONS_DIR} and {REFERENCE_FILE}.")
+    sections = _outline(files, base.source)
+    templates, origins = _parse_templates(files, base.source)
+    terms = _yaml(files, TERMS_FILE, base.source) if TERMS_FILE in files else {}
+    rules = dict(base.rules)
+    reference = files[REFERENCE_FILE]
+    disabled: set[str] = set()
+    for layer in overlays:
+        if OUTLINE_FILE in layer.files:
+            _apply_additions(sections, layer.files, layer.source)
+        more, more_origins = _parse_templates(layer.files, layer.source)
+        templates.update(more)
+        origins.update(more_origins)
+        if TERMS_FILE in layer.files:
+            for key, value in (_yaml(layer.files, TERMS_FILE, layer.source) or {}).items():
+                terms[key] = {**terms.get(key, {}), **value}
+        rules.update(layer.rules)
+        if REFERENCE_FILE in layer.files:
+            reference = layer.files[REFERENCE_FILE]
+        for rule_id in layer.info.disable_rules:
+            disabled.add(rule_id)
+            rules.pop(rule_id, None)
+        for clause in layer.info.disable_clauses:
+            for s in sections:
+                if clause in s.clauses:
+                    s.clauses.remove(clause)
+    top = overlays[-1].info if overlays else base.info
+    return Pack(info=top, layers=[base.info, *[o.info for o in overlays]], sections=sections, rules=rules,
+                templates=templates, template_files=origins, terms=terms or {}, reference_docx=reference,
+                rule_files={r.id: r.file for r in rules.values()}, disabled_rules=disabled)
+
+
+def _is_base(files: dict[str, bytes]) -> bool:
+    return REFERENCE_FILE in files and any(n.startswith(SECTIONS_DIR) for n in files)
+
+
+def default_pack_dir() -> Path:
+    here = Path(__file__).resolve().parent
+    for candidate in (here.parent, here / "default_pack"):  # a source checkout, then an installed wheel
+        if (candidate / PACK_FILE).is_file() and (candidate / "rules").is_dir():
+            return candidate
+    raise PackError("Paquet par défaut introuvable : réinstallez Balises.",
+                    "Default pack not found: reinstall Balises.")
+
+
+@functools.lru_cache(maxsize=8)
+def _cached_pack(location: str | None, stamp: float) -> Pack:
+    base = read_layer(default_pack_dir())
+    if location is None:
+        return build_pack(base)
+    overlay = read_layer(location)
+    if overlay.info.extends in (None, "") and _is_base(overlay.files):
+        return build_pack(overlay)  # a complete pack of its own
+    return build_pack(base, [overlay])
+
+
+def load_pack(location: str | Path | None = None) -> Pack:
+    """The default pack, or ``location`` (folder or .zip) layered over it. Cached per location and change."""
+    if location is None:
+        return _cached_pack(None, _stamp(default_pack_dir()))
+    path = Path(location).resolve()
+    return _cached_pack(str(path), _stamp(path))
+
+
+def _stamp(path: Path) -> float:
+    """The latest modification time under ``path``, so an edited pack is read again."""
+    try:
+        if path.is_file():
+            return path.stat().st_mtime
+        parts = [path / PACK_FILE, path / "rules", path / "policy_templates"]
+        files = [p for part in parts if part.exists()
+                 for p in ([part] if part.is_file() else part.rglob("*"))]
+        return max((p.stat().st_mtime for p in files if p.is_file() and not p.is_symlink()), default=0.0)
+    except OSError:
+        return dt.datetime.now().timestamp()

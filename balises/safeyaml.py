@@ -1,0 +1,127 @@
+"""Reading YAML and JSON that may come from anyone: safe constructors only, bounded size, bounded aliases,
+and messages that say where the file is wrong."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import InputFileError
+
+MAX_FILE_BYTES = 2 * 1024 * 1024  # a profile or a rule file is a few kilobytes
+MAX_ALIASES = 200  # enough for hand-written anchors; an alias bomb needs thousands
+
+
+class LineDict(dict):
+    """A mapping that remembers the line (1-based) where it started in its file."""
+
+    line: int = 0
+
+
+class _BoundedLoader(yaml.SafeLoader):
+    """SafeLoader that refuses alias bombs and records the line of every mapping."""
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self._aliases = 0
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            self._aliases += 1
+            if self._aliases > MAX_ALIASES:
+                event = self.peek_event()
+                raise yaml.YAMLError(
+                    f"too many aliases (more than {MAX_ALIASES}) near line {event.start_mark.line + 1}"
+                )
+        return super().compose_node(parent, index)
+
+    def construct_line_mapping(self, node, deep=False):
+        mapping = LineDict(self.construct_mapping(node, deep=True))
+        mapping.line = node.start_mark.line + 1
+        return mapping
+
+
+_BoundedLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
+                               _BoundedLoader.construct_line_mapping)
+
+
+def read_bytes(path: Path, max_bytes: int = MAX_FILE_BYTES) -> bytes:
+    path = Path(path)
+    if not path.exists():
+        raise InputFileError(f"Fichier introuvable : {path}", f"File not found: {path}")
+    if path.is_dir():
+        raise InputFileError(f"{path} est un dossier, pas un fichier.", f"{path} is a directory, not a file.")
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise InputFileError(
+            f"{path} : fichier trop volumineux ({size} octets ; maximum {max_bytes}).",
+            f"{path}: file too large ({size} bytes; at most {max_bytes}).",
+        )
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise InputFileError(f"Lecture impossible de {path} : {exc.strerror}",
+                             f"Cannot read {path}: {exc.strerror}") from None
+
+
+def parse_yaml(data: bytes | str, source: str, max_bytes: int = MAX_FILE_BYTES) -> Any:
+    """Parse YAML safely. Python tags, alias bombs, bad syntax and bad encodings get a clear message."""
+    if isinstance(data, bytes):
+        if len(data) > max_bytes:
+            raise InputFileError(f"{source} : contenu trop volumineux (maximum {max_bytes} octets).",
+                                 f"{source}: content too large (at most {max_bytes} bytes).")
+        try:
+            data = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise InputFileError(
+                f"{source} : le fichier n'est pas en UTF-8 (octet {exc.start}).",
+                f"{source}: the file is not UTF-8 (byte {exc.start}).",
+            ) from None
+    elif len(data) > max_bytes:
+        raise InputFileError(f"{source} : contenu trop volumineux (maximum {max_bytes} octets).",
+                             f"{source}: content too large (at most {max_bytes} bytes).")
+    try:
+        return yaml.load(data, Loader=_BoundedLoader)  # noqa: S506 - _BoundedLoader is a SafeLoader
+    except yaml.constructor.ConstructorError as exc:
+        where = _mark(exc.problem_mark)
+        raise InputFileError(
+            f"{source}{where} : étiquette YAML refusée ({exc.problem}). Seules les données simples sont "
+            "acceptées (texte, nombres, dates, listes, tableaux associatifs).",
+            f"{source}{where}: YAML tag refused ({exc.problem}). Only plain data is accepted "
+            "(text, numbers, dates, lists, mappings).",
+        ) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc)
+        where = _mark(mark)
+        raise InputFileError(f"{source}{where} : YAML invalide ({problem}).",
+                             f"{source}{where}: invalid YAML ({problem}).") from None
+    except RecursionError:
+        raise InputFileError(f"{source} : structure YAML trop profonde.",
+                             f"{source}: YAML structure too deeply nested.") from None
+
+
+def parse_json(data: bytes | str, source: str) -> Any:
+    try:
+        return json.loads(data)
+    except json.JSONDecodeError as exc:
+        raise InputFileError(f"{source}:{exc.lineno} : JSON invalide ({exc.msg}).",
+                             f"{source}:{exc.lineno}: invalid JSON ({exc.msg}).") from None
+    except (UnicodeDecodeError, RecursionError):
+        raise InputFileError(f"{source} : JSON illisible.", f"{source}: unreadable JSON.") from None
+
+
+def load_data_file(path: Path, max_bytes: int = MAX_FILE_BYTES) -> Any:
+    """A YAML or JSON file by its extension (YAML for anything else, since JSON is YAML too)."""
+    path = Path(path)
+    raw = read_bytes(path, max_bytes)
+    if path.suffix.lower() == ".json":
+        return parse_json(raw, str(path))
+    return parse_yaml(raw, str(path), max_bytes)
+
+
+def _mark(mark) -> str:
+    return f":{mark.line + 1}" if mark is not None else ""

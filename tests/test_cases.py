@@ -1,0 +1,46 @@
+"""Legal and sector triggers as data: every file of tests/cases is a profile with what its policy must and must
+not contain (see tests/cases/README.md)."""
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from balises.compose import compose
+from balises.document import document_text
+from balises.profile import parse_profile
+from balises.safeyaml import load_data_file
+
+from .conftest import AS_OF, ROOT, deep_merge
+
+CASES = sorted((ROOT / "tests" / "cases").glob("*.yaml"))
+
+
+def _for_lang(value, lang):
+    if isinstance(value, dict):
+        return value.get(lang, [])
+    return value or []
+
+
+@pytest.mark.parametrize("case_path", CASES, ids=[p.stem for p in CASES])
+def test_case(case_path: Path, pack):
+    case = load_data_file(case_path)
+    raw = case["profile"]
+    if isinstance(raw, str):
+        raw = load_data_file(ROOT / raw)
+    profile = parse_profile(deep_merge(raw, case.get("overrides") or {}), case_path.name)
+    as_of = case.get("as_of") or AS_OF
+    if isinstance(as_of, str):
+        as_of = dt.date.fromisoformat(as_of)
+    for lang in case.get("langs") or ["fr"]:
+        doc = compose(profile, pack, lang=lang, as_of=as_of)
+        clauses = set(doc.clause_ids())
+        text = document_text(doc)
+        missing = [c for c in case.get("must_have_clauses", []) if c not in clauses]
+        unwanted = [c for c in case.get("must_not_have_clauses", []) if c in clauses]
+        assert not missing, f"{case_path.name} [{lang}]: clauses missing: {missing}"
+        assert not unwanted, f"{case_path.name} [{lang}]: clauses that must not be there: {unwanted}"
+        absent = [p for p in _for_lang(case.get("must_contain"), lang) if p not in text]
+        present = [p for p in _for_lang(case.get("must_not_contain"), lang) if p in text]
+        assert not absent, f"{case_path.name} [{lang}]: phrases missing: {absent}"
+        assert not present, f"{case_path.name} [{lang}]: phrases that must not be there: {present}"
