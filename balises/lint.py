@@ -156,7 +156,15 @@ def lint_pack(pack: Pack, layers: list[Layer]) -> list[Problem]:
         for lang in pack.info.languages:
             if lang not in section.title:
                 problems.append(Problem(outline_where, f"section {section.id}: no {lang} title"))
-    return sorted(set(problems), key=lambda p: (p.where, p.message))
+    return sorted(set(problems), key=_order)
+
+
+def _order(problem: Problem) -> tuple:
+    """file, then line as a number (so line 7 comes before line 28), then message."""
+    file, _, line = problem.where.rpartition(":")
+    if line.isdigit():
+        return (file, int(line), problem.message)
+    return (problem.where, 0, problem.message)
 
 
 def lint_location(location: str | Path | None) -> list[Problem]:

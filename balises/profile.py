@@ -344,8 +344,9 @@ def describe_errors(exc: ValidationError) -> tuple[list[tuple[str, str]], list[d
                 if etype == "extra_forbidden" and allowed:
                     hint += (" ; clés permises : " if lang == "fr" else "; allowed keys: ") + ", ".join(allowed)
                 try:
-                    text = template[i].format(value=value, allowed=", ".join(allowed), hint=hint, **ctx)
-                except (KeyError, IndexError, ValueError):
+                    text = template[i].format(**{**ctx, "value": value, "allowed": ", ".join(allowed),
+                                                  "hint": hint})
+                except (KeyError, IndexError, ValueError, TypeError):
                     text = err["msg"]
             texts.append(f"{field} : {text}" if lang == "fr" else f"{field}: {text}")
         lines.append((texts[0], texts[1]))
