@@ -101,8 +101,6 @@ def _insert_border(ppr, border) -> None:
     ppr.append(border)
 
 
-_SETTINGS_AFTER_UPDATE_FIELDS = ("w:hdrShapeDefaults", "w:footnotePr", "w:endnotePr", "w:compat", "w:docVars",
-                                 "w:rsids")
 
 
 def _font(style, size: float | None = None, bold: bool | None = None, italic: bool | None = None,
@@ -238,15 +236,8 @@ def build_reference() -> bytes:
     body = document.element.body
     body.insert(0, parse_xml(_toc_block()))
 
-    # Word refreshes the table of contents and page numbers when the policy is opened
-    settings = document.settings.element
-    update = parse_xml(f'<w:updateFields {W} w:val="true"/>')
-    anchor = next((settings.find(qn(t)) for t in _SETTINGS_AFTER_UPDATE_FIELDS if settings.find(qn(t)) is not None),
-                  None)
-    if anchor is not None:
-        anchor.addprevious(update)
-    else:
-        settings.append(update)
+    # No w:updateFields in the settings: Word would open the policy with a question about updating fields.
+    # The table of contents is marked dirty instead, and its entries are pre-filled by the renderer.
 
     out = io.BytesIO()
     document.save(out)

@@ -155,7 +155,8 @@ def _toc(writer: _Writer, doc: PolicyDocument, template) -> None:
         p = OxmlElement("w:p")
         p.append(parse_xml(f'<w:pPr {W}><w:pStyle w:val="TOC1"/></w:pPr>'))
         if i == 0:
-            p.append(parse_xml(f'<w:r {W}><w:fldChar w:fldCharType="begin"/></w:r>'))
+            # dirty: Word recomputes the table (with page numbers) when it opens the file
+            p.append(parse_xml(f'<w:r {W}><w:fldChar w:fldCharType="begin" w:dirty="true"/></w:r>'))
             r = parse_xml(f'<w:r {W}><w:instrText xml:space="preserve"></w:instrText></w:r>')
             r[0].text = instr_text
             p.append(r)

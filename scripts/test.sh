@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Sets up a fresh Debian machine and runs the whole test suite: the README's test command, and CI's.
+#   Debian packages: LibreOffice (documents open), pandoc (read back), poppler (PDF pages), Chromium (wizard e2e)
+#   Python packages: the project and its test extras, in .venv
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+command -v soffice  >/dev/null 2>&1 || need+=(libreoffice-writer-nogui)
+command -v pandoc   >/dev/null 2>&1 || need+=(pandoc)
+command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
+[ -x /usr/bin/chromium ]            || need+=(chromium)
+fc-list 2>/dev/null | grep -qi "Liberation Sans" || need+=(fonts-liberation2)
+if [ ${#need[@]} -gt 0 ]; then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  echo "Installing Debian packages: ${need[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+[ -x .venv/bin/python ] || python3 -m venv .venv
+.venv/bin/python -m pip install -q --upgrade pip >/dev/null
+.venv/bin/python -m pip install -q -e ".[test]"
+
+# Streamlit must not phone home, even from the tests
+export STREAMLIT_BROWSER_GATHER_USAGE_STATS=false
+set +e
+.venv/bin/python -m pytest "$@"
+status=$?
+set -e
+[ $status -eq 5 ] && { echo "no tests were collected" >&2; exit 1; }
+exit $status
