@@ -65,7 +65,8 @@ def build_trace(pack: Pack, decisions: Decisions, lang: str, locale: str,
                 for src in rule.sources:
                     if src.key() not in seen:
                         seen.add(src.key())
-                        sources.append(TraceSource(reference=src.reference, url=src.url, status=src.status,
+                        title = src.reference_en if lang == "en" and src.reference_en else src.reference
+                        sources.append(TraceSource(reference=title, url=src.url, status=src.status,
                                                    applies_from=src.applies_from))
             entries.append(TraceEntry(
                 section=section.id, section_number=numbers[section.id],

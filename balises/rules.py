@@ -48,6 +48,7 @@ class Source(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     reference: str
+    reference_en: str | None = None  # the English title, where it differs (annex E of an English policy)
     url: str | None = None
     status: Literal["V", "V2", "verified"] = Field(
         description="V / V2 as in the legal brief; 'verified' for a primary source checked by the pack author")

@@ -19,7 +19,8 @@ from .errors import PackError
 from .pack import Pack
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~!])")
-_LINE_START = re.compile(r"^([-+=]|\d+[.)])")
+_BULLET_START = re.compile(r"^([-+=])")
+_NUMBER_START = re.compile(r"^(\d+)([.)])(?=\s|$)")  # "1. " would open a list; "1.0" would not
 
 FR_MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
              "novembre", "décembre"]
@@ -35,7 +36,8 @@ def escape_markup(value: Any) -> str:
         return ""
     text = " ".join(str(value).split())  # no newline can open a new block
     text = _MD_SPECIAL.sub(r"\\\1", text)
-    return _LINE_START.sub(r"\\\1", text)
+    text = _BULLET_START.sub(r"\\\1", text)
+    return _NUMBER_START.sub(r"\1\\\2", text)
 
 
 def format_date(value: dt.date | str | None, locale: str) -> str:
