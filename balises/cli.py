@@ -16,7 +16,7 @@ import click
 from . import api
 from .compose import EDITIONS, compose
 from .errors import BalisesError
-from .pack import load_pack
+from .pack import apply_profile_defaults, load_pack
 from .profile import json_schema, load_profile
 
 
@@ -71,8 +71,9 @@ def generate(profile, output, lang, as_of, pack, trace_path, edition):
         api.check_output_path(output)
         if trace_path:
             api.check_output_path(trace_path)
-        prof = load_profile(profile)
-        result = api.generate(prof, load_pack(pack), lang=lang, as_of=_as_of(as_of), edition=edition)
+        loaded = load_pack(pack)
+        prof = apply_profile_defaults(load_profile(profile), loaded)
+        result = api.generate(prof, loaded, lang=lang, as_of=_as_of(as_of), edition=edition)
         api.write_atomic(output, result.docx)
         if trace_path:
             api.write_atomic(trace_path, json.dumps(result.trace, ensure_ascii=False, indent=2).encode("utf-8"))
@@ -93,8 +94,8 @@ def generate(profile, output, lang, as_of, pack, trace_path, edition):
 def explain(profile, lang, as_of, pack):
     """Print why each clause is in the policy: section, clause, why, source."""
     try:
-        prof = load_profile(profile)
         loaded = load_pack(pack)
+        prof = apply_profile_defaults(load_profile(profile), loaded)
         doc = compose(prof, loaded, lang=lang, as_of=_as_of(as_of))
     except BalisesError as exc:
         _fail(exc)
@@ -119,7 +120,12 @@ def lint(pack):
     from .lint import lint_location
 
     try:
-        problems = lint_location(pack)
+        if pack is None:
+            problems = lint_location(pack)
+        else:
+            from .packtools import pack_problems  # the default checks plus the pack's overrides
+
+            problems = pack_problems(pack)
     except BalisesError as exc:
         _fail(exc)
     for problem in problems:
@@ -135,6 +141,9 @@ def lint(pack):
 def schema():
     """Print the JSON Schema of the profile (answers file)."""
     click.echo(json.dumps(json_schema(), ensure_ascii=False, indent=2))
+
+
+from . import cli_packs  # noqa: E402,F401 - pack, batch, regenerate and diff commands register on `main`
 
 
 def run() -> None:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
+import json
 import stat
 import zipfile
 from dataclasses import dataclass, field
@@ -34,6 +36,7 @@ SECTIONS_DIR = "policy_templates/sections/"  # one file per section, read in fil
 OUTLINE_FILE = "policy_templates/outline.yaml"  # in an overlay pack: clauses added to existing sections
 TERMS_FILE = "policy_templates/terms.yaml"
 REFERENCE_FILE = "policy_templates/reference.docx"
+MANIFEST_FILE = "manifest.json"  # in an archive built by `balises pack build`: names, versions, checksums
 
 
 class PackInfo(BaseModel):
@@ -189,7 +192,50 @@ def read_pack_files(location: str | Path) -> dict[str, bytes]:
         if len(tops) == 1:
             prefix = next(iter(tops)) + "/"
             files = {n[len(prefix):]: b for n, b in files.items() if n.startswith(prefix)}
+    verify_manifest(files, source)
+    files.pop(MANIFEST_FILE, None)
     return files
+
+
+def files_checksum(files: dict[str, bytes]) -> tuple[dict[str, str], str]:
+    """Per-file SHA-256 and one checksum of the whole pack (every path and its hash, in path order)."""
+    hashes = {name: hashlib.sha256(files[name]).hexdigest() for name in sorted(files) if name != MANIFEST_FILE}
+    listing = "".join(f"{digest}  {name}\n" for name, digest in hashes.items())
+    return hashes, hashlib.sha256(listing.encode("utf-8")).hexdigest()
+
+
+def verify_manifest(files: dict[str, bytes], source: str) -> dict:
+    """An archive must carry the manifest written by ``balises pack build``, and match it file for file."""
+    def refuse(fr: str, en: str):
+        return PackError(f"{source} : archive de paquet refusée : {fr}", f"{source}: pack archive refused: {en}")
+
+    if MANIFEST_FILE not in files:
+        raise refuse("manifest.json manquant (construisez l'archive avec « balises pack build »).",
+                     "manifest.json missing (build the archive with `balises pack build`).")
+    try:
+        manifest = json.loads(files[MANIFEST_FILE].decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        raise refuse("manifest.json illisible.", "unreadable manifest.json.") from None
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("files"), dict):
+        raise refuse("manifest.json sans liste de fichiers.", "manifest.json lists no files.")
+    hashes, checksum = files_checksum(files)
+    listed = manifest["files"]
+    extra = sorted(set(hashes) - set(listed))
+    missing = sorted(set(listed) - set(hashes))
+    altered = sorted(n for n in hashes if n in listed and listed[n] != hashes[n])
+    if extra or missing or altered or manifest.get("checksum") != checksum:
+        what = []
+        if altered:
+            what.append(("modifiés", "altered", altered))
+        if extra:
+            what.append(("ajoutés", "added", extra))
+        if missing:
+            what.append(("retirés", "removed", missing))
+        fr = "; ".join(f"fichiers {w_fr} : {', '.join(n[:5])}" for w_fr, _, n in what) or "somme globale différente"
+        en = "; ".join(f"files {w_en}: {', '.join(n[:5])}" for _, w_en, n in what) or "overall checksum differs"
+        raise refuse(f"somme de contrôle incorrecte, l'archive a été modifiée après sa construction ({fr}).",
+                     f"checksum mismatch, the archive was changed after it was built ({en}).")
+    return manifest
 
 
 # ---------------------------------------------------------------- parsing
@@ -385,3 +431,59 @@ def _stamp(path: Path) -> float:
         return max((p.stat().st_mtime for p in files if p.is_file() and not p.is_symlink()), default=0.0)
     except OSError:
         return dt.datetime.now().timestamp()
+
+
+# ---------------------------------------------------------------- profile defaults (an association's recommended answers)
+
+def nest_defaults(defaults: dict[str, Any]) -> dict[str, Any]:
+    """``{"policy.stance": "x"}`` and ``{"policy": {"stance": "x"}}`` alike, as nested mappings."""
+    out: dict[str, Any] = {}
+    for key, value in (defaults or {}).items():
+        target = out
+        parts = str(key).split(".")
+        for part in parts[:-1]:
+            target = target.setdefault(part, {})
+            if not isinstance(target, dict):
+                break
+        else:
+            if isinstance(value, dict):
+                value = nest_defaults(value)
+                if isinstance(target.get(parts[-1]), dict):
+                    value = _merge_under(target[parts[-1]], value)
+            target[parts[-1]] = value
+    return out
+
+
+def _merge_under(base: dict, over: dict) -> dict:
+    """``over`` wins; nested mappings are merged key by key; lists and values are replaced whole."""
+    out = dict(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge_under(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def pack_profile_defaults(pack: Pack) -> dict[str, Any]:
+    """The answers the pack's layers recommend, nested; a later layer wins."""
+    merged: dict[str, Any] = {}
+    for layer in pack.layers:
+        merged = _merge_under(merged, nest_defaults(layer.profile_defaults))
+    return merged
+
+
+def apply_profile_defaults(profile, pack: Pack):
+    """``profile`` with the pack's ``profile_defaults`` filled in wherever the profile left the key out.
+
+    An answer the profile gives is never changed. Returns the same object when the pack sets no defaults."""
+    from .profile import parse_profile
+
+    defaults = pack_profile_defaults(pack)
+    if not defaults:
+        return profile
+    explicit = profile.model_dump(mode="json", exclude_unset=True)
+    merged = _merge_under(defaults, explicit)
+    result = parse_profile(merged, f"profile + {pack.info.name} defaults")
+    result._notices = list(profile.notices) + [n for n in result.notices if n not in profile.notices]
+    return result

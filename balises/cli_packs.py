@@ -1,0 +1,191 @@
+"""The advisers' and associations' commands: ``balises pack init|build|verify``, ``balises batch``,
+``balises regenerate`` and ``balises diff``. They register on the ``balises`` group of :mod:`balises.cli`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from .cli import AS_OF, PACK, _as_of, _fail, _lang, main
+from .errors import BalisesError
+
+
+@main.group()
+def pack() -> None:
+    """Author and distribute a pack (your own wording, rules, defaults and letterhead)."""
+
+
+@pack.command("init")
+@click.argument("directory", type=click.Path())
+@click.option("--extends", default="default", show_default=True, help="The pack this one is layered over.")
+@click.option("--name", default=None, help="The pack's name (default: the folder's name).")
+@click.option("--publisher", default=None, help="Who publishes it (shown in the preamble).")
+def pack_init(directory, extends, name, publisher):
+    """Create a new pack in DIRECTORY: pack.yaml, an example clause, the reference .docx, a README."""
+    from .packtools import init_pack
+
+    try:
+        written = init_pack(directory, extends=extends, name=name, publisher=publisher)
+    except BalisesError as exc:
+        _fail(exc)
+    for path in written:
+        click.echo(f"  {path}")
+    click.echo(f"{directory}: pack created ({len(written)} files). Read {Path(directory) / 'README.md'}, then "
+               f"run `balises lint --pack {directory}`.")
+
+
+@pack.command("build")
+@click.argument("directory", type=click.Path())
+@click.option("-o", "--output", type=click.Path(), default=None,
+              help="The archive to write. Default: NAME-VERSION.zip in the current folder.")
+@click.option("--force", is_flag=True, help="Build even if `balises lint --pack` finds problems.")
+def pack_build(directory, output, force):
+    """Write the pack in DIRECTORY as one .zip archive with a manifest and checksums."""
+    from .packtools import build_archive, pack_problems
+
+    try:
+        problems = pack_problems(directory, own=True)
+        if problems and not force:
+            for problem in problems:
+                click.echo(str(problem), err=True)
+            click.echo(f"{len(problems)} problem(s): fix them (or use --force); no archive written.", err=True)
+            sys.exit(1)
+        path, manifest = build_archive(directory, output)
+    except BalisesError as exc:
+        _fail(exc)
+    click.echo(f"{path}: {manifest['name']} {manifest['version']} (base {manifest['base_version']}), "
+               f"{len(manifest['files'])} files, checksum sha256:{manifest['checksum']}")
+
+
+@pack.command("verify")
+@click.argument("archive", type=click.Path())
+def pack_verify(archive):
+    """Check a pack archive against its manifest and print its checksum."""
+    from .packtools import verify_archive
+
+    try:
+        manifest = verify_archive(archive)
+    except BalisesError as exc:
+        _fail(exc)
+    click.echo(f"{archive}: {manifest.get('name')} {manifest.get('version')} (base {manifest.get('base_version')}), "
+               f"intact; checksum sha256:{manifest.get('checksum')}")
+
+
+def _progress(total: int, label: str):
+    return click.progressbar(length=total, label=label, file=sys.stderr, show_pos=True, show_eta=True)
+
+
+@main.command()
+@click.argument("source", type=click.Path(), required=False)
+@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False), default=None,
+              help="The folder for the policies and report.csv (created if needed).")
+@PACK
+@click.option("--lang", type=click.Choice(["fr", "en"]), default=None,
+              help="Language of every policy. Default: each profile's first language.")
+@AS_OF
+@click.option("-j", "--jobs", type=click.IntRange(1, 256), default=None, help="Worker processes (default: all cores).")
+@click.option("--template", "template", type=click.Path(), default=None,
+              help="Write a template spreadsheet (.csv or .xlsx) with every column and example rows, then stop.")
+def batch(source, out_dir, pack, lang, as_of, jobs, template):
+    """One policy per row of SOURCE (.csv, .xlsx, or a folder of profiles) into OUTPUT, with report.csv.
+
+    Exit code 1 when a row failed (the others are generated; report.csv says why, field by field)."""
+    from .batch import read_rows, run_batch, write_template
+
+    if template:
+        try:
+            path = write_template(template)
+        except BalisesError as exc:
+            _fail(exc)
+        click.echo(f"{path}: template written (columns: docs/batch.md).")
+        return
+    if not source or not out_dir:
+        raise click.UsageError("give SOURCE and -o OUTPUT (or --template FILE).")
+    try:
+        date = _as_of(as_of)
+        rows = read_rows(source)
+        with _progress(len(rows), "Generating") as bar:
+            result = run_batch(source, out_dir, pack_location=pack, lang=lang, as_of=date, jobs=jobs,
+                               messages=_lang(), progress=bar.update, rows=rows)
+    except BalisesError as exc:
+        _fail(exc)
+    ok = len(result.lines) - len(result.failed)
+    click.echo(f"{ok} policies in {out_dir} ({result.written} written, {ok - result.written} unchanged); "
+               f"{len(result.failed)} row(s) failed; report: {result.report}")
+    for line in result.failed:
+        click.echo(f"  row {line['row']}: {line['error']}", err=True)
+    if result.failed:
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("old", type=click.Path())
+@click.option("-o", "--output", required=True, type=click.Path(),
+              help="The new Word file (or, when OLD is a folder, the folder for the new policies).")
+@PACK
+@AS_OF
+@click.option("-j", "--jobs", type=click.IntRange(1, 256), default=None, help="Worker processes for a folder.")
+@click.option("--json", "as_json", is_flag=True, help="Print the changes as JSON.")
+def regenerate(old, output, pack, as_of, jobs, as_json):
+    """Make OLD.docx again from its embedded answers with the current pack and law, and say what changed.
+
+    OLD may be a folder of policies: each is regenerated into OUTPUT, with report.csv."""
+    from . import api
+    from .batch import run_regenerate_folder
+    from .pack import load_pack
+    from .update import read_docx
+    from .update import regenerate as regen
+
+    try:
+        date = _as_of(as_of)
+        if Path(old).is_dir():
+            count = len([p for p in Path(old).iterdir() if p.suffix.lower() == ".docx"])
+            with _progress(count, "Regenerating") as bar:
+                result = run_regenerate_folder(old, output, pack_location=pack, as_of=date, jobs=jobs,
+                                               messages=_lang(), progress=bar.update)
+            for line in result.lines:
+                click.echo(f"{line['row']}: {line['status']} {line.get('changes') or line['error']}")
+            click.echo(f"{len(result.lines) - len(result.failed)} regenerated, {len(result.failed)} failed; "
+                       f"report: {result.report}")
+            if result.failed:
+                sys.exit(1)
+            return
+        api.check_output_path(output)
+        if Path(output).resolve() == Path(old).resolve():
+            raise BalisesError("Donnez un autre nom au nouveau document : l'ancien reste la référence.",
+                               "Give the new document another name: the old one stays the reference.")
+        result = regen(read_docx(old), load_pack(pack), as_of=date, source=old)
+        api.write_atomic(output, result.docx)
+    except BalisesError as exc:
+        _fail(exc)
+    lang = _lang()
+    if as_json:
+        click.echo(json.dumps(result.diff.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        for line in result.diff.lines(lang):
+            click.echo(line)
+    click.echo(f"{output}: written ({result.diff.summary()}).")
+
+
+@main.command()
+@click.argument("old", type=click.Path())
+@click.argument("new", type=click.Path())
+@PACK
+@click.option("--json", "as_json", is_flag=True, help="Print the changes as JSON.")
+def diff(old, new, pack, as_json):
+    """List, per section, the clauses added, removed and changed between two policies, and why."""
+    from .pack import load_pack
+    from .update import diff_documents, read_docx
+
+    try:
+        result = diff_documents(read_docx(old), read_docx(new), load_pack(pack))
+    except BalisesError as exc:
+        _fail(exc)
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        return
+    for line in result.lines(_lang()):
+        click.echo(line)

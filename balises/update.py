@@ -1,0 +1,392 @@
+"""Updating a policy: regenerate it from the answers embedded in the .docx, with the current pack and law,
+and say what changed and why.
+
+Pure functions for every shell (CLI, wizard):
+
+- :func:`diff_payloads` compares the embedded payloads of two policies (see :mod:`balises.embedding`);
+- :func:`diff_documents` does the same from two .docx files' bytes;
+- :func:`regenerate` takes an old policy's bytes and returns the new policy (with a short
+  "Changes since the previous version" block at the start of its body) and the diff.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Literal
+
+from jinja2 import TemplateSyntaxError, meta
+
+from . import embedding
+from .document import Clause, Heading, ListBlock, ListItem, Paragraph, PolicyDocument, Run, block_text
+from .errors import BalisesError
+from .pack import Pack, apply_profile_defaults, load_pack
+from .profile import parse_profile
+
+CHANGES_CLAUSE = "balises.changes"  # the block added by regeneration; never part of a diff itself
+# what makes a clause's text follow the rest of the document (annexes E and F, cross-references, dates)
+CONTEXT_NAMES = {"trace", "references", "selected", "section_no", "as_of"}
+
+Kind = Literal["added", "removed", "changed", "updated"]
+
+
+@dataclass
+class ClauseChange:
+    """One clause that differs. ``updated`` means its text follows other changes (a list of references,
+    the decision trace, a cross-reference): not a change of its own."""
+
+    kind: Kind
+    section: str
+    clause: str
+    reasons: list[tuple[str, str]] = field(default_factory=list)  # (fr, en)
+    section_title: str = ""
+    section_number: str = ""
+    excerpt: str = ""
+
+    def reason_text(self, lang: str) -> str:
+        return "; ".join(fr if lang == "fr" else en for fr, en in self.reasons)
+
+
+@dataclass
+class PolicyDiff:
+    old: dict  # generated_on, pack, lang, edition
+    new: dict
+    changes: list[ClauseChange]
+    notes: list[tuple[str, str]] = field(default_factory=list)
+
+    def of_kind(self, kind: Kind) -> list[ClauseChange]:
+        return [c for c in self.changes if c.kind == kind]
+
+    @property
+    def added(self) -> list[str]:
+        return [c.clause for c in self.of_kind("added")]
+
+    @property
+    def removed(self) -> list[str]:
+        return [c.clause for c in self.of_kind("removed")]
+
+    @property
+    def changed(self) -> list[str]:
+        return [c.clause for c in self.of_kind("changed")]
+
+    @property
+    def updated(self) -> list[str]:
+        return [c.clause for c in self.of_kind("updated")]
+
+    @property
+    def substantive(self) -> list[ClauseChange]:
+        return [c for c in self.changes if c.kind != "updated"]
+
+    def summary(self) -> str:
+        return (f"+{len(self.added)} -{len(self.removed)} ~{len(self.changed)}"
+                + (f" ({len(self.updated)} updated)" if self.updated else ""))
+
+    def to_dict(self) -> dict:
+        return {"old": self.old, "new": self.new, "notes": [en for _, en in self.notes],
+                "changes": [{"kind": c.kind, "section": c.section, "clause": c.clause,
+                             "reasons": [en for _, en in c.reasons]} for c in self.changes]}
+
+    def lines(self, lang: str = "en") -> list[str]:
+        """The diff as text, per section (for the CLI)."""
+        fr = lang == "fr"
+        words = {"added": ("ajoutée", "added"), "removed": ("retirée", "removed"),
+                 "changed": ("modifiée", "changed"), "updated": ("mise à jour", "updated")}
+        out = [f"{'Avant' if fr else 'Before'}: {self.old['generated_on']} ({self.old['pack']})",
+               f"{'Après' if fr else 'After'}: {self.new['generated_on']} ({self.new['pack']})"]
+        out += [f"{'note' if fr else 'note'}: {n[0] if fr else n[1]}" for n in self.notes]
+        if not self.changes:
+            out.append("Aucune clause n'a changé." if fr else "No clause changed.")
+        current = None
+        for change in self.changes:
+            if change.section != current:
+                current = change.section
+                number = f"{change.section_number}. " if change.section_number else ""
+                out.append(f"\n{number}{change.section_title or change.section}")
+            out.append(f"  {words[change.kind][0 if fr else 1]}: {change.clause}")
+            for reason in change.reasons:
+                out.append(f"    {'pourquoi' if fr else 'why'}: {reason[0] if fr else reason[1]}")
+        return out
+
+
+def _date(value) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+def _fingerprints(payload: dict) -> dict[str, dict]:
+    return {c["clause"]: c for c in payload.get("clauses", []) if not str(c.get("clause", "")).startswith("balises.")}
+
+
+def context_dependent_clauses(pack: Pack) -> set[str]:
+    """Clauses whose text reads the trace, the references, ``selected``, section numbers or the date."""
+    from .compose import renderer_for
+
+    env = renderer_for(pack).env
+    out = set()
+    for key, source in pack.templates.items():
+        lang, _, rest = key.partition("/")
+        try:
+            names = meta.find_undeclared_variables(env.parse(source))
+        except TemplateSyntaxError:
+            continue
+        if names & CONTEXT_NAMES:
+            out.add(rest[:-3])
+    return out
+
+
+def _rule_reasons(rule_ids: list[str], pack: Pack, old_day: dt.date | None, new_day: dt.date | None,
+                  pack_changed: bool, removed: bool = False) -> list[tuple[str, str]]:
+    reasons = []
+    for rule_id in rule_ids:
+        rule = pack.rules.get(rule_id)
+        if rule is None:
+            if rule_id in pack.disabled_rules:
+                reasons.append((f"la règle {rule_id} est désactivée par le paquet {pack.label}",
+                                f"rule {rule_id} is disabled by pack {pack.label}"))
+            else:
+                reasons.append((f"la règle {rule_id} n'existe plus dans le paquet {pack.label}",
+                                f"rule {rule_id} is no longer in pack {pack.label}"))
+            continue
+        start, until = rule.effective_from(), rule.applies_until
+        why = rule.why
+        if not removed and start and old_day and new_day and old_day < start <= new_day:
+            reasons.append((f"la règle {rule_id} s'applique depuis le {start.isoformat()} : {why.fr}",
+                            f"rule {rule_id} applies from {start.isoformat()}: {why.en}"))
+        elif removed and until and old_day and new_day and old_day < until <= new_day:
+            reasons.append((f"la règle {rule_id} ne s'applique plus depuis le {until.isoformat()}",
+                            f"rule {rule_id} no longer applies from {until.isoformat()}"))
+        elif pack_changed:
+            reasons.append((f"règle {rule_id}, nouvelle ou modifiée dans le paquet {pack.label} : {why.fr}",
+                            f"rule {rule_id}, new or changed in pack {pack.label}: {why.en}"))
+        elif removed:
+            reasons.append((f"la règle {rule_id} ne s'applique plus à ces réponses",
+                            f"rule {rule_id} no longer applies to these answers"))
+        else:
+            reasons.append((f"règle {rule_id} : {why.fr}", f"rule {rule_id}: {why.en}"))
+    return reasons
+
+
+def _profile_changes(old: dict, new: dict, prefix: str = "") -> list[str]:
+    paths = []
+    for key in sorted(set(old) | set(new)):
+        a, b = old.get(key), new.get(key)
+        if isinstance(a, dict) and isinstance(b, dict):
+            paths += _profile_changes(a, b, f"{prefix}{key}.")
+        elif a != b:
+            paths.append(f"{prefix}{key}")
+    return paths
+
+
+def diff_payloads(old: dict, new: dict, pack: Pack | None = None, document: PolicyDocument | None = None
+                  ) -> PolicyDiff:
+    """What changed between two policies, per section, and why.
+
+    ``pack`` is the pack the new policy was made with (for the rules' dates and reasons); ``document`` the new
+    policy's model, if at hand, for section titles and excerpts."""
+    pack = pack or load_pack()
+    old_day, new_day = _date(old.get("generated_on")), _date(new.get("generated_on"))
+    old_pack, new_pack = old.get("pack", {}), new.get("pack", {})
+    pack_changed = (old_pack.get("label") != new_pack.get("label"))
+    notes: list[tuple[str, str]] = []
+    if pack_changed:
+        notes.append((f"paquet : {old_pack.get('label')} → {new_pack.get('label')}",
+                      f"pack: {old_pack.get('label')} → {new_pack.get('label')}"))
+    if old.get("lang") != new.get("lang") or old.get("edition") != new.get("edition"):
+        notes.append(("langue ou édition différente : les textes ne sont pas comparables",
+                      "different language or edition: the texts are not comparable"))
+    answers = _profile_changes(old.get("profile") or {}, new.get("profile") or {})
+    if answers:
+        notes.append((f"réponses modifiées : {', '.join(answers)}", f"answers changed: {', '.join(answers)}"))
+    before, after = _fingerprints(old), _fingerprints(new)
+    dependent = context_dependent_clauses(pack)
+    changes: list[ClauseChange] = []
+    for clause, entry in after.items():
+        previous = before.get(clause)
+        if previous is None:
+            reasons = _rule_reasons(entry.get("rules", []), pack, old_day, new_day, pack_changed)
+            if answers:
+                reasons.append((f"réponses modifiées : {', '.join(answers)}", f"answers changed: {', '.join(answers)}"))
+            changes.append(ClauseChange("added", entry["section"], clause, reasons))
+        elif previous.get("sha256") != entry.get("sha256"):
+            old_rules, new_rules = previous.get("rules", []), entry.get("rules", [])
+            if old_rules != new_rules:
+                gained = [r for r in new_rules if r not in old_rules]
+                lost = [r for r in old_rules if r not in new_rules]
+                reasons = _rule_reasons(gained, pack, old_day, new_day, pack_changed)
+                reasons += _rule_reasons(lost, pack, old_day, new_day, pack_changed, removed=True)
+                changes.append(ClauseChange("changed", entry["section"], clause, reasons))
+            elif clause in dependent:
+                changes.append(ClauseChange("updated", entry["section"], clause, [(
+                    "texte mis à jour pour suivre les autres changements (références, justification des "
+                    "clauses, renvois ou date)",
+                    "text updated to follow the other changes (references, why each clause, cross-references "
+                    "or date)")]))
+            elif pack_changed:
+                changes.append(ClauseChange("changed", entry["section"], clause, [(
+                    f"nouvelle rédaction dans le paquet {new_pack.get('label')}",
+                    f"new wording in pack {new_pack.get('label')}")]))
+            elif answers:
+                changes.append(ClauseChange("changed", entry["section"], clause, [(
+                    f"réponses modifiées : {', '.join(answers)}", f"answers changed: {', '.join(answers)}")]))
+            else:
+                changes.append(ClauseChange("changed", entry["section"], clause, [(
+                    "nouvelle rédaction du modèle", "new wording of the model")]))
+    for clause, entry in before.items():
+        if clause not in after:
+            reasons = _rule_reasons(entry.get("rules", []), pack, old_day, new_day, pack_changed, removed=True)
+            if entry["section"] not in {s.id for s in pack.sections}:
+                reasons.append(("section retirée du modèle", "section removed from the model"))
+            changes.append(ClauseChange("removed", entry["section"], clause, reasons))
+    _decorate(changes, pack, new.get("lang") or "fr", new, document)
+    order = {s.id: i for i, s in enumerate(pack.sections)}
+    clause_order = {c: i for i, c in enumerate(pack.clause_ids())}
+    changes.sort(key=lambda c: (order.get(c.section, 999), clause_order.get(c.clause, 9999), c.clause))
+    info = lambda p: {"generated_on": p.get("generated_on"), "pack": (p.get("pack") or {}).get("label"),
+                      "lang": p.get("lang"), "edition": p.get("edition")}
+    return PolicyDiff(old=info(old), new=info(new), changes=changes, notes=notes)
+
+
+def _decorate(changes: list[ClauseChange], pack: Pack, lang: str, new: dict,
+              document: PolicyDocument | None) -> None:
+    from .facts import locale_for
+
+    jurisdiction = ((new.get("profile") or {}).get("organisation") or {}).get("jurisdiction", "")
+    locale = locale_for(lang, jurisdiction) if jurisdiction else lang
+    numbers, n = {}, 0
+    for s in pack.sections:
+        if s.kind == "body":
+            n += 1
+        numbers[s.id] = str(n) if s.kind == "body" else (s.letter or "")
+    texts = {}
+    if document is not None:
+        for section in document.sections:
+            numbers[section.id] = section.number
+            for clause in section.clauses:
+                lines = [line for b in clause.blocks for line in block_text(b) if line.strip()]
+                texts[clause.id] = lines[0] if lines else ""
+    for change in changes:
+        try:
+            change.section_title = pack.section(change.section).title_for(lang, locale)
+        except KeyError:
+            change.section_title = change.section
+        change.section_number = numbers.get(change.section, "")
+        excerpt = texts.get(change.clause, "")
+        change.excerpt = excerpt if len(excerpt) <= 90 else excerpt[:87].rstrip() + "…"
+
+
+def diff_documents(old_docx: bytes, new_docx: bytes, pack: Pack | None = None) -> PolicyDiff:
+    return diff_payloads(embedding.read_payload(old_docx, "old"), embedding.read_payload(new_docx, "new"), pack)
+
+
+# ---------------------------------------------------------------- the "changes" block
+
+def changes_clause(diff: PolicyDiff, lang: str) -> Clause:
+    """A short block for the start of the new policy: what changed since the previous version."""
+    from .templating import format_date
+
+    fr = lang == "fr"
+    locale = lang
+    old_day = _date(diff.old.get("generated_on"))
+    blocks: list = [Heading(level=3, runs=[Run(text="Changements depuis la version précédente" if fr
+                                               else "Changes since the previous version")])]
+    when = format_date(old_day, "fr-FR" if fr else "en-GB") if old_day else "?"
+    blocks.append(Paragraph(style="note", runs=[Run(text=(
+        f"Version précédente produite le {when} (paquet {diff.old.get('pack')}). "
+        if fr else f"Previous version drafted on {when} (pack {diff.old.get('pack')}). ") + (
+        "Cette version tient compte des règles et du droit en vigueur à la date de production."
+        if fr else "This version reflects the rules and the law in force on the date it was drafted."))]))
+    items = []
+    verbs = {"added": ("Ajout", "Added"), "removed": ("Retrait", "Removed"), "changed": ("Modification", "Changed")}
+    for change in diff.substantive:
+        where = (f"section {change.section_number}" if change.section_number and change.section_number.isdigit()
+                 else (f"annexe {change.section_number}" if fr else f"annex {change.section_number}")
+                 if change.section_number else change.section)
+        label = f"« {change.excerpt} »" if fr and change.excerpt else (f"“{change.excerpt}”" if change.excerpt
+                                                                      else change.clause)
+        reason = change.reasons[0][0 if fr else 1] if change.reasons else ""
+        text = f"{verbs[change.kind][0 if fr else 1]} ({where}, {change.section_title}) : {label}" if fr else \
+            f"{verbs[change.kind][1]} ({where}, {change.section_title}): {label}"
+        runs = [Run(text=text)]
+        if reason:
+            runs.append(Run(text=(" — " + reason), italic=True))
+        items.append(ListItem(runs=runs))
+    if items:
+        blocks.append(ListBlock(items=items))
+    else:
+        blocks.append(Paragraph(style="note", runs=[Run(text="Aucun changement de fond." if fr
+                                                         else "No change of substance.")]))
+    updated = diff.of_kind("updated")
+    if updated:
+        names = ", ".join(dict.fromkeys(c.section_title for c in updated))
+        blocks.append(Paragraph(style="note", runs=[Run(text=(
+            f"Mises à jour en conséquence : {names}." if fr else f"Updated accordingly: {names}."))]))
+    del locale
+    return Clause(id=CHANGES_CLAUSE, blocks=blocks, rules=[])
+
+
+def insert_changes(document: PolicyDocument, diff: PolicyDiff) -> PolicyDocument:
+    """The document with the changes block at the start of its first section."""
+    if document.sections:
+        first = document.sections[0]
+        first.clauses = [c for c in first.clauses if c.id != CHANGES_CLAUSE]
+        first.clauses.insert(0, changes_clause(diff, document.meta.lang))
+    return document
+
+
+# ---------------------------------------------------------------- regeneration
+
+@dataclass
+class Regenerated:
+    docx: bytes
+    document: PolicyDocument
+    diff: PolicyDiff
+    old_payload: dict
+
+
+def regenerate(old_docx: bytes, pack: Pack | None = None, as_of: dt.date | None = None,
+               source: str = "document", lang: str | None = None) -> Regenerated:
+    """The policy in ``old_docx`` made again from its embedded answers, with ``pack`` and the law as of
+    ``as_of`` (default: today), with what changed. Raises a BalisesError the user can act on."""
+    from .compose import compose
+    from .docx import render_docx
+
+    pack = pack or load_pack()
+    old = embedding.read_payload(old_docx, source)
+    profile = apply_profile_defaults(parse_profile(old.get("profile"), f"{source} (embedded answers)"), pack)
+    lang = lang or old.get("lang")
+    edition = old.get("edition") or "full"
+    document = compose(profile, pack, lang=lang, as_of=as_of, edition=edition)
+    new = embedding.payload(document)
+    diff = diff_payloads(old, new, pack, document)
+    old_name = (old.get("pack") or {}).get("name")
+    if old_name and old_name != pack.info.name:
+        diff.notes.insert(0, (f"la politique avait été produite avec le paquet {old_name}, elle est refaite avec "
+                              f"{pack.info.name}",
+                              f"the policy was made with pack {old_name}; it is remade with {pack.info.name}"))
+    insert_changes(document, diff)
+    return Regenerated(docx=render_docx(document, pack.reference_docx), document=document, diff=diff,
+                       old_payload=old)
+
+
+def read_docx(path) -> bytes:
+    from pathlib import Path
+
+    from .safeyaml import read_bytes
+
+    return read_bytes(Path(path), 30 * 1024 * 1024)
+
+
+__all__ = [
+    "CHANGES_CLAUSE",
+    "BalisesError",
+    "ClauseChange",
+    "PolicyDiff",
+    "Regenerated",
+    "changes_clause",
+    "diff_documents",
+    "diff_payloads",
+    "insert_changes",
+    "regenerate",
+]
