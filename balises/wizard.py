@@ -1,0 +1,841 @@
+"""The wizard's logic, without Streamlit: steps, questions and their help texts (fr/en), the answers held
+while the wizard runs, their conversion to profile data, per-step validation, files in and out.
+
+``app.py`` is the thin Streamlit shell over this module. Validation goes through
+:func:`balises.profile.parse_profile`, the same model as the CLI: one source of truth.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import yaml
+
+from . import vocabulary as v
+from .errors import BalisesError, InputFileError, ProfileError
+from .facts import ToolRisk, tool_risk
+from .profile import EU_MEMBERS, Profile, Tool, parse_profile, profile_from_text, profile_to_data
+
+UI_LANGS = ("fr", "en")
+MAX_UPLOAD_BYTES = 2 * 1024 * 1024
+TOOL_COLUMNS = ("name", "vendor", "hosting", "account", "status", "uses")
+
+
+def tr(pair: tuple[str, str], lang: str) -> str:
+    return pair[0] if lang == "fr" else pair[1]
+
+
+# ---------------------------------------------------------------- interface texts
+
+TEXTS: dict[str, tuple[str, str]] = {
+    "page_title": ("Balises – politique d'utilisation de l'IA", "Balises – AI-use policy"),
+    "app_title": ("Balises", "Balises"),
+    "tagline": ("La politique d'utilisation de l'IA de votre organisation culturelle, en une dizaine de minutes.",
+                "Your cultural organisation's AI-use policy, in about ten minutes."),
+    "privacy": ("Confidentialité : aucune statistique d'usage, aucune requête externe, et vos réponses ne sont "
+                "jamais écrites sur le disque du serveur — enregistrez-les vous-même (barre latérale).",
+                "Privacy: no usage statistics, no external requests, and your answers are never written to the "
+                "server's disk — save them yourself (sidebar)."),
+    "ui_lang": ("Langue de l'interface", "Interface language"),
+    "ui_lang_help": ("Change la langue des questions seulement ; les langues de la politique se choisissent à "
+                     "l'étape 1.", "Changes the language of the questions only; the policy's languages are "
+                     "chosen in step 1."),
+    "pack": ("Paquet de règles", "Rule pack"),
+    "step_of": ("Étape {n} sur {total} — {name}", "Step {n} of {total} — {name}"),
+    "back": ("← Précédent", "← Back"),
+    "next": ("Suivant →", "Next →"),
+    "fix_first": ("Corrigez d'abord ces réponses pour changer d'étape :",
+                  "Fix these answers before changing step:"),
+    "save_title": ("Enregistrer ou reprendre", "Save or resume"),
+    "save_answers": ("Télécharger mes réponses (.yaml)", "Download my answers (.yaml)"),
+    "save_help": ("Gardez ce fichier : il permet de reprendre le questionnaire ou de mettre la politique à jour "
+                  "plus tard.", "Keep this file: it lets you resume the questionnaire or update the policy "
+                  "later."),
+    "upload": ("Reprendre un fichier de réponses (.yaml, .json) ou une politique Balises (.docx)",
+               "Resume from an answers file (.yaml, .json) or a Balises policy (.docx)"),
+    "upload_ok": ("Réponses reprises de « {name} ». Vérifiez-les étape par étape.",
+                  "Answers loaded from “{name}”. Check them step by step."),
+    "upload_docx_ok": ("Réponses reprises de la politique « {name} » (produite le {date} avec {pack}).",
+                       "Answers loaded from the policy “{name}” (produced on {date} with {pack})."),
+    "upload_bad": ("Le fichier « {name} » n'a pas été repris ; vos réponses actuelles sont conservées.",
+                   "The file “{name}” was not loaded; your current answers are kept."),
+    "upload_too_big": ("fichier trop volumineux (maximum 2 Mo)", "file too large (at most 2 MB)"),
+    "upload_empty": ("fichier vide", "empty file"),
+    "preview_title": ("Ce que contiendra votre politique", "What your policy will contain"),
+    "preview_caption": ("Mis à jour à chaque réponse : les sections, les clauses retenues et pourquoi.",
+                        "Updated with every answer: the sections, the clauses chosen and why."),
+    "preview_wait": ("L'aperçu apparaît dès que les questions obligatoires sont remplies (nom, lieu, secteur, "
+                     "nombre de salariés).", "The preview appears once the required questions are answered "
+                     "(name, location, sector, number of employees)."),
+    "preview_counts": ("{sections} sections, {clauses} clauses", "{sections} sections, {clauses} clauses"),
+    "clause": ("clause", "clause"),
+    "why": ("Pourquoi", "Why"),
+    "annex": ("Annexe", "Annex"),
+    "tools_risk_title": ("Lecture de risque", "Risk reading"),
+    "tools_risk_explain": (
+        "Le niveau de chaque outil combine trois signaux : des données hébergées hors de votre zone de "
+        "protection (ou en lieu inconnu), un compte individuel sans contrat d'organisation, et un compte gratuit "
+        "grand public dont les saisies servent souvent à entraîner le modèle. Deux signaux ou un outil interdit : "
+        "risque élevé ; un signal : moyen ; aucun : faible. Le registre des outils (annexe) reprend cette lecture.",
+        "Each tool's level combines three signals: data hosted outside your protected area (or somewhere "
+        "unknown), an individual account without an organisation contract, and a free consumer account whose "
+        "inputs are often used to train the model. Two signals or a prohibited tool: high risk; one signal: "
+        "medium; none: low. The tool register (annex) carries this reading."),
+    "tools_add": ("Ajouter un outil courant", "Add a common tool"),
+    "tools_add_button": ("Ajouter", "Add"),
+    "tools_add_help": ("Ajoute une ligne pré-remplie ; corrigez ensuite l'hébergement, le compte et le statut "
+                       "dans le tableau.", "Adds a pre-filled row; then correct hosting, account and status in "
+                       "the table."),
+    "tools_table_help": ("Modifiez une cellule en double-cliquant ; ajoutez une ligne sous le tableau ; "
+                         "supprimez-la en la sélectionnant à gauche puis avec la corbeille.",
+                         "Double-click a cell to edit it; add a row below the table; delete one by selecting it "
+                         "on the left, then the bin icon."),
+    "tools_none": ("Aucun outil déclaré : le registre des outils sera vide, à compléter.",
+                   "No tool declared: the tool register will be empty, to be completed."),
+    "risk_high": ("élevé", "high"), "risk_medium": ("moyen", "medium"), "risk_low": ("faible", "low"),
+    "risk_tool": ("Outil", "Tool"), "risk_level": ("Risque", "Risk"), "risk_reasons": ("Pourquoi", "Why"),
+    "r_outside": ("hébergé hors de votre zone de protection", "hosted outside your protected area"),
+    "r_unknown": ("hébergement inconnu", "hosting unknown"),
+    "r_consumer": ("compte individuel, sans contrat d'organisation", "individual account, no organisation contract"),
+    "r_train": ("les saisies peuvent servir à entraîner le modèle", "inputs may be used to train the model"),
+    "r_prohibited": ("outil interdit", "prohibited tool"),
+    "r_none": ("contrat d'organisation, hébergement connu dans votre zone",
+               "organisation contract, known hosting in your area"),
+    "review_intro": ("Relisez l'aperçu puis téléchargez la politique à adopter, l'aide-mémoire du personnel "
+                     "et vos réponses.", "Read the preview, then download the policy to adopt, the staff "
+                     "summary and your answers."),
+    "review_invalid": ("Quelques réponses sont à corriger avant de produire la politique :",
+                       "A few answers need fixing before the policy can be produced:"),
+    "doc_lang": ("Langue de l'aperçu et des documents", "Language of the preview and documents"),
+    "download_policy": ("Politique en {lang_name} (.docx)", "Policy in {lang_name} (.docx)"),
+    "download_staff": ("Aide-mémoire du personnel en {lang_name} (.docx)", "Staff summary in {lang_name} (.docx)"),
+    "download_answers": ("Télécharger les réponses (.yaml)", "Download the answers (.yaml)"),
+    "downloads": ("Vos documents Word", "Your Word documents"),
+    "text_preview": ("Aperçu du texte de la politique", "Preview of the policy text"),
+    "generation_failed": ("La politique n'a pas pu être produite avec ce paquet :",
+                          "The policy could not be produced with this pack:"),
+    "pack_failed": ("Le paquet de règles n'a pas pu être chargé :", "The rule pack could not be loaded:"),
+    "choose": ("Choisir…", "Choose…"),
+    "notices": ("À noter", "Note"),
+    "adjusted_cse": ("Représentation du personnel : le CSE n'existe qu'en France ; réponse ramenée à « {value} ».",
+                     "Staff representation: a CSE exists only in France; answer changed to “{value}”."),
+    "tools_row": ("Outils, ligne {n}", "Tools, row {n}"),
+    "yes": ("oui", "yes"), "no": ("non", "no"),
+}
+
+
+def text(key: str, lang: str, **kwargs: Any) -> str:
+    value = tr(TEXTS[key], lang)
+    return value.format(**kwargs) if kwargs else value
+
+
+# ---------------------------------------------------------------- steps and questions
+
+@dataclass(frozen=True)
+class Step:
+    id: str
+    title: tuple[str, str]
+    intro: tuple[str, str]
+    fields: tuple[str, ...]  # profile paths validated on this step (prefixes)
+
+
+STEPS: tuple[Step, ...] = (
+    Step("organisation", ("Organisation", "Organisation"),
+         ("Qui êtes-vous ? Ces réponses choisissent les lois citées et la forme de la gouvernance.",
+          "Who are you? These answers choose the laws cited and the shape of governance."),
+         ("organisation", "policy.languages")),
+    Step("position", ("Position", "Position"),
+         ("Où en est votre organisation avec l'IA, quelle règle générale voulez-vous, et qui tient la politique ?",
+          "Where does your organisation stand with AI, what general rule do you want, and who owns the policy?"),
+         ("maturity", "policy")),
+    Step("uses", ("Usages", "Uses"),
+         ("Cochez ce que l'on fait déjà ou que l'on envisage de faire avec l'IA. Rien n'est obligatoire.",
+          "Pick what people already do or plan to do with AI. Nothing is compulsory."),
+         ("uses",)),
+    Step("data_tools", ("Données et outils", "Data and tools"),
+         ("Quelles informations détenez-vous, et quels outils d'IA sont utilisés ?",
+          "What information do you hold, and which AI tools are used?"),
+         ("data", "tools")),
+    Step("commitments", ("Engagements", "Commitments"),
+         ("Ce à quoi l'organisation s'engage envers son public et son équipe.",
+          "What the organisation commits to towards its audience and its team."),
+         ("commitments",)),
+    Step("review", ("Relecture et téléchargement", "Review and download"),
+         ("", ""), ()),
+)
+STEP_IDS = tuple(s.id for s in STEPS)
+
+
+def step_index(step_id: str) -> int:
+    return STEP_IDS.index(step_id)
+
+
+Answers = dict[str, Any]
+Options = Callable[[Answers], list[str]]
+
+
+@dataclass(frozen=True)
+class Question:
+    path: str  # dotted path in the profile: "organisation.name"
+    step: str
+    kind: str  # text | select | multiselect | bool | int | date | tools
+    label: tuple[str, str]
+    help: tuple[str, str]
+    table: dict[str, tuple[str, str]] | None = None  # enumeration labels
+    options: Options | None = None  # options for these answers (default: the whole table)
+    visible: Callable[[Answers], bool] | None = None
+    # label / help replaced for some jurisdictions
+    label_by: dict[str, tuple[str, str]] = field(default_factory=dict)
+    help_by: dict[str, tuple[str, str]] = field(default_factory=dict)
+    min_value: int | None = None
+    max_value: int | None = None
+    optional: bool = False
+
+    def label_for(self, answers: Answers, lang: str) -> str:
+        return tr(self.label_by.get(jurisdiction(answers) or "", self.label), lang)
+
+    def help_for(self, answers: Answers, lang: str) -> str:
+        return tr(self.help_by.get(jurisdiction(answers) or "", self.help), lang)
+
+    def options_for(self, answers: Answers) -> list[str]:
+        if self.options is not None:
+            return self.options(answers)
+        return list(self.table or {})
+
+    def is_visible(self, answers: Answers) -> bool:
+        return self.visible(answers) if self.visible else True
+
+    def option_label(self, value: Any, lang: str) -> str:
+        if self.table and value in self.table:
+            return tr(self.table[value], lang)
+        return str(value)
+
+
+def jurisdiction(answers: Answers) -> str | None:
+    return (answers.get("organisation") or {}).get("jurisdiction")
+
+
+def _staff_rep_options(answers: Answers) -> list[str]:
+    if jurisdiction(answers) == "france":
+        return list(v.STAFF_REPRESENTATION)
+    return ["none", "union"]
+
+
+def _legal_form_options(answers: Answers) -> list[str]:
+    if jurisdiction(answers) == "quebec":
+        if get(answers, "organisation.public_body"):
+            return ["public_body"]
+        return [f for f in v.LEGAL_FORMS if f != "public_body"]
+    return list(v.LEGAL_FORMS)
+
+
+_CANADA = ("quebec", "canada_other")
+
+QUESTIONS: tuple[Question, ...] = (
+    # 1. Organisation
+    Question("organisation.name", "organisation", "text",
+             ("Nom de l'organisation", "Name of the organisation"),
+             ("Il figure sur la page titre, en pied de page et dans les clauses qui désignent l'organisation.",
+              "It appears on the title page, in the footer and in the clauses that name the organisation.")),
+    Question("organisation.jurisdiction", "organisation", "select",
+             ("Où l'organisation est-elle établie ?", "Where is the organisation established?"),
+             ("Le lieu choisit les lois citées (Loi 25, LPRPDE, RGPD, règlement européen sur l'IA, nLPD) et le "
+              "vocabulaire du document.",
+              "The location chooses the laws cited (Québec's Law 25, PIPEDA, GDPR, EU AI Act, Swiss FADP) and "
+              "the document's vocabulary."), table=v.JURISDICTIONS),
+    Question("organisation.sector", "organisation", "select",
+             ("Secteur", "Sector"),
+             ("Le secteur ajoute les clauses propres à votre métier (interprètes, catalogues de droits, "
+              "collections, information du public).",
+              "The sector adds the clauses specific to your field (performers, rights catalogues, collections, "
+              "public information)."), table=v.SECTORS),
+    Question("organisation.public_body", "organisation", "bool",
+             ("Organisme public au sens de la Loi sur l'accès (RLRQ c. A-2.1)",
+              "Public body under Québec's Access Act (CQLR c. A-2.1)"),
+             ("Un organisme public (musée d'État, société d'État…) relève de la Loi sur l'accès plutôt que de la "
+              "loi sur le secteur privé (P-39.1) : la section sur les renseignements personnels cite alors A-2.1.",
+              "A public body (state museum, Crown corporation…) falls under the Access Act rather than the "
+              "private-sector act (P-39.1): the personal information section then cites A-2.1."),
+             visible=lambda a: jurisdiction(a) == "quebec"),
+    Question("organisation.legal_form", "organisation", "select",
+             ("Forme juridique", "Legal form"),
+             ("Elle détermine qui adopte la politique et, pour un organisme public, les obligations propres au "
+              "secteur public.",
+              "It determines who adopts the policy and, for a public body, the obligations specific to the "
+              "public sector."), table=v.LEGAL_FORMS, options=_legal_form_options),
+    Question("organisation.federally_regulated", "organisation", "bool",
+             ("Entreprise de compétence fédérale (radiodiffuseur, par exemple)",
+              "Federally regulated undertaking (a broadcaster, for example)"),
+             ("Une entreprise fédérale relève de la LPRPDE et du droit fédéral du travail : la politique cite ces "
+              "lois plutôt que la loi provinciale.",
+              "A federal undertaking falls under PIPEDA and federal labour law: the policy cites them instead of "
+              "the provincial act."), visible=lambda a: jurisdiction(a) in _CANADA),
+    Question("organisation.eu_market", "organisation", "bool",
+             ("Vous mettez des systèmes d'IA ou leurs résultats sur le marché de l'Union européenne",
+              "You place AI systems or their output on the European Union market"),
+             ("Si oui, le règlement européen sur l'IA vous concerne aussi et la politique ajoute ses obligations, "
+              "dont la transparence.",
+              "If so, the EU AI Act concerns you too and the policy adds its obligations, transparency among "
+              "them."), visible=lambda a: jurisdiction(a) == "switzerland"),
+    Question("organisation.employees", "organisation", "int",
+             ("Nombre de salariés", "Number of employees"),
+             ("La taille choisit la gouvernance : une personne responsable de l'IA sous 20 salariés, un comité à "
+              "partir de 20.",
+              "Size chooses the governance: one AI lead under 20 employees, a committee from 20."),
+             min_value=0, max_value=1_000_000),
+    Question("organisation.freelancers", "organisation", "bool",
+             ("Vous travaillez régulièrement avec des pigistes, intermittents ou artistes autonomes",
+              "You regularly work with freelancers or self-employed artists"),
+             ("Si oui, la politique dit ce qu'elle leur demande, comment elle leur est remise et ce qu'elle "
+              "protège de leur travail.",
+              "If so, the policy says what it asks of them, how they receive it and what it protects of their "
+              "work.")),
+    Question("organisation.volunteers", "organisation", "bool",
+             ("Des bénévoles travaillent avec vous", "Volunteers work with you"),
+             ("Si oui, la politique s'applique aussi aux bénévoles et prévoit leur information et leur formation.",
+              "If so, the policy also covers volunteers and provides for informing and training them.")),
+    Question("organisation.staff_representation", "organisation", "select",
+             ("Représentation du personnel", "Staff representation"),
+             ("La politique prévoit d'informer et de consulter les représentants du personnel avant d'introduire "
+              "un outil qui touche le travail.",
+              "The policy provides for informing and consulting staff representatives before introducing a tool "
+              "that affects work."),
+             table=v.STAFF_REPRESENTATION, options=_staff_rep_options,
+             help_by={"france": (
+                 "En France, le CSE est consulté avant l'introduction d'une nouvelle technologie : la politique "
+                 "prévoit cette consultation.",
+                 "In France, the works council (CSE) is consulted before a new technology is introduced: the "
+                 "policy provides for it.")}),
+    Question("organisation.privacy_officer", "organisation", "text",
+             ("Fonction responsable des données personnelles (facultatif)",
+              "Role in charge of personal data (optional)"),
+             ("Cette fonction est nommée comme contact pour les questions de données ; laissée vide, la politique "
+              "rappelle d'en désigner une.",
+              "This role is named as the contact for data questions; left empty, the policy reminds you to "
+              "appoint one."),
+             label_by={"quebec": ("Personne responsable de la protection des renseignements personnels "
+                                  "(fonction, facultatif)",
+                                  "Person in charge of the protection of personal information (role, optional)"),
+                       **{j: ("Délégué·e à la protection des données ou responsable (fonction, facultatif)",
+                              "Data protection officer or person in charge (role, optional)") for j in EU_MEMBERS}},
+             optional=True),
+    Question("policy.languages", "organisation", "multiselect",
+             ("Langues de la politique", "Languages of the policy"),
+             ("Un document Word est produit pour chaque langue choisie.",
+              "One Word document is produced for each language chosen."),
+             table=v.LANGUAGES,
+             help_by={"quebec": (
+                 "Un document Word est produit par langue. Au Québec, le français est toujours inclus : la Charte "
+                 "de la langue française (art. 41) exige que les communications écrites au personnel soient en "
+                 "français.",
+                 "One Word document is produced per language. In Québec, French is always included: the Charter "
+                 "of the French language (s. 41) requires written communications to staff to be in French.")}),
+    # 2. Position
+    Question("maturity", "position", "select",
+             ("Où en est l'organisation avec l'IA ?", "Where does the organisation stand with AI?"),
+             ("La maturité adapte la feuille de route en annexe : premiers repères pour une organisation "
+              "réfractaire, encadrement des essais pour une organisation qui expérimente.",
+              "Maturity adapts the roadmap annex: first bearings for a resistant organisation, framing of trials "
+              "for one that experiments."), table=v.MATURITY),
+    Question("policy.stance", "position", "select",
+             ("Règle générale sur l'usage de l'IA", "General rule on the use of AI"),
+             ("Elle fixe le ton de toute la politique : usage encouragé, encadré par des conditions, restreint à "
+              "des cas approuvés ou interdit sauf exceptions.",
+              "It sets the tone of the whole policy: use encouraged, allowed under conditions, restricted to "
+              "approved cases, or prohibited save exceptions."), table=v.STANCES),
+    Question("policy.owner_role", "position", "text",
+             ("Fonction responsable de la politique", "Role that owns the policy"),
+             ("Cette fonction tient la politique à jour et répond aux questions ; elle est nommée dans la section "
+              "sur la gouvernance.",
+              "This role keeps the policy up to date and answers questions; it is named in the governance "
+              "section.")),
+    Question("policy.approved_by", "position", "text",
+             ("Instance qui adopte la politique", "Body that adopts the policy"),
+             ("Elle figure sur la page titre et dans la section sur l'entrée en vigueur.",
+              "It appears on the title page and in the section on entry into force.")),
+    Question("policy.effective_date", "position", "date",
+             ("Date d'entrée en vigueur", "Effective date"),
+             ("La date figure sur la page titre et fixe la prochaine révision ; les échéances de formation en "
+              "découlent.",
+              "The date appears on the title page and sets the next review; training deadlines follow from it.")),
+    Question("policy.review_months", "position", "int",
+             ("Révision tous les … mois", "Review every … months"),
+             ("Le droit de l'IA change vite : la politique prévoit sa propre révision à cet intervalle (3 à 36 "
+              "mois).",
+              "AI law changes fast: the policy schedules its own review at this interval (3 to 36 months)."),
+             min_value=3, max_value=36),
+    Question("policy.version", "position", "text",
+             ("Version de la politique", "Policy version"),
+             ("Affichée en pied de page, elle dit quelle version est en vigueur.",
+              "Shown in the footer, it tells which version is in force.")),
+    # 3. Uses
+    Question("uses.admin", "uses", "multiselect",
+             ("Usages administratifs", "Administrative uses"),
+             ("Chaque usage déclaré entre dans la liste des usages permis, avec ses précautions.",
+              "Each use declared enters the list of permitted uses, with its precautions."), table=v.ADMIN_USES),
+    Question("uses.creative", "uses", "multiselect",
+             ("Usages en création", "Creative uses"),
+             ("Les usages créatifs ajoutent les clauses sur le droit d'auteur, la contribution humaine et les "
+              "droits des artistes.",
+              "Creative uses add the clauses on copyright, human contribution and artists' rights."),
+             table=v.CREATIVE_USES),
+    Question("uses.public", "uses", "multiselect",
+             ("Usages visibles du public", "Uses the public sees"),
+             ("Ce que le public voit ou entend ajoute les obligations de transparence et des avis prêts à "
+              "afficher en annexe.",
+              "What the public sees or hears adds transparency duties and ready-to-post notices in an annex."),
+             table=v.PUBLIC_USES),
+    Question("uses.hr", "uses", "multiselect",
+             ("Usages qui touchent le personnel", "Uses that affect staff"),
+             ("Les usages en gestion du personnel sont encadrés de près : ils ajoutent consultation, information "
+              "des personnes et contrôle humain.",
+              "Uses in managing staff are closely regulated: they add consultation, informing people and human "
+              "oversight."), table=v.HR_USES),
+    Question("uses.model_training", "uses", "bool",
+             ("Vous entraînez ou affinez des modèles d'IA sur vos contenus ou ceux de tiers",
+              "You train or fine-tune AI models on your own or third-party content"),
+             ("Si oui, la politique ajoute les règles sur les droits des contenus d'entraînement et leur "
+              "documentation.",
+              "If so, the policy adds the rules on rights in training content and its documentation.")),
+    # 4. Data and tools
+    Question("data.personal_data", "data_tools", "multiselect",
+             ("Renseignements personnels que vous détenez", "Personal data you hold"),
+             ("Chaque catégorie resserre les règles de saisie dans les outils d'IA ; mineurs, données sensibles "
+              "et biométrie ajoutent des protections.",
+              "Each category tightens what may be entered into AI tools; minors, sensitive and biometric data add "
+              "protections."), table=v.PERSONAL_DATA),
+    Question("data.personal_data_in_ai_tools", "data_tools", "select",
+             ("Des renseignements personnels peuvent-ils être saisis dans un outil d'IA ?",
+              "May personal data be entered into an AI tool?"),
+             ("Votre réponse devient la règle de la section sur les données personnelles.",
+              "Your answer becomes the rule of the personal data section."), table=v.PERSONAL_DATA_IN_AI_TOOLS),
+    Question("data.confidential_material", "data_tools", "multiselect",
+             ("Documents confidentiels", "Confidential material"),
+             ("Ils sont nommés dans la liste de ce qu'on ne saisit jamais dans un outil non approuvé.",
+              "They are named in the list of what is never entered into an unapproved tool."),
+             table=v.CONFIDENTIAL_MATERIAL),
+    Question("data.holds_rights_catalogue", "data_tools", "bool",
+             ("Vous détenez un catalogue de droits, des collections ou des archives",
+              "You hold a rights catalogue, collections or archives"),
+             ("Si oui, la politique protège ces œuvres : pas de versement dans un outil d'IA sans autorisation, "
+              "et opposition à leur usage pour entraîner des IA.",
+              "If so, the policy protects these works: none is fed to an AI tool without permission, and their "
+              "use to train AI is opted out.")),
+    Question("data.publishes_online", "data_tools", "bool",
+             ("Vous diffusez des contenus (site, réseaux, publications)",
+              "You publish content (website, social media, publications)"),
+             ("Si oui, la politique dit quand et comment signaler la part de l'IA dans ce que vous diffusez.",
+              "If so, the policy says when and how to disclose AI's part in what you publish.")),
+    Question("tools", "data_tools", "tools",
+             ("Vos outils d'IA", "Your AI tools"),
+             ("Chaque outil entre dans le registre des outils (annexe) avec sa lecture de risque ; la politique "
+              "fixe les conditions d'usage des outils à risque.",
+              "Each tool enters the tool register (annex) with its risk reading; the policy sets conditions of "
+              "use for risky tools.")),
+    # 5. Commitments
+    Question("commitments.disclosure", "commitments", "select",
+             ("Quand signalez-vous l'usage de l'IA ?", "When do you disclose the use of AI?"),
+             ("Ce niveau décide des mentions à apposer sur vos contenus et des avis fournis en annexe.",
+              "This level decides the mentions put on your content and the notices provided in an annex."),
+             table=v.DISCLOSURE),
+    Question("commitments.human_review", "commitments", "bool",
+             ("Tout contenu diffusé ou envoyé à l'extérieur est relu par une personne",
+              "Every output published or sent outside is reviewed by a person"),
+             ("Si oui, la politique rend cette vérification humaine obligatoire avant toute diffusion.",
+              "If so, the policy makes this human check compulsory before anything goes out.")),
+    Question("commitments.environmental", "commitments", "bool",
+             ("Engagements de sobriété environnementale", "Environmental sobriety commitments"),
+             ("Si oui, la section sur l'environnement énumère des gestes concrets de sobriété pour vos usages.",
+              "If so, the environment section lists concrete sobriety measures for your uses.")),
+    Question("commitments.training", "commitments", "bool",
+             ("Plan de formation du personnel", "Staff training plan"),
+             ("Si oui, la politique fixe un plan de formation par public, avec des échéances datées.",
+              "If so, the policy sets a training plan per audience, with dated deadlines.")),
+)
+QUESTION_BY_PATH = {q.path: q for q in QUESTIONS}
+
+
+def questions_for(step_id: str, answers: Answers) -> list[Question]:
+    return [q for q in QUESTIONS if q.step == step_id and q.is_visible(answers)]
+
+
+# Common tools offered for quick entry (name, vendor, usual hosting of the organisation account)
+COMMON_TOOLS: dict[str, dict[str, Any]] = {
+    "ChatGPT": {"vendor": "OpenAI", "hosting": "usa"},
+    "Claude": {"vendor": "Anthropic", "hosting": "usa"},
+    "Microsoft 365 Copilot": {"vendor": "Microsoft", "hosting": "unknown"},
+    "Gemini": {"vendor": "Google", "hosting": "usa"},
+    "Le Chat": {"vendor": "Mistral AI", "hosting": "eu"},
+    "DeepL": {"vendor": "DeepL", "hosting": "eu"},
+    "Canva (Magic Studio)": {"vendor": "Canva", "hosting": "unknown"},
+    "Adobe Firefly": {"vendor": "Adobe", "hosting": "usa"},
+    "Midjourney": {"vendor": "Midjourney", "hosting": "usa"},
+    "Otter.ai": {"vendor": "Otter.ai", "hosting": "usa"},
+    "ElevenLabs": {"vendor": "ElevenLabs", "hosting": "usa"},
+    "Perplexity": {"vendor": "Perplexity AI", "hosting": "usa"},
+}
+
+
+def common_tool_row(name: str) -> dict[str, Any]:
+    base = COMMON_TOOLS.get(name, {})
+    return {"name": name, "vendor": base.get("vendor"), "hosting": base.get("hosting", "unknown"),
+            "account": "free_consumer", "status": "under_review", "uses": []}
+
+
+# ---------------------------------------------------------------- answers
+
+def default_answers(today: dt.date | None = None) -> Answers:
+    """A fresh questionnaire: required choices are left open (None) so that the user makes them."""
+    today = today or dt.date.today()
+    return {
+        "organisation": {"name": "", "jurisdiction": None, "public_body": False, "federally_regulated": False,
+                         "eu_market": False, "sector": None, "legal_form": "nonprofit", "employees": None,
+                         "freelancers": False, "volunteers": False, "staff_representation": "none",
+                         "privacy_officer": ""},
+        "policy": {"languages": ["fr"], "stance": "conditional", "owner_role": "Direction générale",
+                   "approved_by": "Conseil d'administration", "effective_date": today, "review_months": 12,
+                   "version": "1.0"},
+        "maturity": "follower",
+        "uses": {"admin": [], "creative": [], "public": [], "hr": [], "model_training": False},
+        "data": {"personal_data": [], "personal_data_in_ai_tools": "never", "confidential_material": [],
+                 "holds_rights_catalogue": False, "publishes_online": True},
+        "tools": [],
+        "commitments": {"disclosure": "substantial", "human_review": True, "environmental": True,
+                        "training": True},
+    }
+
+
+def get(answers: Answers, path: str) -> Any:
+    node: Any = answers
+    for part in path.split("."):
+        if not isinstance(node, dict):
+            return None
+        node = node.get(part)
+    return node
+
+
+def set_value(answers: Answers, path: str, value: Any) -> None:
+    parts = path.split(".")
+    node = answers
+    for part in parts[:-1]:
+        node = node.setdefault(part, {})
+    node[parts[-1]] = value
+
+
+def fit_answers(answers: Answers) -> list[tuple[str, tuple[str, str]]]:
+    """Bring answers in line with the jurisdiction (questions that do not apply there are reset).
+
+    Returns (path, message) for every answer changed that the user had chosen, to tell them; hidden
+    questions are reset silently."""
+    changes: list[tuple[str, tuple[str, str]]] = []
+    org = answers.setdefault("organisation", {})
+    j = org.get("jurisdiction")
+    if j not in _CANADA and org.get("federally_regulated"):
+        org["federally_regulated"] = False
+        changes.append(("organisation.federally_regulated", ("", "")))
+    if j != "switzerland" and org.get("eu_market"):
+        org["eu_market"] = False
+        changes.append(("organisation.eu_market", ("", "")))
+    if j != "france" and org.get("staff_representation") in ("cse", "union_and_cse"):
+        new = "union" if org["staff_representation"] == "union_and_cse" else "none"
+        org["staff_representation"] = new
+        changes.append(("organisation.staff_representation",
+                        (TEXTS["adjusted_cse"][0].format(value=tr(v.STAFF_REPRESENTATION[new], "fr")),
+                         TEXTS["adjusted_cse"][1].format(value=tr(v.STAFF_REPRESENTATION[new], "en")))))
+    if j == "quebec":
+        if org.get("public_body") and org.get("legal_form") != "public_body":
+            org["legal_form"] = "public_body"
+            changes.append(("organisation.legal_form", ("", "")))
+        elif not org.get("public_body") and org.get("legal_form") == "public_body":
+            org["legal_form"] = None  # to be chosen again
+            changes.append(("organisation.legal_form", ("", "")))
+        policy = answers.setdefault("policy", {})
+        langs = list(policy.get("languages") or [])
+        if "fr" not in langs:
+            policy["languages"] = ["fr", *langs]
+            changes.append(("policy.languages", ("", "")))
+    else:
+        public = org.get("legal_form") == "public_body"
+        if bool(org.get("public_body")) != public:
+            org["public_body"] = public
+            changes.append(("organisation.public_body", ("", "")))
+    return changes
+
+
+def _clean_tool(row: dict[str, Any]) -> dict[str, Any] | None:
+    values = {k: row.get(k) for k in TOOL_COLUMNS}
+    if all(values[k] in (None, "", []) for k in TOOL_COLUMNS):
+        return None  # an empty row left in the table
+    out: dict[str, Any] = {}
+    name = values["name"]
+    out["name"] = "" if name is None else name
+    vendor = values["vendor"]
+    out["vendor"] = vendor if isinstance(vendor, str) and vendor.strip() else None
+    for key in ("hosting", "account", "status"):
+        if values[key] not in (None, ""):
+            out[key] = values[key]
+    uses = values["uses"]
+    out["uses"] = list(uses) if isinstance(uses, (list, tuple)) else []
+    return out
+
+
+def tools_from_rows(rows: Any) -> list[dict[str, Any]]:
+    """The tools of the table (list of row mappings), empty rows dropped."""
+    if rows is None:
+        return []
+    if hasattr(rows, "to_dict"):  # a DataFrame
+        rows = rows.to_dict("records")
+    out = []
+    for row in rows:
+        if isinstance(row, dict):
+            row = {k: (None if _is_nan(x) else x) for k, x in row.items()}
+            tool = _clean_tool(row)
+            if tool is not None:
+                out.append(tool)
+    return out
+
+
+def _is_nan(value: Any) -> bool:
+    return isinstance(value, float) and value != value
+
+
+def tool_rows(tools: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows for the table editor: every column present."""
+    return [{"name": t.get("name") or "", "vendor": t.get("vendor") or "", "hosting": t.get("hosting", "unknown"),
+             "account": t.get("account", "free_consumer"), "status": t.get("status", "under_review"),
+             "uses": list(t.get("uses") or [])} for t in tools]
+
+
+def to_profile_data(answers: Answers) -> dict[str, Any]:
+    """The wizard's answers as profile data (the answers-file contract), unanswered choices left out."""
+    a = copy.deepcopy(answers)
+    data: dict[str, Any] = {"schema_version": 1}
+    org = {k: val for k, val in (a.get("organisation") or {}).items() if val is not None}
+    officer = org.get("privacy_officer")
+    if not (isinstance(officer, str) and officer.strip()):
+        org.pop("privacy_officer", None)
+    data["organisation"] = org
+    policy = {k: val for k, val in (a.get("policy") or {}).items() if val is not None}
+    if isinstance(policy.get("effective_date"), dt.date):
+        policy["effective_date"] = policy["effective_date"].isoformat()
+    data["policy"] = policy
+    if a.get("maturity") is not None:
+        data["maturity"] = a["maturity"]
+    data["uses"] = {k: val for k, val in (a.get("uses") or {}).items() if val is not None}
+    data["data"] = {k: val for k, val in (a.get("data") or {}).items() if val is not None}
+    data["tools"] = tools_from_rows(a.get("tools") or [])
+    data["commitments"] = {k: val for k, val in (a.get("commitments") or {}).items() if val is not None}
+    return data
+
+
+def answers_from_profile(profile: Profile) -> Answers:
+    """Answers for the wizard from a validated profile (a resumed file)."""
+    data = profile_to_data(profile)
+    answers = default_answers()
+    for section in ("organisation", "policy", "uses", "data", "commitments"):
+        answers[section].update(data.get(section) or {})
+    answers["maturity"] = data.get("maturity", "follower")
+    answers["tools"] = [dict(t) for t in data.get("tools") or []]
+    answers["organisation"]["privacy_officer"] = answers["organisation"].get("privacy_officer") or ""
+    answers["policy"]["effective_date"] = profile.policy.effective_date
+    return answers
+
+
+# ---------------------------------------------------------------- validation
+
+@dataclass
+class Problem:
+    field: str
+    label: tuple[str, str]  # the question (or table cell) at fault
+    reason: tuple[str, str]  # why, without the field path
+
+    def message(self, lang: str) -> str:
+        if lang == "fr":
+            return f"« {self.label[0]} » : {self.reason[0]}"
+        return f"“{self.label[1]}”: {self.reason[1]}"
+
+
+def validate(answers: Answers) -> tuple[Profile | None, list[Problem]]:
+    """The profile, or the problems found by the profile model (parse_profile)."""
+    try:
+        return parse_profile(to_profile_data(answers), "wizard"), []
+    except ProfileError as exc:
+        return None, [_problem(p) for p in exc.problems] or [
+            Problem("(profile)", ("Réponses", "Answers"), (exc.fr, exc.en))]
+
+
+_TOOL_FIELD = re.compile(r"^tools\[(\d+)\](?:\.(\w+))?")
+_TOOL_LABELS = {"name": ("Nom", "Name"), "vendor": ("Fournisseur", "Vendor"),
+                "hosting": ("Hébergement", "Hosting"), "account": ("Compte", "Account"),
+                "status": ("Statut", "Status"), "uses": ("Usages", "Uses")}
+
+
+def field_label(path: str) -> tuple[str, str]:
+    question = QUESTION_BY_PATH.get(path)
+    if question is not None:
+        return question.label
+    m = _TOOL_FIELD.match(path)
+    if m:
+        row = int(m.group(1)) + 1
+        col = _TOOL_LABELS.get(m.group(2) or "", ("", ""))
+        fr = TEXTS["tools_row"][0].format(n=row) + (f", {col[0].lower()}" if col[0] else "")
+        en = TEXTS["tools_row"][1].format(n=row) + (f", {col[1].lower()}" if col[1] else "")
+        return fr, en
+    return path, path
+
+
+def _strip_field(message: str, fieldname: str) -> str:
+    for prefix in (f"{fieldname} : ", f"{fieldname}: "):
+        if message.startswith(prefix):
+            return message[len(prefix):]
+    return message
+
+
+_REASONS = {"missing": ("réponse obligatoire", "an answer is required")}
+
+
+def _problem(p: dict) -> Problem:
+    fieldname = p["field"]
+    reason = _REASONS.get(p.get("type")) or (_strip_field(p["message_fr"], fieldname),
+                                             _strip_field(p["message_en"], fieldname))
+    return Problem(fieldname, field_label(fieldname), reason)
+
+
+def _belongs(fieldname: str, prefixes: tuple[str, ...]) -> bool:
+    return any(fieldname == p or fieldname.startswith(p + ".") or fieldname.startswith(p + "[")
+               for p in prefixes)
+
+
+def step_of_field(fieldname: str) -> str:
+    for step in STEPS:
+        if _belongs(fieldname, step.fields):
+            return step.id
+    return "review"
+
+
+def step_problems(answers: Answers, step_id: str) -> list[Problem]:
+    """The problems a user must fix before leaving ``step_id`` (all of them on the review step)."""
+    _, problems = validate(answers)
+    if step_id == "review":
+        return problems
+    return [p for p in problems if step_of_field(p.field) == step_id]
+
+
+# ---------------------------------------------------------------- tools risk reading
+
+def tool_risks(answers: Answers) -> list[ToolRisk]:
+    j = jurisdiction(answers)
+    if j is None:
+        return []
+    out = []
+    for row in tools_from_rows(answers.get("tools") or []):
+        try:
+            tool = Tool.model_validate(row)
+        except Exception:  # noqa: BLE001 — an incomplete row has no reading yet; validation names it
+            continue
+        out.append(tool_risk(tool, j))
+    return out
+
+
+def risk_reasons(risk: ToolRisk, lang: str) -> str:
+    keys = []
+    if risk.status == "prohibited":
+        keys.append("r_prohibited")
+    if risk.hosted_outside:
+        keys.append("r_outside")
+    if risk.hosting_unknown:
+        keys.append("r_unknown")
+    if risk.consumer_account:
+        keys.append("r_consumer")
+    if risk.account == "free_consumer":
+        keys.append("r_train")
+    return " ; ".join(text(k, lang) for k in keys) if keys else text("r_none", lang)
+
+
+# ---------------------------------------------------------------- files in and out
+
+_LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"})
+
+
+def slugify(name: str, fallback: str = "organisation") -> str:
+    name = (name or "").translate(_LIGATURES)
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+    slug = slug[:60].rstrip("-")
+    return slug or fallback
+
+
+_FILE_KINDS = {
+    "policy": ("politique-ia", "ai-policy", "docx"),
+    "staff_summary": ("aide-memoire-ia", "ai-staff-summary", "docx"),
+    "answers": ("reponses-balises", "balises-answers", "yaml"),
+}
+
+
+def file_name(kind: str, organisation: str, lang: str, on: dt.date | None = None) -> str:
+    """``theatre-de-la-grande-maree-politique-ia-2026-11-23.docx``"""
+    fr, en, ext = _FILE_KINDS[kind]
+    on = on or dt.date.today()
+    return f"{slugify(organisation)}-{fr if lang == 'fr' else en}-{on.isoformat()}.{ext}"
+
+
+def answers_yaml(answers: Answers, lang: str = "fr", on: dt.date | None = None) -> str:
+    """The answers file (YAML) for these answers; normalised by the model when they are valid."""
+    profile, _ = validate(answers)
+    data = profile_to_data(profile) if profile is not None else to_profile_data(answers)
+    on = on or dt.date.today()
+    head = (f"# Réponses Balises (schema_version 1), enregistrées le {on.isoformat()}.\n"
+            "# Reprenez-les dans l'assistant, ou : balises generate CE_FICHIER -o politique.docx\n"
+            if lang == "fr" else
+            f"# Balises answers (schema_version 1), saved on {on.isoformat()}.\n"
+            "# Load them in the wizard, or: balises generate THIS_FILE -o policy.docx\n")
+    return head + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+
+
+@dataclass
+class LoadedAnswers:
+    answers: Answers
+    message: tuple[str, str]
+    notices: list[tuple[str, str]]
+
+
+def load_answers_file(name: str, data: bytes) -> LoadedAnswers:
+    """Answers from an uploaded file: YAML/JSON answers, or a policy .docx produced by Balises.
+
+    Raises :class:`BalisesError` (with details naming each field) for anything else."""
+    from .embedding import read_payload
+
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise InputFileError(f"{name} : {TEXTS['upload_too_big'][0]}.", f"{name}: {TEXTS['upload_too_big'][1]}.")
+    if not data.strip():
+        raise InputFileError(f"{name} : {TEXTS['upload_empty'][0]}.", f"{name}: {TEXTS['upload_empty'][1]}.")
+    if data[:2] == b"PK" or name.lower().endswith(".docx"):
+        payload = read_payload(data, name)
+        profile = parse_profile(payload.get("profile"), name)
+        pack = (payload.get("pack") or {}).get("label") or "?"
+        date = str(payload.get("generated_on") or "?")
+        message = (TEXTS["upload_docx_ok"][0].format(name=name, date=date, pack=pack),
+                   TEXTS["upload_docx_ok"][1].format(name=name, date=date, pack=pack))
+    else:
+        try:
+            decoded = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise InputFileError(f"{name} : le fichier n'est pas du texte UTF-8 (YAML ou JSON attendu).",
+                                 f"{name}: the file is not UTF-8 text (YAML or JSON expected).") from None
+        profile = profile_from_text(decoded, name)
+        message = (TEXTS["upload_ok"][0].format(name=name), TEXTS["upload_ok"][1].format(name=name))
+    return LoadedAnswers(answers_from_profile(profile), message, list(profile.notices))
+
+
+def error_lines(exc: BalisesError, lang: str) -> tuple[str, list[str]]:
+    """The headline and one line per problem, in ``lang``; profile problems named by their question."""
+    head = exc.fr if lang == "fr" else exc.en
+    problems = getattr(exc, "problems", None)
+    if problems:
+        return head, [_problem(p).message(lang) for p in problems]
+    return head, [fr if lang == "fr" else en for fr, en in exc.details]

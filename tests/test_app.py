@@ -1,0 +1,397 @@
+"""The wizard (app.py) driven through Streamlit's AppTest: what a user sees and gets at each step."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+import yaml
+
+pytest.importorskip("streamlit")
+from streamlit.testing.v1 import AppTest  # noqa: E402
+
+from balises import api, wizard  # noqa: E402
+from balises.pack import load_pack  # noqa: E402
+from balises.profile import load_profile, parse_profile  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "app.py")
+THEATRE = ROOT / "examples" / "theatre-quebec.yaml"
+
+
+def start() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def header(at: AppTest) -> str:
+    return at.header[0].value
+
+
+def errors(at: AppTest) -> list[str]:
+    return [e.value for e in at.error]
+
+
+def w(at: AppTest, path: str):
+    """The widget of the question at ``path``, whatever its kind."""
+    key = "q:" + path
+    for getter in (at.text_input, at.selectbox, at.multiselect, at.checkbox, at.number_input, at.date_input):
+        try:
+            return getter(key=key)
+        except KeyError:
+            continue
+    raise KeyError(key)
+
+
+def has(at: AppTest, path: str) -> bool:
+    try:
+        w(at, path)
+        return True
+    except KeyError:
+        return False
+
+
+def nxt(at: AppTest) -> AppTest:
+    at.button(key="nav_next").click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def back(at: AppTest) -> AppTest:
+    at.button(key="nav_back").click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def fill_organisation(at: AppTest, name="Théâtre de l'Essai", jurisdiction="quebec", employees=9) -> None:
+    w(at, "organisation.name").input(name).run()
+    w(at, "organisation.jurisdiction").select(jurisdiction).run()
+    w(at, "organisation.sector").select("performing_arts").run()
+    w(at, "organisation.employees").set_value(employees).run()
+
+
+def upload(at: AppTest, name: str, data: bytes, mime: str = "application/x-yaml") -> AppTest:
+    at.file_uploader[0].set_value((name, data, mime)).run()
+    assert not at.exception, at.exception
+    return at
+
+
+# ---------------------------------------------------------------- steps, progress, validation
+
+def test_first_page_in_french_with_privacy_line_and_pack():
+    at = start()
+    assert header(at) == "Organisation"
+    assert at.get("progress")[0].proto.text.startswith("Étape 1 sur 6")
+    captions = " ".join(c.value for c in at.caption)
+    assert "aucune statistique d'usage" in captions and "aucune requête externe" in captions
+    pack = load_pack()
+    assert pack.info.name in captions and pack.info.version in captions
+    # every question has its one-sentence help under it
+    for q in wizard.questions_for("organisation", wizard.default_answers()):
+        assert q.help_for({}, "fr") in captions
+
+
+def test_cannot_leave_step_one_unanswered_and_messages_name_the_question():
+    at = start()
+    nxt(at)
+    assert header(at) == "Organisation"  # refused
+    text = "\n".join(errors(at))
+    assert "« Nom de l'organisation » : ne peut pas être vide" in text
+    assert "« Où l'organisation est-elle établie ? » : réponse obligatoire" in text
+    assert "« Secteur » : réponse obligatoire" in text
+    assert "« Nombre de salariés » : réponse obligatoire" in text
+    # fixing one answer removes its message at once, the others stay
+    w(at, "organisation.name").input("Théâtre").run()
+    text = "\n".join(errors(at))
+    assert "Nom de l'organisation" not in text and "Secteur" in text
+    # a name too long is refused with the model's reason
+    w(at, "organisation.name").input("x" * 201).run()
+    assert any("« Nom de l'organisation » : texte trop long (201 caractères ; maximum 200)" in e
+               for e in errors(at))
+    w(at, "organisation.name").input("Théâtre\x07").run()
+    assert any("caractères de contrôle" in e for e in errors(at))
+
+
+def test_validation_messages_on_later_steps():
+    at = start()
+    fill_organisation(at)
+    nxt(at)
+    assert header(at) == "Position"
+    w(at, "policy.owner_role").input("  ").run()
+    w(at, "policy.version").input("").run()
+    nxt(at)
+    assert header(at) == "Position"
+    text = "\n".join(errors(at))
+    assert "« Fonction responsable de la politique » : ne peut pas être vide" in text
+    assert "« Version de la politique » : ne peut pas être vide" in text
+    w(at, "policy.owner_role").input("Direction").run()
+    w(at, "policy.version").input("2.0").run()
+    nxt(at)
+    assert header(at) == "Usages"
+    nxt(at)
+    assert header(at) == "Données et outils"
+    # a tool without a name (as left by an empty table cell) blocks the step, naming the row
+    at.session_state["answers"]["tools"] = [{"name": "", "vendor": "X", "hosting": "usa", "account": "business",
+                                             "status": "approved", "uses": []}]
+    at.session_state["tools_base"] = wizard.tool_rows(at.session_state["answers"]["tools"])
+    at.session_state["tools_v"] += 1
+    at.run()
+    nxt(at)
+    assert header(at) == "Données et outils"
+    assert any("« Outils, ligne 1, nom » : ne peut pas être vide" in e for e in errors(at))
+
+
+def test_english_messages_when_the_interface_is_english():
+    at = start()
+    at.radio(key="ui_lang_choice").set_value("en").run()
+    nxt(at)
+    text = "\n".join(errors(at))
+    assert "“Name of the organisation”: must not be empty" in text
+    assert "“Sector”: an answer is required" in text
+
+
+def test_every_step_back_and_forth_keeps_all_answers():
+    at = start()
+    fill_organisation(at, employees=25)
+    w(at, "organisation.freelancers").check().run()
+    w(at, "policy.languages").set_value(["fr", "en"]).run()
+    nxt(at)
+    w(at, "maturity").select("experimenting").run()
+    w(at, "policy.stance").select("restricted").run()
+    w(at, "policy.owner_role").input("Direction artistique").run()
+    w(at, "policy.review_months").set_value(6).run()
+    w(at, "policy.effective_date").set_value(dt.date(2027, 1, 15)).run()
+    nxt(at)
+    assert header(at) == "Usages"
+    w(at, "uses.admin").set_value(["grant_writing", "translation"]).run()
+    w(at, "uses.public").set_value(["chatbot"]).run()
+    nxt(at)
+    assert header(at) == "Données et outils"
+    w(at, "data.personal_data").set_value(["audience", "minors"]).run()
+    at.selectbox(key="quick_tool").select("ChatGPT").run()
+    at.button(key="quick_tool_add").click().run()
+    nxt(at)
+    assert header(at) == "Engagements"
+    w(at, "commitments.environmental").uncheck().run()
+    w(at, "commitments.disclosure").select("all_assisted").run()
+    nxt(at)
+    assert header(at) == "Relecture et téléchargement"
+    for _ in range(5):
+        back(at)
+    assert header(at) == "Organisation"
+    assert w(at, "organisation.name").value == "Théâtre de l'Essai"
+    assert w(at, "organisation.employees").value == 25
+    assert w(at, "organisation.freelancers").value is True
+    assert w(at, "policy.languages").value == ["fr", "en"]
+    nxt(at)
+    assert w(at, "maturity").value == "experimenting"
+    assert w(at, "policy.stance").value == "restricted"
+    assert w(at, "policy.owner_role").value == "Direction artistique"
+    assert w(at, "policy.review_months").value == 6
+    assert w(at, "policy.effective_date").value == dt.date(2027, 1, 15)
+    nxt(at)
+    assert w(at, "uses.admin").value == ["grant_writing", "translation"]
+    assert w(at, "uses.public").value == ["chatbot"]
+    nxt(at)
+    assert w(at, "data.personal_data").value == ["audience", "minors"]
+    assert [t["name"] for t in at.session_state["answers"]["tools"]] == ["ChatGPT"]
+    assert any("ChatGPT" in m.value and "élevé" in m.value for m in at.markdown)  # risk reading
+    nxt(at)
+    assert w(at, "commitments.environmental").value is False
+    assert w(at, "commitments.disclosure").value == "all_assisted"
+
+
+def test_interface_language_switch_keeps_answers_at_any_step():
+    at = start()
+    fill_organisation(at, name="Compagnie Bilingue")
+    w(at, "organisation.staff_representation").select("union").run()
+    nxt(at)
+    w(at, "policy.approved_by").input("Assemblée des membres").run()
+    at.radio(key="ui_lang_choice").set_value("en").run()
+    assert header(at) == "Position"
+    assert at.get("progress")[0].proto.text.startswith("Step 2 of 6")
+    assert w(at, "policy.approved_by").value == "Assemblée des membres"
+    assert w(at, "policy.approved_by").label == "Body that adopts the policy"
+    back(at)
+    assert header(at) == "Organisation"
+    assert w(at, "organisation.name").value == "Compagnie Bilingue"
+    assert w(at, "organisation.staff_representation").value == "union"
+    assert w(at, "organisation.jurisdiction").label == "Where is the organisation established?"
+    at.radio(key="ui_lang_choice").set_value("fr").run()
+    assert w(at, "organisation.name").value == "Compagnie Bilingue"
+    assert w(at, "organisation.sector").value == "performing_arts"
+
+
+# ---------------------------------------------------------------- questions that fit the answers
+
+def test_options_depend_on_the_jurisdiction():
+    at = start()
+    rep = wizard.v.STAFF_REPRESENTATION
+    w(at, "organisation.jurisdiction").select("france").run()
+    assert w(at, "organisation.staff_representation").options == [rep[k][0] for k in rep]  # CSE offered
+    assert not has(at, "organisation.public_body")
+    assert not has(at, "organisation.federally_regulated")
+    assert not has(at, "organisation.eu_market")
+    assert "CSE" in " ".join(c.value for c in at.caption)  # the French help about the CSE
+    w(at, "organisation.staff_representation").select("union_and_cse").run()
+
+    w(at, "organisation.jurisdiction").select("quebec").run()
+    assert w(at, "organisation.staff_representation").options == ["Aucune", "Syndicat"]
+    assert w(at, "organisation.staff_representation").value == "union"  # CSE dropped, the union kept
+    assert any("le CSE n'existe qu'en France" in i.value for i in at.info)
+    assert has(at, "organisation.public_body") and "A-2.1" in w(at, "organisation.public_body").label
+    assert has(at, "organisation.federally_regulated")
+    assert not has(at, "organisation.eu_market")
+    captions = " ".join(c.value for c in at.caption)
+    assert "Charte de la langue française (art. 41)" in captions
+    # French cannot be removed from a Québec policy
+    w(at, "policy.languages").set_value(["en"]).run()
+    assert w(at, "policy.languages").value == ["fr", "en"]
+    # a public body has the public-body legal form
+    w(at, "organisation.public_body").check().run()
+    assert w(at, "organisation.legal_form").value == "public_body"
+    assert w(at, "organisation.legal_form").options == ["Organisme public"]
+
+    w(at, "organisation.jurisdiction").select("canada_other").run()
+    assert has(at, "organisation.federally_regulated") and not has(at, "organisation.public_body")
+    w(at, "organisation.federally_regulated").check().run()
+
+    w(at, "organisation.jurisdiction").select("switzerland").run()
+    assert has(at, "organisation.eu_market") and not has(at, "organisation.federally_regulated")
+    assert at.session_state["answers"]["organisation"]["federally_regulated"] is False
+    assert "Charte de la langue française" not in " ".join(c.value for c in at.caption)
+
+
+# ---------------------------------------------------------------- save and resume
+
+def test_upload_valid_answers_file_fills_every_step():
+    at = start()
+    upload(at, "theatre.yaml", THEATRE.read_bytes())
+    assert any("Réponses reprises de « theatre.yaml »" in s.value for s in at.success)
+    assert w(at, "organisation.name").value == "Théâtre de la Grande Marée"
+    assert w(at, "organisation.staff_representation").value == "union"
+    for _ in range(3):
+        nxt(at)
+    assert header(at) == "Données et outils"
+    assert [t["name"] for t in at.session_state["answers"]["tools"]] == ["ChatGPT", "DeepL Pro",
+                                                                         "Microsoft 365 Copilot"]
+    risk = next(m.value for m in at.markdown if "DeepL Pro" in m.value)
+    assert "ChatGPT | :red-badge[élevé]" in risk and "DeepL Pro | :orange-badge[moyen] | hébergé hors de votre zone de protection |" in risk
+
+
+def test_upload_json_and_invalid_files_keep_current_answers():
+    at = start()
+    w(at, "organisation.name").input("Mes réponses en cours").run()
+    upload(at, "bad.yaml", b"organisation:\n  name: X\n  jurisdiction: mars\n  sector: music\n  employees: -3\n")
+    text = "\n".join(errors(at))
+    assert "« bad.yaml » n'a pas été repris ; vos réponses actuelles sont conservées" in text
+    assert "« Où l'organisation est-elle établie ? » : valeur 'mars' non permise" in text
+    assert "« Nombre de salariés » : -3 est trop petit (minimum 0)" in text
+    assert w(at, "organisation.name").value == "Mes réponses en cours"
+    upload(at, "junk.yaml", b"a: [unclosed\n")
+    assert any("junk.yaml" in e for e in errors(at))
+    assert w(at, "organisation.name").value == "Mes réponses en cours"
+    upload(at, "other.docx", b"PK\x03\x04 not really a zip")
+    assert any("pas un document Word" in e for e in errors(at))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("word/document.xml", "<w:document/>")
+    upload(at, "someone-else.docx", buf.getvalue())
+    assert any("n'a pas été produit par Balises" in e for e in errors(at))
+    assert w(at, "organisation.name").value == "Mes réponses en cours"
+    upload(at, "a.json", b'{"organisation": {"name": "Studio JSON", "jurisdiction": "france", '
+                         b'"sector": "audiovisual", "employees": 80, "staff_representation": "cse"}}')
+    assert w(at, "organisation.name").value == "Studio JSON"
+    assert w(at, "organisation.staff_representation").value == "cse"
+
+
+def test_upload_a_balises_docx_resumes_its_answers():
+    profile = load_profile(THEATRE)
+    docx_bytes = api.generate(profile, load_pack(), lang="fr", edition="staff_summary").docx
+    at = start()
+    upload(at, "politique.docx", docx_bytes,
+           "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    assert any("politique « politique.docx »" in s.value for s in at.success)
+    assert w(at, "organisation.name").value == "Théâtre de la Grande Marée"
+    data = yaml.safe_load(wizard.answers_yaml(at.session_state["answers"]))
+    assert parse_profile(data) == profile
+
+
+def test_answers_download_at_any_step_has_org_and_date_in_its_name():
+    at = start()
+    w(at, "organisation.name").input("Musée d'Été").run()
+    button = at.get("download_button")[0]  # the file name is shown in the button's help
+    assert button.proto.help.endswith(f"musee-d-ete-reponses-balises-{dt.date.today().isoformat()}.yaml")
+
+
+# ---------------------------------------------------------------- review and download
+
+def test_review_preview_matches_the_generated_policy():
+    at = start()
+    upload(at, "theatre.yaml", THEATRE.read_bytes())
+    for _ in range(5):
+        nxt(at)
+    assert header(at) == "Relecture et téléchargement"
+    profile = parse_profile(wizard.to_profile_data(at.session_state["answers"]))
+    assert profile == load_profile(THEATRE)
+    expected = api.generate(profile, load_pack(), lang="fr").document
+    htmls = [h.value for h in at.get("html")]
+    preview = next(h for h in htmls if 'class="balises-preview"' in h)
+    assert re.findall(r'data-clause="([^"]+)"', preview) == expected.clause_ids()
+    assert "Théâtre de la Grande Marée" in preview
+    for section in expected.sections:
+        assert section.title.replace("'", "&#x27;") in preview
+    # the live panel lists the same clauses, each with its reason
+    trace = next(h for h in htmls if 'class="balises-trace"' in h)
+    assert re.findall(r'data-clause="([^"]+)"', trace) == [e.clause for e in expected.trace]
+    # downloads: the policy and the staff summary in each language, and the answers, named after the org
+    today = dt.date.today().isoformat()
+    names = {b.proto.help.split()[-1] for b in at.get("download_button")}
+    assert {f"theatre-de-la-grande-maree-politique-ia-{today}.docx",
+            f"theatre-de-la-grande-maree-ai-policy-{today}.docx",
+            f"theatre-de-la-grande-maree-aide-memoire-ia-{today}.docx",
+            f"theatre-de-la-grande-maree-ai-staff-summary-{today}.docx",
+            f"theatre-de-la-grande-maree-reponses-balises-{today}.yaml"} <= names
+    # the English preview is the English policy
+    at.radio(key="doc_lang").set_value("en").run()
+    preview = next(h.value for h in at.get("html") if 'class="balises-preview"' in h.value)
+    english = api.generate(profile, load_pack(), lang="en").document
+    assert re.findall(r'data-clause="([^"]+)"', preview) == english.clause_ids()
+    assert english.meta.title in preview
+
+
+def test_live_preview_follows_the_answers():
+    at = start()
+    assert any("L'aperçu apparaît" in i.value for i in at.info)
+    fill_organisation(at, employees=5)
+
+    def clauses():
+        trace = next(h.value for h in at.get("html") if 'class="balises-trace"' in h.value)
+        return re.findall(r'data-clause="([^"]+)"', trace)
+
+    before = clauses()
+    assert before
+    nxt(at)
+    nxt(at)
+    w(at, "uses.creative").set_value(["voice_synthesis", "image_generation"]).run()
+    after = clauses()
+    assert after != before
+    profile = parse_profile(wizard.to_profile_data(at.session_state["answers"]))
+    assert after == [e.clause for e in api.generate(profile, load_pack()).document.trace]
+
+
+# ---------------------------------------------------------------- pure helpers the shell relies on
+
+def test_file_names_are_slugified_and_dated():
+    on = dt.date(2026, 12, 1)
+    assert wizard.file_name("policy", "Théâtre de la Grande Marée", "fr", on) == \
+        "theatre-de-la-grande-maree-politique-ia-2026-12-01.docx"
+    assert wizard.file_name("staff_summary", "Œuvre / Studio *2*", "en", on) == \
+        "oeuvre-studio-2-ai-staff-summary-2026-12-01.docx"
+    assert wizard.file_name("answers", "", "fr", on) == "organisation-reponses-balises-2026-12-01.yaml"
