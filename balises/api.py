@@ -62,7 +62,12 @@ def write_atomic(path: str | Path, data: bytes) -> Path:
     """Write the whole file or nothing: a temporary file beside the target, then an atomic rename.
     An existing file is replaced only once the new one is complete."""
     path = check_output_path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent if str(path.parent) else ".")
+    try:  # a folder that passes the access check may still refuse files (read-only mount, /proc, quota)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp",
+                                   dir=path.parent if str(path.parent) else ".")
+    except OSError as exc:
+        raise OutputError(f"Écriture de {path} impossible : {exc.strerror}.",
+                          f"Cannot write {path}: {exc.strerror}.") from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)

@@ -16,6 +16,11 @@ _PARSER = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 NBSP = "\u00a0"
 NNBSP = "\u202f"  # narrow no-break space, before ; ! ? in France
+_TYPO_CHARS = re.compile("[«»:;!?]")
+_GUILL_OPEN = re.compile(r"«[ \u00a0\u202f]*")
+_GUILL_CLOSE = re.compile(r"[ \u00a0\u202f]*»")
+_COLON = re.compile(r"[ \u00a0\u202f]+:(?=\s|$)")
+_HIGH_PUNCT = re.compile(r"[ \u00a0\u202f]+([;!?])")
 
 
 def sanitise(text: str) -> str:
@@ -27,13 +32,15 @@ def typography(text: str, locale: str) -> str:
     inside « » (Office québécois de la langue française)."""
     if not locale.startswith("fr"):
         return text
-    text = re.sub(r"«[ \u00a0\u202f]*", "«" + NBSP, text)
-    text = re.sub(r"[ \u00a0\u202f]*»", NBSP + "»", text)
-    text = re.sub(r"[ \u00a0\u202f]+:(?=\s|$)", NBSP + ":", text)
+    if not _TYPO_CHARS.search(text):  # nothing to adjust (most runs): skip the substitutions
+        return text
+    text = _GUILL_OPEN.sub("«" + NBSP, text)
+    text = _GUILL_CLOSE.sub(NBSP + "»", text)
+    text = _COLON.sub(NBSP + ":", text)
     if locale == "fr-CA":
-        text = re.sub(r"[ \u00a0\u202f]+([;!?])", r"\1", text)
+        text = _HIGH_PUNCT.sub(r"\1", text)
     else:
-        text = re.sub(r"[ \u00a0\u202f]+([;!?])", NNBSP + r"\1", text)
+        text = _HIGH_PUNCT.sub(NNBSP + r"\1", text)
     return text
 
 
@@ -72,21 +79,25 @@ class _Inline:
 
 
 def _merge(runs: list[Run], locale: str) -> list[Run]:
+    # ``runs`` are fresh from _Inline._walk and seen by nobody else: they are updated in place (the same
+    # values as copies with the new text, without a model copy per run)
     merged: list[Run] = []
     for run in runs:
         text = sanitise(run.text)
         if merged and not run.line_break and (merged[-1].bold, merged[-1].italic, merged[-1].link) == (
                 run.bold, run.italic, run.link):
-            merged[-1] = merged[-1].model_copy(update={"text": merged[-1].text + text})
+            merged[-1].text = merged[-1].text + text
         else:
-            merged.append(run.model_copy(update={"text": text}))
+            run.text = text
+            merged.append(run)
+    french = locale.startswith("fr")
     for i, run in enumerate(merged):
         text = typography(run.text, locale)
         # a space ending this run before "?" or ":" starting the next one (as in "**Puis-je** ?")
         nxt = merged[i + 1].text[:1] if i + 1 < len(merged) else ""
-        if nxt and text.endswith(" ") and locale.startswith("fr"):
+        if nxt and french and text.endswith(" "):
             text = typography(text + nxt, locale)[:-1]
-        merged[i] = run.model_copy(update={"text": text})
+        run.text = text
     return merged
 
 

@@ -12,7 +12,11 @@ import yaml
 from .errors import InputFileError
 
 MAX_FILE_BYTES = 2 * 1024 * 1024  # a profile or a rule file is a few kilobytes
-MAX_ALIASES = 200  # enough for hand-written anchors; an alias bomb needs thousands
+MAX_ALIASES = 200  # enough for hand-written anchors
+# values once aliases are expanded: a profile has a few hundred, a rule file a few thousand. Few aliases can
+# still expand exponentially (20 nested levels of 9 aliases each: 9**20 values), which anything walking the
+# data (validation, an error message quoting it) would never finish.
+MAX_EXPANDED_VALUES = 200_000
 
 
 class LineDict(dict):
@@ -84,7 +88,9 @@ def parse_yaml(data: bytes | str, source: str, max_bytes: int = MAX_FILE_BYTES) 
         raise InputFileError(f"{source} : contenu trop volumineux (maximum {max_bytes} octets).",
                              f"{source}: content too large (at most {max_bytes} bytes).")
     try:
-        return yaml.load(data, Loader=_BoundedLoader)  # noqa: S506 - _BoundedLoader is a SafeLoader
+        result = yaml.load(data, Loader=_BoundedLoader)  # noqa: S506 - _BoundedLoader is a SafeLoader
+        _check_expansion(result, source)
+        return result
     except yaml.constructor.ConstructorError as exc:
         where = _mark(exc.problem_mark)
         raise InputFileError(
@@ -102,6 +108,33 @@ def parse_yaml(data: bytes | str, source: str, max_bytes: int = MAX_FILE_BYTES) 
     except RecursionError:
         raise InputFileError(f"{source} : structure YAML trop profonde.",
                              f"{source}: YAML structure too deeply nested.") from None
+
+
+def _check_expansion(data: Any, source: str) -> None:
+    """Refuse data whose aliases expand beyond MAX_EXPANDED_VALUES values, or refer to themselves."""
+    sizes: dict[int, int] = {}
+    open_: set[int] = set()
+
+    def size(value: Any) -> int:
+        if not isinstance(value, (list, dict)):
+            return 1
+        key = id(value)
+        if key in sizes:
+            return sizes[key]
+        if key in open_:
+            raise InputFileError(f"{source} : un alias YAML se contient lui-même.",
+                                 f"{source}: a YAML alias refers to itself.")
+        open_.add(key)
+        items = value.items() if isinstance(value, dict) else ((None, v) for v in value)
+        total = 1 + sum(size(k) + size(v) for k, v in items)
+        open_.discard(key)
+        sizes[key] = total
+        return total
+
+    if size(data) > MAX_EXPANDED_VALUES:
+        raise InputFileError(
+            f"{source} : les alias YAML donnent trop de valeurs une fois développés (plus de {MAX_EXPANDED_VALUES}).",
+            f"{source}: YAML aliases expand to too many values (more than {MAX_EXPANDED_VALUES}).")
 
 
 def parse_json(data: bytes | str, source: str) -> Any:

@@ -153,7 +153,10 @@ def _footer(section) -> None:
     footer = section.footer
     footer.is_linked_to_previous = False
     p = footer.paragraphs[0]
-    p_xml = (f'<w:p {W}><w:pPr><w:pStyle w:val="Footer"/><w:tabs><w:tab w:val="right" w:pos="9350"/></w:tabs>'
+    # the Footer style's own tabs (centre 4680, right 9360) are cleared: with a short footer text (in English),
+    # the tab stopped at the centre one and "Page 3 / 53" ran into the text
+    p_xml = (f'<w:p {W}><w:pPr><w:pStyle w:val="Footer"/><w:tabs><w:tab w:val="clear" w:pos="4680"/>'
+             f'<w:tab w:val="right" w:pos="9350"/><w:tab w:val="clear" w:pos="9360"/></w:tabs>'
              f'</w:pPr><w:r><w:t xml:space="preserve">{FOOTER_MARKER}</w:t></w:r><w:r><w:tab/></w:r>'
              f'<w:r><w:t xml:space="preserve">Page </w:t></w:r>{_field("PAGE")}'
              f'<w:r><w:t xml:space="preserve"> / </w:t></w:r>{_field("NUMPAGES")}</w:p>')

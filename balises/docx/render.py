@@ -5,17 +5,18 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import io
+import re
 
 import docx
-from docx.enum.text import WD_BREAK
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
-from docx.shared import Inches, Mm
+from docx.shared import Emu, Inches, Mm
+from lxml.etree import SubElement
 
-from ..document import Heading, ListBlock, Paragraph, PolicyDocument, Run, Table
+from ..document import Heading, ListBlock, Paragraph, PolicyDocument, Run, Table, runs_text
 from ..embedding import CUSTOM_XML_PART, payload_xml
 from ..errors import PackError
 from .reference import FOOTER_MARKER, ORDERED_ABSTRACT_ID
@@ -34,8 +35,56 @@ LABELS = {
 }
 
 
+_R, _BR, _T = qn("w:r"), qn("w:br"), qn("w:t")
+_XML_SPACE = qn("xml:space")
+_RUN_SPECIAL = re.compile("[\t\r\n]")
+# style name -> the id python-docx writes, per reference document (resolving one costs a scan of the styles)
+_STYLE_IDS: dict[bytes, dict[str, str | None]] = {}
+
+
+def _set_text(r, text: str) -> None:
+    """``r.text = text`` as python-docx writes it, without its character-by-character loop when the text has
+    no tab or line break (the usual case)."""
+    if _RUN_SPECIAL.search(text):
+        r.text = text
+        return
+    t = SubElement(r, _T)
+    t.text = text
+    if len(text.strip()) < len(text):
+        t.set(_XML_SPACE, "preserve")
+
+
+# table cells: text in the Normal style (Arial 10.5 pt), in EMU per character, and the cell's side margins
+_CHAR_EMU = int(6.2 * 12700)
+_CELL_MARGINS_EMU = 2 * 108 * 635
+
+
+def _column_widths(block: Table, cols: int, total: int) -> list[Emu]:
+    """Column widths from the content, not equal shares: each column gets at least its longest word (so that
+    "Fournisseur" or "Hébergement" is never cut in the middle), the rest goes by the amount of text."""
+    longest = [1] * cols
+    amount = [1.0] * cols
+    for r, row in enumerate([block.header, *block.rows]):
+        for j in range(min(cols, len(row))):
+            text = runs_text(row[j])
+            words = text.split()
+            longest[j] = max([longest[j], *(len(w) + (1 if r == 0 else 0) for w in words)])
+            amount[j] += len(text)
+    minimum = [n * _CHAR_EMU + _CELL_MARGINS_EMU for n in longest]
+    if sum(minimum) >= total:  # too many long words: share in proportion, as well as can be done
+        return [Emu(int(total * m / sum(minimum))) for m in minimum]
+    # the rest, by the square root of the amount of text (a long column should not crush the others)
+    weights = [a ** 0.5 for a in amount]
+    spare = total - sum(minimum)
+    return [Emu(int(m + spare * w / sum(weights))) for m, w in zip(minimum, weights)]
+
+
 class _Writer:
-    def __init__(self, document, lang: str):
+    """Builds the body with python-docx's oxml elements directly: the proxy objects' slow paths (a style
+    lookup through ``Styles.default`` for every paragraph and run, a table's cells recomputed for every row)
+    made rendering cost most of a generation. The XML written is the same."""
+
+    def __init__(self, document, lang: str, reference: bytes | None = None):
         self.document = document
         self.body = document.element.body
         self.sect_pr = self.body.find(qn("w:sectPr"))
@@ -43,6 +92,11 @@ class _Writer:
         self.styles = {}
         self.lang = lang
         self._links: dict[str, str] = {}
+        if reference is not None and reference not in _STYLE_IDS and len(_STYLE_IDS) >= 16:
+            _STYLE_IDS.clear()  # a server with many packs: keep the cache small
+        self._style_ids = _STYLE_IDS.setdefault(reference, {}) if reference is not None else {}
+        self._p_protos: dict[str | None, object] = {}
+        self._rpr_protos: dict[tuple, object] = {}
 
     def style(self, name: str):
         if name not in self.styles:
@@ -53,25 +107,51 @@ class _Writer:
                                 f"The reference document has no style '{name}'.") from None
         return self.styles[name]
 
+    def style_id(self, name: str) -> str | None:
+        """The id python-docx would write for this style (None for the default style of its type)."""
+        if name not in self._style_ids:
+            style = self.style(name)
+            self._style_ids[name] = self.part.get_style_id(style, style.type)
+        return self._style_ids[name]
+
     def paragraph(self, style: str, runs: list[Run] | None = None, text: str | None = None):
-        p = self.document.add_paragraph(style=self.style(style))
+        """A new ``w:p`` before the section properties (as ``Document.add_paragraph``), returned as CT_P."""
+        style_id = self.style_id(style)
+        proto = self._p_protos.get(style_id)
+        if proto is None:
+            proto = self._p_protos[style_id] = OxmlElement("w:p")
+            proto.style = style_id  # as Paragraph.style: an empty w:pPr for the default style
+        p = copy.deepcopy(proto)
         if text is not None:
-            p.add_run(text)
+            r = SubElement(p, _R)
+            if text:
+                _set_text(r, text)
         if runs:
             self.runs(p, runs)
+        self.sect_pr.addprevious(p)
         return p
 
     def runs(self, p, runs: list[Run]) -> None:
         for run in runs:
             if run.line_break:
-                p.add_run().add_break()
+                SubElement(SubElement(p, _R), _BR)  # as Run.add_break()
             if not run.text:
                 continue
-            r = p.add_run(run.text)
-            if run.bold:
-                r.bold = True
-            if run.italic:
-                r.italic = True
+            r = SubElement(p, _R)
+            _set_text(r, run.text)
+            if run.bold or run.italic or run.link:
+                key = (self.style_id("Hyperlink") if run.link else None, run.bold, run.italic)
+                proto = self._rpr_protos.get(key)
+                if proto is None:  # w:rPr as Run.bold / Run.italic / Run.style would write it
+                    r0 = OxmlElement("w:r")
+                    if run.bold:
+                        r0.get_or_add_rPr()._set_bool_val("b", True)
+                    if run.italic:
+                        r0.get_or_add_rPr()._set_bool_val("i", True)
+                    if run.link:
+                        r0.style = key[0]
+                    proto = self._rpr_protos[key] = r0.rPr
+                r.insert(0, copy.deepcopy(proto))
             if run.link:
                 self._hyperlink(p, r, run.link)
 
@@ -79,18 +159,17 @@ class _Writer:
         r_id = self._links.get(url)
         if r_id is None:
             r_id = self._links[url] = self.part.relate_to(url, RT.HYPERLINK, is_external=True)
-        r.style = self.style("Hyperlink")
         link = OxmlElement("w:hyperlink")
         link.set(qn("r:id"), r_id)
-        r._r.addprevious(link)
-        link.append(r._r)
+        r.addprevious(link)
+        link.append(r)
 
     def heading(self, level: int, runs: list[Run], page_break: bool = False, numbered: bool = True):
         p = self.paragraph(f"Heading {level}", runs)
         if page_break:
-            p.paragraph_format.page_break_before = True
+            p.get_or_add_pPr().pageBreakBefore_val = True
         if not numbered:
-            num_pr = p._p.get_or_add_pPr().get_or_add_numPr()
+            num_pr = p.get_or_add_pPr().get_or_add_numPr()
             num_pr.get_or_add_numId().val = 0  # numId 0: no number for this heading
         return p
 
@@ -104,7 +183,7 @@ class _Writer:
         for item in block.items:
             if block.ordered:
                 p = self.paragraph("List Number" if depth == 0 else f"List Number {min(depth + 1, 3)}", item.runs)
-                num_pr = p._p.get_or_add_pPr().get_or_add_numPr()
+                num_pr = p.get_or_add_pPr().get_or_add_numPr()
                 num_pr.get_or_add_ilvl().val = depth
                 num_pr.get_or_add_numId().val = num_id
             else:
@@ -115,30 +194,38 @@ class _Writer:
     def table(self, block: Table) -> None:
         cols = max([len(block.header), *[len(r) for r in block.rows]] or [1])
         table = self.document.add_table(rows=1 + len(block.rows), cols=cols)
-        table.style = self.style("Table Grid")
-        rows = table.rows
+        table._tbl.tblStyle_val = self.style_id("Table Grid")
+        widths = _column_widths(block, cols, self.document._block_width)
+        for col, width in zip(table._tbl.tblGrid.gridCol_lst, widths):
+            col.w = width
+        rows = table._tbl.tr_lst
+        for tr in rows:
+            for tc, width in zip(tr.tc_lst, widths):
+                tc.width = width
         header = rows[0]
-        tr_pr = header._tr.get_or_add_trPr()
-        tr_pr.append(parse_xml(f'<w:tblHeader {W}/>'))  # the header repeats on every page
-        for j in range(cols):
-            cell = header.cells[j]
+        header.get_or_add_trPr().append(parse_xml(f'<w:tblHeader {W}/>'))  # the header repeats on every page
+        for j, tc in enumerate(header.tc_lst):
             runs = block.header[j] if j < len(block.header) else []
-            self._cell(cell, [r.model_copy(update={"bold": True}) for r in runs], shade=True)
-        for i, row in enumerate(block.rows, start=1):
-            cells = rows[i].cells
-            for j in range(cols):
-                self._cell(cells[j], row[j] if j < len(row) else [])
-        self.document.add_paragraph(style=self.style("Normal")).paragraph_format.space_after = 0
+            self._cell(tc, [r.model_copy(update={"bold": True}) for r in runs], shade=True)
+        for tr, row in zip(rows[1:], block.rows):
+            for j, tc in enumerate(tr.tc_lst):
+                self._cell(tc, row[j] if j < len(row) else [])
+        self.paragraph("Normal").get_or_add_pPr().spacing_after = 0
 
-    def _cell(self, cell, runs: list[Run], shade: bool = False) -> None:
-        p = cell.paragraphs[0]
-        p.paragraph_format.space_after = 0
+    def _cell(self, tc, runs: list[Run], shade: bool = False) -> None:
+        p = tc.p_lst[0]
+        proto = self._p_protos.get("cell")
+        if proto is None:
+            p0 = OxmlElement("w:p")
+            p0.get_or_add_pPr().spacing_after = 0
+            proto = self._p_protos["cell"] = p0.pPr
+        p.insert(0, copy.deepcopy(proto))  # as paragraph_format.space_after = 0 on the cell's empty paragraph
         self.runs(p, runs)
         if shade:
-            cell._tc.get_or_add_tcPr().append(parse_xml(f'<w:shd {W} w:val="clear" w:color="auto" w:fill="DCE8EA"/>'))
+            tc.get_or_add_tcPr().append(parse_xml(f'<w:shd {W} w:val="clear" w:color="auto" w:fill="DCE8EA"/>'))
 
     def page_break(self) -> None:
-        self.document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+        self.paragraph("Normal").add_r().add_br().type = "page"
 
 
 def _toc(writer: _Writer, doc: PolicyDocument, template) -> None:
@@ -214,7 +301,7 @@ def render_docx(doc: PolicyDocument, reference: bytes) -> bytes:
         raise PackError(f"Document de référence illisible : {exc}", f"Unreadable reference document: {exc}") from None
     meta = doc.meta
     labels = LABELS[meta.lang]
-    writer = _Writer(document, meta.lang)
+    writer = _Writer(document, meta.lang, reference)
     body = writer.body
     toc_template = body.find(qn("w:sdt"))
     for child in list(body):
@@ -250,7 +337,7 @@ def render_docx(doc: PolicyDocument, reference: bytes) -> bytes:
 
     if toc_template is not None and len(doc.sections) > 1:
         p = writer.paragraph("TOC Heading", text=labels["contents"])
-        p.paragraph_format.page_break_before = True
+        p.get_or_add_pPr().pageBreakBefore_val = True
         _toc(writer, doc, toc_template)
 
     for i, sec in enumerate(doc.sections):
