@@ -149,16 +149,21 @@ from . import cli_packs  # noqa: E402,F401 - pack, batch, regenerate and diff co
 def run() -> None:
     """Console entry point: a user never sees a traceback (BALISES_DEBUG=1 shows it to a developer)."""
     try:
-        main(standalone_mode=True)
-    except KeyboardInterrupt:
-        click.echo("interrupted: no file was written", err=True)
+        # not standalone: click would turn Ctrl-C into "Aborted!" and exit 1 before we could say more
+        code = main(standalone_mode=False)
+    except (KeyboardInterrupt, click.exceptions.Abort):
+        click.echo("interrupted: no file was written (an existing file is left as it was)", err=True)
         sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
     except Exception as exc:  # noqa: BLE001 - the last net under the CLI
         if os.environ.get("BALISES_DEBUG"):
             raise
         click.echo(f"internal error ({type(exc).__name__}: {exc}); no file was written. "
                    "Please report it with the command you ran.", err=True)
         sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":

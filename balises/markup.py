@@ -3,6 +3,7 @@ typography of the document's locale and XML-illegal characters removed."""
 
 from __future__ import annotations
 
+import functools
 import re
 
 from markdown_it import MarkdownIt
@@ -10,8 +11,13 @@ from markdown_it.tree import SyntaxTreeNode
 
 from .document import Block, Heading, ListBlock, ListItem, Paragraph, Run, Table
 
-# raw HTML stays text: a clause cannot smuggle markup into the document
-_PARSER = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table")
+# Raw HTML stays text: a clause cannot smuggle markup into the document. Rules a clause never needs are off:
+# indented code and fences (template indentation must not turn text into code), HTML, reference links,
+# setext headings, images, autolinks, and entities (a user's "R&amp;D" stays as typed).
+_PARSER = (MarkdownIt("commonmark", {"html": False, "typographer": False})
+           .enable("table")
+           .disable(["code", "fence", "html_block", "reference", "lheading", "image", "autolink",
+                     "html_inline", "entity"]))
 
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 NBSP = "\u00a0"
@@ -101,8 +107,19 @@ def _merge(runs: list[Run], locale: str) -> list[Run]:
     return merged
 
 
+@functools.lru_cache(maxsize=4096)
+def _parse_cached(text: str, locale: str) -> tuple[Block, ...]:
+    return tuple(_parse(text, locale))
+
+
 def parse(text: str, locale: str) -> list[Block]:
-    """Blocks of one clause's rendered markup."""
+    """Blocks of one clause's rendered markup. Clauses whose text does not depend on the organisation
+    (most definitions, principles, annex headers) come out identical from one policy to the next: a batch or
+    a wizard session parses each distinct text once. Blocks are never modified after parsing."""
+    return list(_parse_cached(text, locale))
+
+
+def _parse(text: str, locale: str) -> list[Block]:
     tree = SyntaxTreeNode(_PARSER.parse(text))
     inline = _Inline(locale)
     return _blocks(tree, inline)

@@ -123,7 +123,10 @@ def one_generation(raw: dict, pack, lang: str, timer: StageTimer | None = None) 
 def stage_breakdown(raw: dict, pack, lang: str, repeat: int) -> dict[str, float]:
     """Median seconds of each stage over ``repeat`` instrumented runs."""
     per_stage: dict[str, list[float]] = {s: [] for s in STAGES}
+    from balises import markup
+
     for _ in range(repeat):
+        markup._parse_cached.cache_clear()
         timer = StageTimer()
         with timer.active():
             one_generation(raw, pack, lang, timer)
@@ -161,7 +164,17 @@ def measure(name: str, raw: dict, pack, lang: str, repeat: int, warmup: int) -> 
         t0 = time.perf_counter()
         result = one_generation(raw, pack, lang)
         times.append(time.perf_counter() - t0)
+    # cold: no parsed clause text in the cache, as for the first policy of a process
+    from balises import markup
+
+    cold = []
+    for _ in range(max(5, repeat // 2)):
+        markup._parse_cached.cache_clear()
+        t0 = time.perf_counter()
+        one_generation(raw, pack, lang)
+        cold.append(time.perf_counter() - t0)
     floor = zip_floor(result.docx, repeat)
+    markup._parse_cached.cache_clear()
     stages = stage_breakdown(raw, pack, lang, max(5, repeat // 3))
     tracemalloc.start()
     one_generation(raw, pack, lang)
@@ -171,27 +184,29 @@ def measure(name: str, raw: dict, pack, lang: str, repeat: int, warmup: int) -> 
     return {
         "example": name, "lang": lang, "clauses": len(result.document.clause_ids()),
         "size_kb": len(result.docx) / 1024, "median_ms": median * 1e3, "p95_ms": percentile(times, 0.95) * 1e3,
-        "floor_ms": floor * 1e3, "ratio": median / floor if floor else float("nan"),
+        "cold_ms": statistics.median(cold) * 1e3, "floor_ms": floor * 1e3, "ratio": median / floor if floor else float("nan"),
         "stages_ms": {s: v * 1e3 for s, v in stages.items()}, "tracemalloc_peak_mb": peak / 2**20,
     }
 
 
 def print_table(rows: list[dict], baseline: dict[tuple, dict] | None, errors: list[str]) -> None:
-    head = ["example", "lang", "clauses", "KB", "median", "p95", "floor", "ratio", *STAGES, "peak MB"]
+    head = ["example", "lang", "clauses", "KB", "median", "p95", "cold", "floor", "ratio", *STAGES, "peak MB"]
     if baseline:
         head[5:5] = ["before", "speed-up"]
     lines = [head]
     for r in rows:
         st = r["stages_ms"]
         line = [r["example"], r["lang"], str(r["clauses"]), f"{r['size_kb']:.0f}", f"{r['median_ms']:.1f}",
-                f"{r['p95_ms']:.1f}", f"{r['floor_ms']:.1f}", f"{r['ratio']:.0f}x",
+                f"{r['p95_ms']:.1f}", f"{r['cold_ms']:.1f}", f"{r['floor_ms']:.1f}", f"{r['ratio']:.0f}x",
                 *[f"{st[s]:.1f}" for s in STAGES], f"{r['tracemalloc_peak_mb']:.1f}"]
         if baseline:
             b = baseline.get((r["example"], r["lang"]))
             line[5:5] = ([f"{b['median_ms']:.1f}", f"{b['median_ms'] / r['median_ms']:.1f}x"] if b else ["–", "–"])
         lines.append(line)
     widths = [max(len(row[i]) for row in lines) for i in range(len(head))]
-    print("times in ms; stages are medians of instrumented runs; floor = same parts re-zipped with zipfile")
+    print("times in ms; median/p95: the same profile again (parsed clause text cached, as in a batch or a wizard "
+          "session); cold: cache emptied before each run; stages: medians of instrumented runs (cold); "
+          "floor: same parts re-zipped with zipfile")
     for i, row in enumerate(lines):
         print("  ".join(c.rjust(w) if j >= 2 else c.ljust(w) for j, (c, w) in enumerate(zip(row, widths))))
         if i == 0:
@@ -202,7 +217,8 @@ def print_table(rows: list[dict], baseline: dict[tuple, dict] | None, errors: li
         largest = max(rows, key=lambda r: (r["clauses"], r["size_kb"]))
         ok = largest["median_ms"] < TARGET_MS
         print(f"\nlargest example: {largest['example']} ({largest['lang']}, {largest['clauses']} clauses): median "
-              f"{largest['median_ms']:.1f} ms — target < {TARGET_MS:.0f} ms: {'met' if ok else 'MISSED'}")
+              f"{largest['median_ms']:.1f} ms, cold {largest['cold_ms']:.1f} ms — target < {TARGET_MS:.0f} ms: "
+              f"{'met' if ok else 'MISSED'}{'' if largest['cold_ms'] < TARGET_MS else ' (cold: missed)'}")
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak RSS of this process: {rss:.0f} MB")
 
