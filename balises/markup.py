@@ -7,7 +7,6 @@ import functools
 import re
 
 from markdown_it import MarkdownIt
-from markdown_it.tree import SyntaxTreeNode
 
 from .document import Block, Heading, ListBlock, ListItem, Paragraph, Run, Table
 
@@ -50,42 +49,38 @@ def typography(text: str, locale: str) -> str:
     return text
 
 
-class _Inline:
-    def __init__(self, locale: str):
-        self.locale = locale
-
-    def runs(self, node: SyntaxTreeNode | None) -> list[Run]:
-        if node is None:
-            return []
-        out: list[Run] = []
-        self._walk(node, out, bold=False, italic=False, link=None)
-        return _merge(out, self.locale)
-
-    def _walk(self, node, out, bold, italic, link):
-        for child in node.children:
-            t = child.type
-            if t == "text" or t == "code_inline":
-                out.append(Run(text=child.content, bold=bold, italic=italic, link=link))
-            elif t == "softbreak":
-                out.append(Run(text=" ", bold=bold, italic=italic, link=link))
-            elif t == "hardbreak":
-                out.append(Run(text="", bold=bold, italic=italic, link=link, line_break=True))
-            elif t == "strong":
-                self._walk(child, out, True, italic, link)
-            elif t == "em":
-                self._walk(child, out, bold, True, link)
-            elif t == "link":
-                href = str(child.attrs.get("href", ""))
-                safe = href if href.startswith(("https://", "http://", "mailto:")) else None
-                self._walk(child, out, bold, italic, safe)
-            elif t == "image":
-                out.append(Run(text=child.content or "", bold=bold, italic=italic, link=link))
-            else:
-                self._walk(child, out, bold, italic, link)
+def _inline_runs(token, locale: str) -> list[Run]:
+    """Runs of one inline token (markdown-it's flat stream of text, emphasis and link marks)."""
+    out: list[Run] = []
+    bold = italic = 0
+    link = None
+    new = Run.model_construct  # the values come from the parser, already of the right types
+    for child in token.children or ():
+        t = child.type
+        if t == "text" or t == "code_inline":
+            out.append(new(text=child.content, bold=bold > 0, italic=italic > 0, link=link, line_break=False))
+        elif t == "softbreak":
+            out.append(new(text=" ", bold=bold > 0, italic=italic > 0, link=link, line_break=False))
+        elif t == "hardbreak":
+            out.append(new(text="", bold=bold > 0, italic=italic > 0, link=link, line_break=True))
+        elif t == "strong_open":
+            bold += 1
+        elif t == "strong_close":
+            bold -= 1
+        elif t == "em_open":
+            italic += 1
+        elif t == "em_close":
+            italic -= 1
+        elif t == "link_open":
+            href = str(child.attrs.get("href", ""))
+            link = href if href.startswith(("https://", "http://", "mailto:")) else None
+        elif t == "link_close":
+            link = None
+    return _merge(out, locale)
 
 
 def _merge(runs: list[Run], locale: str) -> list[Run]:
-    # ``runs`` are fresh from _Inline._walk and seen by nobody else: they are updated in place (the same
+    # ``runs`` are fresh from _inline_runs and seen by nobody else: they are updated in place (the same
     # values as copies with the new text, without a model copy per run)
     merged: list[Run] = []
     for run in runs:
@@ -120,69 +115,101 @@ def parse(text: str, locale: str) -> list[Block]:
 
 
 def _parse(text: str, locale: str) -> list[Block]:
-    tree = SyntaxTreeNode(_PARSER.parse(text))
-    inline = _Inline(locale)
-    return _blocks(tree, inline)
-
-
-def _inline_child(node: SyntaxTreeNode) -> SyntaxTreeNode | None:
-    return next((c for c in node.children if c.type == "inline"), None)
-
-
-def _blocks(node: SyntaxTreeNode, inline: _Inline) -> list[Block]:
-    blocks: list[Block] = []
-    for child in node.children:
-        t = child.type
-        if t == "heading":
-            level = int(child.tag[1])
-            blocks.append(Heading(level=max(2, min(level, 4)), runs=inline.runs(_inline_child(child))))
-        elif t == "paragraph":
-            runs = inline.runs(_inline_child(child))
-            if runs and "".join(r.text for r in runs).strip():
-                blocks.append(Paragraph(runs=runs))
-        elif t in ("bullet_list", "ordered_list"):
-            blocks.append(_list(child, inline))
-        elif t == "blockquote":
-            for b in _blocks(child, inline):
-                if isinstance(b, Paragraph):
-                    b.style = "note"
-                blocks.append(b)
-        elif t == "table":
-            blocks.append(_table(child, inline))
-        elif t in ("code_block", "fence"):
-            blocks.append(Paragraph(runs=[Run(text=sanitise(child.content.strip()))]))
-        elif t == "hr":
-            continue
-        else:
-            blocks.extend(_blocks(child, inline))
+    tokens = _PARSER.parse(text)
+    blocks, _ = _blocks(tokens, 0, None, locale)
     return blocks
 
 
-def _list(node: SyntaxTreeNode, inline: _Inline) -> ListBlock:
-    items = []
-    for li in node.children:
+def _blocks(tokens: list, i: int, stop: str | None, locale: str) -> tuple[list[Block], int]:
+    """Blocks from ``tokens[i]`` up to the closing token ``stop`` (markdown-it's block stream is flat:
+    *_open and *_close tokens around inline ones)."""
+    blocks: list[Block] = []
+    n = len(tokens)
+    while i < n:
+        tok = tokens[i]
+        t = tok.type
+        if t == stop:
+            return blocks, i + 1
+        if t == "heading_open":
+            level = int(tok.tag[1])
+            blocks.append(Heading(level=max(2, min(level, 4)), runs=_inline_runs(tokens[i + 1], locale)))
+            i += 3
+        elif t == "paragraph_open":
+            runs = _inline_runs(tokens[i + 1], locale)
+            if runs and "".join(r.text for r in runs).strip():
+                blocks.append(Paragraph(runs=runs))
+            i += 3
+        elif t in ("bullet_list_open", "ordered_list_open"):
+            block, i = _list(tokens, i, locale)
+            blocks.append(block)
+        elif t == "blockquote_open":
+            inner, i = _blocks(tokens, i + 1, "blockquote_close", locale)
+            for b in inner:
+                if isinstance(b, Paragraph):
+                    b.style = "note"
+                blocks.append(b)
+        elif t == "table_open":
+            block, i = _table(tokens, i, locale)
+            blocks.append(block)
+        else:  # hr, and anything a disabled rule would have made
+            i += 1
+    return blocks, i
+
+
+def _list(tokens: list, i: int, locale: str) -> tuple[ListBlock, int]:
+    ordered = tokens[i].type == "ordered_list_open"
+    close = "ordered_list_close" if ordered else "bullet_list_close"
+    i += 1
+    items: list[ListItem] = []
+    while tokens[i].type != close:
+        # list_item_open … list_item_close
+        i += 1
         runs: list[Run] = []
         children: list[ListBlock] = []
-        for part in li.children:
-            if part.type == "paragraph":
-                more = inline.runs(_inline_child(part))
+        while tokens[i].type != "list_item_close":
+            t = tokens[i].type
+            if t == "paragraph_open":
+                more = _inline_runs(tokens[i + 1], locale)
                 if runs and more:
-                    more[0] = more[0].model_copy(update={"line_break": True})
+                    more[0].line_break = True  # a second paragraph in the item starts on a new line
                 runs.extend(more)
-            elif part.type in ("bullet_list", "ordered_list"):
-                children.append(_list(part, inline))
+                i += 3
+            elif t in ("bullet_list_open", "ordered_list_open"):
+                child, i = _list(tokens, i, locale)
+                children.append(child)
+            elif t == "inline":  # text of a block not expected in a list item (a table, a quote): kept
+                extra = _inline_runs(tokens[i], locale)
+                if runs and extra:
+                    extra[0].line_break = True
+                runs.extend(extra)
+                i += 1
+            else:
+                i += 1
         items.append(ListItem(runs=runs, children=children))
-    return ListBlock(ordered=node.type == "ordered_list", items=items)
+        i += 1
+    return ListBlock(ordered=ordered, items=items), i + 1
 
 
-def _table(node: SyntaxTreeNode, inline: _Inline) -> Table:
+def _table(tokens: list, i: int, locale: str) -> tuple[Table, int]:
     header: list[list[Run]] = []
     rows: list[list[list[Run]]] = []
-    for part in node.children:
-        for tr in part.children:
-            cells = [inline.runs(_inline_child(cell)) for cell in tr.children]
-            if part.type == "thead":
-                header = cells
+    in_head = False
+    row: list[list[Run]] | None = None
+    i += 1
+    while tokens[i].type != "table_close":
+        t = tokens[i].type
+        if t == "thead_open":
+            in_head = True
+        elif t == "thead_close":
+            in_head = False
+        elif t == "tr_open":
+            row = []
+        elif t == "tr_close":
+            if in_head:
+                header = row or []
             else:
-                rows.append(cells)
-    return Table(header=header, rows=rows)
+                rows.append(row or [])
+        elif t == "inline" and row is not None:
+            row.append(_inline_runs(tokens[i], locale))
+        i += 1
+    return Table(header=header, rows=rows), i + 1

@@ -72,12 +72,28 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
+class _ClauseSandbox(ImmutableSandboxedEnvironment):
+    """The immutable sandbox, with a fast path for ``org.name`` on the plain dicts templates receive.
+
+    Jinja tries the attribute first and falls back to the item, paying for an exception each time; the
+    context is made of plain dicts of data, so their items are returned directly (an item is data, never
+    a method, so the sandbox has nothing to guard there)."""
+
+    def getattr(self, obj, attribute):
+        if type(obj) is dict:
+            try:
+                return obj[attribute]
+            except KeyError:
+                pass
+        return super().getattr(obj, attribute)
+
+
 class ClauseRenderer:
     """Renders the clause templates of one pack; compiled templates are cached in the environment."""
 
     def __init__(self, pack: Pack):
         self.pack = pack
-        self.env = ImmutableSandboxedEnvironment(
+        self.env = _ClauseSandbox(
             loader=FunctionLoader(self._load),
             undefined=StrictUndefined,
             autoescape=False,
