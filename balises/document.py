@@ -63,7 +63,7 @@ class Section(BaseModel):
     staff_edition: bool = True
 
     def heading(self, lang: str) -> str:
-        if self.kind == "annex":
+        if self.kind == "annex" and self.number:
             return f"{'Annexe' if lang == 'fr' else 'Annex'} {self.number} – {self.title}"
         return self.title
 
