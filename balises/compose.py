@@ -148,7 +148,9 @@ def compose(profile: Profile, pack: Pack, lang: str | None = None, as_of: dt.dat
     if not sections:
         raise PackError("Le document serait vide pour ce profil : aucune règle du paquet n'y choisit de clause.",
                         "The document would be empty for this profile: no rule of the pack selects a clause.")
-    return PolicyDocument(meta=_metadata(profile, pack, lang, locale, as_of, edition), sections=sections,
+    meta = _metadata(profile, pack, lang, locale, as_of, edition).model_copy(
+        update={"length": length, "toc": edition == "full" and length == "complete"})
+    return PolicyDocument(meta=meta, sections=sections,
                           trace=trace, profile=profile.model_dump(mode="json"),
                           notices=[fr if lang == "fr" else en for fr, en in profile.notices])
 
@@ -232,3 +234,31 @@ def _metadata(profile: Profile, pack: Pack, lang: str, locale: str, as_of: dt.da
 
 def effective_label(doc: PolicyDocument) -> str:
     return format_date(doc.meta.effective_date, doc.meta.locale)
+
+
+def explain_table(profile: Profile, pack: Pack, lang: str, as_of: dt.date | None = None) -> list[str]:
+    """The decision table and the decisions to take, as lines of text (``balises explain``)."""
+    as_of = as_of or dt.date.today()
+    locale = locale_for(lang, profile.organisation.jurisdiction)
+    facts = derive(profile, locale)
+    view = table_view(decision_table(profile, facts, pack.decisions, as_of), pack, profile, lang, locale,
+                      helpers(lang, locale, pack.terms)["term"])
+    fr = lang == "fr"
+    lines = ["Tableau de décision" if fr else "Decision table", ""]
+    lines.append("Usages" if fr else "Uses")
+    for u in view["uses"]:
+        tools = f" [{', '.join(u['tools'])}]" if u["tools"] else ""
+        lines.append(f"  {u['label']}: {u['verdict_label']}{tools}")
+        lines.extend(f"    - {c}" for c in u["conditions"])
+    if view["tools"]:
+        lines.append("Outils" if fr else "Tools")
+    for t in view["tools"]:
+        lines.append(f"  {t['name']} ({t['account_label']}, {t['status_label']})")
+        lines.extend(f"    {c['label']}: {c['verdict_label']}" for c in t["classes"])
+    lines.append("")
+    lines.append("Décisions à prendre avant l'adoption" if fr else "Decisions to take before adoption")
+    if not view["to_take"]:
+        lines.append("  " + ("Aucune." if fr else "None."))
+    for d in view["to_take"]:
+        lines.append(f"  - [{d['step']}: {d['field']}] {d['message']} {d['safe']}")
+    return lines
