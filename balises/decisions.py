@@ -325,7 +325,10 @@ def decision_table(profile: Any, facts: Any, data: DecisionData, as_of: dt.date)
                     best = (pair, ruling)
             else:
                 pending.append(tool.name)
-                if tool.status == "approved" and ruling.verdict == "prohibited":
+                # (where the organisation's own choice keeps that information out of every tool, the one
+                # decision to take is that choice: personal_data_needed)
+                if tool.status == "approved" and ruling.verdict == "prohibited" and not (
+                        forbidden_everywhere and "people" in spec.tags):
                     flag("tool_info_mismatch", tool.name, use_id)
         if verdict != "prohibited":
             if best is not None:
