@@ -404,12 +404,14 @@ def _class_needed(use_id: str, profile: Any, data: DecisionData) -> str:
 
 
 def join(items: list[str], lang: str) -> str:
-    """« a, b et c » / "a, b and c" (no serial comma in French; the Oxford comma in English lists of three)."""
+    """« a, b et c » / "a, b, and c". Items that hold a comma or the conjunction themselves ("Transcription
+    et procès-verbaux") are quoted, so that the list still reads as one list."""
     items = [i for i in (str(x).strip() for x in items) if i]
     if len(items) < 2:
         return items[0] if items else ""
-    # items that hold commas themselves are separated by semicolons, so that the list still reads as one
-    sep = (" ; " if lang == "fr" else "; ") if any("," in i for i in items) else ", "
+    conj = " et " if lang == "fr" else " and "
+    if any("," in i or conj.strip() in i.split() for i in items):
+        items = [f"« {i} »" if lang == "fr" else f"“{i}”" for i in items]
     if lang == "fr":
-        return sep.join(items[:-1]) + " et " + items[-1]
-    return sep.join(items[:-1]) + (sep.rstrip() + " and " if len(items) > 2 else " and ") + items[-1]
+        return ", ".join(items[:-1]) + " et " + items[-1]
+    return ", ".join(items[:-1]) + (", and " if len(items) > 2 else " and ") + items[-1]

@@ -36,7 +36,7 @@ _CHECKS: tuple[tuple[str, re.Pattern], ...] = (
                                              re.IGNORECASE)),
     ("point médian", re.compile(r"\w·\w")),
 )
-_DOUBLED_WORD = re.compile(r"\b(\w{2,})\s+\1\b", re.IGNORECASE)
+_DOUBLED_WORD = re.compile(r"\b(\w{2,}(?:\s+\w{2,})?)\s+\1\b", re.IGNORECASE)
 
 
 def _excerpt(text: str, start: int, end: int) -> str:
@@ -55,7 +55,7 @@ def check_text(text: str, lang: str, org_name: str | None = None, article: str |
                 continue  # an English word "ai" does not exist; only the French "ia" is a slip in English too
             seams.append(Seam(kind, _excerpt(text, m.start(), m.end())))
     for m in _DOUBLED_WORD.finditer(text):
-        if m.group(1).lower() not in _DOUBLE_OK:
+        if m.group(1).lower() not in _DOUBLE_OK and not m.group(1).isdigit():
             seams.append(Seam("doubled word", _excerpt(text, m.start(), m.end())))
     if lang == "fr" and org_name and article and article != "none":
         bare = re.compile(r"\b(" + "|".join(FRENCH_PREPOSITIONS) + r")\s+" + re.escape(org_name), re.IGNORECASE)
