@@ -23,7 +23,7 @@ _ARTICLE_BY_WORD = {
            "librairie", "médiathèque", "corporation", "table", "ligue", "biennale", "triennale", "halle"),
     "l": ("atelier", "orchestre", "opéra", "association", "institut", "office", "ensemble", "école", "agence",
           "espace", "usine", "union", "académie", "alliance", "observatoire", "auditorium"),
-    "les": ("éditions", "ateliers", "productions", "films", "ballets", "archives", "amis", "rencontres",
+    "les": ("éditions", "ateliers", "productions", "films", "ballets", "archives", "amis", "rencontres", "médias",
             "grands", "nuits", "journées", "francofolies"),
 }
 _ELIDE = re.compile(r"^[aeiouyhâàéèêëîïôöûüœæ]", re.IGNORECASE)
@@ -67,8 +67,12 @@ def org_names(profile: Any, lang: str) -> dict[str, str]:
     if lang != "fr":
         return {"org_the": org.name, "org_of": f"of {org.name}", "org_to": f"to {org.name}",
                 "short": "the organisation", "short_of": "of the organisation", "short_to": "to the organisation"}
-    article = org.name_article or guess_article(org.name)
-    full = _with_article(article, org.name)
+    own_article, rest = _split_short(org.name)  # « Le Diamant »: the article is part of the name
+    if own_article != "none" and not org.name_article:
+        full = _with_article(own_article, rest)
+        full["the"] = org.name
+    else:
+        full = _with_article(org.name_article or guess_article(org.name), org.name)
     if org.short_name:
         s_article, s_rest = _split_short(org.short_name)
         short = _with_article(s_article, s_rest)
