@@ -84,6 +84,20 @@ class ConflictSpec(_Frozen):
     safe: Bilingual
 
 
+class FixedSituation(_Frozen):
+    question: Bilingual
+    verdict: Verdict
+    detail: Bilingual | None = None
+
+
+class Situations(_Frozen):
+    """The aide-mémoire's wording (``decisions/situations.yaml``)."""
+
+    situations: dict[str, Bilingual] = Field(default_factory=dict)
+    fixed: tuple[FixedSituation, ...] = ()
+    answers: dict[str, Bilingual] = Field(default_factory=dict)
+
+
 class DecisionData(_Frozen):
     """Everything the decision table needs from a pack."""
 
@@ -92,6 +106,7 @@ class DecisionData(_Frozen):
     rules: tuple[DecisionRule, ...] = ()
     conditions: dict[str, dict[str, str]] = Field(default_factory=dict)
     conflicts: dict[str, ConflictSpec] = Field(default_factory=dict)
+    situations: Situations = Field(default_factory=Situations)
 
     @field_validator("uses")
     @classmethod
@@ -114,6 +129,7 @@ def parse_decision_files(layers: list[tuple[str, dict[str, Any]]]) -> DecisionDa
     rules: dict[str, DecisionRule] = {}
     conds: dict[str, dict[str, str]] = {}
     conflicts: dict[str, Any] = {}
+    situations: dict[str, Any] = {}
     for source, files in layers:
         for name in sorted(files):
             data, where = files[name], f"{source}/{name}"
@@ -133,7 +149,8 @@ def parse_decision_files(layers: list[tuple[str, dict[str, Any]]]) -> DecisionDa
                 if not isinstance(data, dict):
                     raise PackError(f"{where} : un tableau associatif ou une liste de règles est attendu.",
                                     f"{where}: a mapping or a list of rules is expected.")
-                unknown = set(data) - {"uses", "sensitive_personal_data", "conditions", "conflicts"}
+                unknown = set(data) - {"uses", "sensitive_personal_data", "conditions", "conflicts", "situations",
+                                       "fixed", "answers"}
                 if unknown:
                     raise PackError(f"{where} : clé inconnue {sorted(unknown)[0]!r}.",
                                     f"{where}: unknown key {sorted(unknown)[0]!r}.")
@@ -144,11 +161,14 @@ def parse_decision_files(layers: list[tuple[str, dict[str, Any]]]) -> DecisionDa
                     conds[key] = Bilingual.model_validate(text).model_dump() | dict(text)
                 for key, spec in (data.get("conflicts") or {}).items():
                     conflicts[key] = ConflictSpec.model_validate(spec)
+                for key in ("situations", "fixed", "answers"):
+                    if key in data:
+                        situations[key] = data[key]
             except ValidationError as exc:
                 raise PackError(f"{where} : {_short(exc)}", f"{where}: {_short(exc)}") from None
     try:
         return DecisionData(uses=uses, sensitive_personal_data=tuple(sensitive), rules=tuple(rules.values()),
-                            conditions=conds, conflicts=conflicts)
+                            conditions=conds, conflicts=conflicts, situations=Situations.model_validate(situations))
     except ValidationError as exc:
         raise PackError(f"decisions : {_short(exc)}", f"decisions: {_short(exc)}") from None
 

@@ -145,7 +145,7 @@ def table_view(table: DecisionTable, pack: Any, profile: Any, lang: str, locale:
     sensitive = pack.decisions.sensitive_personal_data
     classes = [{"id": c, "label": _class_label(c, lang, term),
                 "examples": _examples(c, profile, lang, sensitive)} for c in table.classes_held]
-    return {
+    view = {
         "uses": uses,
         "by_verdict": {v: [u for u in uses if u["verdict"] == v] for v in VERDICT_ORDER},
         "verdict_labels": {v: verdict_label(v) for v in VERDICT_ORDER},
@@ -157,6 +157,71 @@ def table_view(table: DecisionTable, pack: Any, profile: Any, lang: str, locale:
         "class_labels": {c: _class_label(c, lang, term) for c in CLASS_ORDER},
         "lead": values["lead"],
     }
+    view["situations"] = situations(view, pack.decisions.situations, lang)
+    return view
+
+
+def situations(view: dict[str, Any], wording: Any, lang: str) -> list[dict[str, str]]:
+    """The aide-mémoire's "Puis-je… ?": the organisation's uses, tools and information, each answered from the
+    decision table (yes / yes, if / not yet / no), then the situations the policy answers for everyone."""
+    def say(key: str, **values: str) -> str:
+        return fill(wording.situations[key].get(lang), values) if key in wording.situations else ""
+
+    def item(question: str, verdict: str, detail: str = "") -> dict[str, str]:
+        answer = wording.answers.get(verdict)
+        return {"question": question, "verdict": verdict, "answer": answer.get(lang) if answer else verdict,
+                "detail": detail}
+
+    out = []
+    groups: dict[tuple, list[dict]] = {}
+    for u in view["uses"]:
+        first = u["conditions"][0] if u["conditions"] and u["verdict"] in ("permitted", "conditional") else ""
+        groups.setdefault((u["verdict"], first, tuple(u["tools"])), []).append(u)
+    for (verdict, first, tools), group in groups.items():
+        labels = [g["label"] for g in group]
+        detail = first
+        if verdict == "ask_first":
+            pending = sorted({t for g in group for t in g["pending_tools"]})
+            detail = (("demandez d'abord " if lang == "fr" else "ask ") + _to(view["lead"], lang)
+                      if not pending else join(pending, lang) + (" attend son approbation" if lang == "fr" and
+                      len(pending) == 1 else " attendent leur approbation" if lang == "fr" else
+                      " awaits approval" if len(pending) == 1 else " await approval"))
+        elif tools and verdict in ("permitted", "conditional"):
+            detail = f"{detail} ({join(list(tools), lang)})" if detail else join(list(tools), lang)
+        uses = join([labels[0]] + [x[:1].lower() + x[1:] for x in labels[1:]], lang)
+        out.append(item(say("use", uses=uses), verdict, detail))
+    for t in view["tools"]:
+        if t["status"] != "approved":
+            out.append(item(say("tool_pending", tool=t["name"]), "ask_first" if t["status"] == "under_review"
+                            else "prohibited"))
+            continue
+        held = {c["id"] for c in view["classes"]}
+        by_verdict: dict[tuple, list[str]] = {}
+        for c in t["classes"]:
+            if c["id"] in held and c["id"] != "public":
+                key = (c["verdict"], c["conditions"][0] if c["conditions"] else "")
+                by_verdict.setdefault(key, []).append(c["label"])
+        for (verdict, first), labels in by_verdict.items():
+            info = join([("des " if lang == "fr" else "") + x for x in labels], lang)
+            out.append(item(say("tool_info", info=info, tool=t["name"]), verdict, first))
+    for fixed in wording.fixed:
+        out.append(item(fixed.question.get(lang), fixed.verdict, fixed.detail.get(lang) if fixed.detail else ""))
+    if len(out) < 12:
+        for c in view["classes"]:
+            if c["id"] in ("public", "internal") or len(out) >= 12:
+                continue
+            may = [t["name"] for t in view["tools"] if c["label"] in t["may_receive"] and t["status"] == "approved"]
+            question = say("class_anywhere", info=("des " if lang == "fr" else "") + c["label"],
+                           examples=join([x[:1].lower() + x[1:] for x in c["examples"]], lang))
+            out.append(item(question, "conditional" if may else "prohibited",
+                            (("seulement dans " if lang == "fr" else "only in ") + join(may, lang)) if may else ""))
+    return out
+
+
+def _to(lead: str, lang: str) -> str:
+    if lang != "fr":
+        return lead
+    return "au " + lead[3:] if lead.startswith("le ") else "à " + lead
 
 
 def _officer(profile: Any, lang: str, term: Callable[[str], str]) -> str:
