@@ -329,7 +329,9 @@ def render_docx(doc: PolicyDocument, reference: bytes, toc_pages: dict[str, int]
     from ..templating import format_date
 
     policy = meta.edition == "full"
-    writer.paragraph("Title", text=meta.title)
+    title = writer.paragraph("Title", text=meta.title)
+    if not policy:  # a one-page document starts at the top of its page
+        title.get_or_add_pPr().append(parse_xml(f'<w:spacing {W} w:before="0"/>'))
     writer.paragraph("Subtitle", text=meta.subtitle)
     if policy:
         for key, value in (("version", meta.version), ("effective", format_date(meta.effective_date, meta.locale)),
@@ -353,8 +355,9 @@ def render_docx(doc: PolicyDocument, reference: bytes, toc_pages: dict[str, int]
         _toc(writer, doc, toc_template, toc_pages)
 
     for i, sec in enumerate(doc.sections):
-        writer.heading(1, [Run(text=sec.heading(meta.lang) if sec.kind == "annex" else sec.title)],
-                       page_break=with_toc and i == 0, numbered=sec.kind == "body")
+        if not (not policy and sec.title == meta.title):  # a companion document's title is not said twice
+            writer.heading(1, [Run(text=sec.heading(meta.lang) if sec.kind == "annex" else sec.title)],
+                           page_break=with_toc and i == 0, numbered=sec.kind == "body")
         for clause in sec.clauses:
             for block in clause.blocks:
                 if isinstance(block, Heading):
