@@ -89,6 +89,8 @@ def article_level(url: str) -> bool:
         return path.startswith("/code-du-travail/") and path.count("/") >= 2
     if "curia" in host:
         return "num=" in parts.query
+    if "canlii" in host:
+        return bool(frag) or "/doc/" in path  # an act's page opens at its title; a decision has its own page
     if "courdecassation" in host:
         return "/decision/" in path
     return True  # another site: not a home page (checked above), its form unknown
