@@ -69,6 +69,8 @@ UNVERIFIED_URLS = {
     ("04-governance.yaml", "governance-qc-french-language-registered"),  # C-11 registration: section not verified
     ("06-sectors.yaml", "sector-music-france"),  # CPI L122-5-3: LEGIARTI id not verified
     ("06-sectors.yaml", "sector-visual-arts-crafts-france"),
+    ("06-sectors.yaml", "sector-publishing-france"),
+    ("08-copyright.yaml", "france-tdm-optout"),
     ("06-sectors.yaml", "sector-music-eu-belgium"),  # CDE XI.190: Justel address not verified
     ("06-sectors.yaml", "sector-publishing-eu-belgium"),
     ("06-sectors.yaml", "sector-visual-arts-crafts-eu-belgium"),
