@@ -44,3 +44,15 @@ def test_case(case_path: Path, pack):
         present = [p for p in _for_lang(case.get("must_not_contain"), lang) if p in text]
         assert not absent, f"{case_path.name} [{lang}]: phrases missing: {absent}"
         assert not present, f"{case_path.name} [{lang}]: phrases that must not be there: {present}"
+        # what `balises explain` prints: the rules that fired, their why and their sources
+        fired = {r for entry in doc.trace for r in entry.rules}
+        trace = "\n".join([w for e in doc.trace for w in e.why]
+                          + [f"{s.reference} {s.url or ''}" for e in doc.trace for s in e.sources])
+        missing_rules = [r for r in case.get("must_fire", []) if r not in fired]
+        unwanted_rules = [r for r in case.get("must_not_fire", []) if r in fired]
+        assert not missing_rules, f"{case_path.name} [{lang}]: rules that did not fire: {missing_rules}"
+        assert not unwanted_rules, f"{case_path.name} [{lang}]: rules that must not fire: {unwanted_rules}"
+        absent = [p for p in _for_lang(case.get("trace_must_contain"), lang) if p not in trace]
+        present = [p for p in _for_lang(case.get("trace_must_not_contain"), lang) if p in trace]
+        assert not absent, f"{case_path.name} [{lang}]: why/sources missing: {absent}"
+        assert not present, f"{case_path.name} [{lang}]: why/sources that must not be there: {present}"
