@@ -66,7 +66,6 @@ UNVERIFIED_URLS = {
     ("04-governance.yaml", "governance-privacy-officer-pipa"),  # BC/Alberta PIPA: no section verified
     ("04-governance.yaml", "governance-cse-pilot-case"),  # TJ Nanterre 2025: no public decision URL
     ("04-governance.yaml", "governance-cse-absent-pilot-case"),
-    ("04-governance.yaml", "governance-qc-french-language-registered"),  # C-11 registration: section not verified
     ("06-sectors.yaml", "sector-music-france"),  # CPI L122-5-3: LEGIARTI id not verified
     ("06-sectors.yaml", "sector-visual-arts-crafts-france"),
     ("06-sectors.yaml", "sector-publishing-france"),
@@ -77,13 +76,11 @@ UNVERIFIED_URLS = {
     ("08-copyright.yaml", "eu-tdm-optout-other-members-belgium"),
     ("08-copyright.yaml", "authorship-france"),  # Cass. 2015: decision URL not verified
     ("09-people.yaml", "france-performers-and-deepfake-offence"),  # CPI L212-3, Code pénal 226-8
-    ("10-personal-data.yaml", "qc-efvp-before-acquisition"),  # P-39.1 penalties: sections not verified
     ("10-personal-data.yaml", "qc-public-efvp-small-body"),  # r. 3.2
     ("10-personal-data.yaml", "pipa-british-columbia"),
     ("10-personal-data.yaml", "pipa-alberta"),
     ("13-work.yaml", "eu-hr-high-risk-omnibus"),  # Omnibus: not published, no official address
     ("14-training.yaml", "eu-ai-literacy-omnibus"),
-    ("14-training.yaml", "quebec-oqlf-registration"),
     ("18-review.yaml", "review-watch-eu-ai-act-omnibus"),
 }
 
