@@ -136,12 +136,12 @@ HR_USES: Labels = {
 }
 
 PERSONAL_DATA: Labels = {
-    "audience": ("Publics, clientèle, spectateurs, visiteurs", "Audience, clients, visitors"),
+    "audience": ("Publics et clientèle", "Audiences and clients"),
     "donors_members": ("Donateurs et membres", "Donors and members"),
     "staff": ("Personnel et candidats", "Staff and candidates"),
     "artists_contributors": ("Artistes et collaborateurs", "Artists and contributors"),
     "minors": ("Personnes mineures", "Minors"),
-    "sensitive": ("Renseignements sensibles (santé, besoins d'accessibilité…)",
+    "sensitive": ("Informations sensibles (santé, besoins d'accessibilité…)",
                   "Sensitive data (health, accessibility needs…)"),
     "biometric": ("Données biométriques (images ou enregistrements servant à identifier ou cloner)",
                   "Biometric data (images or recordings used to identify or clone)"),
@@ -221,8 +221,8 @@ INFO_CLASSES: Labels = {
     "public": ("Informations publiques", "Public information"),
     "internal": ("Informations internes", "Internal information"),
     "confidential": ("Informations confidentielles", "Confidential information"),
-    "personal": ("Renseignements personnels", "Personal information"),
-    "sensitive": ("Renseignements sensibles", "Sensitive information"),
+    "personal": ("Informations personnelles", "Personal information"),
+    "sensitive": ("Informations sensibles", "Sensitive information"),
 }
 
 # Enumerations by the name the templates and the linter use.
