@@ -199,6 +199,8 @@ def situations(view: dict[str, Any], wording: Any, lang: str) -> list[dict[str, 
                       " awaits approval" if len(pending) == 1 else " await approval"))
         elif verdict in ("permitted", "conditional"):
             detail = with_tools(detail, list(tools))
+        elif group[0]["needs"] in ("personal", "sensitive"):
+            detail = say("prohibited_needs", info=group[0]["needs_label"])
         uses = join([labels[0]] + [x[:1].lower() + x[1:] for x in labels[1:]], lang)
         out.append(item(say("use", uses=uses), verdict, detail))
     held = {c["id"] for c in view["classes"]}
