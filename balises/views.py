@@ -141,12 +141,24 @@ def table_view(table: DecisionTable, pack: Any, profile: Any, lang: str, locale:
             "uses": [vocabulary.label(x, lang, "use") for x in t.uses],
             "may_receive": [_class_label(c, lang, term) for c in t.may_receive()],
             "classes": classes, "hosted_outside": t.hosted_outside, "hosting_unknown": t.hosting_unknown,
+            "receives": _receives(classes, lang),
         })
     sensitive = pack.decisions.sensitive_personal_data
     classes = [{"id": c, "label": _class_label(c, lang, term),
                 "examples": _examples(c, profile, lang, sensitive)} for c in table.classes_held]
+    rows: dict[tuple, dict] = {}
+    for u in uses:  # uses with the same decision, tools and conditions share one row: each condition said once
+        key = (u["verdict"], tuple(u["tools"]), tuple(u["conditions"]))
+        if key in rows:
+            rows[key]["labels"].append(u["label"])
+        else:
+            rows[key] = {**u, "labels": [u["label"]]}
+    use_rows = sorted(rows.values(), key=lambda r: VERDICT_ORDER.index(r["verdict"]))
+    for row in use_rows:
+        row["label"] = "; ".join(row["labels"])
     view = {
         "uses": uses,
+        "use_rows": use_rows,
         "by_verdict": {v: [u for u in uses if u["verdict"] == v] for v in VERDICT_ORDER},
         "verdict_labels": {v: verdict_label(v) for v in VERDICT_ORDER},
         "tools": tools,
@@ -159,6 +171,16 @@ def table_view(table: DecisionTable, pack: Any, profile: Any, lang: str, locale:
     }
     view["situations"] = situations(view, pack.decisions.situations, lang)
     return view
+
+
+def _receives(classes: list[dict], lang: str) -> list[dict]:
+    """What a tool may receive, classes with the same conditions together: « informations publiques et
+    informations internes », then « données personnelles et données sensibles (AIPD faite…) »."""
+    groups: dict[tuple, list[str]] = {}
+    for c in classes:
+        if c["verdict"] in ("permitted", "conditional"):
+            groups.setdefault(tuple(c["conditions"]), []).append(c["label"])
+    return [{"classes": join(labels, lang), "conditions": list(conds)} for conds, labels in groups.items()]
 
 
 MAX_SITUATIONS = 15  # what one printed page holds with the longest answers
