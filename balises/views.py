@@ -148,7 +148,7 @@ def table_view(table: DecisionTable, pack: Any, profile: Any, lang: str, locale:
                 "examples": _examples(c, profile, lang, sensitive)} for c in table.classes_held]
     rows: dict[tuple, dict] = {}
     for u in uses:  # uses with the same decision, tools and conditions share one row: each condition said once
-        key = (u["verdict"], tuple(u["tools"]), tuple(u["conditions"]))
+        key = (u["verdict"], tuple(u["tools"]), tuple(sorted(u["pending_tools"])), tuple(u["conditions"]))
         if key in rows:
             rows[key]["labels"].append(u["label"])
         else:
