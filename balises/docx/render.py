@@ -320,8 +320,8 @@ def render_docx(doc: PolicyDocument, reference: bytes, toc_pages: dict[str, int]
         section.page_width, section.page_height = Inches(8.5), Inches(11)
     else:
         section.page_width, section.page_height = Mm(210), Mm(297)
-    section.left_margin = section.right_margin = Mm(22)
-    section.top_margin = section.bottom_margin = Mm(20)
+    section.left_margin = section.right_margin = Mm(20)
+    section.top_margin = section.bottom_margin = Mm(18)
     _language(document, meta.locale)
 
     # The policy opens on a title block; only a complete policy gets a cover page and a table of contents.
@@ -330,7 +330,7 @@ def render_docx(doc: PolicyDocument, reference: bytes, toc_pages: dict[str, int]
 
     policy = meta.edition == "full"
     title = writer.paragraph("Title", text=meta.title)
-    if not policy:  # a one-page document starts at the top of its page
+    if not meta.toc:  # only a complete policy opens on a cover; the others start at the top of their page
         title.get_or_add_pPr().append(parse_xml(f'<w:spacing {W} w:before="0"/>'))
     writer.paragraph("Subtitle", text=meta.subtitle)
     if policy:
