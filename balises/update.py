@@ -28,6 +28,15 @@ CHANGES_CLAUSE = "balises.changes"  # the block added by regeneration; never par
 CONTEXT_NAMES = {"trace", "references", "selected", "section_no", "as_of"}
 
 Kind = Literal["added", "removed", "changed", "updated"]
+# what a change means for the organisation: the first three are material (re-adoption, acknowledgement)
+Class = Literal["obligation", "restriction_added", "restriction_removed", "wording"]
+CLASSES = ("obligation", "restriction_added", "restriction_removed", "wording")
+CLASS_LABELS = {
+    "obligation": ("obligation d'une loi ou d'une date nouvelle", "obligation from a new law or date"),
+    "restriction_added": ("restriction ajoutée", "restriction added"),
+    "restriction_removed": ("restriction retirée", "restriction removed"),
+    "wording": ("rédaction seulement", "wording only"),
+}
 
 
 @dataclass
@@ -42,6 +51,11 @@ class ClauseChange:
     section_title: str = ""
     section_number: str = ""
     excerpt: str = ""
+    cls: Class = "wording"
+
+    @property
+    def material(self) -> bool:
+        return self.cls != "wording"
 
     def reason_text(self, lang: str) -> str:
         return "; ".join(fr if lang == "fr" else en for fr, en in self.reasons)
@@ -77,13 +91,27 @@ class PolicyDiff:
     def substantive(self) -> list[ClauseChange]:
         return [c for c in self.changes if c.kind != "updated"]
 
+    @property
+    def material(self) -> bool:
+        """Material changes need the board's re-adoption and the staff's acknowledgement."""
+        return any(c.material for c in self.changes)
+
+    def by_class(self) -> dict[str, list[ClauseChange]]:
+        return {cls: [c for c in self.changes if c.cls == cls] for cls in CLASSES}
+
     def summary(self) -> str:
         return (f"+{len(self.added)} -{len(self.removed)} ~{len(self.changed)}"
                 + (f" ({len(self.updated)} updated)" if self.updated else ""))
 
+    def class_summary(self, lang: str = "en") -> str:
+        i = 0 if lang == "fr" else 1
+        parts = [f"{len(v)} {CLASS_LABELS[k][i]}" for k, v in self.by_class().items() if v]
+        return ", ".join(parts) or ("aucun changement" if lang == "fr" else "no change")
+
     def to_dict(self) -> dict:
         return {"old": self.old, "new": self.new, "notes": [en for _, en in self.notes],
-                "changes": [{"kind": c.kind, "section": c.section, "clause": c.clause,
+                "material": self.material,
+                "changes": [{"kind": c.kind, "section": c.section, "clause": c.clause, "class": c.cls,
                              "reasons": [en for _, en in c.reasons]} for c in self.changes]}
 
     def lines(self, lang: str = "en") -> list[str]:
@@ -102,7 +130,8 @@ class PolicyDiff:
                 current = change.section
                 number = f"{change.section_number}. " if change.section_number else ""
                 out.append(f"\n{number}{change.section_title or change.section}")
-            out.append(f"  {words[change.kind][0 if fr else 1]}: {change.clause}")
+            label = CLASS_LABELS[change.cls][0 if fr else 1]
+            out.append(f"  {words[change.kind][0 if fr else 1]}: {change.clause} [{label}]")
             for reason in change.reasons:
                 out.append(f"    {'pourquoi' if fr else 'why'}: {reason[0] if fr else reason[1]}")
         return out
@@ -239,6 +268,7 @@ def diff_payloads(old: dict, new: dict, pack: Pack | None = None, document: Poli
             if entry["section"] not in {s.id for s in pack.sections}:
                 reasons.append(("section retirée du modèle", "section removed from the model"))
             changes.append(ClauseChange("removed", entry["section"], clause, reasons))
+    _classify(changes, before, after, pack, old_day, new_day)
     _decorate(changes, pack, new.get("lang") or "fr", new, document)
     order = {s.id: i for i, s in enumerate(pack.sections)}
     clause_order = {c: i for i, c in enumerate(pack.clause_ids())}
@@ -246,6 +276,44 @@ def diff_payloads(old: dict, new: dict, pack: Pack | None = None, document: Poli
     info = lambda p: {"generated_on": p.get("generated_on"), "pack": (p.get("pack") or {}).get("label"),
                       "lang": p.get("lang"), "edition": p.get("edition")}
     return PolicyDiff(old=info(old), new=info(new), changes=changes, notes=notes)
+
+
+def _in_window(dates, old_day: dt.date | None, new_day: dt.date | None) -> bool:
+    if not old_day or not new_day:
+        return False
+    return any(d and old_day < d <= new_day for d in dates)
+
+
+def _classify(changes: list[ClauseChange], before: dict, after: dict, pack: Pack, old_day, new_day) -> None:
+    """Material or wording, from the decision trace: a clause that comes or goes, a changed set of rules or
+    variant is material (an obligation when a source or rule starts to apply between the two dates); the same
+    rules and variant with another text is wording."""
+    for change in changes:
+        old_entry, new_entry = before.get(change.clause) or {}, after.get(change.clause) or {}
+        old_rules, new_rules = old_entry.get("rules", []), new_entry.get("rules", [])
+        dates = [_date(d) for d in new_entry.get("applies_from", [])]
+        for rule_id in new_rules:
+            rule = pack.rules.get(rule_id)
+            if rule is not None:
+                dates.append(rule.effective_from())
+        ending = [pack.rules[r].applies_until for r in old_rules if r in pack.rules]
+        variant_changed = ("variant" in old_entry and "variant" in new_entry
+                           and old_entry.get("variant") != new_entry.get("variant"))
+        if change.kind == "added":
+            change.cls = "obligation" if _in_window(dates, old_day, new_day) else "restriction_added"
+        elif change.kind == "removed":
+            change.cls = "restriction_removed"
+        elif change.kind == "changed" and (old_rules != new_rules or variant_changed):
+            if _in_window(dates, old_day, new_day):
+                change.cls = "obligation"
+            elif _in_window(ending, old_day, new_day) or not [r for r in new_rules if r not in old_rules]:
+                change.cls = "restriction_removed" if not variant_changed else "restriction_added"
+            else:
+                change.cls = "restriction_added"
+        elif change.kind == "changed" and _in_window(dates, old_day, new_day):
+            change.cls = "obligation"  # same rules, but the law they cite starts to apply in between
+        else:
+            change.cls = "wording"
 
 
 def _decorate(changes: list[ClauseChange], pack: Pack, lang: str, new: dict,
@@ -282,39 +350,45 @@ def diff_documents(old_docx: bytes, new_docx: bytes, pack: Pack | None = None) -
 
 # ---------------------------------------------------------------- the "changes" block
 
-def changes_clause(diff: PolicyDiff, lang: str) -> Clause:
-    """A short block for the start of the new policy: what changed since the previous version."""
+def changes_clause(diff: PolicyDiff, lang: str, conflicts: int = 0, approved_by: str = "",
+                   previous_version: str | None = None) -> Clause:
+    """A short block for the start of the new policy: what changed since the previous version, by class, and
+    whether the board must adopt it again."""
     from .templating import format_date
 
     fr = lang == "fr"
-    locale = lang
+    i = 0 if fr else 1
     old_day = _date(diff.old.get("generated_on"))
     blocks: list = [Heading(level=3, runs=[Run(text="Changements depuis la version précédente" if fr
                                                else "Changes since the previous version")])]
     when = format_date(old_day, "fr-FR" if fr else "en-GB") if old_day else "?"
+    version = (f"version {previous_version}, " if previous_version else "")
     blocks.append(Paragraph(style="note", runs=[Run(text=(
-        f"Version précédente produite le {when} (paquet {diff.old.get('pack')}). "
-        if fr else f"Previous version drafted on {when} (pack {diff.old.get('pack')}). ") + (
+        f"Version précédente ({version}produite le {when}, paquet {diff.old.get('pack')}). "
+        if fr else f"Previous version ({version}drafted on {when}, pack {diff.old.get('pack')}). ") + (
         "Cette version tient compte des règles et du droit en vigueur à la date de production."
         if fr else "This version reflects the rules and the law in force on the date it was drafted."))]))
-    items = []
     verbs = {"added": ("Ajout", "Added"), "removed": ("Retrait", "Removed"), "changed": ("Modification", "Changed")}
-    for change in diff.substantive:
-        where = (f"section {change.section_number}" if change.section_number and change.section_number.isdigit()
-                 else (f"annexe {change.section_number}" if fr else f"annex {change.section_number}")
-                 if change.section_number else change.section)
-        label = f"« {change.excerpt} »" if fr and change.excerpt else (f"“{change.excerpt}”" if change.excerpt
-                                                                      else change.clause)
-        reason = change.reasons[0][0 if fr else 1] if change.reasons else ""
-        text = f"{verbs[change.kind][0 if fr else 1]} ({where}, {change.section_title}) : {label}" if fr else \
-            f"{verbs[change.kind][1]} ({where}, {change.section_title}): {label}"
-        runs = [Run(text=text)]
-        if reason:
-            runs.append(Run(text=(" — " + reason), italic=True))
-        items.append(ListItem(runs=runs))
-    if items:
+    for cls, changes in diff.by_class().items():
+        changes = [c for c in changes if c.kind != "updated"]
+        if not changes:
+            continue
+        label = CLASS_LABELS[cls][i]
+        blocks.append(Paragraph(runs=[Run(text=label[0].upper() + label[1:], bold=True)]))
+        items = []
+        for change in changes:
+            where = (f"section {change.section_number}" if change.section_number and change.section_number.isdigit()
+                     else (f"annexe {change.section_number}" if fr else f"annex {change.section_number}")
+                     if change.section_number else change.section)
+            excerpt = (f"« {change.excerpt} »" if fr else f"“{change.excerpt}”") if change.excerpt else change.clause
+            reason = change.reasons[0][i] if change.reasons else ""
+            text = f"{verbs[change.kind][i]} ({where}, {change.section_title}){' :' if fr else ':'} {excerpt}"
+            runs = [Run(text=text)]
+            if reason:
+                runs.append(Run(text=(" — " + reason), italic=True))
+            items.append(ListItem(runs=runs))
         blocks.append(ListBlock(items=items))
-    else:
+    if not diff.substantive:
         blocks.append(Paragraph(style="note", runs=[Run(text="Aucun changement de fond." if fr
                                                          else "No change of substance.")]))
     updated = diff.of_kind("updated")
@@ -322,16 +396,37 @@ def changes_clause(diff: PolicyDiff, lang: str) -> Clause:
         names = ", ".join(dict.fromkeys(c.section_title for c in updated))
         blocks.append(Paragraph(style="note", runs=[Run(text=(
             f"Mises à jour en conséquence : {names}." if fr else f"Updated accordingly: {names}."))]))
-    del locale
+    who = approved_by or ("l'instance qui l'adopte" if fr else "the body that adopts it")
+    if diff.material:
+        text = (f"Ces changements sont de fond : la politique doit être adoptée à nouveau ({who}) et le personnel "
+                "doit en prendre connaissance et en accuser réception." if fr else
+                f"These are material changes: the policy must be adopted again ({who}) and the staff must read "
+                "it and acknowledge it.")
+    elif diff.changes:
+        text = ("Changements de rédaction seulement : ni nouvelle adoption ni accusé de réception ne sont requis."
+                if fr else "Wording changes only: neither a new adoption nor an acknowledgement is needed.")
+    else:
+        text = ""
+    if text:
+        blocks.append(Paragraph(style="note", runs=[Run(text=text, bold=diff.material)]))
+    if conflicts:
+        blocks.append(Paragraph(style="note", runs=[Run(text=(
+            f"{conflicts} passage(s) que votre organisation avait modifié(s) et que Balises modifie aussi : votre "
+            "texte est conservé, le nouveau est proposé à côté en modification suivie, avec un commentaire."
+            if fr else
+            f"{conflicts} passage(s) your organisation had edited and Balises changes too: your text is kept, the "
+            "new one is proposed beside it as a tracked change, with a comment."))]))
     return Clause(id=CHANGES_CLAUSE, blocks=blocks, rules=[])
 
 
-def insert_changes(document: PolicyDocument, diff: PolicyDiff) -> PolicyDocument:
+def insert_changes(document: PolicyDocument, diff: PolicyDiff, conflicts: int = 0,
+                   previous_version: str | None = None) -> PolicyDocument:
     """The document with the changes block at the start of its first section."""
     if document.sections:
         first = document.sections[0]
         first.clauses = [c for c in first.clauses if c.id != CHANGES_CLAUSE]
-        first.clauses.insert(0, changes_clause(diff, document.meta.lang))
+        first.clauses.insert(0, changes_clause(diff, document.meta.lang, conflicts, document.meta.approved_by,
+                                               previous_version))
     return document
 
 

@@ -1,0 +1,303 @@
+"""Word tracked changes and comments: carries out a merge plan (:mod:`balises.merge`) on the new policy.
+
+The output is the new policy's Word file (its styles, title page, contents, embedded data), each clause
+replaced by the plan's pieces: the organisation's paragraphs (copied from its document), Balises' new
+paragraphs, and tracked revisions (``w:ins`` / ``w:del``, author "Balises") with a comment giving the
+reason. Word and LibreOffice list them; accepting all gives the new text, rejecting all the old one.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import io
+
+import docx
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.text.run import Run as DocxRun
+
+from ..merge import MergePlan
+from .units import BOOKMARK_PREFIX, W, body_units
+
+AUTHOR = "Balises"
+_R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+class _Revisions:
+    def __init__(self, author: str, when: dt.datetime):
+        self.author = author
+        self.date = when.strftime("%Y-%m-%dT%H:%M:%SZ")
+        self.next_id = 5000
+
+    def _mark(self, kind: str):
+        el = OxmlElement(f"w:{kind}")
+        el.set(qn("w:id"), str(self.next_id))
+        el.set(qn("w:author"), self.author)
+        el.set(qn("w:date"), self.date)
+        self.next_id += 1
+        return el
+
+    def _paragraph_mark(self, p, kind: str) -> None:
+        ppr = p.find(qn("w:pPr"))
+        if ppr is None:
+            ppr = OxmlElement("w:pPr")
+            p.insert(0, ppr)
+        rpr = ppr.find(qn("w:rPr"))
+        if rpr is None:
+            rpr = OxmlElement("w:rPr")
+            follow = [c for c in ppr if c.tag in (qn("w:sectPr"), qn("w:pPrChange"))]
+            if follow:
+                follow[0].addprevious(rpr)
+            else:
+                ppr.append(rpr)
+        rpr.insert(0, self._mark(kind))
+
+    def _rows(self, el, kind: str) -> None:
+        for tr in el.iter(qn("w:tr")):
+            trpr = tr.find(qn("w:trPr"))
+            if trpr is None:
+                trpr = OxmlElement("w:trPr")
+                prex = tr.find(qn("w:tblPrEx"))
+                if prex is not None:
+                    prex.addnext(trpr)
+                else:
+                    tr.insert(0, trpr)
+            trpr.append(self._mark(kind))
+
+    def mark(self, el, kind: str) -> None:
+        """Every run and paragraph mark of ``el`` (a paragraph or a table) as inserted or deleted."""
+        if el.tag == qn("w:tbl"):
+            self._rows(el, kind)
+        paragraphs = [el] if el.tag == qn("w:p") else list(el.iter(qn("w:p")))
+        for p in paragraphs:
+            for r in list(p.iter(qn("w:r"))):
+                parent = r.getparent()
+                if parent.tag in (qn("w:ins"), qn("w:del")) or r.find(qn("w:commentReference")) is not None:
+                    continue
+                wrapper = self._mark(kind)
+                r.addprevious(wrapper)
+                wrapper.append(r)
+                if kind == "del":
+                    for t in r.findall(qn("w:t")):
+                        t.tag = qn("w:delText")
+                    for t in r.findall(qn("w:instrText")):
+                        t.tag = qn("w:delInstrText")
+            self._paragraph_mark(p, kind)
+
+
+def _accept_in_copy(el) -> None:
+    """The organisation's pending revisions, accepted in the copy (it is read as if accepted)."""
+    for d in list(el.iter(qn("w:del"))):
+        parent = d.getparent()
+        if parent is not None:
+            parent.remove(d)
+    for i in list(el.iter(qn("w:ins"))):
+        parent = i.getparent()
+        if parent is None:
+            continue
+        if parent.tag in (qn("w:rPr"), qn("w:trPr")):
+            parent.remove(i)
+            continue
+        for child in list(i):
+            i.addprevious(child)
+        parent.remove(i)
+
+
+def _strip_bookmarks(el, ids: set[str]) -> None:
+    for b in list(el.iter(qn("w:bookmarkStart"))):
+        if (b.get(qn("w:name")) or "").startswith(BOOKMARK_PREFIX):
+            ids.add(b.get(qn("w:id")))
+            b.getparent().remove(b)
+    for b in list(el.iter(qn("w:bookmarkEnd"))):
+        if b.get(qn("w:id")) in ids:
+            b.getparent().remove(b)
+
+
+def _copy_ours(el, ours_part, new_part, bookmark_ids: set[str]):
+    """A copy of one of the organisation's paragraphs that is valid in the new package: its links and
+    images related again, comment and note references (parts that are not carried over) removed."""
+    el = copy.deepcopy(el)
+    _accept_in_copy(el)
+    _strip_bookmarks(el, bookmark_ids)
+    for tag in ("w:commentRangeStart", "w:commentRangeEnd"):
+        for c in list(el.iter(qn(tag))):
+            c.getparent().remove(c)
+    for tag in ("w:commentReference", "w:footnoteReference", "w:endnoteReference"):
+        for c in list(el.iter(qn(tag))):
+            r = c.getparent()
+            if r is not None and r.getparent() is not None:
+                r.getparent().remove(r)
+    for node in el.iter():
+        for attr, value in list(node.attrib.items()):
+            if not attr.startswith(f"{{{_R_NS}}}"):
+                continue
+            rel = ours_part.rels.get(value)
+            if rel is None:
+                del node.attrib[attr]
+            elif rel.is_external:
+                node.set(attr, new_part.relate_to(rel.target_ref, rel.reltype, is_external=True))
+            else:
+                node.set(attr, new_part.relate_to(rel.target_part, rel.reltype))
+    return el
+
+
+def _bookmark(first, last, name: str, ident: int) -> None:
+    ps = [first] if first.tag == qn("w:p") else list(first.iter(qn("w:p")))
+    pe = [last] if last.tag == qn("w:p") else list(last.iter(qn("w:p")))
+    if not ps or not pe:
+        return
+    start = OxmlElement("w:bookmarkStart")
+    start.set(qn("w:id"), str(ident))
+    start.set(qn("w:name"), name)
+    ppr = ps[0].find(qn("w:pPr"))
+    if ppr is not None:
+        ppr.addnext(start)
+    else:
+        ps[0].insert(0, start)
+    end = OxmlElement("w:bookmarkEnd")
+    end.set(qn("w:id"), str(ident))
+    pe[-1].append(end)
+
+
+def _comment(document, el, lines: list[str], author: str) -> None:
+    paragraphs = [el] if el.tag == qn("w:p") else list(el.iter(qn("w:p")))
+    for p in paragraphs:
+        runs = [r for r in p.findall(qn("w:r")) if r.find(qn("w:t")) is not None]
+        if runs:
+            comment = document.add_comment([DocxRun(runs[0], None), DocxRun(runs[-1], None)], text=lines[0],
+                                           author=author, initials="B")
+            for line in lines[1:]:
+                comment.add_paragraph(line)
+            return
+
+
+def apply_plan(new_docx: bytes, new_labels: list[str], ours_docx: bytes, plan: MergePlan,
+               comments: dict[str, list[str]], bookmark_names: dict[str, str], when: dt.datetime,
+               author: str = AUTHOR) -> bytes:
+    """The new policy with each clause replaced by the plan's pieces, revisions and comments.
+
+    ``new_labels``: the clause of each unit of ``new_docx``'s body; ``comments``: the lines of the comment
+    for each clause that has one; ``bookmark_names``: the clause bookmarks the new payload names."""
+    document = docx.Document(io.BytesIO(new_docx))
+    body = document.element.body
+    new_units = body_units(body)
+    ours_document = docx.Document(io.BytesIO(ours_docx))
+    ours_units = body_units(ours_document.element.body)
+    revisions = _Revisions(author, when)
+
+    # a placeholder where each clause of the new document starts; then its elements come out
+    placeholders: dict[str, object] = {}
+    new_ids: set[str] = set()
+    for i, label in enumerate(new_labels):
+        if not label or label.startswith("balises."):
+            continue
+        el = new_units[i].element
+        if label not in placeholders:
+            placeholders[label] = OxmlElement("w:p")
+            el.addprevious(placeholders[label])
+        _strip_bookmarks(el, new_ids)
+        body.remove(el)
+
+    ours_ids: set[str] = set()
+    first_anchor = next(iter(placeholders.values()), None)
+    cursor = None
+    ident = 9000
+    for merged in plan.clauses:
+        elements = []
+        for piece in merged.pieces:
+            if piece.source == "new":
+                el = new_units[piece.index].element
+                if el.getparent() is not None:  # a new paragraph used twice: copy it
+                    el = copy.deepcopy(el)
+            else:
+                el = _copy_ours(ours_units[piece.index].element, ours_document.part, document.part, ours_ids)
+            elements.append(el)
+        anchor = placeholders.get(merged.clause)
+        for el in elements:
+            if anchor is not None:
+                anchor.addprevious(el)
+            elif cursor is not None:
+                cursor.addnext(el)
+                cursor = el
+            elif first_anchor is not None:
+                first_anchor.addprevious(el)
+            else:
+                body.find(qn("w:sectPr")).addprevious(el)
+        if anchor is not None:
+            cursor = anchor
+        if elements and merged.clause in bookmark_names:
+            ident += 1
+            _bookmark(elements[0], elements[-1], bookmark_names[merged.clause], ident)
+        lines = comments.get(merged.clause)
+        if lines and merged.comment_at is not None and merged.comment_at < len(elements):
+            _comment(document, elements[merged.comment_at], lines, author)
+        for el, piece in zip(elements, merged.pieces):
+            if piece.revision:
+                revisions.mark(el, piece.revision)
+    for placeholder in placeholders.values():
+        body.remove(placeholder)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+# ---------------------------------------------------------------- reading a redline back
+
+def _resolve(xml_root, accept: bool) -> None:
+    keep, drop = (qn("w:ins"), qn("w:del")) if accept else (qn("w:del"), qn("w:ins"))
+    body = xml_root.find(qn("w:body"))
+    # rows and paragraphs whose mark is dropped go entirely (whole-paragraph revisions are all we write)
+    for tr in list(body.iter(qn("w:tr"))):
+        trpr = tr.find(qn("w:trPr"))
+        if trpr is not None and trpr.find(drop) is not None:
+            tr.getparent().remove(tr)
+    for tbl in list(body.iter(qn("w:tbl"))):
+        if tbl.find(qn("w:tr")) is None:
+            tbl.getparent().remove(tbl)
+    for p in list(body.iter(qn("w:p"))):
+        rpr = p.find(qn("w:pPr") + "/" + qn("w:rPr"))
+        if rpr is not None and rpr.find(drop) is not None:
+            texts = [t for t in p.iter(qn("w:t"), qn("w:delText"))
+                     if not any(a.tag == drop for a in t.iterancestors())]
+            if not any((t.text or "").strip() for t in texts):
+                p.getparent().remove(p)
+    for el in list(body.iter(drop)):
+        if el.getparent() is not None and el.getparent().tag not in (qn("w:rPr"), qn("w:trPr")):
+            el.getparent().remove(el)
+    for el in list(body.iter(keep)):
+        parent = el.getparent()
+        if parent is None:
+            continue
+        if parent.tag in (qn("w:rPr"), qn("w:trPr")):
+            parent.remove(el)
+            continue
+        for child in list(el):
+            el.addprevious(child)
+        parent.remove(el)
+    for t in body.iter(qn("w:delText")):
+        t.tag = qn("w:t")
+
+
+def resolved_texts(docx_bytes: bytes, accept: bool) -> list[str]:
+    """The body's unit texts once every revision is accepted (or rejected), as Word would leave them."""
+    document = docx.Document(io.BytesIO(docx_bytes))
+    root = copy.deepcopy(document.element)
+    _resolve(root, accept)
+    return [u.text for u in body_units(root.find(qn("w:body")))]
+
+
+def revision_count(docx_bytes: bytes) -> dict[str, int]:
+    document = docx.Document(io.BytesIO(docx_bytes))
+    body = document.element.body
+    return {"ins": len(list(body.iter(qn("w:ins")))), "del": len(list(body.iter(qn("w:del")))),
+            "comments": len(list(body.iter(qn("w:commentReference"))))}
+
+
+def body_of(docx_bytes: bytes) -> list:
+    """The units of a Word file's body (for the update: what the organisation has now)."""
+    document = docx.Document(io.BytesIO(docx_bytes))
+    return body_units(document.element.body)
+
+
+__all__ = ["AUTHOR", "apply_plan", "body_of", "resolved_texts", "revision_count", "W"]
