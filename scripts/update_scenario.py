@@ -1,0 +1,82 @@
+"""The update scenario of the README: a policy generated as of one date, edited by the organisation in three
+places with python-docx (as a board would in Word), then updated as of a later date.
+
+    python scripts/update_scenario.py PROFILE OUT_DIR [--old 2026-07-01] [--new 2026-08-02]
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import datetime as dt
+import io
+from pathlib import Path
+
+import docx
+
+from balises import api
+from balises.pack import apply_profile_defaults, load_pack
+from balises.profile import load_profile
+from balises.update import update
+
+
+def find(document, start: str):
+    for p in document.paragraphs:
+        if p.text.startswith(start):
+            return p
+    raise SystemExit(f"no paragraph starts with {start!r}")
+
+
+def set_text(paragraph, text: str) -> None:
+    for r in paragraph.runs[1:]:
+        r._r.getparent().remove(r._r)
+    paragraph.runs[0].text = text
+
+
+def add_after(paragraph, text: str):
+    new = copy.deepcopy(paragraph._p)
+    paragraph._p.addnext(new)
+    from docx.text.paragraph import Paragraph
+
+    added = Paragraph(new, paragraph._parent)
+    set_text(added, text)
+    return added
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("profile")
+    parser.add_argument("out")
+    parser.add_argument("--old", default="2026-07-01")
+    parser.add_argument("--new", default="2026-08-02")
+    args = parser.parse_args()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    pack = load_pack()
+    profile = apply_profile_defaults(load_profile(args.profile), pack)
+    old = api.generate(profile, pack, lang="fr", as_of=dt.date.fromisoformat(args.old)).docx
+    (out / "generated.docx").write_bytes(old)
+
+    document = docx.Document(io.BytesIO(old))
+    # 1. the board rewrites the AI Act paragraph (a clause the law changes on 2 August 2026)
+    p = find(document, "À partir du 2 août 2026")
+    set_text(p, "Dès le 2 août 2026, le règlement européen sur l'IA (art. 50) s'applique : notre référente IA "
+                "vérifie chaque mention avant publication.")
+    # 2. a role renamed
+    p = find(document, "Le CSE est associé")
+    set_text(p, p.text.replace("Le CSE est associé", "Le comité social et économique (CSE) est associé", 1))
+    # 3. a paragraph added for the union
+    add_after(p, "Les délégués syndicaux reçoivent chaque version de la politique avant son adoption et "
+                 "disposent de quinze jours pour faire part de leurs observations.")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    adopted = buffer.getvalue()
+    (out / "adopted.docx").write_bytes(adopted)
+
+    result = update(adopted, pack, as_of=dt.date.fromisoformat(args.new), source="adopted.docx")
+    (out / "updated.docx").write_bytes(result.docx)
+    print("\n".join(result.lines("en")))
+
+
+if __name__ == "__main__":
+    main()
