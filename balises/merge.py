@@ -103,6 +103,24 @@ def label_units(base: list[tuple[str, str]], ours: list[str], bookmarks: list[st
     return labels, same
 
 
+def _only_inserts(base: list[str], other: list[str]) -> bool:
+    """``other`` is ``base`` with paragraphs added (none changed or removed)."""
+    ops = SequenceMatcher(None, base, other, autojunk=False).get_opcodes()
+    return all(tag in ("equal", "insert") for tag, *_ in ops)
+
+
+def _inserted_positions(base: list[str], other: list[str]) -> set[int]:
+    return {j for tag, _, _, j1, j2 in SequenceMatcher(None, base, other, autojunk=False).get_opcodes()
+            if tag == "insert" for j in range(j1, j2)}
+
+
+def _first_equal(base: list[str], other: list[str]) -> int:
+    for tag, _, _, j1, _ in SequenceMatcher(None, base, other, autojunk=False).get_opcodes():
+        if tag == "equal":
+            return j1
+    return len(other)
+
+
 def merge_clause(clause: str, base: list[str], ours: list[tuple[int, str]], new: list[tuple[int, str]],
                  material: bool) -> ClauseMerge:
     """One clause: ``base`` texts, ``ours`` and ``new`` as (unit index, text)."""
@@ -140,6 +158,27 @@ def merge_clause(clause: str, base: list[str], ours: list[tuple[int, str]], new:
                 if result.comment_at is None:
                     result.comment_at = first
                 balises_changed = True
+            elif _only_inserts(b[iz:zmatch], a[ia:amatch]):
+                # the organisation only added paragraphs here: they stay, Balises' change applies around them
+                first = len(pieces)
+                kept = _inserted_positions(b[iz:zmatch], a[ia:amatch])
+                pieces += [ours_p(i, None if i - ia in kept else "del") for i in range(ia, amatch)]
+                pieces += [new_p(i, "ins") for i in range(ib, bmatch)]
+                if result.comment_at is None:
+                    result.comment_at = first
+                org_changed = balises_changed = True
+            elif _only_inserts(b[iz:zmatch], n[ib:bmatch]):
+                # Balises only adds paragraphs here: the organisation's edits stay, the additions come in
+                added = _inserted_positions(b[iz:zmatch], n[ib:bmatch])
+                lead = [i for i in range(ib, bmatch) if i - ib in added and i - ib < _first_equal(b[iz:zmatch],
+                                                                                                 n[ib:bmatch])]
+                first = len(pieces)
+                pieces += [new_p(i, "ins") for i in lead]
+                pieces += [ours_p(i) for i in range(ia, amatch)]
+                pieces += [new_p(i, "ins") for i in range(ib, bmatch) if i - ib in added and i not in lead]
+                if result.comment_at is None:
+                    result.comment_at = first if lead else len(pieces) - 1
+                org_changed = balises_changed = True
             else:  # both changed the same paragraphs: the organisation's text stays, the new one is proposed
                 pieces += [ours_p(i) for i in range(ia, amatch)]
                 first = len(pieces)
