@@ -271,6 +271,7 @@ def test_wording_only_update_moves_the_minor_version(tmp_path):
     assert "Changements de rédaction seulement : ni nouvelle adoption ni accusé de réception" in text
 
 
+@pytest.mark.slow
 def test_batch_update_of_twenty_edited_policies(studio_july, tmp_path):
     folder = tmp_path / "members"
     folder.mkdir()
