@@ -300,3 +300,48 @@ def test_batch_update_of_twenty_edited_policies(studio_july, tmp_path):
         for start in (f"Le CSE du membre {i}", f"Paragraphe propre au membre {i}."):
             p = find(document, start)._p
             assert not [a for a in p.iterancestors() if a.tag in (qn("w:ins"), qn("w:del"))]
+
+
+# ---------------------------------------------------------------- acknowledgement sheet and review calendar
+
+def test_acknowledgement_sheet_has_one_table_to_sign_per_staff_group():
+    from balises.adoption import acknowledgement_document
+    from balises.compose import compose
+    from balises.docx import render_docx
+
+    pack = load_pack()
+    theatre = compose(load_profile(EXAMPLES / "theatre-quebec.yaml"), pack, lang="fr", as_of=dt.date(2026, 7, 1))
+    sheet = acknowledgement_document(theatre)
+    assert [s.title for s in sheet.sections] == ["Personnel salarié",
+                                                 "Pigistes, intermittent·e·s et travailleurs autonomes",
+                                                 "Bénévoles", "Membres du conseil d'administration"]
+    document = open_docx(render_docx(sheet, pack.reference_docx))
+    assert len(document.tables) == 4
+    for table in document.tables:
+        assert [c.text for c in table.rows[0].cells] == ["Nom", "Fonction", "Date", "Signature"]
+        assert len(table.rows) >= 9
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "Théâtre de la Grande Marée (version 1.0, en vigueur le 1er décembre 2026)" in text
+    # an organisation without freelancers or volunteers has no sheet for them
+    studio = compose(load_profile(STUDIO), pack, lang="en", as_of=dt.date(2026, 7, 1))
+    assert [s.title for s in acknowledgement_document(studio).sections][-1] == "Board members"
+
+
+def test_review_calendar_has_the_review_and_the_legal_dates_after_the_effective_date():
+    from icalendar import Calendar
+
+    from balises.adoption import review_calendar
+    from balises.compose import compose
+
+    profile = load_profile(STUDIO)
+    profile.policy.effective_date = dt.date(2026, 6, 1)
+    policy = compose(profile, load_pack(), lang="fr", as_of=dt.date(2026, 8, 2))
+    events = {str(e.get("summary")): e for e in Calendar.from_ical(review_calendar(policy)).walk("VEVENT")}
+    review = next(e for s, e in events.items() if s.startswith("Révision de la politique IA"))
+    assert review.decoded("dtstart") == dt.date(2027, 6, 1)
+    legal = {e.decoded("dtstart") for s, e in events.items() if s.startswith("Entrée en application")}
+    assert dt.date(2026, 8, 2) in legal and all(d > dt.date(2026, 6, 1) for d in legal)
+    art50 = [s for s, e in events.items() if e.decoded("dtstart") == dt.date(2026, 8, 2)]
+    assert any("2024/1689" in s for s in art50)
+    # stable: the same policy gives the same file (a newer import updates the events)
+    assert review_calendar(policy) == review_calendar(policy)
