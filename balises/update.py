@@ -53,6 +53,7 @@ class ClauseChange:
     section_number: str = ""
     excerpt: str = ""
     cls: Class = "wording"
+    plain: list[tuple[str, str]] = field(default_factory=list)  # the reasons without rule ids, for the policy
 
     @property
     def material(self) -> bool:
@@ -106,8 +107,11 @@ class PolicyDiff:
 
     def class_summary(self, lang: str = "en") -> str:
         i = 0 if lang == "fr" else 1
-        parts = [f"{len(v)} {CLASS_LABELS[k][i]}" for k, v in self.by_class().items() if v]
-        return ", ".join(parts) or ("aucun changement" if lang == "fr" else "no change")
+        sep = " : " if lang == "fr" else ": "
+        parts = [f"{CLASS_LABELS[k][i]}{sep}{len(v)}" for k, v in self.by_class().items() if v]
+        if not parts:
+            return "aucun changement" if lang == "fr" else "no change"
+        return (" ; " if lang == "fr" else "; ").join(parts)
 
     def to_dict(self) -> dict:
         return {"old": self.old, "new": self.new, "notes": [en for _, en in self.notes],
@@ -198,6 +202,32 @@ def _rule_reasons(rule_ids: list[str], pack: Pack, old_day: dt.date | None, new_
     return reasons
 
 
+def _plain_reasons(rule_ids: list[str], pack: Pack, old_day: dt.date | None, new_day: dt.date | None,
+                   removed: bool = False) -> list[tuple[str, str]]:
+    """The reasons as the board reads them: what the rule says and the date, no rule identifier."""
+    from .templating import format_date
+
+    out = []
+    for rule_id in rule_ids:
+        rule = pack.rules.get(rule_id)
+        if rule is None:
+            continue
+        start, until = rule.effective_from(), rule.applies_until
+        if removed:
+            if until and old_day and new_day and old_day < until <= new_day:
+                out.append((f"ne s'applique plus depuis le {format_date(until, 'fr-FR')}",
+                            f"no longer applies from {format_date(until, 'en-GB')}"))
+            continue
+        if start and old_day and new_day and old_day < start <= new_day:
+            fr, en = format_date(start, "fr-FR"), format_date(start, "en-GB")
+            # the why often says the date itself ("Depuis le 2 août 2026, …")
+            out.append((rule.why.fr if fr in rule.why.fr else f"depuis le {fr} : {rule.why.fr}",
+                        rule.why.en if en in rule.why.en else f"from {en}: {rule.why.en}"))
+        else:
+            out.append((rule.why.fr, rule.why.en))
+    return out
+
+
 def _profile_changes(old: dict, new: dict, prefix: str = "") -> list[str]:
     paths = []
     for key in sorted(set(old) | set(new)):
@@ -270,6 +300,16 @@ def diff_payloads(old: dict, new: dict, pack: Pack | None = None, document: Poli
                 reasons.append(("section retirée du modèle", "section removed from the model"))
             changes.append(ClauseChange("removed", entry["section"], clause, reasons))
     _classify(changes, before, after, pack, old_day, new_day)
+    for change in changes:
+        old_rules = (before.get(change.clause) or {}).get("rules", [])
+        new_rules = (after.get(change.clause) or {}).get("rules", [])
+        if change.kind in ("added", "changed"):
+            change.plain = _plain_reasons([r for r in new_rules if r not in old_rules] or new_rules * (
+                change.kind == "added"), pack, old_day, new_day)
+            change.plain += _plain_reasons([r for r in old_rules if r not in new_rules], pack, old_day, new_day,
+                                           removed=True)
+        elif change.kind == "removed":
+            change.plain = _plain_reasons(old_rules, pack, old_day, new_day, removed=True)
     _decorate(changes, pack, new.get("lang") or "fr", new, document)
     order = {s.id: i for i, s in enumerate(pack.sections)}
     clause_order = {c: i for i, c in enumerate(pack.clause_ids())}
@@ -382,7 +422,7 @@ def changes_clause(diff: PolicyDiff, lang: str, conflicts: int = 0, approved_by:
                      else (f"annexe {change.section_number}" if fr else f"annex {change.section_number}")
                      if change.section_number else change.section)
             excerpt = (f"« {change.excerpt} »" if fr else f"“{change.excerpt}”") if change.excerpt else change.clause
-            reason = change.reasons[0][i] if change.reasons else ""
+            reason = (change.plain or change.reasons or [("", "")])[0][i]
             text = f"{verbs[change.kind][i]} ({where}, {change.section_title}){' :' if fr else ':'} {excerpt}"
             runs = [Run(text=text)]
             if reason:

@@ -266,7 +266,7 @@ def test_wording_only_update_moves_the_minor_version(tmp_path):
                        as_of=dt.date(2026, 7, 1)).docx
     result = update(old, as_of=dt.date(2026, 8, 2))
     assert not result.diff.material and result.version == "1.1"
-    assert result.document.history[-1].summary.startswith("1 rédaction seulement")
+    assert result.document.history[-1].summary == "rédaction seulement : 1"
     text = "\n".join(text_of(p) for p in open_docx(result.docx).paragraphs)
     assert "Changements de rédaction seulement : ni nouvelle adoption ni accusé de réception" in text
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import io
+import re
+from difflib import SequenceMatcher
 
 import docx
 from docx.oxml import OxmlElement
@@ -84,6 +86,121 @@ class _Revisions:
                     for t in r.findall(qn("w:instrText")):
                         t.tag = qn("w:delInstrText")
             self._paragraph_mark(p, kind)
+
+
+_TOKENS = re.compile(r"\w+|\s+|[^\w\s]")
+_SKIP = {qn("w:pPr"), qn("w:bookmarkStart"), qn("w:bookmarkEnd"), qn("w:proofErr"), qn("w:commentRangeStart"),
+         qn("w:commentRangeEnd")}
+
+
+def _plain_runs(p) -> list[tuple[str, object]] | None:
+    """A paragraph as (text, run properties) pieces, or None when it holds more than plain text runs (links,
+    fields, breaks, tabs, drawings, revisions): those change as whole paragraphs."""
+    out = []
+    for child in p:
+        if child.tag in _SKIP:
+            continue
+        if child.tag != qn("w:r"):
+            return None
+        rpr = child.find(qn("w:rPr"))
+        for rc in child:
+            if rc.tag == qn("w:t"):
+                out.append((rc.text or "", rpr))
+            elif rc.tag not in (qn("w:rPr"), qn("w:lastRenderedPageBreak")):
+                return None
+    return out
+
+
+def _slice(pieces: list[tuple[str, object]], start: int, end: int) -> list[tuple[str, object]]:
+    out, pos = [], 0
+    for text, rpr in pieces:
+        a, b = max(start, pos), min(end, pos + len(text))
+        if a < b:
+            out.append((text[a - pos:b - pos], rpr))
+        pos += len(text)
+    return out
+
+
+def _run(text: str, rpr, deleted: bool = False):
+    r = OxmlElement("w:r")
+    if rpr is not None:
+        r.append(copy.deepcopy(rpr))
+    t = OxmlElement("w:delText" if deleted else "w:t")
+    t.text = text
+    t.set(qn("xml:space"), "preserve")
+    r.append(t)
+    return r
+
+
+def word_changes(old_p, new_p, revisions: "_Revisions"):
+    """One paragraph with the words that changed as tracked deletions and insertions (Word's own way of
+    showing a reworded sentence), or None when the two are too different or not plain text."""
+    if old_p.tag != qn("w:p") or new_p.tag != qn("w:p"):
+        return None
+    a, b = _plain_runs(old_p), _plain_runs(new_p)
+    if not a or not b:
+        return None
+    old_text, new_text = "".join(t for t, _ in a), "".join(t for t, _ in b)
+    ta, tb = _TOKENS.findall(old_text), _TOKENS.findall(new_text)
+    matcher = SequenceMatcher(None, ta, tb, autojunk=False)
+    if matcher.ratio() < 0.6:
+        return None
+    oa = [0]
+    for tok in ta:
+        oa.append(oa[-1] + len(tok))
+    ob = [0]
+    for tok in tb:
+        ob.append(ob[-1] + len(tok))
+    p = OxmlElement("w:p")
+    ppr = new_p.find(qn("w:pPr"))
+    if ppr is not None:
+        p.append(copy.deepcopy(ppr))
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            for text, rpr in _slice(b, ob[j1], ob[j2]):
+                p.append(_run(text, rpr))
+            continue
+        if i2 > i1:
+            wrapper = revisions._mark("del")
+            for text, rpr in _slice(a, oa[i1], oa[i2]):
+                wrapper.append(_run(text, rpr, deleted=True))
+            p.append(wrapper)
+        if j2 > j1:
+            wrapper = revisions._mark("ins")
+            for text, rpr in _slice(b, ob[j1], ob[j2]):
+                wrapper.append(_run(text, rpr))
+            p.append(wrapper)
+    return p
+
+
+def _combine(elements: list, pieces: list, revisions: "_Revisions") -> tuple[list, list, dict]:
+    """Each deleted paragraph followed by its reworded new version becomes one paragraph with word changes."""
+    out_el, out_rev, moved = [], [], {}
+    i = 0
+    while i < len(pieces):
+        if pieces[i].revision == "del":
+            j = i
+            while j < len(pieces) and pieces[j].revision == "del":
+                j += 1
+            k = j
+            while k < len(pieces) and pieces[k].revision == "ins":
+                k += 1
+            if k - j == j - i:  # as many new paragraphs as old ones: pair them in order
+                for old, new in zip(range(i, j), range(j, k)):
+                    merged = word_changes(elements[old], elements[new], revisions)
+                    if merged is None:
+                        out_el += [elements[old], elements[new]]
+                        out_rev += ["del", "ins"]
+                    else:
+                        moved[id(elements[old])] = moved[id(elements[new])] = merged
+                        out_el.append(merged)
+                        out_rev.append(None)
+                i = k
+                continue
+        out_el.append(elements[i])
+        out_rev.append(pieces[i].revision)
+        i += 1
+    return out_el, out_rev, moved
 
 
 def _accept_in_copy(el) -> None:
@@ -163,7 +280,8 @@ def _bookmark(first, last, name: str, ident: int) -> None:
 def _comment(document, el, lines: list[str], author: str) -> None:
     paragraphs = [el] if el.tag == qn("w:p") else list(el.iter(qn("w:p")))
     for p in paragraphs:
-        runs = [r for r in p.findall(qn("w:r")) if r.find(qn("w:t")) is not None]
+        runs = [r for r in p.findall(qn("w:r")) if r.find(qn("w:t")) is not None] or [
+            r for r in p.iter(qn("w:r")) if r.find(qn("w:t")) is not None or r.find(qn("w:delText")) is not None]
         if runs:
             comment = document.add_comment([DocxRun(runs[0], None), DocxRun(runs[-1], None)], text=lines[0],
                                            author=author, initials="B")
@@ -213,6 +331,10 @@ def apply_plan(new_docx: bytes, new_labels: list[str], ours_docx: bytes, plan: M
             else:
                 el = _copy_ours(ours_units[piece.index].element, ours_document.part, document.part, ours_ids)
             elements.append(el)
+        target = elements[merged.comment_at] if merged.comment_at is not None and merged.comment_at < len(
+            elements) else None
+        elements, kinds, moved = _combine(elements, merged.pieces, revisions)
+        target = moved.get(id(target), target)
         anchor = placeholders.get(merged.clause)
         for el in elements:
             if anchor is not None:
@@ -230,11 +352,11 @@ def apply_plan(new_docx: bytes, new_labels: list[str], ours_docx: bytes, plan: M
             ident += 1
             _bookmark(elements[0], elements[-1], bookmark_names[merged.clause], ident)
         lines = comments.get(merged.clause)
-        if lines and merged.comment_at is not None and merged.comment_at < len(elements):
-            _comment(document, elements[merged.comment_at], lines, author)
-        for el, piece in zip(elements, merged.pieces):
-            if piece.revision:
-                revisions.mark(el, piece.revision)
+        if lines and target is not None:
+            _comment(document, target, lines, author)
+        for el, kind in zip(elements, kinds):
+            if kind:
+                revisions.mark(el, kind)
     for placeholder in placeholders.values():
         body.remove(placeholder)
     out = io.BytesIO()
