@@ -30,17 +30,19 @@ def key(text: str) -> str:
 
 def _para_text(p) -> str:
     out = []
-    for el in p.iter():
+    # the tag filter runs in lxml's C code; a deletion's ancestry is looked at only when there is one
+    has_del = next(p.iter(W + "del"), None) is not None
+    for el in p.iter(W + "t", W + "tab", W + "br", W + "cr"):
+        if has_del and any(a.tag == W + "del" for a in el.iterancestors()):
+            continue
         tag = el.tag
         if tag == W + "t":
-            if not any(a.tag == W + "del" for a in el.iterancestors()):
-                out.append(el.text or "")
+            out.append(el.text or "")
         elif tag == W + "tab":
-            if el.getparent() is not None and el.getparent().tag == W + "r":
+            if el.getparent() is not None and el.getparent().tag == W + "r":  # not a tab stop definition
                 out.append("\t")
-        elif tag in (W + "br", W + "cr"):
-            if el.get(W + "type") in (None, "textWrapping"):
-                out.append("\n")
+        elif el.get(W + "type") in (None, "textWrapping"):
+            out.append("\n")
     return "".join(out)
 
 
