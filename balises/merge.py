@@ -58,6 +58,13 @@ class MergePlan:
     new_clause_order: list[str]  # the clauses of the new document, in its order
     labels: list[str]  # the clause each ours unit belongs to ("" for the title page, contents, headings)
     org_paragraphs: int = 0  # paragraphs of the organisation's document that Balises did not write
+    same: list[int | None] = field(default_factory=list)  # for each ours unit, the base unit it equals
+    lost: list[str] = field(default_factory=list)  # the organisation's changes to the frame, not carried over
+
+    def frame_edits(self, ours: list[str]) -> list[int]:
+        """Units of the title page or headings the organisation changed: made anew, so not carried over."""
+        return [i for i, (label, s) in enumerate(zip(self.labels, self.same))
+                if not label and s is None and key(ours[i])]
 
     def of_status(self, *status: str) -> list[ClauseMerge]:
         return [c for c in self.clauses if c.status in status]
@@ -95,8 +102,8 @@ def label_units(base: list[tuple[str, str]], ours: list[str], bookmarks: list[st
         elif tag in ("replace", "insert"):
             paired = min(i2 - i1, j2 - j1) if tag == "replace" else 0
             for k in range(j2 - j1):
-                if k < paired and base[i1 + k][0]:
-                    labels[j1 + k] = base[i1 + k][0]  # rewritten in place
+                if k < paired:  # rewritten in place (a title page line stays frame: it is made anew)
+                    labels[j1 + k] = base[i1 + k][0]
                 else:
                     mark = bookmarks[j1 + k] if bookmarks else None
                     labels[j1 + k] = mark or near(i1 + paired)
@@ -238,4 +245,5 @@ def plan(base: list[tuple[str, str]], ours: list[str], new: list[tuple[str, str]
     clauses = [merge_clause(c, base_by.get(c, []), ours_by.get(c, []), new_by.get(c, []), c in material)
                for c in order]
     edited = sum(1 for i, s in enumerate(same) if s is None and labels[i] and key(ours[i]))
-    return MergePlan(clauses=clauses, new_clause_order=new_order, labels=labels, org_paragraphs=edited)
+    return MergePlan(clauses=clauses, new_clause_order=new_order, labels=labels, org_paragraphs=edited,
+                     same=same)

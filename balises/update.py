@@ -559,14 +559,16 @@ class Updated:
     def report(self) -> dict:
         """One line of the batch report: changes by class, conflicts to look at."""
         classes = self.diff.by_class()
+        lost = self.plan.lost
         return {"version": self.version, "material": "yes" if self.diff.material else "no",
                 **{cls: len([c for c in classes[cls] if c.kind != "updated"]) for cls in CLASSES if cls != "wording"},
                 "wording": len(classes["wording"]),
                 "kept_edits": len(self.plan.of_status("kept_edit", "merged", "conflict", "deleted_by_org",
                                                       "kept_deletion")),
                 "conflicts": len(self.conflicts),
-                "to_look_at": "; ".join(c.clause for c in self.plan.of_status("conflict", "reinstated",
-                                                                              "kept_deletion"))}
+                "to_look_at": "; ".join([c.clause for c in self.plan.of_status("conflict", "reinstated",
+                                                                               "kept_deletion")]
+                                        + ([f"title page/headings ({len(lost)})"] if lost else []))}
 
     def lines(self, lang: str = "en") -> list[str]:
         fr = lang == "fr"
@@ -585,6 +587,10 @@ class Updated:
         for merged in self.plan.clauses:
             if merged.status in words:
                 out.append(f"  {merged.clause}: {words[merged.status][0 if fr else 1]}")
+        for text in self.plan.lost:
+            out.append(("  page de titre ou titre refait, votre modification n'est pas reprise : "
+                        if fr else "  title page or heading made anew, your change is not carried over: ")
+                       + f"« {text[:80]} »")
         out.append(("Version" if fr else "Version") + f" {self.old_payload.get('version', '?')} → {self.version} "
                    + (("(changements de fond : adoption et accusés de réception)" if fr else
                        "(material changes: adoption and acknowledgements)") if self.diff.material else
@@ -703,6 +709,7 @@ def merge_documents(old_payload: dict, ours_docx: bytes, new_docx: bytes, new_pa
     ``base_units`` (Balises' old text), as a Word file with tracked changes; and the plan."""
     from . import merge
     from .docx.redline import apply_plan, body_of
+    from .docx.units import W
 
     ours_units = body_of(ours_docx)
     new_units = body_of(new_docx)
@@ -718,6 +725,10 @@ def merge_documents(old_payload: dict, ours_docx: bytes, new_docx: bytes, new_pa
             comments[merged.clause] = _comment_lines(merged, changes.get(merged.clause), document,
                                                      document.meta.lang)
     names = {u["clause"]: u["bookmark"] for u in new_payload.get("units") or [] if u.get("bookmark")}
+    # the title page and headings are made anew: say which of the organisation's changes there are not kept
+    # (the table of contents is left out: Word fills in its page numbers)
+    plan.lost = [ours_units[i].text for i in plan.frame_edits([u.text for u in ours_units])
+                 if ours_units[i].element.tag != W + "sdt"]
     return apply_plan(new_docx, new_labels, ours_docx, plan, comments, names, when), plan
 
 

@@ -21,8 +21,9 @@ from balises.update import update
 
 
 def find(document, start: str):
+    norm = lambda s: " ".join(s.split())
     for p in document.paragraphs:
-        if p.text.startswith(start):
+        if norm(p.text).startswith(norm(start)):
             return p
     raise SystemExit(f"no paragraph starts with {start!r}")
 
@@ -43,6 +44,36 @@ def add_after(paragraph, text: str):
     return added
 
 
+# three edits per profile, as a board or a director would make them in Word
+EDITS = {
+    "theatre-quebec": [
+        # a role renamed
+        ("replace", "Responsable de la politique\u00a0: Direction générale. Instance",
+         ("Direction générale.", "Direction générale et artistique.")),
+        # a paragraph added for the union
+        ("add_after", "Aucune loi québécoise n'oblige",
+         "Le syndicat des employé·e·s reçoit chaque version de la politique trente jours avant son adoption et "
+         "peut demander une rencontre."),
+        # the annex of references, which Balises updates on 2 August 2026 (the dates the law applies from)
+        ("set", "Voici les textes de loi",
+         "Voici les textes sur lesquels s'appuie la politique ; la direction les vérifie chaque année avec notre "
+         "conseillère juridique."),
+    ],
+    "animation-studio-france": [
+        # the board rewrites the AI Act paragraph (a clause the law changes on 2 August 2026)
+        ("set", "À partir du 2 août 2026",
+         "Dès le 2 août 2026, le règlement européen sur l'IA (art. 50) s'applique : notre référente IA vérifie "
+         "chaque mention avant publication."),
+        # a role renamed
+        ("replace", "Le CSE est associé", ("Le CSE est associé", "Le comité social et économique (CSE) est associé")),
+        # a paragraph added for the union
+        ("add_after", "Le comité social et économique (CSE) est associé",
+         "Les délégués syndicaux reçoivent chaque version de la politique avant son adoption et disposent de "
+         "quinze jours pour faire part de leurs observations."),
+    ],
+}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("profile")
@@ -58,16 +89,14 @@ def main() -> None:
     (out / "generated.docx").write_bytes(old)
 
     document = docx.Document(io.BytesIO(old))
-    # 1. the board rewrites the AI Act paragraph (a clause the law changes on 2 August 2026)
-    p = find(document, "À partir du 2 août 2026")
-    set_text(p, "Dès le 2 août 2026, le règlement européen sur l'IA (art. 50) s'applique : notre référente IA "
-                "vérifie chaque mention avant publication.")
-    # 2. a role renamed
-    p = find(document, "Le CSE est associé")
-    set_text(p, p.text.replace("Le CSE est associé", "Le comité social et économique (CSE) est associé", 1))
-    # 3. a paragraph added for the union
-    add_after(p, "Les délégués syndicaux reçoivent chaque version de la politique avant son adoption et "
-                 "disposent de quinze jours pour faire part de leurs observations.")
+    for action, start, text in EDITS[Path(args.profile).stem]:
+        p = find(document, start)
+        if action == "replace":  # (start, (old, new)): a phrase replaced in the paragraph
+            set_text(p, p.text.replace(text[0], text[1], 1))
+        elif action == "set":
+            set_text(p, text)
+        else:
+            add_after(p, text)
     buffer = io.BytesIO()
     document.save(buffer)
     adopted = buffer.getvalue()

@@ -232,6 +232,16 @@ def test_update_keeps_edits_in_a_libreoffice_saved_document(studio_july, tmp_pat
     _assert_edits_recognised(update(saved, as_of=dt.date(2026, 8, 2)))
 
 
+def test_an_edit_to_the_title_page_is_reported_as_not_carried_over(studio_july):
+    document = open_docx(_edit(studio_july))
+    set_text(find(document, "Studio Lumen Animation"), "Studio Lumen Animation SAS")
+    result = update(save(document), as_of=dt.date(2026, 8, 2))
+    assert result.plan.lost == ["Studio Lumen Animation SAS"]
+    assert "title page/headings (1)" in result.report()["to_look_at"]
+    assert any("not carried over" in line and "Lumen Animation SAS" in line for line in result.lines("en"))
+    _assert_edits_recognised(result)
+
+
 def test_update_command_writes_the_redline_and_refuses_bad_input(studio_july, tmp_path):
     adopted = tmp_path / "adopted.docx"
     adopted.write_bytes(_edit(studio_july, conflict=True))
