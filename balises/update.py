@@ -642,8 +642,10 @@ def _ours_bookmarks(units, old_units: list[dict]) -> list[str | None]:
 def _base_units(old: dict, profile, pack: Pack, lang: str, edition: str) -> tuple[list[dict], bool]:
     """What Balises wrote then: the embedded texts, or (a policy from before they were embedded) the policy
     made again as of its date with this pack — close, not exact, and said so."""
-    if old.get("units"):
-        return old["units"], True
+    units = old.get("units")
+    if units and isinstance(units, list) and all(
+            isinstance(u, dict) and isinstance(u.get("clause"), str) and isinstance(u.get("text"), str) for u in units):
+        return units, True
     from .compose import compose
     from .docx import render_docx
 
@@ -786,15 +788,16 @@ def redline(old_docx: bytes, new_docx: bytes, pack: Pack | None = None, when: dt
     pack = pack or load_pack()
     old = embedding.read_payload(old_docx, "old")
     new = embedding.read_payload(new_docx, "new")
+    if (old.get("lang"), old.get("edition")) != (new.get("lang"), new.get("edition")):
+        raise BalisesError("Les deux politiques n'ont pas la même langue ou la même édition : pas de comparaison "
+                           "suivie possible.",
+                           "The two policies differ in language or edition: no tracked comparison is possible.")
     profile = apply_profile_defaults(parse_profile(new.get("profile"), "new (embedded answers)"), pack)
     document = compose(profile, pack, lang=new.get("lang"), as_of=_date(new.get("generated_on")),
                        edition=new.get("edition") or "full")
     diff = diff_payloads(old, new, pack, document)
-    if old.get("units"):
-        base_units = old["units"]
-    else:
-        old_profile = apply_profile_defaults(parse_profile(old.get("profile"), "old (embedded answers)"), pack)
-        base_units = _base_units(old, old_profile, pack, old.get("lang"), old.get("edition") or "full")[0]
+    old_profile = apply_profile_defaults(parse_profile(old.get("profile"), "old (embedded answers)"), pack)
+    base_units = _base_units(old, old_profile, pack, old.get("lang"), old.get("edition") or "full")[0]
     when = when or dt.datetime.combine(_date(new.get("generated_on")) or dt.date.today(), dt.time(12, 0))
     return merge_documents(old, old_docx, new_docx, new, document, diff, base_units, when)[0]
 
