@@ -67,6 +67,12 @@ class _Revisions:
                     tr.insert(0, trpr)
             trpr.append(self._mark(kind))
 
+    def mark_row(self, tr, kind: str) -> None:
+        """A whole table row inserted or deleted (the row mark and every paragraph in it)."""
+        self._rows(tr, kind)
+        for p in tr.iter(qn("w:p")):
+            self.mark(p, kind)
+
     def mark(self, el, kind: str) -> None:
         """Every run and paragraph mark of ``el`` (a paragraph or a table) as inserted or deleted."""
         if el.tag == qn("w:tbl"):
@@ -173,6 +179,63 @@ def word_changes(old_p, new_p, revisions: "_Revisions"):
     return p
 
 
+def _cell_text(tc) -> str:
+    from .units import element_text
+
+    return " ".join(element_text(p) for p in tc.iter(qn("w:p")))
+
+
+def _row_key(tr) -> str:
+    return " | ".join(_cell_text(tc) for tc in tr.iter(qn("w:tc")))
+
+
+def table_changes(old_tbl, new_tbl, revisions: "_Revisions"):
+    """The new table with only what changed tracked: rows added or removed, and in a row that stays, the
+    words changed cell by cell. None when the two tables do not have the same columns."""
+    if old_tbl.tag != qn("w:tbl") or new_tbl.tag != qn("w:tbl"):
+        return None
+    old_rows, new_rows = old_tbl.findall(qn("w:tr")), new_tbl.findall(qn("w:tr"))
+    width = lambda tr: len(tr.findall(qn("w:tc")))
+    if not old_rows or not new_rows or {width(r) for r in old_rows} != {width(r) for r in new_rows}:
+        return None
+    table = copy.deepcopy(new_tbl)
+    rows = table.findall(qn("w:tr"))
+    matcher = SequenceMatcher(None, [_row_key(r) for r in old_rows], [_row_key(r) for r in new_rows],
+                              autojunk=False)
+    for tag, i1, i2, j1, j2 in reversed(matcher.get_opcodes()):  # from the end: row indexes stay valid
+        if tag == "equal":
+            continue
+        paired = min(i2 - i1, j2 - j1) if tag == "replace" else 0
+        for k in range(paired):  # a row that stays: its cells, paragraph by paragraph
+            for old_tc, new_tc in zip(old_rows[i1 + k].findall(qn("w:tc")), rows[j1 + k].findall(qn("w:tc"))):
+                if _cell_text(old_tc) == _cell_text(new_tc):
+                    continue
+                old_ps, new_ps = old_tc.findall(qn("w:p")), new_tc.findall(qn("w:p"))
+                for old_p, new_p in zip(old_ps, new_ps):
+                    changed = word_changes(old_p, new_p, revisions)
+                    if changed is not None:
+                        new_p.addprevious(changed)
+                        new_tc.remove(new_p)
+                    else:
+                        deleted = copy.deepcopy(old_p)
+                        revisions.mark(deleted, "del")
+                        new_p.addprevious(deleted)
+                        revisions.mark(new_p, "ins")
+        for k in range(paired, j2 - j1):
+            row = rows[j1 + k]
+            revisions.mark_row(row, "ins")
+        anchor = rows[j1 + paired] if j1 + paired < len(rows) and j1 + paired < j2 else (
+            rows[j2] if j2 < len(rows) else None)
+        for k in range(paired, i2 - i1):
+            row = copy.deepcopy(old_rows[i1 + k])
+            revisions.mark_row(row, "del")
+            if anchor is not None:
+                anchor.addprevious(row)
+            else:
+                table.append(row)
+    return table
+
+
 def _combine(elements: list, pieces: list, revisions: "_Revisions") -> tuple[list, list, dict]:
     """Each deleted paragraph followed by its reworded new version becomes one paragraph with word changes."""
     out_el, out_rev, moved = [], [], {}
@@ -188,6 +251,8 @@ def _combine(elements: list, pieces: list, revisions: "_Revisions") -> tuple[lis
             if k - j == j - i:  # as many new paragraphs as old ones: pair them in order
                 for old, new in zip(range(i, j), range(j, k)):
                     merged = word_changes(elements[old], elements[new], revisions)
+                    if merged is None:
+                        merged = table_changes(elements[old], elements[new], revisions)
                     if merged is None:
                         out_el += [elements[old], elements[new]]
                         out_rev += ["del", "ins"]
