@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 
-from .document import Clause, ListBlock, ListItem, Paragraph, PolicyDocument, Run, Section, Table
+from .document import Clause, Paragraph, PolicyDocument, Run, Section, Table
 
 TITLES = ("Accusé de réception de la politique IA", "Acknowledgement of the AI policy")
 

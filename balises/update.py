@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from jinja2 import TemplateSyntaxError, meta
 
@@ -23,6 +23,9 @@ from .document import Clause, Heading, ListBlock, ListItem, Paragraph, PolicyDoc
 from .errors import BalisesError
 from .pack import Pack, apply_profile_defaults, load_pack
 from .profile import parse_profile
+
+if TYPE_CHECKING:
+    from .merge import MergePlan
 
 CHANGES_CLAUSE = "balises.changes"  # the block added by regeneration; never part of a diff itself
 # what makes a clause's text follow the rest of the document (annexes E and F, cross-references, dates)
@@ -547,7 +550,7 @@ class Updated:
     docx: bytes  # the new policy with the organisation's edits and Balises' changes as tracked revisions
     document: PolicyDocument  # Balises' new text (without the organisation's edits)
     diff: PolicyDiff
-    plan: "object"  # balises.merge.MergePlan
+    plan: "MergePlan"
     version: str
     old_payload: dict
     notes: list[tuple[str, str]] = field(default_factory=list)
@@ -591,7 +594,7 @@ class Updated:
             out.append(("  page de titre ou titre refait, votre modification n'est pas reprise : "
                         if fr else "  title page or heading made anew, your change is not carried over: ")
                        + f"« {text[:80]} »")
-        out.append(("Version" if fr else "Version") + f" {self.old_payload.get('version', '?')} → {self.version} "
+        out.append("Version" + f" {self.old_payload.get('version', '?')} → {self.version} "
                    + (("(changements de fond : adoption et accusés de réception)" if fr else
                        "(material changes: adoption and acknowledgements)") if self.diff.material else
                       ("(rédaction seulement)" if fr else "(wording only)")))
@@ -704,9 +707,9 @@ def _labels_of(units, payload_units: list[dict]) -> list[str]:
     return label_units([(p["clause"], p["text"]) for p in payload_units], [u.text for u in units])[0]
 
 
-def merge_documents(old_payload: dict, ours_docx: bytes, new_docx: bytes, new_payload: dict,
+def merge_documents(ours_docx: bytes, new_docx: bytes, new_payload: dict,
                     document: PolicyDocument, diff: PolicyDiff, base_units: list[dict], when: dt.datetime
-                    ) -> tuple[bytes, object]:
+                    ) -> tuple[bytes, "MergePlan"]:
     """The three-way merge of ``ours_docx`` (the organisation's) with ``new_docx`` (Balises' new text) over
     ``base_units`` (Balises' old text), as a Word file with tracked changes; and the plan."""
     from . import merge
@@ -771,10 +774,10 @@ def update(adopted_docx: bytes, pack: Pack | None = None, as_of: dt.date | None 
         return data, embedding.read_payload(data)
 
     new_docx, new_payload = render(0)
-    merged, plan = merge_documents(old, adopted_docx, new_docx, new_payload, document, diff, base_units, when)
+    merged, plan = merge_documents(adopted_docx, new_docx, new_payload, document, diff, base_units, when)
     if plan.conflicts:  # say so in the summary and the history, then merge again on the final text
         new_docx, new_payload = render(len(plan.conflicts))
-        merged, plan = merge_documents(old, adopted_docx, new_docx, new_payload, document, diff, base_units, when)
+        merged, plan = merge_documents(adopted_docx, new_docx, new_payload, document, diff, base_units, when)
     return Updated(docx=merged, document=document, diff=diff, plan=plan, version=new_version, old_payload=old,
                    notes=notes)
 
@@ -799,7 +802,7 @@ def redline(old_docx: bytes, new_docx: bytes, pack: Pack | None = None, when: dt
     old_profile = apply_profile_defaults(parse_profile(old.get("profile"), "old (embedded answers)"), pack)
     base_units = _base_units(old, old_profile, pack, old.get("lang"), old.get("edition") or "full")[0]
     when = when or dt.datetime.combine(_date(new.get("generated_on")) or dt.date.today(), dt.time(12, 0))
-    return merge_documents(old, old_docx, new_docx, new, document, diff, base_units, when)[0]
+    return merge_documents(old_docx, new_docx, new, document, diff, base_units, when)[0]
 
 
 # ---------------------------------------------------------------- a folder of members' adopted policies
