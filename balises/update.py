@@ -612,8 +612,8 @@ def _history(old: dict, new_version: str, as_of: dt.date, diff: PolicyDiff, conf
             history.append(HistoryEntry.model_validate(entry))
         except ValueError:
             continue
-    if not history:  # the first update: the version it starts from
-        day = _date(old.get("effective_date")) or _date(old.get("generated_on")) or as_of
+    if not history:  # the first update: the version it starts from, dated like the new one (drafting date)
+        day = _date(old.get("generated_on")) or _date(old.get("effective_date")) or as_of
         history.append(HistoryEntry(version=str(old.get("version") or "1.0"), date=day,
                                     adopted_by=str(old.get("approved_by") or ""),
                                     summary="Version initiale" if fr else "Initial version"))
@@ -622,7 +622,8 @@ def _history(old: dict, new_version: str, as_of: dt.date, diff: PolicyDiff, conf
         summary += " ; nouvelle adoption requise" if fr else "; to be adopted again"
     if conflicts:
         summary += (f" ; {conflicts} conflit(s) à trancher" if fr else f"; {conflicts} conflict(s) to settle")
-    adopted = (f"à adopter ({approved_by})" if fr else f"to be adopted ({approved_by})") if diff.material else ""
+    adopted = ((f"à adopter ({approved_by})" if fr else f"to be adopted ({approved_by})") if diff.material
+               else ("sans nouvelle adoption (rédaction)" if fr else "no new adoption (wording)"))
     history.append(HistoryEntry(version=new_version, date=as_of, adopted_by=adopted, summary=summary))
     return history
 
