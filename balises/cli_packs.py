@@ -132,6 +132,8 @@ def batch(source, out_dir, pack, lang, as_of, jobs, template):
 def regenerate(old, output, pack, as_of, jobs, as_json):
     """Make OLD.docx again from its embedded answers with the current pack and law, and say what changed.
 
+    Edits made to OLD since it was generated are not kept: `balises update` keeps them.
+
     OLD may be a folder of policies: each is regenerated into OUTPUT, with report.csv."""
     from . import api
     from .batch import run_regenerate_folder
