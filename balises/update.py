@@ -674,7 +674,7 @@ def _comment_lines(merged, change: ClauseChange | None, document: PolicyDocument
         short = lambda texts: " / ".join(texts)[:600]
         lines.append(("Votre version : « " if fr else "Your version: “") + short(merged.ours_text) + (" »" if fr else "”"))
         lines.append(("Version de Balises : « " if fr else "Balises' version: “")
-                     + (short(merged.new_text) or ("(clause retirée)" if fr else "(clause removed)"))
+                     + (short(merged.new_text) or ("(passage retiré par Balises)" if fr else "(passage removed by Balises)"))
                      + (" »" if fr else "”"))
     elif merged.status == "reinstated":
         lines.append("Balises — clause rétablie : votre organisation l'avait supprimée, mais elle est désormais "
