@@ -617,6 +617,8 @@ def _history(old: dict, new_version: str, as_of: dt.date, diff: PolicyDiff, conf
         history.append(HistoryEntry(version=str(old.get("version") or "1.0"), date=day,
                                     adopted_by=str(old.get("approved_by") or ""),
                                     summary="Version initiale" if fr else "Initial version"))
+    if not diff.changes:  # nothing new: no new version, no new row
+        return history
     summary = diff.class_summary(lang)
     if diff.material:
         summary += " ; nouvelle adoption requise" if fr else "; to be adopted again"

@@ -214,4 +214,6 @@ def test_version_moves_and_history_is_carried(studio):
     again = update(result.docx, as_of=dt.date(2026, 8, 2))
     assert again.version == "2.0" and not again.diff.changes  # nothing new: the version stays
     assert again.plan.conflicts == []
-    assert [h.version for h in again.document.history] == ["1.0", "2.0", "2.0"]
+    assert [h.version for h in again.document.history] == ["1.0", "2.0"]
+    # the conflict of the first update, left pending, reads as accepted: both texts are now the organisation's
+    assert {c.clause: c.status for c in again.plan.clauses}["sector.audiovisual"] == "kept_edit"
