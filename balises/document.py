@@ -63,7 +63,7 @@ class Section(BaseModel):
     staff_edition: bool = True
 
     def heading(self, lang: str) -> str:
-        if self.kind == "annex":
+        if self.kind == "annex" and self.number:
             return f"{'Annexe' if lang == 'fr' else 'Annex'} {self.number} – {self.title}"
         return self.title
 
@@ -73,6 +73,8 @@ class TraceSource(BaseModel):
     url: str | None
     status: str
     applies_from: dt.date | None
+    kind: str = "statute"
+    published: dt.date | None = None  # guidance, studies, charters, bills: shown, never a date of application
 
 
 class TraceEntry(BaseModel):
@@ -106,6 +108,8 @@ class Metadata(BaseModel):
     owner_role: str
     footer: str
     preamble: str | None = None
+    length: str = "standard"
+    toc: bool = False  # a table of contents, where the length warrants it (complete)
 
 
 class HistoryEntry(BaseModel):
@@ -160,6 +164,19 @@ def document_text(doc: PolicyDocument) -> str:
             for b in c.blocks:
                 lines.extend(block_text(b))
     return "\n".join(lines)
+
+
+def body_words(doc: PolicyDocument) -> int:
+    """Words of the text a reader reads: headings, paragraphs and lists; tables (of tools, of uses) and the
+    cover excluded, as the outline's budgets count them."""
+    words = 0
+    for s in doc.sections:
+        words += len(s.title.split())
+        for c in s.clauses:
+            for b in c.blocks:
+                if not isinstance(b, Table):
+                    words += sum(len(line.split()) for line in block_text(b))
+    return words
 
 
 ListItem.model_rebuild()

@@ -21,6 +21,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import PackError
+from .decisions import DECISIONS_DIR, DecisionData, parse_decision_files
 from .rules import Rule
 from .safeyaml import InputFileError, LineDict, parse_yaml
 
@@ -64,6 +65,8 @@ class SectionDef(BaseModel):
     clauses: list[str]
     staff_edition: bool = True  # in the staff edition (annex F is for advisers)
     editions: list[str] = Field(default_factory=list)  # stand-alone documents made of this section
+    # clauses written only from a given length of policy on: {clause: standard|complete}
+    lengths: dict[str, Literal["concise", "standard", "complete"]] = Field(default_factory=dict)
 
     def title_for(self, lang: str, locale: str) -> str:
         return self.title.get(locale) or self.title[lang]
@@ -88,6 +91,7 @@ class Pack:
     reference_docx: bytes
     rule_files: dict[str, str] = field(default_factory=dict)  # rule id -> file
     disabled_rules: set[str] = field(default_factory=set)
+    decisions: DecisionData = field(default_factory=DecisionData)
     _env: Any = None
 
     @property
@@ -255,8 +259,10 @@ def _validation_message(exc: ValidationError) -> str:
     return "; ".join(parts)
 
 
-def _parse_rules(files: dict[str, bytes], source: str) -> tuple[dict[str, Rule], list[str]]:
-    """Rules of one layer. Duplicate ids inside a layer are reported (the linter lists them)."""
+def _parse_rules(files: dict[str, bytes], source: str, invalid: list[str] | None = None
+                 ) -> tuple[dict[str, Rule], list[str]]:
+    """Rules of one layer. Duplicate ids inside a layer are reported (the linter lists them); with ``invalid``
+    given (the linter), an invalid rule is listed there and skipped instead of stopping the read."""
     rules: dict[str, Rule] = {}
     duplicates: list[str] = []
     for name in sorted(n for n in files if n.startswith("rules/") and n.endswith((".yaml", ".yml"))):
@@ -274,12 +280,26 @@ def _parse_rules(files: dict[str, bytes], source: str) -> tuple[dict[str, Rule],
             try:
                 rule = Rule.model_validate({**item, "file": f"{source}/{name}", "line": line})
             except ValidationError as exc:
+                where = _source_where(item, exc, f"{source}/{name}") or where
+                if invalid is not None:
+                    invalid.append(f"{where}: invalid rule {item.get('id', '?')} ({_validation_message(exc)})")
+                    continue
                 raise PackError(f"{where} : règle invalide ({_validation_message(exc)}).",
                                 f"{where}: invalid rule ({_validation_message(exc)}).") from None
             if rule.id in rules:
                 duplicates.append(f"{where}: duplicate rule id {rule.id} (also {rules[rule.id].where()})")
             rules[rule.id] = rule
     return rules, duplicates
+
+
+def _source_where(item: dict, exc: ValidationError, file: str) -> str | None:
+    """file:line of the source an error is about (a bad status is on the source's line, not the rule's)."""
+    loc = exc.errors()[0]["loc"] if exc.errors() else ()
+    if len(loc) >= 2 and loc[0] == "sources" and isinstance(loc[1], int):
+        sources = item.get("sources")
+        if isinstance(sources, list) and loc[1] < len(sources) and getattr(sources[loc[1]], "line", 0):
+            return f"{file}:{sources[loc[1]].line}"
+    return None
 
 
 def _parse_templates(files: dict[str, bytes], source: str) -> tuple[dict[str, str], dict[str, str]]:
@@ -304,9 +324,10 @@ class Layer:
     files: dict[str, bytes]
     rules: dict[str, Rule]
     duplicate_rules: list[str]
+    invalid_rules: list[str] = field(default_factory=list)  # only when read for the linter
 
 
-def read_layer(location: str | Path) -> Layer:
+def read_layer(location: str | Path, lenient: bool = False) -> Layer:
     files = read_pack_files(location)
     source = str(location)
     if PACK_FILE not in files:
@@ -318,8 +339,10 @@ def read_layer(location: str | Path) -> Layer:
     except ValidationError as exc:
         raise PackError(f"{source}/pack.yaml : {_validation_message(exc)}",
                         f"{source}/pack.yaml: {_validation_message(exc)}") from None
-    rules, duplicates = _parse_rules(files, source)
-    return Layer(info=info, source=source, files=files, rules=rules, duplicate_rules=duplicates)
+    invalid: list[str] | None = [] if lenient else None
+    rules, duplicates = _parse_rules(files, source, invalid)
+    return Layer(info=info, source=source, files=files, rules=rules, duplicate_rules=duplicates,
+                 invalid_rules=invalid or [])
 
 
 def _outline(files: dict[str, bytes], source: str) -> list[SectionDef]:
@@ -383,9 +406,16 @@ def build_pack(base: Layer, overlays: list[Layer] = ()) -> Pack:
                 if clause in s.clauses:
                     s.clauses.remove(clause)
     top = overlays[-1].info if overlays else base.info
-    return Pack(info=top, layers=[base.info, *[o.info for o in overlays]], sections=sections, rules=rules,
+    decisions = parse_decision_files([(layer.source, _decision_files(layer.files, layer.source))
+                                      for layer in (base, *overlays)])
+    return Pack(decisions=decisions, info=top, layers=[base.info, *[o.info for o in overlays]], sections=sections, rules=rules,
                 templates=templates, template_files=origins, terms=terms or {}, reference_docx=reference,
                 rule_files={r.id: r.file for r in rules.values()}, disabled_rules=disabled)
+
+
+def _decision_files(files: dict[str, bytes], source: str) -> dict[str, Any]:
+    return {name: _yaml(files, name, source) for name in sorted(files)
+            if name.startswith(DECISIONS_DIR) and name.endswith((".yaml", ".yml"))}
 
 
 def _is_base(files: dict[str, bytes]) -> bool:

@@ -25,7 +25,7 @@ def decision_trace(profile: Profile, pack: Pack, lang: str, as_of: dt.date | Non
     as_of = as_of or dt.date.today()
     locale = locale_for(lang, profile.organisation.jurisdiction)
     _, decisions = decisions_for(profile, pack, as_of, locale)
-    return build_trace(pack, decisions, lang, locale, _numbers(pack.sections))
+    return build_trace(pack, decisions, lang, locale, _numbers(pack.sections), profile.organisation.jurisdiction)
 
 
 def _section_heading(kind: str, number: str, title: str, lang: str) -> str:

@@ -26,6 +26,7 @@ def _choice(table: v.Labels):
 
 
 Jurisdiction = _choice(v.JURISDICTIONS)
+Province = _choice(v.PROVINCES)
 Sector = _choice(v.SECTORS)
 LegalForm = _choice(v.LEGAL_FORMS)
 StaffRepresentation = _choice(v.STAFF_REPRESENTATION)
@@ -44,6 +45,8 @@ Hosting = _choice(v.HOSTING)
 Account = _choice(v.ACCOUNT)
 ToolStatus = _choice(v.TOOL_STATUS)
 Disclosure = _choice(v.DISCLOSURE)
+Length = _choice(v.LENGTHS)
+NameArticle = _choice(v.NAME_ARTICLES)
 
 # C0 controls, DEL and C1 controls, but tab and newline; also the XML-illegal surrogates and non-characters
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
@@ -70,6 +73,9 @@ class _Strict(BaseModel):
 class Organisation(_Strict):
     name: str = Field(description="Name of the organisation, 1..200 characters")
     jurisdiction: Jurisdiction
+    # Optional addition to the contract: the province or territory of a canada_other organisation
+    province: Province | None = Field(None, description="Province or territory (canada_other only): ab, bc, mb, "
+                                                        "nb, nl, ns, nt, nu, on, pe, sk, yt")
     public_body: bool = False
     federally_regulated: bool = False
     sector: Sector
@@ -81,11 +87,20 @@ class Organisation(_Strict):
     privacy_officer: str | None = None
     # Optional addition to the contract: a Swiss organisation placing AI systems on the EU market
     eu_market: bool = Field(False, description="Places AI systems or their output on the EU market (Switzerland)")
+    # Optional additions (November 2026): how French names the organisation. Without an article, one is
+    # guessed from the name's first word (« Théâtre… » → le); "none" writes the name alone.
+    name_article: NameArticle | None = Field(None, description="Article of the full name in French: le, la, l, les, none")
+    short_name: str | None = Field(None, description="Short name after the first mention, with its article (« le Théâtre »)")
 
     @field_validator("name", mode="before")
     @classmethod
     def _name(cls, value):
         return _clean_text(value, 200, required=True)
+
+    @field_validator("short_name", mode="before")
+    @classmethod
+    def _short(cls, value):
+        return _clean_text(value, 60, required=False) or None
 
     @field_validator("privacy_officer", mode="before")
     @classmethod
@@ -103,6 +118,8 @@ class Policy(_Strict):
     review_months: int = Field(12, ge=3, le=36)
     # Optional addition to the contract: the policy's own version number, shown in the footer
     version: str = "1.0"
+    # Optional addition (November 2026): how long the policy to adopt is (see docs/policy-outline.md)
+    length: Length = "standard"
 
     @field_validator("owner_role", "approved_by", mode="before")
     @classmethod
@@ -177,6 +194,9 @@ class Commitments(_Strict):
     human_review: bool = True
     environmental: bool = True
     training: bool = True
+    # Optional addition (November 2026): written consent (purpose, duration, pay) before any use of a
+    # person's voice or likeness; a voice or likeness use without it is a decision to take.
+    voice_likeness_consent: bool = True
 
 
 class Profile(_Strict):
@@ -206,6 +226,9 @@ class Profile(_Strict):
         if org.federally_regulated and org.jurisdiction not in ("quebec", "canada_other"):
             raise PydanticCustomError("federal_outside_canada", "federally_regulated only in Canada",
                                       {"field": "organisation.federally_regulated", "value": True})
+        if org.province and org.jurisdiction != "canada_other":
+            raise PydanticCustomError("province_outside_canada_other", "province only for canada_other",
+                                      {"field": "organisation.province", "value": org.province})
         if org.eu_market and org.jurisdiction != "switzerland":
             raise PydanticCustomError("eu_market_outside_switzerland", "eu_market only for Switzerland",
                                       {"field": "organisation.eu_market", "value": True})
@@ -262,6 +285,9 @@ _FIELD_MESSAGES: dict[str, tuple[str, str]] = {
     "federal_outside_canada": (
         "une entreprise de compétence fédérale n'existe qu'au Canada (jurisdiction quebec ou canada_other)",
         "federally regulated applies only in Canada (jurisdiction quebec or canada_other)"),
+    "province_outside_canada_other": (
+        "{value!r} : la province ne se donne qu'avec jurisdiction canada_other (le Québec a sa propre juridiction)",
+        "{value!r}: province is given only with jurisdiction canada_other (Québec is its own jurisdiction)"),
     "eu_market_outside_switzerland": (
         "eu_market ne concerne que la Suisse (ailleurs dans l'UE, le règlement s'applique déjà)",
         "eu_market applies only to Switzerland (in the EU the AI Act applies anyway)"),

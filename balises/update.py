@@ -631,17 +631,20 @@ def _history(old: dict, new_version: str, as_of: dt.date, diff: PolicyDiff, conf
 
 
 def _ours_bookmarks(units, old_units: list[dict]) -> list[str | None]:
-    """For each unit of the organisation's document, the clause whose bookmark covers it (if any)."""
+    """For each unit of the organisation's document, the clause whose bookmark covers it (if any). Only
+    closed ranges count: LibreOffice sometimes splits a bookmark and leaves a start without its end."""
     names = {u["bookmark"]: u["clause"] for u in old_units if u.get("bookmark")}
-    active: dict[str, str] = {}
-    out: list[str | None] = []
-    for unit in units:
-        for name, ident in unit.bookmarks:
-            if name in names:
-                active[ident] = names[name]
-        out.append(list(active.values())[-1] if active else None)
+    ends: dict[str, int] = {}
+    for i, unit in enumerate(units):
         for ident in unit.ends:
-            active.pop(ident, None)
+            ends.setdefault(ident, i)
+    out: list[str | None] = [None] * len(units)
+    for i, unit in enumerate(units):
+        for name, ident in unit.bookmarks:
+            j = ends.get(ident)
+            if name in names and j is not None and j >= i:
+                for k in range(i, j + 1):
+                    out[k] = out[k] or names[name]
     return out
 
 

@@ -98,20 +98,19 @@ def studio():
     old = api.generate(profile, pack, lang="fr", as_of=dt.date(2026, 7, 1)).docx
     document = open_docx(old)
     # edited + no change by Balises
-    p = find(document, "Le CSE est associé")
-    set_text(p, p.text.replace("Le CSE est associé", "Le comité social et économique (CSE) est associé", 1))
+    p = find(document, "La représentation du personnel est associée")
+    set_text(p, p.text.replace("La représentation du personnel", "Le CSE et les délégués syndicaux", 1))
     # a paragraph added
     add_after(p, "Les délégués syndicaux reçoivent chaque version de la politique quinze jours avant son adoption.")
-    # edited + changed by Balises (the credits paragraph of the audiovisual practices changes on 2 August 2026)
-    set_text(find(document, "Génériques."), "Génériques. Le générique nomme les personnes ; notre "
-                                            "productrice valide chaque mention.")
-    # deleted, and the law now requires it: the provenance metadata clause
-    for paragraph in clause_paragraphs(document, "Métadonnées de provenance", "Droit d'auteur"):
-        delete(paragraph)
-    # deleted, nothing changes: the sobriety clause stays out
-    sobriety = clause_paragraphs(document, "Sobriété", "Gestes concrets")
-    for paragraph in sobriety:
-        delete(paragraph)
+    # edited + changed by Balises (the HR uses paragraph changes on 2 August 2026)
+    set_text(find(document, "Un usage de l'IA en gestion du personnel"),
+             "Un usage de l'IA en gestion du personnel n'est mis en place qu'avec l'accord du CSE ; notre "
+             "DRH en tient le registre.")
+    # deleted, and the law now requires it: the public labelling clause
+    for start in ("Le Studio signale au public", "Le règlement européen sur l'IA rend certaines"):
+        delete(find(document, start))
+    # deleted, nothing changes: the right not to use AI stays out
+    delete(find(document, "Aucune personne n'est tenue d'utiliser l'IA"))
     adopted = save(document)
     result = update(adopted, pack, as_of=dt.date(2026, 8, 2))
     return old, adopted, result
@@ -158,7 +157,7 @@ def test_edited_clause_without_change_keeps_the_edit_without_revision(studio):
     _, _, result = studio
     assert _clause(result, "work.social_dialogue").status == "kept_edit"
     document = open_docx(result.docx)
-    p = _paragraph(document, "Le comité social et économique (CSE) est associé")
+    p = _paragraph(document, "Le CSE et les délégués syndicaux est associée")
     assert _revision(p) is None
     added = _paragraph(document, "Les délégués syndicaux reçoivent")
     assert _revision(added) is None and p.getnext() is added  # where the organisation put it
@@ -166,30 +165,28 @@ def test_edited_clause_without_change_keeps_the_edit_without_revision(studio):
 
 def test_edited_and_changed_is_a_conflict_with_both_texts(studio):
     _, _, result = studio
-    merged = _clause(result, "sector.audiovisual")
+    merged = _clause(result, "work.hr_uses")
     assert merged.status == "conflict" and merged in result.conflicts
     document = open_docx(result.docx)
-    ours = _paragraph(document, "Génériques. Le générique nomme les personnes ; notre productrice")
+    ours = _paragraph(document, "Un usage de l'IA en gestion du personnel n'est mis en place qu'avec l'accord du CSE")
     assert _revision(ours) is None
     proposed = ours.getnext()
-    assert _revision(proposed) == "ins" and "Depuis le 2 août 2026" in "".join(proposed.itertext())
+    assert _revision(proposed) == "ins"
+    assert "".join(proposed.itertext()).startswith("Un usage de l'IA en gestion du personnel n'est mis en place qu'après")
     note = next(c for c in _comments(result.docx) if "conflit" in c)
-    assert "notre productrice" in note and "Depuis le 2 août 2026" in note
-    assert result.report()["conflicts"] == 1 and "sector.audiovisual" in result.report()["to_look_at"]
+    assert "notre DRH en tient le registre" in note and "qu'après un examen juridique" in note
+    assert result.report()["conflicts"] == 1 and "work.hr_uses" in result.report()["to_look_at"]
 
 
 def test_deleted_clause_the_law_now_requires_is_reinstated_as_insertion(studio):
     _, _, result = studio
-    assert _clause(result, "transparency.provenance_metadata").status == "reinstated"
+    assert _clause(result, "transparency.public_labelling").status == "reinstated"
     document = open_docx(result.docx)
-    p = _paragraph(document, "Depuis le 2 août 2026, les fournisseurs de systèmes")
-    assert _revision(p) == "ins"
-    assert _revision(_paragraph(document, "Métadonnées de provenance")) == "ins"
+    assert _revision(_paragraph(document, "Le Studio signale au public")) == "ins"
     assert any("rétablie" in c for c in _comments(result.docx))
     # a deleted clause that nothing requires stays deleted, without a revision
-    assert _clause(result, "environment.sobriety").status == "deleted_by_org"
-    assert not [p for p in document.paragraphs if text_of(p) == "Sobriété"]
-    assert not [p for p in document.paragraphs if text_of(p).startswith("Avant d'utiliser l'IA, chaque personne")]
+    assert _clause(result, "work.right_not_to_use").status == "deleted_by_org"
+    assert not [p for p in document.paragraphs if text_of(p).startswith("Aucune personne n'est tenue d'utiliser")]
 
 
 def test_accept_all_gives_the_merged_text_and_reject_all_the_adopted_one(studio):
@@ -198,7 +195,7 @@ def test_accept_all_gives_the_merged_text_and_reject_all_the_adopted_one(studio)
     rejected = [key(t) for t in resolved_texts(result.docx, accept=False) if key(t)]
     adopted_texts = [key(u.text) for u in body_of(adopted) if key(u.text)]
     # the organisation's edits survive both
-    for text in ("Le comité social et économique (CSE) est associé", "Les délégués syndicaux reçoivent"):
+    for text in ("Le CSE et les délégués syndicaux est associée", "Les délégués syndicaux reçoivent"):
         assert any(t.startswith(text) for t in accepted) and any(t.startswith(text) for t in rejected)
     # rejecting every revision gives back the adopted clauses (the title page and summary are the new ones)
     body = lambda texts: texts[texts.index(next(t for t in texts if t.startswith("La présente politique"))):]
@@ -216,4 +213,4 @@ def test_version_moves_and_history_is_carried(studio):
     assert again.plan.conflicts == []
     assert [h.version for h in again.document.history] == ["1.0", "2.0"]
     # the conflict of the first update, left pending, reads as accepted: both texts are now the organisation's
-    assert {c.clause: c.status for c in again.plan.clauses}["sector.audiovisual"] == "kept_edit"
+    assert {c.clause: c.status for c in again.plan.clauses}["work.hr_uses"] == "kept_edit"

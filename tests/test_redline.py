@@ -73,7 +73,7 @@ def test_redline_revisions_are_by_balises_with_a_reason(policies):
     deepfakes = next(c for c in comments if "eu-ai-act-art50-deepfakes" in c)
     assert "2026-08-02" in deepfakes and "Source : Règlement (UE) 2024/1689" in deepfakes
     assert "Changement de fond" in deepfakes
-    assert any(c.startswith("Balises — rédaction seulement") for c in comments)
+    assert any(c.startswith("Balises — restriction retirée") for c in comments)
 
 
 def test_redline_refuses_a_foreign_old_document(policies, tmp_path):
@@ -165,7 +165,7 @@ def test_libreoffice_lists_the_revisions_and_resolves_them_to_new_and_old(polici
                     "--convert-to", "fodt", "--outdir", str(work / "lo"), str(old), str(new), str(out)],
                    capture_output=True, timeout=600)
     accepted, kinds, authors = lo_paragraphs(work / "lo" / "redline.fodt", "accept")
-    assert len(kinds) > 20 and set(kinds.values()) >= {"insertion", "deletion"}
+    assert len(kinds) >= 5 and set(kinds.values()) >= {"insertion", "deletion"}
     assert set(authors) == {"Balises"}
     assert accepted == lo_paragraphs(work / "lo" / "new.fodt")[0]
     frame = _frame(old, new)

@@ -116,7 +116,7 @@ from balises.update import update  # noqa: E402
 from .docx_edits import add_after, find, open_docx, save, set_text, text_of  # noqa: E402
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
-EDITED = "Le comité social et économique (CSE) est associé"
+EDITED = "Le CSE et les délégués syndicaux est associée"
 ADDED = "Les délégués syndicaux reçoivent chaque version de la politique quinze jours avant son adoption."
 
 
@@ -128,11 +128,11 @@ def studio_july():
 
 def _edit(old: bytes, conflict: bool = False) -> bytes:
     document = open_docx(old)
-    p = find(document, "Le CSE est associé")
-    set_text(p, p.text.replace("Le CSE est associé", EDITED, 1))
+    p = find(document, "La représentation du personnel est associée")
+    set_text(p, p.text.replace("La représentation du personnel est associée", EDITED, 1))
     add_after(p, ADDED)
     if conflict:
-        set_text(find(document, "Génériques."), "Génériques. Notre productrice valide chaque mention.")
+        set_text(find(document, "Un usage de l'IA en gestion du personnel"), "Un usage RH de l'IA passe par le CSE.")
     return save(document)
 
 
@@ -251,8 +251,8 @@ def test_update_command_writes_the_redline_and_refuses_bad_input(studio_july, tm
     assert result.exit_code == 0, result.output
     data = json.loads(result.output[:result.output.rindex("}") + 1])
     assert data["version"] == "2.0" and data["material"] is True
-    assert {"clause": "sector.audiovisual", "status": "conflict"} in data["merge"]
-    assert {c["class"] for c in data["changes"]} == {"obligation", "restriction_removed", "wording"}
+    assert {"clause": "work.hr_uses", "status": "conflict"} in data["merge"]
+    assert {c["class"] for c in data["changes"]} == {"obligation", "restriction_removed"}
     text = "\n".join(text_of(p) for p in open_docx(out.read_bytes()).paragraphs)
     assert "Ces changements sont de fond : la politique doit être adoptée à nouveau" in text
     assert "Historique des versions" in text
@@ -272,9 +272,16 @@ def test_update_command_writes_the_redline_and_refuses_bad_input(studio_july, tm
 
 
 def test_wording_only_update_moves_the_minor_version(tmp_path):
+    # a pack that only rewords one clause: the same rules, another text
+    pack_dir = tmp_path / "wording"
+    (pack_dir / "policy_templates" / "fr").mkdir(parents=True)
+    (pack_dir / "pack.yaml").write_text("name: wording\nversion: '1'\nextends: default\n", encoding="utf-8")
+    (pack_dir / "policy_templates" / "fr" / "work.social_dialogue.md").write_text(
+        "La représentation du personnel est associée à chaque décision sur l'IA (section 3).\n", encoding="utf-8")
     old = api.generate(load_profile(EXAMPLES / "theatre-quebec.yaml"), load_pack(), lang="fr",
                        as_of=dt.date(2026, 7, 1)).docx
-    result = update(old, as_of=dt.date(2026, 8, 2))
+    result = update(old, load_pack(str(pack_dir)), as_of=dt.date(2026, 7, 1))
+    assert [c.clause for c in result.diff.changes] == ["work.social_dialogue"]
     assert not result.diff.material and result.version == "1.1"
     assert result.document.history[-1].summary == "rédaction seulement : 1"
     text = "\n".join(text_of(p) for p in open_docx(result.docx).paragraphs)
@@ -287,11 +294,11 @@ def test_batch_update_of_twenty_edited_policies(studio_july, tmp_path):
     folder.mkdir()
     for i in range(20):
         document = open_docx(studio_july)
-        p = find(document, "Le CSE est associé")
-        set_text(p, p.text.replace("Le CSE", f"Le CSE du membre {i}", 1))
+        p = find(document, "La représentation du personnel est associée")
+        set_text(p, p.text.replace("La représentation du personnel", f"La représentation du personnel du membre {i}", 1))
         add_after(p, f"Paragraphe propre au membre {i}.")
         if i % 4 == 0:
-            set_text(find(document, "Génériques."), f"Génériques. Règle du membre {i}.")
+            set_text(find(document, "Un usage de l'IA en gestion du personnel"), f"Règle RH du membre {i}.")
         (folder / f"membre-{i:02d}.docx").write_bytes(save(document))
     (folder / "broken.docx").write_bytes(b"not a zip")
     out = tmp_path / "updated"
@@ -302,12 +309,12 @@ def test_batch_update_of_twenty_edited_policies(studio_july, tmp_path):
     for line in report[1:]:
         i = int(line["row"][7:9])
         assert line["status"] == "ok" and line["version"] == "2.0" and line["material"] == "yes"
-        assert line["obligation"] == "4" and line["restriction_removed"] == "1" and line["wording"] == "5"
+        assert line["obligation"] == "4" and line["restriction_removed"] == "1" and line["wording"] == "0"
         assert line["conflicts"] == ("1" if i % 4 == 0 else "0")
-        assert ("sector.audiovisual" in line["to_look_at"]) == (i % 4 == 0)
+        assert ("work.hr_uses" in line["to_look_at"]) == (i % 4 == 0)
         # nothing lost: the member's own text is in its new policy, outside any revision
         document = open_docx((out / line["file"]).read_bytes())
-        for start in (f"Le CSE du membre {i}", f"Paragraphe propre au membre {i}."):
+        for start in (f"La représentation du personnel du membre {i}", f"Paragraphe propre au membre {i}."):
             p = find(document, start)._p
             assert not [a for a in p.iterancestors() if a.tag in (qn("w:ins"), qn("w:del"))]
 
