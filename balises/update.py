@@ -594,10 +594,14 @@ class Updated:
             out.append(("  page de titre ou titre refait, votre modification n'est pas reprise : "
                         if fr else "  title page or heading made anew, your change is not carried over: ")
                        + f"« {text[:80]} »")
-        out.append("Version" + f" {self.old_payload.get('version', '?')} → {self.version} "
-                   + (("(changements de fond : adoption et accusés de réception)" if fr else
-                       "(material changes: adoption and acknowledgements)") if self.diff.material else
-                      ("(rédaction seulement)" if fr else "(wording only)")))
+        if self.diff.material:
+            what = ("(changements de fond : adoption et accusés de réception)" if fr else
+                    "(material changes: adoption and acknowledgements)")
+        elif self.diff.changes:
+            what = "(rédaction seulement)" if fr else "(wording only)"
+        else:
+            what = "(aucun changement de Balises)" if fr else "(no change by Balises)"
+        out.append(f"Version {self.old_payload.get('version', '?')} → {self.version} {what}")
         return out
 
 

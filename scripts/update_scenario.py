@@ -48,26 +48,27 @@ def add_after(paragraph, text: str):
 EDITS = {
     "theatre-quebec": [
         # a role renamed
-        ("replace", "Responsable de la politique\u00a0: Direction générale. Instance",
+        ("replace", "Responsable de la politique : Direction générale. Il lui revient",
          ("Direction générale.", "Direction générale et artistique.")),
         # a paragraph added for the union
-        ("add_after", "Aucune loi québécoise n'oblige",
+        ("add_after", "La représentation du personnel est associée",
          "Le syndicat des employé·e·s reçoit chaque version de la politique trente jours avant son adoption et "
          "peut demander une rencontre."),
-        # the annex of references, which Balises updates on 2 August 2026 (the dates the law applies from)
-        ("set", "Voici les textes de loi",
-         "Voici les textes sur lesquels s'appuie la politique ; la direction les vérifie chaque année avec notre "
-         "conseillère juridique."),
+        # the public labelling rule rewritten by the board
+        ("set", "Le Théâtre signale au public",
+         "Le Théâtre signale au public tout contenu publié que l'IA a généré ou sensiblement modifié ; la "
+         "direction des communications valide chaque mention."),
     ],
     "animation-studio-france": [
-        # the board rewrites the AI Act paragraph (a clause the law changes on 2 August 2026)
-        ("set", "À partir du 2 août 2026",
-         "Dès le 2 août 2026, le règlement européen sur l'IA (art. 50) s'applique : notre référente IA vérifie "
-         "chaque mention avant publication."),
+        # the board rewrites the HR paragraph (a clause the law changes on 2 August 2026: AI Act art. 50)
+        ("set", "Un usage de l'IA en gestion du personnel",
+         "Un usage de l'IA en gestion du personnel n'est mis en place qu'avec l'accord du CSE ; la DRH en tient "
+         "le registre."),
         # a role renamed
-        ("replace", "Le CSE est associé", ("Le CSE est associé", "Le comité social et économique (CSE) est associé")),
+        ("replace", "La représentation du personnel est associée",
+         ("La représentation du personnel", "Le CSE et les délégués syndicaux")),
         # a paragraph added for the union
-        ("add_after", "Le comité social et économique (CSE) est associé",
+        ("add_after", "Le CSE et les délégués syndicaux",
          "Les délégués syndicaux reçoivent chaque version de la politique avant son adoption et disposent de "
          "quinze jours pour faire part de leurs observations."),
     ],
