@@ -214,3 +214,18 @@ def test_version_moves_and_history_is_carried(studio):
     assert [h.version for h in again.document.history] == ["1.0", "2.0"]
     # the conflict of the first update, left pending, reads as accepted: both texts are now the organisation's
     assert {c.clause: c.status for c in again.plan.clauses}["work.hr_uses"] == "kept_edit"
+
+
+def test_only_closed_bookmark_ranges_tie_a_paragraph_to_a_clause():
+    """LibreOffice can split a clause bookmark and leave a start without its end: that start must not
+    claim every paragraph after it (an added paragraph far below would join the wrong clause)."""
+    from balises.docx.units import Unit
+    from balises.update import _ours_bookmarks
+
+    base = [{"clause": "a", "text": "A1", "bookmark": "_Bal_1"}, {"clause": "b", "text": "B1", "bookmark": "_Bal_2"}]
+    units = [Unit(None, "A1", bookmarks=[("_Bal_1", "44")], ends=[]),  # a start LibreOffice left open
+             Unit(None, "A1 bis", bookmarks=[("_Bal_1", "45")], ends=["45"]),
+             Unit(None, "B1", bookmarks=[("_Bal_2", "46")], ends=[]),
+             Unit(None, "B2", ends=["46"]),
+             Unit(None, "added far below")]
+    assert _ours_bookmarks(units, base) == [None, "a", "b", "b", None]
