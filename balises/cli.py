@@ -178,6 +178,7 @@ def schema():
 
 
 from . import cli_packs  # noqa: E402,F401 - pack, batch, regenerate and diff commands register on `main`
+from . import cli_update  # noqa: E402,F401 - the update command registers on `main`
 
 
 def run() -> None:

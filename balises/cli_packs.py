@@ -132,6 +132,8 @@ def batch(source, out_dir, pack, lang, as_of, jobs, template):
 def regenerate(old, output, pack, as_of, jobs, as_json):
     """Make OLD.docx again from its embedded answers with the current pack and law, and say what changed.
 
+    Edits made to OLD since it was generated are not kept: `balises update` keeps them.
+
     OLD may be a folder of policies: each is regenerated into OUTPUT, with report.csv."""
     from . import api
     from .batch import run_regenerate_folder
@@ -175,15 +177,26 @@ def regenerate(old, output, pack, as_of, jobs, as_json):
 @click.argument("new", type=click.Path())
 @PACK
 @click.option("--json", "as_json", is_flag=True, help="Print the changes as JSON.")
-def diff(old, new, pack, as_json):
+@click.option("--redline", "redline_path", type=click.Path(), default=None,
+              help="Also write NEW as a Word file with every change from OLD as a tracked change and a comment.")
+def diff(old, new, pack, as_json, redline_path):
     """List, per section, the clauses added, removed and changed between two policies, and why."""
+    from . import api
     from .pack import load_pack
-    from .update import diff_documents, read_docx
+    from .update import diff_documents, read_docx, redline
 
     try:
-        result = diff_documents(read_docx(old), read_docx(new), load_pack(pack))
+        if redline_path:
+            api.check_output_path(redline_path)
+        loaded = load_pack(pack)
+        old_bytes, new_bytes = read_docx(old), read_docx(new)
+        result = diff_documents(old_bytes, new_bytes, loaded)
+        if redline_path:
+            api.write_atomic(redline_path, redline(old_bytes, new_bytes, loaded))
     except BalisesError as exc:
         _fail(exc)
+    if redline_path:
+        click.echo(f"{redline_path}: written (tracked changes by Balises).", err=True)
     if as_json:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         return
