@@ -25,7 +25,7 @@ def staff_groups(profile: dict, lang: str) -> list[tuple[str, str, int]]:
     if employees:
         groups.append(("employees", "Personnel salarié" if fr else "Employees", max(8, min(employees, 40))))
     if org.get("freelancers"):
-        groups.append(("freelancers", "Pigistes, intermittent·e·s et travailleurs autonomes" if fr
+        groups.append(("freelancers", "Pigistes, personnes intermittentes et autonomes" if fr
                        else "Freelancers and contractors", 8))
     if org.get("volunteers"):
         groups.append(("volunteers", "Bénévoles" if fr else "Volunteers", 8))
@@ -38,12 +38,16 @@ def acknowledgement_document(policy: PolicyDocument) -> PolicyDocument:
     group, to print and sign or to fill in. Renders with :func:`balises.docx.render_docx` like the policy."""
     from .templating import format_date
 
+    from .profile import parse_profile
+    from .views import org_names
+
     meta = policy.meta
     fr = meta.lang == "fr"
     when = format_date(meta.effective_date, meta.locale)
+    of_org = org_names(parse_profile(policy.profile, "policy"), meta.lang)["org_of"]
     statement = (
-        f"En signant, je confirme avoir reçu et lu la politique d'utilisation de l'intelligence artificielle de "
-        f"{meta.organisation} (version {meta.version}, en vigueur le {when}) et je m'engage à la respecter. Pour "
+        f"En signant, je confirme avoir reçu et lu la politique d'utilisation de l'intelligence artificielle "
+        f"{of_org} (version {meta.version}, en vigueur le {when}) et je m'engage à la respecter. Pour "
         f"toute question, je m'adresse à : {meta.owner_role}."
         if fr else
         f"By signing, I confirm that I have received and read the policy on the use of artificial intelligence "
