@@ -20,6 +20,7 @@ from balises import wizard as wz
 from balises.compose import compose
 from balises.errors import BalisesError
 from balises.pack import load_pack
+from balises.profile import EFFECTIVE_DATES
 
 ss = st.session_state
 
@@ -152,7 +153,7 @@ def render_question(q: wz.Question, problems: list[wz.Problem], show_errors: boo
             st.number_input(label, min_value=q.min_value, max_value=q.max_value, step=1, **common)
         elif q.kind == "date":
             st.date_input(label, format="DD/MM/YYYY" if lang == "fr" else "YYYY-MM-DD",
-                          min_value=dt.date(2020, 1, 1), max_value=dt.date(2040, 12, 31), **common)
+                          min_value=EFFECTIVE_DATES[0], max_value=EFFECTIVE_DATES[1], **common)
     st.caption(q.help_for(answers, lang))
     if show_errors:
         for p in problems:
