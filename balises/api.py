@@ -13,6 +13,7 @@ from .document import PolicyDocument
 from .errors import OutputError
 from .pack import Pack, load_pack
 from .profile import Profile
+from .templating import generation_limits
 
 
 @dataclass
@@ -31,7 +32,8 @@ def generate(profile: Profile, pack: Pack | None = None, lang: str | None = None
     from .docx import render_docx  # python-docx is imported only when a Word file is asked for
 
     pack = pack or load_pack()
-    document = compose(profile, pack, lang=lang, as_of=as_of, edition=edition)
+    with generation_limits():  # an untrusted pack's templates: time and size for the whole policy
+        document = compose(profile, pack, lang=lang, as_of=as_of, edition=edition)
     return GeneratedPolicy(document=document, docx=render_docx(document, pack.reference_docx))
 
 

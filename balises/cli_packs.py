@@ -64,12 +64,19 @@ def pack_build(directory, output, force):
 @click.argument("archive", type=click.Path())
 def pack_verify(archive):
     """Check a pack archive against its manifest and print its checksum."""
-    from .packtools import verify_archive
+    from .packtools import reference_findings, verify_archive
 
     try:
         manifest = verify_archive(archive)
+        found = reference_findings(archive)
     except BalisesError as exc:
         _fail(exc)
+    if found:  # intact, but its reference document would reach out of the machine
+        for line in found:
+            click.echo(line, err=True)
+        click.echo(f"{archive}: {len(found)} problem(s) in the reference document (removed from every policy "
+                   "generated with this pack).", err=True)
+        sys.exit(1)
     click.echo(f"{archive}: {manifest.get('name')} {manifest.get('version')} (base {manifest.get('base_version')}), "
                f"intact; checksum sha256:{manifest.get('checksum')}")
 

@@ -329,6 +329,12 @@ def _rezip(path: Path, replace: dict[str, bytes], extra: dict[str, bytes] | None
             new.writestr(name, data)
 
 
+def _deflated(name: str) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name)
+    info.compress_type = zipfile.ZIP_DEFLATED  # a bomb: small on disk, gigabytes once inflated
+    return info
+
+
 def _part(path: Path, name: str) -> str:
     with zipfile.ZipFile(path) as archive:
         return archive.read(name).decode("utf-8")
@@ -388,7 +394,7 @@ def _hostile_reference(tmp: Path, pack: Path, how: str) -> Path:
         with zipfile.ZipFile(ref, "w", zipfile.ZIP_DEFLATED) as new:
             for name, data in parts.items():
                 if name == "word/styles.xml":
-                    with new.open(zipfile.ZipInfo(name), "w", force_zip64=True) as fh:
+                    with new.open(_deflated(name), "w", force_zip64=True) as fh:
                         fh.write(data[:-len("</w:styles>")])
                         block = b" " * (64 * 1024 * 1024)
                         for _ in range(96):
@@ -573,7 +579,7 @@ def _xlsx_big_strings(tmp: Path, pack: Path) -> list[str]:
         for name, data in parts.items():
             if name == "xl/sharedStrings.xml":
                 head, tail = data.split(b"</sst>")
-                with new.open(zipfile.ZipInfo(name), "w", force_zip64=True) as fh:
+                with new.open(_deflated(name), "w", force_zip64=True) as fh:
                     fh.write(head[:head.rindex(b"</si>")])
                     block = b"A" * (64 * 1024 * 1024)
                     for _ in range(32):
@@ -661,7 +667,7 @@ def _big_docx_upload(tmp: Path, pack: Path) -> list[str]:
     with zipfile.ZipFile(tmp / "old.docx", "w", zipfile.ZIP_DEFLATED) as new:
         for name, data in parts.items():
             if name == "word/document.xml":
-                with new.open(zipfile.ZipInfo(name), "w", force_zip64=True) as fh:
+                with new.open(_deflated(name), "w", force_zip64=True) as fh:
                     fh.write(data)
                     block = b" " * (64 * 1024 * 1024)
                     for _ in range(48):
@@ -695,9 +701,10 @@ ATTACKS = [
         "{% set ns = namespace(s='AAAA') %}{% for i in range(40) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}"
         "{{ ns.s|length }}"), words=("purpose.object.md", "too large")),
     Attack("template-center", _template_gen("{{ 'x'|center(1000000000) }}"), words=("purpose.object.md",)),
-    Attack("lint-template-pow", _template_lint("{{ 3**(10**8) }}"), words=("purpose.object.md", "too large")),
+    # lint reads the pack, renders the bomb, and reports it as a problem found (exit 1, not a hang)
+    Attack("lint-template-pow", _template_lint("{{ 3**(10**8) }}"), exit=1, words=("purpose.object.md", "too large")),
     Attack("lint-nested-range", _template_lint(
-        "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"),
+        "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"), exit=1,
         words=("purpose.object.md", "limit")),
     # 3. files that are not files
     Attack("pack-fifo", lambda tmp, pack: ["generate", str(HOSTILE / "valid.yaml"), "-o", str(tmp / "policy.docx"),
