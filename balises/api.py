@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import stat
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,6 +44,7 @@ def check_output_path(path: str | Path) -> Path:
     if path.is_dir():
         raise OutputError(f"{path} est un dossier : donnez un nom de fichier (.docx).",
                           f"{path} is a directory: give a file name (.docx).")
+    _refuse_special(path)
     parent = path.parent if str(path.parent) else Path(".")
     if not parent.is_dir():
         raise OutputError(f"Le dossier {parent} n'existe pas.", f"Folder {parent} does not exist.")
@@ -50,6 +52,18 @@ def check_output_path(path: str | Path) -> Path:
         raise OutputError(f"Écriture impossible dans {parent} (permission refusée).",
                           f"Cannot write in {parent} (permission denied).")
     return path
+
+
+def _refuse_special(path: Path) -> None:
+    """Only a regular file (or a symbolic link, which is replaced, never followed) is overwritten: as root,
+    ``-o /dev/null`` would otherwise replace the system's /dev/null."""
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:
+        return  # a new file
+    if not (stat.S_ISREG(mode) or stat.S_ISLNK(mode) or stat.S_ISDIR(mode)):
+        raise OutputError(f"{path} n'est pas un fichier ordinaire (périphérique, tube ou socket) : rien n'est écrit.",
+                          f"{path} is not a regular file (a device, pipe or socket): nothing is written.")
 
 
 def _file_mode(path: Path) -> int:
@@ -76,6 +90,7 @@ def write_atomic(path: str | Path, data: bytes) -> Path:
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, _file_mode(path))  # mkstemp creates 0600; a policy is an ordinary document
+        _refuse_special(path)  # again: it may have appeared while the file was written
         os.replace(tmp, path)
     except BaseException as exc:
         try:

@@ -227,16 +227,69 @@ def _csv_records(path: Path) -> tuple[list, Iterable]:
     first = text.split("\n", 1)[0]
     delimiter = max((",", ";", "\t"), key=first.count)  # the header never holds lists: count its separators
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+
+    def records():
+        line = 0
+        try:
+            for line, cells in enumerate(reader, start=1):
+                yield line, cells
+        except csv.Error as exc:  # a cell over csv's field limit (131,072 characters), a stray NUL
+            line += 1
+            raise InputFileError(f"{path} : ligne {line} illisible (cellule trop longue ou caractère nul : {exc}).",
+                                 f"{path}: line {line} unreadable (cell too long or NUL character: {exc}).") from None
+
+    rows = records()
     try:
-        header = next(reader)
+        _, header = next(rows)
     except StopIteration:
         raise InputFileError(f"{path} : fichier vide.", f"{path}: empty file.") from None
-    return header, ((i, cells) for i, cells in enumerate(reader, start=2))
+    return header, ((i, cells) for i, (_, cells) in enumerate(rows, start=2))
+
+
+MAX_XLSX_PART = 32 * 1024 * 1024  # uncompressed: 20,000 rows of a member list take a few megabytes
+MAX_XLSX_TOTAL = 128 * 1024 * 1024
+
+
+def _check_xlsx(path: Path) -> None:
+    """Refuse a workbook that would exhaust memory once inflated, or whose XML declares a DTD (entities)."""
+    def refuse(fr: str, en: str):
+        return InputFileError(f"{path} : {fr}", f"{path}: {en}")
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            total = 0
+            for info in archive.infolist():
+                total += info.file_size
+                if info.file_size > MAX_XLSX_PART or total > MAX_XLSX_TOTAL:
+                    raise refuse(f"{info.filename} trop volumineux une fois décompressé ({info.file_size} octets ; "
+                                 f"maximum {MAX_XLSX_PART}).",
+                                 f"{info.filename} too large once uncompressed ({info.file_size} bytes; "
+                                 f"at most {MAX_XLSX_PART}).")
+                if info.flag_bits & 0x1 or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+                    raise refuse(f"{info.filename} chiffré ou compressé d'une manière non prise en charge.",
+                                 f"{info.filename} is encrypted or uses an unsupported compression.")
+                if info.filename.endswith((".xml", ".rels")) and _declares_dtd(archive, info):
+                    raise refuse(f"{info.filename} : DTD ou entité XML refusée.",
+                                 f"{info.filename}: XML DTD or entity refused.")
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, RuntimeError, NotImplementedError) as exc:
+        raise refuse(f"classeur illisible ({exc}).", f"unreadable workbook ({exc}).") from None
+
+
+def _declares_dtd(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
+    tail = b""
+    with archive.open(info) as member:
+        while chunk := member.read(1024 * 1024):
+            window = tail + chunk
+            if b"<!DOCTYPE" in window or b"<!ENTITY" in window:
+                return True
+            tail = chunk[-16:]
+    return False
 
 
 def _xlsx_records(path: Path) -> tuple[list, Iterable]:
     import openpyxl
 
+    _check_xlsx(path)
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
@@ -374,13 +427,24 @@ class BatchResult:
         return sum(1 for line in self.lines if line.get("written"))
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_cell(value: Any) -> Any:
+    """A text a spreadsheet would run as a formula (``=HYPERLINK(…)``, ``+cmd|…``, ``@SUM``) starts with a
+    quote, which spreadsheets show as plain text (OWASP's advice for CSV injection)."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
 def write_report(out_dir: Path, lines: list[dict], columns: list[str] = REPORT_COLUMNS) -> Path:
     from .api import write_atomic
 
     buffer = io.StringIO(newline="")
     writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
-    writer.writerows(lines)
+    writer.writerows({k: neutralise_cell(v) for k, v in line.items()} for line in lines)
     return write_atomic(out_dir / REPORT_NAME, buffer.getvalue().encode("utf-8"))
 
 

@@ -500,28 +500,25 @@ def _zip_dot_entry(path: Path) -> None:
 
 
 def _zip_encrypted(path: Path) -> None:
-    with zipfile.ZipFile(path) as old:
-        infos = [(i, old.read(i)) for i in old.infolist()]
-    with zipfile.ZipFile(path, "w") as new:
-        for info, data in infos:
-            info.flag_bits |= 0x1  # "encrypted": zipfile refuses to read it without a password
-            new.writestr(info, data)
+    _patch_headers(path, flag=0x1)  # "encrypted": zipfile cannot read it without a password
+
+
+def _patch_headers(path: Path, flag: int = 0, method: int | None = None) -> None:
+    """Set a flag or the compression method in every local and central header of the archive."""
+    raw = bytearray(path.read_bytes())
+    for sig, flag_at, method_at in ((b"PK\x03\x04", 6, 8), (b"PK\x01\x02", 8, 10)):
+        start = 0
+        while (i := raw.find(sig, start)) >= 0:
+            old = int.from_bytes(raw[i + flag_at:i + flag_at + 2], "little")
+            raw[i + flag_at:i + flag_at + 2] = (old | flag).to_bytes(2, "little")
+            if method is not None:
+                raw[i + method_at:i + method_at + 2] = method.to_bytes(2, "little")
+            start = i + 4
+    path.write_bytes(bytes(raw))
 
 
 def _zip_deflate64(path: Path) -> None:
-    with zipfile.ZipFile(path) as old:
-        infos = [(i, old.read(i)) for i in old.infolist()]
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as new:
-        for info, data in infos:
-            new.writestr(info, data)
-    raw = bytearray(path.read_bytes())
-    # compression method 9 (deflate64) in every local and central header
-    for sig, offset in ((b"PK\x03\x04", 8), (b"PK\x01\x02", 10)):
-        start = 0
-        while (i := raw.find(sig, start)) >= 0:
-            raw[i + offset:i + offset + 2] = (9).to_bytes(2, "little")
-            start = i + 4
-    path.write_bytes(bytes(raw))
+    _patch_headers(path, method=9)  # deflate64, which zipfile does not implement
 
 
 def _gen_zip(mutate):
@@ -539,6 +536,16 @@ def _pack_file(rel: str, text: str):
         return ["generate", str(HOSTILE / "valid.yaml"), "-o", str(tmp / "policy.docx"), "--as-of", AS_OF,
                 "--pack", str(target)]
     return build
+
+
+def _overlay(tmp: Path, rel: str, text: str) -> list[str]:
+    """A pack layered over the default one, with one file."""
+    target = tmp / "overlay"
+    (target / rel).parent.mkdir(parents=True)
+    (target / "pack.yaml").write_text("name: overlay\nversion: '1.0'\nextends: default\n")
+    (target / rel).write_text(text)
+    return ["generate", str(HOSTILE / "valid.yaml"), "-o", str(tmp / "policy.docx"), "--as-of", AS_OF,
+            "--pack", str(target)]
 
 
 def _batch_csv(rows: list[dict], name: str = "members.csv"):
@@ -565,26 +572,27 @@ def _report_neutralised(tmp: Path, result) -> None:
                 assert not (value or "").startswith(("=", "+", "-", "@", "\t", "\r")), line
 
 
-def _xlsx_big_strings(tmp: Path, pack: Path) -> list[str]:
+def _xlsx_big_part(tmp: Path, pack: Path) -> list[str]:
+    """A 2 MB workbook whose sheet inflates to 2 GB (the issue's was its shared strings; openpyxl reads both)."""
     import openpyxl
 
     path = tmp / "members.xlsx"
     book = openpyxl.Workbook()
     book.active.append(list(ROW))
-    book.active.append([*ROW.values()][:0] + ["Membre", *list(ROW.values())[1:]])
+    book.active.append(["Membre", *list(ROW.values())[1:]])
     book.save(path)
     with zipfile.ZipFile(path) as old:
         parts = {n: old.read(n) for n in old.namelist()}
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as new:
         for name, data in parts.items():
-            if name == "xl/sharedStrings.xml":
-                head, tail = data.split(b"</sst>")
+            if name == "xl/worksheets/sheet1.xml":
+                head, tail = data.split(b"</worksheet>")
                 with new.open(_deflated(name), "w", force_zip64=True) as fh:
-                    fh.write(head[:head.rindex(b"</si>")])
-                    block = b"A" * (64 * 1024 * 1024)
+                    fh.write(head)
+                    block = b" " * (64 * 1024 * 1024)
                     for _ in range(32):
                         fh.write(block)
-                    fh.write(b"</si></sst>")
+                    fh.write(b"</worksheet>")
             else:
                 new.writestr(name, data)
     return ["batch", str(path), "-o", str(tmp / "out"), "--as-of", AS_OF, "--pack", str(pack), "-j", "1"]
@@ -727,7 +735,7 @@ ATTACKS = [
     # 4. spreadsheets
     Attack("report-formulas", _batch_csv([{**ROW, "organisation.name": f} for f in FORMULAS]), exit=0,
            check=_report_neutralised),
-    Attack("xlsx-2GB-strings", _xlsx_big_strings, words=("members.xlsx", "too large")),
+    Attack("xlsx-2GB-part", _xlsx_big_part, words=("members.xlsx", "too large")),
     Attack("xlsx-dtd", _xlsx_dtd, words=("members.xlsx", "DTD")),
     Attack("csv-cell-200k", _batch_csv([{**ROW, "organisation.name": "A" * 200_000}]),
            words=("members.csv", "line 2", "too long")),
@@ -748,7 +756,7 @@ ATTACKS = [
         ["generate", str(tmp / "answers.json"), "-o", str(tmp / "policy.docx")])[1],
         words=("answers.json", "digits")),
     Attack("duplicate-key", _gen_profile(replace=("employees: 4", "employees: 9\n  employees: 900000")),
-           words=("answers.yaml", "employees", "duplicate", "5", "6")),
+           words=("answers.yaml", "employees", "duplicate", "lines 7 and 8")),
     Attack("duplicate-key-json", lambda tmp, pack: (
         (tmp / "answers.json").write_text('{"schema_version": 1, "schema_version": 1}'),
         ["generate", str(tmp / "answers.json"), "-o", str(tmp / "policy.docx")])[1],
@@ -759,8 +767,10 @@ ATTACKS = [
     Attack("zip-deflate64", _gen_zip(_zip_deflate64), words=("pack.zip", "compression")),
     Attack("terms-bad-types", _pack_file("policy_templates/terms.yaml", "staff: [1, 2]\n"),
            words=("terms.yaml", "staff")),
-    Attack("outline-bad-types", _pack_file("policy_templates/outline.yaml", "add: [1, 2]\n"),
-           words=("outline.yaml",)),
+    Attack("outline-bad-types", lambda tmp, pack: _overlay(tmp, "policy_templates/outline.yaml", "add: 5\n"),
+           words=("outline.yaml", "add")),
+    Attack("overlay-terms-bad-types", lambda tmp, pack: _overlay(tmp, "policy_templates/terms.yaml", "staff: 5\n"),
+           words=("terms.yaml", "staff")),
     Attack("lint-unreadable-pack", lambda tmp, pack: ["lint", "--pack", str(tmp / "nowhere")],
            words=("nowhere", "not found")),
     # 7. uploaded policies
