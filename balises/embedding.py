@@ -72,7 +72,7 @@ def read_payload(docx_bytes: bytes, source: str = "document") -> dict:
         root = ElementTree.fromstring(raw)
         data = root.find(f"{{{NAMESPACE}}}data")
         value = json.loads(data.text or "")
-    except (ElementTree.ParseError, AttributeError, json.JSONDecodeError):
+    except (ElementTree.ParseError, AttributeError, json.JSONDecodeError, RecursionError):  # deep JSON: not ours
         raise not_ours from None
     if not isinstance(value, dict) or value.get("format") != "balises-policy":
         raise not_ours
