@@ -84,6 +84,7 @@ def write_atomic(path: str | Path, data: bytes) -> Path:
     except OSError as exc:
         raise OutputError(f"Écriture de {path} impossible : {exc.strerror}.",
                           f"Cannot write {path}: {exc.strerror}.") from None
+    _PENDING.add(tmp)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -101,4 +102,19 @@ def write_atomic(path: str | Path, data: bytes) -> Path:
             raise OutputError(f"Écriture de {path} impossible : {exc.strerror}.",
                               f"Cannot write {path}: {exc.strerror}.") from None
         raise
+    finally:
+        _PENDING.discard(tmp)
     return path
+
+
+_PENDING: set[str] = set()  # temporary files being written, for a signal handler that must exit at once
+
+
+def remove_pending_temp_files() -> None:
+    """Remove the temporary files of writes in progress (a worker told to stop exits without unwinding)."""
+    for tmp in list(_PENDING):
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        _PENDING.discard(tmp)

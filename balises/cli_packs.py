@@ -81,6 +81,22 @@ def pack_verify(archive):
                f"intact; checksum sha256:{manifest.get('checksum')}")
 
 
+def _interrupted(exc) -> None:
+    """Say truthfully what an interrupted batch wrote, then exit 130 (Ctrl-C) or 143 (SIGTERM)."""
+    import signal
+
+    name = "Ctrl-C" if exc.signum == signal.SIGINT else signal.Signals(exc.signum).name
+    result = exc.result
+    if result is None:
+        click.echo(f"\ninterrupted ({name}): no report written.", err=True)
+    else:
+        done = sum(1 for line in result.lines if line["status"] == "ok")
+        left = sum(1 for line in result.lines if line["status"] == "interrupted")
+        click.echo(f"\ninterrupted ({name}): {result.written} file(s) written, {done} row(s) done, {left} not "
+                   f"done; report: {result.report}", err=True)
+    sys.exit(128 + exc.signum)
+
+
 def _progress(total: int, label: str):
     return click.progressbar(length=total, label=label, file=sys.stderr, show_pos=True, show_eta=True)
 
@@ -100,7 +116,7 @@ def batch(source, out_dir, pack, lang, as_of, jobs, template):
     """One policy per row of SOURCE (.csv, .xlsx, or a folder of profiles) into OUTPUT, with report.csv.
 
     Exit code 1 when a row failed (the others are generated; report.csv says why, field by field)."""
-    from .batch import read_rows, run_batch, write_template
+    from .batch import Interrupted, read_rows, run_batch, write_template
 
     if template:
         try:
@@ -119,6 +135,8 @@ def batch(source, out_dir, pack, lang, as_of, jobs, template):
                                messages=_lang(), progress=bar.update, rows=rows)
     except BalisesError as exc:
         _fail(exc)
+    except Interrupted as exc:
+        _interrupted(exc)
     ok = len(result.lines) - len(result.failed)
     click.echo(f"{ok} policies in {out_dir} ({result.written} written, {ok - result.written} unchanged); "
                f"{len(result.failed)} row(s) failed; report: {result.report}")
@@ -141,7 +159,7 @@ def regenerate(old, output, pack, as_of, jobs, as_json):
 
     OLD may be a folder of policies: each is regenerated into OUTPUT, with report.csv."""
     from . import api
-    from .batch import run_regenerate_folder
+    from .batch import Interrupted, run_regenerate_folder
     from .pack import load_pack
     from .update import read_docx
     from .update import regenerate as regen
@@ -150,9 +168,12 @@ def regenerate(old, output, pack, as_of, jobs, as_json):
         date = _as_of(as_of)
         if Path(old).is_dir():
             count = len([p for p in Path(old).iterdir() if p.suffix.lower() == ".docx"])
-            with _progress(count, "Regenerating") as bar:
-                result = run_regenerate_folder(old, output, pack_location=pack, as_of=date, jobs=jobs,
-                                               messages=_lang(), progress=bar.update)
+            try:
+                with _progress(count, "Regenerating") as bar:
+                    result = run_regenerate_folder(old, output, pack_location=pack, as_of=date, jobs=jobs,
+                                                   messages=_lang(), progress=bar.update)
+            except Interrupted as exc:
+                _interrupted(exc)
             for line in result.lines:
                 click.echo(f"{line['row']}: {line['status']} {line.get('changes') or line['error']}")
             click.echo(f"{len(result.lines) - len(result.failed)} regenerated, {len(result.failed)} failed; "
