@@ -839,3 +839,15 @@ def error_lines(exc: BalisesError, lang: str) -> tuple[str, list[str]]:
     if problems:
         return head, [_problem(p).message(lang) for p in problems]
     return head, [fr if lang == "fr" else en for fr, en in exc.details]
+
+
+# ---------------------------------------------------------------- showing what users and files provide
+
+_MD_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation mark
+
+
+def md_text(value: Any) -> str:
+    """A user's or a file's text as literal text inside Streamlit Markdown: ``![x](https://…)`` would make
+    every browser showing it fetch a remote image, ``:red[…]`` or ``$…$`` restyle it. CommonMark lets any
+    ASCII punctuation be escaped with a backslash; line breaks are kept."""
+    return _MD_PUNCTUATION.sub(r"\\\1", str(value))
