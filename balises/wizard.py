@@ -843,11 +843,13 @@ def error_lines(exc: BalisesError, lang: str) -> tuple[str, list[str]]:
 
 # ---------------------------------------------------------------- showing what users and files provide
 
-_MD_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation mark
+# the marks that make images, links, directives (:red[…]), formulas ($…$), HTML, tables or emphasis; apostrophes,
+# colons and parentheses stay as they are, so that messages read the same in the page's source
+_MD_ACTIVE = re.compile(r"([\\`*_\[\]<>!$|~#{}])")
 
 
 def md_text(value: Any) -> str:
     """A user's or a file's text as literal text inside Streamlit Markdown: ``![x](https://…)`` would make
     every browser showing it fetch a remote image, ``:red[…]`` or ``$…$`` restyle it. CommonMark lets any
     ASCII punctuation be escaped with a backslash; line breaks are kept."""
-    return _MD_PUNCTUATION.sub(r"\\\1", str(value))
+    return _MD_ACTIVE.sub(r"\\\1", str(value))

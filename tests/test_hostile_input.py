@@ -238,6 +238,14 @@ def test_ctrl_c_mid_write_leaves_old_file_and_no_temp_file(tmp_path: Path, mini_
     assert leftovers(tmp_path) == []
 
 
+def test_sigterm_mid_write_leaves_old_file_and_no_temp_file(tmp_path: Path, mini_pack: Path):
+    result, out = _interrupted("SIGTERM", tmp_path, mini_pack)
+    assert result.returncode == 143, result.stderr
+    assert "interrupted: no file was written" in result.stderr and "Traceback" not in result.stderr
+    assert out.read_bytes() == OLD_CONTENT
+    assert leftovers(tmp_path) == []
+
+
 def test_killed_mid_write_never_leaves_a_half_written_policy(tmp_path: Path, mini_pack: Path):
     """SIGKILL cannot be cleaned up after; what matters is that the policy itself is never half-written."""
     result, out = _interrupted("SIGKILL", tmp_path, mini_pack)
