@@ -597,6 +597,16 @@ def _interrupted_report(exc: Interrupted, out: Path, done: list[dict], tasks: li
     exc.result = BatchResult(lines=lines, report=write_report(out, lines, columns))
 
 
+def _output_folder(out: Path) -> None:
+    from .errors import OutputError
+
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # a file, a FIFO or a device where the folder should be; no permission
+        raise OutputError(f"Dossier de sortie {out} impossible à créer ({exc.strerror}).",
+                          f"Cannot create the output folder {out} ({exc.strerror}).") from None
+
+
 def run_batch(source: str | Path, out_dir: str | Path, pack_location: str | None = None, lang: str | None = None,
               as_of: dt.date | None = None, jobs: int | None = None, messages: str = "en",
               progress: Callable[[int], None] | None = None, rows: list[Row] | None = None) -> BatchResult:
@@ -604,7 +614,7 @@ def run_batch(source: str | Path, out_dir: str | Path, pack_location: str | None
     from .pack import load_pack
 
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    _output_folder(out)
     started = time.time() - 1  # file times may be rounded down to the second
     load_pack(pack_location)  # a bad pack fails once, here, not once per row
     rows = rows if rows is not None else read_rows(source)
@@ -721,7 +731,7 @@ def run_regenerate_folder(folder: str | Path, out_dir: str | Path, pack_location
     if out.resolve() == folder.resolve():
         raise InputFileError("Le dossier de sortie doit être différent du dossier des anciennes politiques.",
                              "The output folder must differ from the folder of old policies.")
-    out.mkdir(parents=True, exist_ok=True)
+    _output_folder(out)
     started = time.time() - 1
     load_pack(pack_location)
     tasks = [(i, p.name, str(p), str(out / p.name), as_of, messages) for i, p in enumerate(files, start=1)]

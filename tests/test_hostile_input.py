@@ -413,6 +413,14 @@ def _hostile_reference(tmp: Path, pack: Path, how: str) -> Path:
     return target
 
 
+def _forced_archive(tmp: Path, pack: Path) -> Path:
+    """The pack built anyway (``--force``), as someone else would have built and sent it."""
+    out = tmp / "sent.zip"
+    r = run_cli("pack", "build", str(pack), "-o", str(out), "--force")
+    assert r.returncode == 0, r.stderr
+    return out
+
+
 def _outbound_rels(docx_path: Path) -> list[str]:
     found = []
     with zipfile.ZipFile(docx_path) as archive:
@@ -705,6 +713,13 @@ ATTACKS = [
     Attack("ref-footer-image-lint", _lint("footer-image"), exit=1, words=("reference.docx", "attacker.example")),
     Attack("ref-includepicture-lint", _lint("includepicture"), exit=1, words=("reference.docx", "INCLUDEPICTURE")),
     Attack("ref-file-link-lint", _lint("file-link"), exit=1, words=("reference.docx", "file:")),
+    Attack("ref-footer-image-pack-build", lambda tmp, pack: [
+        "pack", "build", str(_hostile_reference(tmp, pack, "footer-image")), "-o", str(tmp / "pack.zip")], exit=1,
+        words=("reference.docx", "attacker.example", "no archive written"),
+        check=lambda tmp, result: not (tmp / "pack.zip").exists() or pytest.fail("archive written")),
+    Attack("ref-attached-template-pack-verify", lambda tmp, pack: [
+        "pack", "verify", str(_forced_archive(tmp, _hostile_reference(tmp, pack, "attached-template")))], exit=1,
+        words=("reference.docx", "attachedTemplate", "attacker.example")),
     Attack("ref-entity-in-footer", _gen("entity"), words=("reference.docx", "word/footer1.xml", "DTD")),
     Attack("ref-6GB-part", _gen("big-part"), words=("reference.docx", "word/styles.xml", "too large")),
     # 2. templates without limits
@@ -741,6 +756,8 @@ ATTACKS = [
     Attack("output-socket", _socket_output, words=("policy.docx", "not a regular file"), check=_still_special),
     Attack("output-device", _device_output, words=("policy.docx", "not a regular file"), check=_still_special,
            root_only=True),
+    Attack("batch-output-fifo", lambda tmp, pack: (os.mkfifo(tmp / "out"), _batch_csv([ROW | {
+        "organisation.name": "Membre"}])(tmp, pack))[1], words=("out", "output folder"), seconds=20),
     # 4. spreadsheets
     Attack("report-formulas", _batch_csv([{**ROW, "organisation.name": f} for f in FORMULAS]), exit=0,
            check=_report_neutralised),
@@ -811,3 +828,27 @@ def test_attack_is_held(attack: Attack, tmp_path: Path, mini_pack: Path):
         assert not (work / "policy.docx").is_file() or (work / "policy.docx").stat().st_size == 0
     if attack.check:
         attack.check(work, result)
+
+
+# ------------------------------------------------------------------- the wizard: dates from an answers file
+
+
+@pytest.mark.parametrize("day,accepted", [("2045-06-01", True), ("2001-01-01", True), ("1999-12-31", False),
+                                          ("2100-01-01", False)])
+def test_wizard_resumes_any_date_the_contract_accepts_and_refuses_the_others(day: str, accepted: bool):
+    """A date outside the wizard's calendar left it stuck with no buttons: the calendar and the contract now
+    have the same range, and a date outside it is refused on upload, naming the field."""
+    pytest.importorskip("streamlit")
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    text = (HOSTILE / "valid.yaml").read_text().replace("2026-12-01", day)
+    at.file_uploader[0].set_value(("answers.yaml", text.encode(), "application/x-yaml")).run()
+    assert not at.exception, at.exception
+    assert at.button(key="nav_next")  # the page is whole: its buttons are there
+    if accepted:
+        assert at.session_state["answers"]["policy"]["effective_date"].isoformat() == day
+    else:
+        assert any("Date d'entrée en vigueur" in e.value and "2000-01-01" in e.value for e in at.error)
+        assert at.session_state["answers"]["organisation"]["name"] != "Compagnie Hostile"  # nothing taken
