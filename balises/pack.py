@@ -398,11 +398,10 @@ def _terms(files: dict[str, bytes], source: str) -> dict[str, dict[str, str]]:
         raise PackError(f"{where} : un tableau associatif terme -> {{fr: …, en: …}} est attendu.",
                         f"{where}: a mapping of term -> {{fr: …, en: …}} is expected.")
     for key, value in data.items():
-        line = ""
         if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
-            raise PackError(f"{where}{line} : le terme {key!r} doit associer chaque langue à un texte "
+            raise PackError(f"{where} : le terme {key!r} doit associer chaque langue à un texte "
                             f"({{fr: …, en: …}}), pas {value!r:.60}.",
-                            f"{where}{line}: term {key!r} must map each language to a text ({{fr: …, en: …}}), "
+                            f"{where}: term {key!r} must map each language to a text ({{fr: …, en: …}}), "
                             f"not {value!r:.60}.")
     return data
 
