@@ -189,6 +189,15 @@ def _lipsum(n: int = 5, html: bool = True, min: int = 20, max: int = 100) -> str
     return generate_lorem_ipsum(n=n, html=html, min=min, max=max)
 
 
+def _finalize(value: Any) -> str:
+    """Every ``{{ … }}``, inside ``{% set %}`` blocks too (a block can double a text without a loop)."""
+    text = escape_markup(value)
+    if len(text) > MAX_TEXT:
+        raise _too_long("text", len(text))
+    _tick()
+    return text
+
+
 def _bounded_filter(func):
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
@@ -281,7 +290,7 @@ class ClauseRenderer:
             loader=FunctionLoader(self._load),
             undefined=StrictUndefined,
             autoescape=False,
-            finalize=escape_markup,
+            finalize=_finalize,
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,

@@ -54,6 +54,8 @@ BOMBS = {
                  "{% endfor %}{{ ns.s|length }}", "text too large"),
     "plus-doubling": ("{% set ns = namespace(s='AAAA') %}{% for i in range(40) %}{% set ns.s = ns.s + ns.s %}"
                       "{% endfor %}", "text too large"),
+    "set-block-doubling": ("{% set a = 'A' * 600000 %}{% set b %}{{ a }}{{ a }}{% endset %}"
+                           "{% set c %}{{ b }}{{ b }}{% endset %}{{ c|length }}", "text too large"),
     "center-filter": ("{{ 'x'|center(1000000000) }}", "argument too large"),
     "center-method": ("{{ 'x'.center(1000000000) }}", "argument too large"),
     "percent-width": ("{{ '%0100000000d' % 1 }}", "format width"),
