@@ -10,6 +10,7 @@ import hashlib
 import io
 import json
 import zipfile
+import zlib
 from xml.etree import ElementTree
 
 from .document import PolicyDocument, block_text
@@ -65,7 +66,7 @@ def read_payload(docx_bytes: bytes, source: str = "document") -> dict:
             if info.file_size > MAX_PAYLOAD:
                 raise not_ours
             raw = archive.read(name)
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, RuntimeError, NotImplementedError, EOFError, zlib.error):  # encrypted, deflate64
         raise InputFileError(f"{source} : ce n'est pas un document Word (.docx).",
                              f"{source}: not a Word document (.docx).") from None
     try:

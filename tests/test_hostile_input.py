@@ -683,6 +683,14 @@ def _deep_payload(tmp: Path, pack: Path) -> list[str]:
     return ["regenerate", str(tmp / "old.docx"), "-o", str(tmp / "policy.docx"), "--as-of", AS_OF]
 
 
+def _odd_upload(tmp: Path, pack: Path, **patch) -> list[str]:
+    r = run_cli("generate", str(HOSTILE / "valid.yaml"), "-o", str(tmp / "old.docx"), "--as-of", AS_OF,
+                "--pack", str(pack))
+    assert r.returncode == 0, r.stderr
+    _patch_headers(tmp / "old.docx", **patch)
+    return ["regenerate", str(tmp / "old.docx"), "-o", str(tmp / "policy.docx"), "--as-of", AS_OF]
+
+
 def _big_docx_upload(tmp: Path, pack: Path) -> list[str]:
     r = run_cli("generate", str(HOSTILE / "valid.yaml"), "-o", str(tmp / "old.docx"), "--as-of", AS_OF,
                 "--pack", str(pack))
@@ -801,6 +809,8 @@ ATTACKS = [
            words=("nowhere", "not found")),
     # 7. uploaded policies
     Attack("regenerate-deep-json", _deep_payload, words=("old.docx",)),
+    Attack("regenerate-encrypted", lambda tmp, pack: _odd_upload(tmp, pack, flag=0x1), words=("old.docx",)),
+    Attack("regenerate-deflate64", lambda tmp, pack: _odd_upload(tmp, pack, method=9), words=("old.docx",)),
     # only the embedded answers are read from an uploaded policy, within their declared size: the 3 GB part
     # is never inflated
     Attack("regenerate-3GB-part", _big_docx_upload, exit=0, check=_written),
