@@ -234,7 +234,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=30)
     parser.add_argument("--rounds", type=int, default=1, help="walks to the review and back per session")
-    args = parser.parse_args()
+    args, _ = parser.parse_known_args()  # run_all.py passes every script the same extra arguments
     started = time.perf_counter()
     sessions, grown = run_sessions(args.sessions, args.rounds)
     wall = time.perf_counter() - started
