@@ -203,3 +203,28 @@ def test_honest_reference_is_returned_unchanged():
     data = (ROOT / "policy_templates" / "reference.docx").read_bytes()
     clean, found = sanitise_docx(data, "reference.docx")
     assert found == [] and clean is data
+
+
+def test_field_code_split_over_runs_is_still_removed():
+    """Word often splits a field code over several runs: `` INCLU`` + ``DEPICTURE "http://…"``."""
+    from balises.docx.reference import sanitise_docx
+
+    reference = (ROOT / "policy_templates" / "reference.docx").read_bytes()
+    with zipfile.ZipFile(io.BytesIO(reference)) as archive:
+        parts = {n: archive.read(n) for n in archive.namelist()}
+    field = ('<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> INCLU'
+             '</w:instrText></w:r><w:r><w:instrText xml:space="preserve">DEPICTURE "http://attacker.example/x.png"'
+             '</w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+             '<w:r><w:fldChar w:fldCharType="end"/></w:r>')
+    parts["word/footer1.xml"] = parts["word/footer1.xml"].replace(b"<w:r><w:tab/></w:r>",
+                                                                  field.encode() + b"<w:r><w:tab/></w:r>", 1)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    clean, found = sanitise_docx(out.getvalue(), "reference.docx")
+    assert [en for _, en in found] == ['word/footer1.xml: field INCLUDEPICTURE "http://attacker.example/x.png" '
+                                       "removed"]
+    with zipfile.ZipFile(io.BytesIO(clean)) as archive:
+        footer = archive.read("word/footer1.xml").decode()
+    assert "attacker.example" not in footer and "PAGE" in footer and "NUMPAGES" in footer

@@ -347,6 +347,27 @@ def _drop(element) -> None:
         target.getparent().remove(target)
 
 
+def _field_codes(tree) -> list[list]:
+    """The w:instrText elements of each complex field, in order (Word splits a code over several runs:
+    `` INCLU`` + ``DEPICTURE "http://…"``); nested fields each have their own list."""
+    fields: list[list] = []
+    stack: list[list] = []
+    for element in tree.iter(f"{{{_W_NS}}}fldChar", f"{{{_W_NS}}}instrText"):
+        if element.tag == f"{{{_W_NS}}}instrText":
+            if stack:
+                stack[-1].append(element)
+            else:
+                fields.append([element])  # a code outside any begin/end: checked alone
+            continue
+        kind = element.get(f"{{{_W_NS}}}fldCharType")
+        if kind == "begin":
+            stack.append([])
+            fields.append(stack[-1])
+        elif kind == "end" and stack:
+            stack.pop()
+    return fields
+
+
 def sanitise_docx(data: bytes, source: str) -> tuple[bytes, list[tuple[str, str]]]:
     """``data`` without anything that reaches out of the machine, and what was removed ((fr, en) each).
 
@@ -406,12 +427,13 @@ def sanitise_docx(data: bytes, source: str) -> tuple[bytes, list[tuple[str, str]
                     local = etree.QName(attr).localname
                     findings.append((f"{name} : adresse externe {value} retirée ({local})",
                                      f"{name}: external address {value} removed ({local})"))
-        for instr in list(tree.iter(f"{{{_W_NS}}}instrText")):
-            text = instr.text or ""
+        for pieces in _field_codes(tree):
+            text = "".join(p.text or "" for p in pieces)
             link = _HYPERLINK_FIELD.match(text)
             if _OUTBOUND_FIELD.match(text) or (link and not _SAFE_LINK.match(link.group(1))):
                 findings.append((f"{name} : champ {text.strip()} retiré", f"{name}: field {text.strip()} removed"))
-                instr.text = " "
+                for piece in pieces:  # the field is left empty: Word shows its last result, fetches nothing
+                    piece.text = " "
                 touched = True
         for simple in list(tree.iter(f"{{{_W_NS}}}fldSimple")):
             text = simple.get(f"{{{_W_NS}}}instr", "")
