@@ -71,7 +71,8 @@ def test_signal_stops_batch_writes_report_leaves_nothing(tmp_path: Path, signame
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
     assert proc.returncode == code, stderr
-    assert stopped < 3, f"took {stopped:.1f} s to stop"
+    print(f"{signame} stopped in {stopped:.2f} s")
+    assert stopped < 1.0, f"took {stopped:.1f} s to stop"  # the issue asks for a second
     assert "Traceback" not in stderr
     time.sleep(0.5)
     assert _group_alive(proc.pid) == [], "worker processes left running"
