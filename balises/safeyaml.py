@@ -26,6 +26,14 @@ class LineDict(dict):
     line: int = 0
 
 
+class _Refused(yaml.MarkedYAMLError):
+    """A value refused while reading (a duplicate key, a number too long), with its wording in French."""
+
+    def __init__(self, fr: str, en: str, mark):
+        super().__init__(problem=en, problem_mark=mark)
+        self.problem_fr = fr
+
+
 class _BoundedLoader(yaml.SafeLoader):
     """SafeLoader that refuses alias bombs and records the line of every mapping."""
 
@@ -59,16 +67,16 @@ class _BoundedLoader(yaml.SafeLoader):
             line = key_node.start_mark.line + 1
             first = seen.setdefault(key_node.value, key_node.start_mark)
             if first is not key_node.start_mark:
-                raise yaml.MarkedYAMLError(
-                    problem=f"duplicate key {key_node.value!r} (lines {first.line + 1} and {line})",
-                    problem_mark=key_node.start_mark)
+                raise _Refused(f"clé en double {key_node.value!r} (lignes {first.line + 1} et {line})",
+                               f"duplicate key {key_node.value!r} (lines {first.line + 1} and {line})",
+                               key_node.start_mark)
 
     def construct_yaml_int(self, node):
         # Python refuses to read integers of more than 4300 digits (a ValueError YAML does not expect)
         digits = sum(c.isdigit() for c in str(node.value))
         if digits > MAX_DIGITS:
-            raise yaml.MarkedYAMLError(problem=f"number of {digits} digits (at most {MAX_DIGITS})",
-                                       problem_mark=node.start_mark)
+            raise _Refused(f"nombre de {digits} chiffres (au plus {MAX_DIGITS})",
+                           f"number of {digits} digits (at most {MAX_DIGITS})", node.start_mark)
         return super().construct_yaml_int(node)
 
     def construct_yaml_timestamp(self, node):
@@ -139,7 +147,7 @@ def parse_yaml(data: bytes | str, source: str, max_bytes: int = MAX_FILE_BYTES) 
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
         where = _mark(mark)
-        raise InputFileError(f"{source}{where} : YAML invalide ({problem}).",
+        raise InputFileError(f"{source}{where} : YAML invalide ({getattr(exc, 'problem_fr', problem)}).",
                              f"{source}{where}: invalid YAML ({problem}).") from None
     except RecursionError:
         raise InputFileError(f"{source} : structure YAML trop profonde.",
