@@ -73,7 +73,7 @@ class _BoundedLoader(yaml.SafeLoader):
 
     def construct_yaml_int(self, node):
         # Python refuses to read integers of more than 4300 digits (a ValueError YAML does not expect)
-        digits = sum(c.isdigit() for c in str(node.value))
+        digits = len(str(node.value).lstrip("+-").replace("_", ""))  # decimal, 0x…, 0o…, 0b… alike
         if digits > MAX_DIGITS:
             raise _Refused(f"nombre de {digits} chiffres (au plus {MAX_DIGITS})",
                            f"number of {digits} digits (at most {MAX_DIGITS})", node.start_mark)

@@ -785,6 +785,8 @@ ATTACKS = [
            words=("policy.effective_date", "1999")),
     Attack("huge-integer", _gen_profile(replace=("employees: 4", "employees: " + "9" * 5000)),
            words=("answers.yaml", "digits")),
+    Attack("huge-hex-integer", _gen_profile(replace=("employees: 4", "employees: 0x" + "f" * 5000)),
+           words=("answers.yaml", "digits")),
     Attack("huge-integer-json", lambda tmp, pack: (
         (tmp / "answers.json").write_text('{"organisation": {"employees": ' + "9" * 5000 + "}}"),
         ["generate", str(tmp / "answers.json"), "-o", str(tmp / "policy.docx")])[1],
