@@ -20,6 +20,7 @@ from balises import wizard as wz
 from balises.compose import compose
 from balises.errors import BalisesError
 from balises.pack import load_pack
+from balises.profile import EFFECTIVE_DATES
 
 ss = st.session_state
 
@@ -152,12 +153,12 @@ def render_question(q: wz.Question, problems: list[wz.Problem], show_errors: boo
             st.number_input(label, min_value=q.min_value, max_value=q.max_value, step=1, **common)
         elif q.kind == "date":
             st.date_input(label, format="DD/MM/YYYY" if lang == "fr" else "YYYY-MM-DD",
-                          min_value=dt.date(2020, 1, 1), max_value=dt.date(2040, 12, 31), **common)
+                          min_value=EFFECTIVE_DATES[0], max_value=EFFECTIVE_DATES[1], **common)
     st.caption(q.help_for(answers, lang))
     if show_errors:
         for p in problems:
             if p.field == q.path:
-                st.error(p.message(lang), icon=":material/warning:")
+                st.error(wz.md_text(p.message(lang)), icon=":material/warning:")
 
 
 def render_tools(q: wz.Question, problems: list[wz.Problem], show_errors: bool) -> None:
@@ -197,7 +198,7 @@ def render_tools(q: wz.Question, problems: list[wz.Problem], show_errors: bool) 
     if show_errors:
         for p in problems:
             if p.field.startswith("tools"):
-                st.error(p.message(lang), icon=":material/warning:")
+                st.error(wz.md_text(p.message(lang)), icon=":material/warning:")
     risks = wz.tool_risks(ss.answers)
     st.markdown(f"**{t('tools_risk_title')}**")
     st.caption(t("tools_risk_explain"))
@@ -207,7 +208,7 @@ def render_tools(q: wz.Question, problems: list[wz.Problem], show_errors: bool) 
         badge = {"high": "red", "medium": "orange", "low": "green"}
         rows = [f"| {t('risk_tool')} | {t('risk_level')} | {t('risk_reasons')} |", "|---|---|---|"]
         for r in risks:
-            name = r.name.replace("|", "\\|")
+            name = wz.md_text(r.name)
             rows.append(f"| {name} | :{badge[r.level]}-badge[{t('risk_' + r.level)}] | {wz.risk_reasons(r, lang)} |")
         st.markdown("\n".join(rows))
 
@@ -239,7 +240,7 @@ def render_live_preview(pack, profile) -> None:
     try:
         trace, html = memo(key, lambda: _trace(profile, pack, trace_lang))
     except BalisesError as exc:
-        st.error(f"{t('generation_failed')} {exc.message(lang)}")
+        st.error(f"{t('generation_failed')} {wz.md_text(exc.message(lang))}")
         return
     sections = len({e.section for e in trace})
     st.caption(t("preview_counts", sections=sections, clauses=len(trace)))
@@ -259,7 +260,7 @@ def render_review(pack, profile, problems) -> None:
         st.error(t("review_invalid"))
         for p in problems:
             step = wz.STEPS[wz.step_index(wz.step_of_field(p.field))]
-            st.markdown(f"- **{wz.tr(step.title, lang)}** — {p.message(lang)}")
+            st.markdown(f"- **{wz.tr(step.title, lang)}** — {wz.md_text(p.message(lang))}")
         return
     for fr, en in profile.notices:
         st.info(fr if lang == "fr" else en)
@@ -304,7 +305,7 @@ def render_review(pack, profile, problems) -> None:
         html = memo(("doc", profile_key(profile), doc_lang),
                     lambda: preview.to_html(compose(profile, pack, lang=doc_lang)))
     except BalisesError as exc:
-        st.error(f"{t('generation_failed')} {exc.message(lang)}")
+        st.error(f"{t('generation_failed')} {wz.md_text(exc.message(lang))}")
         return
     with st.container(height=700, border=True):
         st.html(html)
@@ -337,7 +338,7 @@ def render_sidebar(pack) -> None:
         st.file_uploader(t("upload"), type=["yaml", "yml", "json", "docx"], key=f"upload_{ss.upload_v}",
                          on_change=on_upload, max_upload_size=2)
         st.divider()
-        st.caption(f"{t('pack')} : {pack.label}" if lang == "fr" else f"{t('pack')}: {pack.label}")
+        st.caption(f"{t('pack')} : {wz.md_text(pack.label)}" if lang == "fr" else f"{t('pack')}: {wz.md_text(pack.label)}")
         st.caption(t("privacy"))
 
 
@@ -348,17 +349,17 @@ def render_flash() -> None:
         if kind == "error":
             _, exc, name = ss.flash
             head, lines = wz.error_lines(exc, lang)
-            body = t("upload_bad", name=name) + "\n\n" + head
+            body = t("upload_bad", name=wz.md_text(name)) + "\n\n" + wz.md_text(head)
             if lines:
-                body += "\n" + "\n".join(f"- {line}" for line in lines)
+                body += "\n" + "\n".join(f"- {wz.md_text(line)}" for line in lines)
             st.error(body, icon=":material/warning:")
         else:
             _, message, notices = ss.flash
-            st.success(wz.tr(message, lang), icon=":material/check_circle:")
+            st.success(wz.md_text(wz.tr(message, lang)), icon=":material/check_circle:")
             for note in notices:
-                st.info(wz.tr(note, lang))
+                st.info(wz.md_text(wz.tr(note, lang)))
     for note in ss.notes:
-        st.info(wz.tr(note, lang))
+        st.info(wz.md_text(wz.tr(note, lang)))
 
 
 def main() -> None:
@@ -368,7 +369,7 @@ def main() -> None:
     try:
         pack = get_pack(pack_location())
     except BalisesError as exc:
-        st.error(f"{t('pack_failed')}\n\n{exc.message(ss.ui_lang)}")
+        st.error(f"{t('pack_failed')}\n\n{wz.md_text(exc.message(ss.ui_lang))}")
         st.stop()
     render_sidebar(pack)
     lang = ss.ui_lang
@@ -396,7 +397,7 @@ def main() -> None:
         problems = wz.step_problems(ss.answers, step.id) if show_errors else []
         if step.id != "review":
             if problems:
-                st.error(t("fix_first") + "\n" + "\n".join(f"- {p.message(lang)}" for p in problems), icon=":material/warning:")
+                st.error(t("fix_first") + "\n" + "\n".join(f"- {wz.md_text(p.message(lang))}" for p in problems), icon=":material/warning:")
             for q in wz.questions_for(step.id, ss.answers):
                 if q.kind == "tools":
                     render_tools(q, problems, show_errors)

@@ -17,6 +17,7 @@ import hashlib
 import io
 import json
 import zipfile
+import zlib
 from xml.etree import ElementTree
 
 from .document import PolicyDocument, block_text
@@ -97,14 +98,14 @@ def read_payload(docx_bytes: bytes, source: str = "document") -> dict:
             raw = _payload_part(archive)
             if raw is None:
                 raise not_ours
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, RuntimeError, NotImplementedError, EOFError, zlib.error):  # encrypted, deflate64
         raise InputFileError(f"{source} : ce n'est pas un document Word (.docx).",
                              f"{source}: not a Word document (.docx).") from None
     try:
         root = ElementTree.fromstring(raw)
         data = root.find(f"{{{NAMESPACE}}}data")
         value = json.loads(data.text or "")
-    except (ElementTree.ParseError, AttributeError, json.JSONDecodeError):
+    except (ElementTree.ParseError, AttributeError, json.JSONDecodeError, RecursionError):  # deep JSON: not ours
         raise not_ours from None
     if not isinstance(value, dict) or value.get("format") != "balises-policy":
         raise not_ours

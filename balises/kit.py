@@ -67,6 +67,7 @@ def build_kit(profile: Profile, pack: Pack, as_of: dt.date | None = None, length
               pdf: bool = True, lang_ui: str = "en") -> Kit:
     """Every document of the kit in every language of ``profile.policy.languages``."""
     from .adoption import acknowledgement_document, review_calendar
+    from .templating import generation_limits
     from .docx import render_docx
     from .register_xlsx import tool_register_xlsx
 
@@ -76,7 +77,8 @@ def build_kit(profile: Profile, pack: Pack, as_of: dt.date | None = None, length
         for edition, _, _ in DOCUMENTS:
             if edition not in defined:  # an older pack without this companion document
                 continue
-            doc = compose(profile, pack, lang=lang, as_of=as_of, edition=edition, length=length)
+            with generation_limits():  # an untrusted pack's templates: time and size per document
+                doc = compose(profile, pack, lang=lang, as_of=as_of, edition=edition, length=length)
             kit.documents[file_name(edition, lang)] = doc
             kit.files[file_name(edition, lang)] = render_docx(doc, pack.reference_docx)
             if edition == "tool_register":

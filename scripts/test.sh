@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up a fresh Debian machine and runs the whole test suite: the README's test command, and CI's.
-#   Debian packages: LibreOffice (documents open), pandoc (read back), poppler (PDF pages), Chromium (wizard e2e)
+#   Debian packages: LibreOffice (documents open), pandoc (read back), poppler (PDF pages), Chromium (wizard e2e),
+#   iproute2 (the no-network test's loopback-only namespace)
 #   Python packages: the project and its test extras, in .venv
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,6 +12,7 @@ command -v pandoc   >/dev/null 2>&1 || need+=(pandoc)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 [ -x /usr/bin/chromium ]            || need+=(chromium)
 fc-list 2>/dev/null | grep -qi "Liberation Sans" || need+=(fonts-liberation2)
+command -v ip       >/dev/null 2>&1 || need+=(iproute2)   # no-network test: a namespace with loopback only
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   echo "Installing Debian packages: ${need[*]}"

@@ -285,16 +285,22 @@ def _language(document, locale: str) -> None:
     lang.set(qn("w:val"), locale)
 
 
+def _fit(text: str, limit: int = 255) -> str:
+    """Word's core properties hold 255 characters (python-docx refuses more); a 200-character name fits the
+    contract but not "Politique … – " before it."""
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
 def _properties(document, doc: PolicyDocument) -> None:
     meta = doc.meta
     props = document.core_properties
-    props.title = meta.title
-    props.subject = f"{meta.title} – {meta.organisation}"
-    props.author = meta.organisation
+    props.title = _fit(meta.title)
+    props.subject = _fit(f"{meta.title} – {meta.organisation}")
+    props.author = _fit(meta.organisation)
     props.last_modified_by = "Balises"
     props.language = meta.locale
     props.keywords = "IA; AI; politique; policy; Balises"
-    props.comments = f"Balises {meta.pack}"
+    props.comments = _fit(f"Balises {meta.pack}")
     props.category = meta.version
     moment = dt.datetime.combine(meta.generated_on, dt.time(12, 0))
     props.created = moment
