@@ -17,7 +17,8 @@ from pathlib import Path
 from jinja2 import TemplateSyntaxError, nodes
 
 from .errors import BalisesError, PackError
-from .lint import Problem, known_fields
+from .lint import Problem, known_fields, tolerant_layers
+from .lint_decisions import sample_profiles
 from .pack import (
     MANIFEST_FILE,
     OUTLINE_FILE,
@@ -247,8 +248,9 @@ def overlay_problems(location: str | Path) -> list[Problem]:
     """What ``balises lint --pack`` checks beyond the default-pack lint: the overrides themselves."""
     from .compose import renderer_for
 
-    base = read_layer(default_pack_dir())
-    overlay = read_layer(location)
+    # read leniently, bad sections and additions left out: lint_location reports them, the checks go on
+    base, (overlay,), _ = tolerant_layers(read_layer(default_pack_dir(), lenient=True),
+                                          [read_layer(location, lenient=True)])
     info = overlay.info
     pack_file = f"{location}/{PACK_FILE}"
     problems: list[Problem] = []
@@ -257,7 +259,7 @@ def overlay_problems(location: str | Path) -> list[Problem]:
     try:
         pack = build_pack(base, [overlay])
     except PackError as exc:
-        return problems + [Problem(str(location), exc.en)]
+        return problems + [Problem(str(location), exc.en, exc.fr)]
     base_pack = build_pack(base)
     base_clauses = set(base_pack.clause_ids())
     all_clauses = set(pack.clause_ids())
@@ -329,7 +331,7 @@ def pack_problems(location: str | Path | None, own: bool = False) -> list[Proble
     found = lint_location(location)
     if location is None:
         return found
-    disabled = set(read_layer(location).info.disable_clauses)
+    disabled = set(read_layer(location, lenient=True).info.disable_clauses)
     # a clause the pack disables keeps its default template: not a problem of the pack
     found = [p for p in found if not (p.message == "template for a clause not in the outline"
                                       and any(p.where.endswith(f"/{c}.md") for c in disabled))]
@@ -379,7 +381,7 @@ def _smoke(pack, base_pack, where: str) -> list[Problem]:
     from .pack import apply_profile_defaults
     from .profile import load_profile
 
-    examples = sorted((default_pack_dir() / "examples").glob("*.yaml"))
+    examples = sample_profiles()  # examples/ in a checkout, the wheel's copy after a pip install
     problems = []
     for path in examples:
         try:
@@ -396,6 +398,16 @@ def _smoke(pack, base_pack, where: str) -> list[Problem]:
             except BalisesError as exc:
                 problems.append(Problem(where, f"example {path.name} ({lang}) does not generate: {exc.en}"))
     return problems
+
+
+def smoke_skipped() -> tuple[str, str] | None:
+    """(fr, en) note when the smoke test of ``lint --pack`` cannot run: no sample profile to generate."""
+    if sample_profiles():
+        return None
+    return ("Test de fumée sauté : aucun profil d'exemple du paquet par défaut n'a été trouvé "
+            "(examples/ ou balises/default_pack/examples/).",
+            "Smoke test skipped: no sample profile of the default pack was found "
+            "(examples/ or balises/default_pack/examples/).")
 
 
 # ---------------------------------------------------------------- pack build / verify
@@ -438,16 +450,15 @@ def build_archive(directory: str | Path, output: str | Path | None = None) -> tu
 
 
 def verify_archive(path: str | Path) -> dict:
-    """The manifest of a built archive, after checking every file against it (PackError if tampered)."""
-    from .pack import verify_manifest
+    """The manifest of a built archive, after checking every file against it (PackError if tampered).
+    Read by the same reader as generation, so an archive with one top folder verifies as it generates."""
+    from .pack import read_pack
 
     path = Path(path)
-    read_pack_files(path)  # all safety checks, then the manifest
-    with zipfile.ZipFile(path) as archive:
-        raw = {MANIFEST_FILE: archive.read(MANIFEST_FILE)} if MANIFEST_FILE in archive.namelist() else {}
-    if not raw:
-        return verify_manifest({}, str(path))
-    return json.loads(raw[MANIFEST_FILE].decode("utf-8"))
+    if path.is_dir():
+        raise PackError(f"{path} : une archive .zip est attendue (construisez-la avec « balises pack build »).",
+                        f"{path}: a .zip archive is expected (build it with `balises pack build`).")
+    return read_pack(path)[1]
 
 
 def reference_findings(location: str | Path) -> list[str]:
