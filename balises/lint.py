@@ -285,7 +285,13 @@ def template_problems(source: str, origin: str, env, fields: dict[str, list[str]
         if op in ("eq", "ne"):
             pairs = [(left, [right]), (right, [left])]
         elif op in ("in", "notin"):
-            pairs = [(right, [left]), (left, right.items if isinstance(right, (nodes.List, nodes.Tuple)) else [])]
+            if isinstance(right, (nodes.List, nodes.Tuple)):
+                listed = right.items
+            elif isinstance(right, nodes.Const) and isinstance(right.value, (list, tuple)):  # folded by Jinja
+                listed = [nodes.Const(v) for v in right.value]
+            else:
+                listed = []
+            pairs = [(right, [left]), (left, listed)]
         else:
             continue
         for target, operands in pairs:
@@ -394,11 +400,11 @@ def lint_pack(pack: Pack, layers: list[Layer]) -> list[Problem]:
                                                     f"paramètres {', '.join(missing)}"))
     # every template, at its lines; line length only in a pack's own templates (the default pack's are
     # being split under another issue)
-    default_root = str(default_pack_dir())
+    default_templates = f"{default_pack_dir()}/policy_templates/"
     for key, source in pack.templates.items():
         origin = pack.template_files.get(key, key)
         problems.extend(template_problems(source, origin, env, fields,
-                                          check_length=not origin.startswith(default_root)))
+                                          check_length=not origin.startswith(default_templates)))
     for key in pack.templates:
         lang, _, rest = key.partition("/")
         if rest.startswith("_") or not rest.endswith(".md"):
