@@ -255,7 +255,8 @@ def overlay_problems(location: str | Path) -> list[Problem]:
     pack_file = f"{location}/{PACK_FILE}"
     problems: list[Problem] = []
     if info.extends not in (None, "", "default"):
-        problems.append(Problem(pack_file, f"extends: only 'default' can be extended (got {info.extends!r})"))
+        problems.append(Problem(pack_file, f"extends: only 'default' can be extended (got {info.extends!r})",
+                                f"extends : seul « default » peut être étendu (reçu {info.extends!r})"))
     try:
         pack = build_pack(base, [overlay])
     except PackError as exc:
@@ -272,11 +273,12 @@ def overlay_problems(location: str | Path) -> list[Problem]:
         clause = rest.removesuffix(".md")
         if lang in ("fr", "en") and not rest.startswith("_") and clause not in all_clauses:
             hint = difflib.get_close_matches(clause, sorted(base_clauses), n=1)
-            problems.append(Problem(origin, f"overrides clause {clause!r}, which does not exist"
-                                    + (f" (did you mean {hint[0]!r}?)" if hint else "")))
+            problems.append(Problem(origin, f"overrides clause {clause!r}, which does not exist" + (f" (did you mean {hint[0]!r}?)" if hint else ""),
+                                    f"remplace la clause {clause!r}, qui n'existe pas" + (f" (vouliez-vous dire {hint[0]!r} ?)" if hint else "")))
     for clause in info.disable_clauses:
         if clause not in base_clauses:
-            problems.append(Problem(pack_file, f"disable_clauses: unknown clause {clause!r}"))
+            problems.append(Problem(pack_file, f"disable_clauses: unknown clause {clause!r}",
+                                    f"disable_clauses : clause inconnue {clause!r}"))
 
     # disabled rules: unknown ids, and clauses left with no rule to choose them
     selectable = {sel.clause for rule in pack.rules.values() for sel in rule.select}
@@ -284,16 +286,19 @@ def overlay_problems(location: str | Path) -> list[Problem]:
         rule = base.rules.get(rule_id)
         if rule is None:
             hint = difflib.get_close_matches(rule_id, sorted(base.rules), n=1)
-            problems.append(Problem(pack_file, f"disable_rules: unknown rule {rule_id!r}"
-                                    + (f" (did you mean {hint[0]!r}?)" if hint else "")))
+            problems.append(Problem(pack_file, f"disable_rules: unknown rule {rule_id!r}" + (f" (did you mean {hint[0]!r}?)" if hint else ""),
+                                    f"disable_rules : règle inconnue {rule_id!r}" + (f" (vouliez-vous dire {hint[0]!r} ?)" if hint else "")))
             continue
         for sel in rule.select:
             if sel.clause in all_clauses and sel.clause not in selectable:
                 problems.append(Problem(pack_file, f"disable_rules: without rule {rule_id}, clause {sel.clause} "
-                                        "is selected by no rule (disable the clause too, or add a rule)"))
+                                        "is selected by no rule (disable the clause too, or add a rule)",
+                                        f"disable_rules : sans la règle {rule_id}, aucune règle ne choisit la "
+                                        f"clause {sel.clause} (désactivez aussi la clause, ou ajoutez une règle)"))
     for section in pack.sections:
         if not any(c in selectable for c in section.clauses):
-            problems.append(Problem(pack_file, f"section {section.id}: no rule can select any of its clauses"))
+            problems.append(Problem(pack_file, f"section {section.id}: no rule can select any of its clauses",
+                                    f"section {section.id} : aucune règle ne peut choisir l'une de ses clauses"))
 
     # outline additions: `after` a clause that is not there
     if OUTLINE_FILE in overlay.files:
@@ -302,13 +307,16 @@ def overlay_problems(location: str | Path) -> list[Problem]:
         data = parse_yaml(overlay.files[OUTLINE_FILE], f"{location}/{OUTLINE_FILE}") or {}
         for add in data.get("add", []) if isinstance(data, dict) else []:
             if isinstance(add, dict) and add.get("after") and add["after"] not in all_clauses:
-                problems.append(Problem(f"{location}/{OUTLINE_FILE}",
-                                        f"add {add.get('clause')}: after unknown clause {add['after']!r}"))
+                at = f"{location}/{OUTLINE_FILE}" + (f":{add.line}" if getattr(add, "line", 0) else "")
+                problems.append(Problem(at, f"add {add.get('clause')}: after unknown clause {add['after']!r}",
+                                        f"ajout de {add.get('clause')} : après une clause inconnue "
+                                        f"{add['after']!r}"))
 
     problems.extend(defaults_problems(info.profile_defaults, pack_file))
     for lang in info.preamble:
         if lang not in ("fr", "en"):
-            problems.append(Problem(pack_file, f"preamble: unknown language {lang!r} (fr, en)"))
+            problems.append(Problem(pack_file, f"preamble: unknown language {lang!r} (fr, en)",
+                                    f"preamble : langue inconnue {lang!r} (fr, en)"))
 
     # templates reaching for Python internals
     env = renderer_for(pack).env
@@ -316,7 +324,9 @@ def overlay_problems(location: str | Path) -> list[Problem]:
         if origin.startswith(str(location)):
             for line, attr in unsafe_template_access(pack.templates[key], env):
                 problems.append(Problem(f"{origin}:{line}", f"template reaches a Python internal ({attr}): "
-                                        "not allowed in a pack"))
+                                        "not allowed in a pack",
+                                        f"le gabarit atteint un élément interne de Python ({attr}) : interdit "
+                                        "dans un paquet"))
 
     # a smoke test: the example profiles generate with this pack wherever they generate with the default one
     problems.extend(_smoke(pack, base_pack, str(location)))
@@ -355,8 +365,8 @@ def defaults_problems(defaults: dict, where: str) -> list[Problem]:
             path = f"{prefix}{key}"
             if path not in fields and not path.startswith("tools"):
                 hint = difflib.get_close_matches(path, [f for f in fields if not f.startswith("facts.")], n=1)
-                problems.append(Problem(where, f"profile_defaults: unknown question {path!r}"
-                                        + (f" (did you mean {hint[0]!r}?)" if hint else "")))
+                problems.append(Problem(where, f"profile_defaults: unknown question {path!r}" + (f" (did you mean {hint[0]!r}?)" if hint else ""),
+                                        f"profile_defaults : question inconnue {path!r}" + (f" (vouliez-vous dire {hint[0]!r} ?)" if hint else "")))
             elif isinstance(value, dict):
                 walk(value, path + ".")
 
@@ -370,9 +380,10 @@ def defaults_problems(defaults: dict, where: str) -> list[Problem]:
         parse_profile(_merge_under(nested, sample), "profile_defaults")
     except BalisesError as exc:
         for problem in getattr(exc, "problems", []) or []:
-            problems.append(Problem(where, f"profile_defaults: {problem['message_en']}"))
+            problems.append(Problem(where, f"profile_defaults: {problem['message_en']}",
+                                    f"profile_defaults : {problem['message_fr']}"))
         if not getattr(exc, "problems", None):
-            problems.append(Problem(where, f"profile_defaults: {exc.en}"))
+            problems.append(Problem(where, f"profile_defaults: {exc.en}", f"profile_defaults : {exc.fr}"))
     return problems
 
 
@@ -396,7 +407,8 @@ def _smoke(pack, base_pack, where: str) -> list[Problem]:
             try:
                 compose(apply_profile_defaults(profile, pack), pack, lang=lang)
             except BalisesError as exc:
-                problems.append(Problem(where, f"example {path.name} ({lang}) does not generate: {exc.en}"))
+                problems.append(Problem(where, f"example {path.name} ({lang}) does not generate: {exc.en}",
+                                        f"l'exemple {path.name} ({lang}) ne se génère pas : {exc.fr}"))
     return problems
 
 
