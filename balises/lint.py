@@ -30,6 +30,7 @@ from .pack import (
     build_pack,
     default_pack_dir,
     read_layer,
+    validation_message_fr,
 )
 from .profile import Profile
 from .rules import LEGAL_KINDS, Rule, Source
@@ -455,8 +456,8 @@ def tolerant_layers(base: Layer, overlays: list[Layer]) -> tuple[Layer, list[Lay
         except ValidationError as exc:
             first = exc.errors()[0]["loc"] if exc.errors() else ()
             line = _key_line(files[name], str(first[0]), getattr(data, "line", 1)) if first else 1
-            msg = _validation_message(exc)
-            problems.append(Problem(f"{where}:{line}", f"invalid section: {msg}", f"section invalide : {msg}"))
+            problems.append(Problem(f"{where}:{line}", f"invalid section: {_validation_message(exc)}",
+                                    f"section invalide : {validation_message_fr(exc)}"))
             del files[name]
     base = dataclasses.replace(base, files=files)
     checked = []
@@ -480,8 +481,8 @@ def tolerant_layers(base: Layer, overlays: list[Layer]) -> tuple[Layer, list[Lay
                 try:
                     add = OutlineAddition.model_validate(raw)
                 except ValidationError as exc:
-                    msg = _validation_message(exc)
-                    problems.append(Problem(at, f"invalid addition: {msg}", f"ajout invalide : {msg}"))
+                    problems.append(Problem(at, f"invalid addition: {_validation_message(exc)}",
+                                            f"ajout invalide : {validation_message_fr(exc)}"))
                     continue
                 if add.section not in ids:
                     problems.append(Problem(at, f"add {add.clause}: unknown section {add.section!r}"

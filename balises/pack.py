@@ -297,6 +297,33 @@ def _validation_message(exc: ValidationError) -> str:
     return "; ".join(parts)
 
 
+# pydantic's messages in French, for the errors an adviser meets most (others keep pydantic's English)
+_FR_ERRORS = {
+    "missing": lambda ctx: "champ requis",
+    "extra_forbidden": lambda ctx: "champ non permis",
+    "literal_error": lambda ctx: f"doit valoir {ctx.get('expected', '?').replace(' or ', ' ou ')}",
+    "string_type": lambda ctx: "un texte est attendu",
+    "list_type": lambda ctx: "une liste est attendue",
+    "dict_type": lambda ctx: "un tableau associatif est attendu",
+    "bool_type": lambda ctx: "true ou false est attendu",
+    "bool_parsing": lambda ctx: "true ou false est attendu",
+    "int_type": lambda ctx: "un nombre entier est attendu",
+    "int_parsing": lambda ctx: "un nombre entier est attendu",
+    "date_type": lambda ctx: "une date (AAAA-MM-JJ) est attendue",
+    "date_from_datetime_parsing": lambda ctx: "une date (AAAA-MM-JJ) est attendue",
+}
+
+
+def validation_message_fr(exc: ValidationError) -> str:
+    parts = []
+    for err in exc.errors(include_url=False):
+        loc = ".".join(str(x) for x in err["loc"])
+        word = _FR_ERRORS.get(err["type"])
+        msg = word(err.get("ctx") or {}) if word else err["msg"]
+        parts.append(f"{loc} : {msg}" if loc else msg)
+    return " ; ".join(parts)
+
+
 def _parse_rules(files: dict[str, bytes], source: str, invalid: list[tuple[str, str, str]] | None = None
                  ) -> tuple[dict[str, Rule], list[tuple[str, str, str]]]:
     """Rules of one layer. Duplicate ids inside a layer are reported as (where, fr, en) (the linter lists them);
@@ -329,9 +356,8 @@ def _parse_rules(files: dict[str, bytes], source: str, invalid: list[tuple[str, 
             except ValidationError as exc:
                 where = _source_where(item, exc, f"{source}/{name}") or where
                 if invalid is not None:
-                    msg = _validation_message(exc)
-                    invalid.append((where, f"règle invalide {item.get('id', '?')} ({msg})",
-                                    f"invalid rule {item.get('id', '?')} ({msg})"))
+                    invalid.append((where, f"règle invalide {item.get('id', '?')} ({validation_message_fr(exc)})",
+                                    f"invalid rule {item.get('id', '?')} ({_validation_message(exc)})"))
                     continue
                 raise PackError(f"{where} : règle invalide ({_validation_message(exc)}).",
                                 f"{where}: invalid rule ({_validation_message(exc)}).") from None

@@ -171,3 +171,26 @@ def test_lint_goes_on_past_an_unreadable_rules_file(tmp_path):
     own = [p for p in lint_location(pack) if p.where.startswith(str(pack))]
     assert any(p.where == f"{pack}/rules/broken-yaml.yaml:3" for p in own), own
     assert len(own) == 6, own  # the five problems are still all there
+
+
+def test_a_bad_section_is_reported_at_its_key_and_left_out(monkeypatch):
+    import dataclasses
+
+    from balises.lint import tolerant_layers
+    from balises.pack import build_pack, default_pack_dir, read_layer
+
+    base = read_layer(default_pack_dir(), lenient=True)
+    bad = b"# a section with a misspelt key\nid: extra\ntitle: {fr: Extra, en: Extra}\nclauses: []\ntitel: x\n"
+    base = dataclasses.replace(base, files={**base.files, "policy_templates/sections/99-extra.yaml": bad})
+    checked, _, problems = tolerant_layers(base, [])
+    assert [p.where.rsplit("/", 1)[-1] for p in problems] == ["99-extra.yaml:5"]
+    assert "titel" in problems[0].text("en") and "champ non permis" in problems[0].text("fr")
+    assert "extra" not in [s.id for s in build_pack(checked).sections]  # the rest of the pack still builds
+
+
+def test_invalid_rule_in_french_has_no_pydantic_english(monkeypatch):
+    monkeypatch.setenv("BALISES_LANG", "fr")
+    result = CliRunner().invoke(main, ["lint", "--pack", str(LEGAL)])
+    assert f"{LEGAL_RULES}:57: règle invalide legal-unknown-status (sources.0.status : doit valoir 'V', 'V2' ou " \
+           "'NV')" in result.output
+    assert "Input should be" not in result.output
