@@ -321,9 +321,27 @@ def template_problems(source: str, origin: str, env, fields: dict[str, list[str]
     return problems
 
 
-def lint_pack(pack: Pack, layers: list[Layer]) -> list[Problem]:
+def _clause_places(layers: list[Layer]) -> dict[str, str]:
+    """file:line where each clause enters the outline: its line in a section file, or its addition's line in
+    an overlay's outline.yaml (the last layer wins, as in the pack)."""
+    places: dict[str, str] = {}
+    for layer in layers:
+        for name, raw in sorted(layer.files.items()):
+            if not (name.startswith(SECTIONS_DIR) or name == OUTLINE_FILE) or not name.endswith((".yaml", ".yml")):
+                continue
+            for number, line in enumerate(raw.decode("utf-8", "replace").splitlines(), 1):
+                found = re.match(r"\s*-\s*([\w.]+)\s*(#.*)?$", line) if name != OUTLINE_FILE else \
+                    re.search(r"clause:\s*['\"]?([\w.]+)", line)
+                if found:
+                    places[found.group(1)] = f"{layer.source}/{name}:{number}"
+    return places
+
+
+def lint_pack(pack: Pack, layers: list[Layer], as_read: list[Layer] | None = None) -> list[Problem]:
+    """``as_read``: the layers as read from disk (``layers`` may have bad parts left out), for line numbers."""
     problems: list[Problem] = []
     fields = known_fields()
+    places = _clause_places(as_read or layers)
     outline_where = SECTIONS_DIR.rstrip('/')
     all_clauses = pack.clause_ids()
     seen = set()
@@ -378,12 +396,13 @@ def lint_pack(pack: Pack, layers: list[Layer]) -> list[Problem]:
 
     for clause in all_clauses:
         if clause not in selectable:
-            problems.append(Problem(outline_where, f"clause {clause}: no rule can select it",
+            problems.append(Problem(places.get(clause, outline_where), f"clause {clause}: no rule can select it",
                                     f"clause {clause} : aucune règle ne peut la choisir"))
         for lang in pack.info.languages:
             key = pack.template_key(clause, lang)
             if key not in pack.templates:
-                problems.append(Problem(f"policy_templates/{lang}", f"clause {clause}: no {lang} template ({key})",
+                problems.append(Problem(places.get(clause, f"policy_templates/{lang}"),
+                                        f"clause {clause}: no {lang} template ({key})",
                                         f"clause {clause} : pas de gabarit {lang} ({key})"))
                 continue
             try:
@@ -507,10 +526,11 @@ def lint_location(location: str | Path | None) -> list[Problem]:
             if rule_id not in base.rules:
                 problems.append(Problem(f"{location}/pack.yaml", f"disable_rules: unknown rule {rule_id!r}",
                                         f"disable_rules : règle inconnue {rule_id!r}"))
+    as_read = [base, *overlays]
     base, overlays, found = tolerant_layers(base, overlays)
     problems.extend(found)
     try:
         pack = build_pack(base, overlays)
-        return sorted(set(problems + lint_pack(pack, [base, *overlays])), key=_order)
+        return sorted(set(problems + lint_pack(pack, [base, *overlays], as_read)), key=_order)
     except PackError as exc:
         return problems + [Problem(str(location or default_pack_dir()), exc.en, exc.fr)]

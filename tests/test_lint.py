@@ -25,8 +25,9 @@ def broken():
     f"{RULES}:31: rule broken-no-url-no-date: source 1 (A source without address) has no URL",  # the source's line
     f"{RULES}:31: rule broken-no-url-no-date: source 1 (A source without address) has no applies_from date",
     f"{RULES}:28: rule broken-no-url-no-date: clause broken.needs_param needs params threshold",
-    "clause broken.unselected: no rule can select it",
-    "clause broken.no_english: no en template (en/broken.no_english.md)",
+    # a clause's problem at the line that brings it into the outline
+    f"{BROKEN}/policy_templates/outline.yaml:3: clause broken.unselected: no rule can select it",
+    f"{BROKEN}/policy_templates/outline.yaml:2: clause broken.no_english: no en template (en/broken.no_english.md)",
     "policy_templates/fr/broken.needs_param.md:1: template variable not provided: mystery_variable",
 ])
 def test_each_class_of_error_is_found(broken, expected):
