@@ -50,7 +50,7 @@ def pack_build(directory, output, force):
         problems = pack_problems(directory, own=True)
         if problems and not force:
             for problem in problems:
-                click.echo(str(problem), err=True)
+                click.echo(problem.text(_lang()), err=True)
             click.echo(f"{len(problems)} problem(s): fix them (or use --force); no archive written.", err=True)
             sys.exit(1)
         path, manifest = build_archive(directory, output)
@@ -238,7 +238,7 @@ def test_pack(pack):
     """Run a pack's own cases (tests/*.yaml in the pack; without --pack, the default pack's tests/cases/):
     each is a profile with the clauses, phrases and rules its policy must and must not have."""
     from .pack import default_pack_dir, load_pack
-    from .packcases import pack_case_files, parse_case, run_case
+    from .packcases import CaseResult, pack_case_files, parse_case, run_case
 
     fr = _lang() == "fr"
     try:
@@ -251,7 +251,11 @@ def test_pack(pack):
         results = []
         for name, raw in cases.items():
             where = f"{label}/{name}"
-            results.append(run_case(parse_case(raw, where), loaded, where, files, root))
+            case = parse_case(raw, where)  # a case that does not read stops the run (exit 2), naming it
+            try:
+                results.append(run_case(case, loaded, where, files, root))
+            except BalisesError as exc:  # its profile does not read or its policy does not generate: it fails
+                results.append(CaseResult(where, case.description, [exc.message(_lang())]))
     except BalisesError as exc:
         _fail(exc)
     failed = [r for r in results if not r.passed]

@@ -104,3 +104,18 @@ def test_smoke_test_uses_the_wheel_sample_profiles(tmp_path, monkeypatch):
     monkeypatch.setenv("BALISES_LANG", "en")
     result = CliRunner().invoke(main, ["lint", "--pack", str(ASSOC)])
     assert "Smoke test skipped: no sample profile" in result.output
+
+
+def test_a_case_whose_profile_does_not_read_fails_and_the_others_run(tmp_path, monkeypatch):
+    import shutil
+
+    monkeypatch.setenv("BALISES_LANG", "en")
+    pack = tmp_path / "pack"
+    shutil.copytree(WITH_CASES, pack)
+    (pack / "tests" / "bad-profile.yaml").write_text(
+        "description: a profile with a sector that does not exist\n"
+        "profile: {organisation: {name: X, jurisdiction: quebec, sector: circus, employees: 3}}\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["test", "--pack", str(pack)])
+    assert result.exit_code == 1, result.output
+    assert "FAILED  " in result.output and "organisation.sector" in result.output
+    assert "2 of 3 case(s) failed" in result.output and "bad-profile.yaml" in result.output.splitlines()[-1]
