@@ -228,6 +228,12 @@ checksum printed by `balises pack build` (or `balises pack verify`) next to the 
 _CONTEXT_DEPENDENT = {"trace", "references", "selected", "section_no", "as_of"}
 
 
+def _hint(hint: list[str], lang: str) -> str:
+    if not hint:
+        return ""
+    return f" (vouliez-vous dire {hint[0]!r} ?)" if lang == "fr" else f" (did you mean {hint[0]!r}?)"
+
+
 def unsafe_template_access(source: str, env) -> list[tuple[int, str]]:
     """(line, name) of every attribute or key starting with ``_`` (``''.__class__``, ``x['__globals__']``):
     the sandbox refuses them when rendering; lint refuses them before."""
@@ -273,8 +279,8 @@ def overlay_problems(location: str | Path) -> list[Problem]:
         clause = rest.removesuffix(".md")
         if lang in ("fr", "en") and not rest.startswith("_") and clause not in all_clauses:
             hint = difflib.get_close_matches(clause, sorted(base_clauses), n=1)
-            problems.append(Problem(origin, f"overrides clause {clause!r}, which does not exist" + (f" (did you mean {hint[0]!r}?)" if hint else ""),
-                                    f"remplace la clause {clause!r}, qui n'existe pas" + (f" (vouliez-vous dire {hint[0]!r} ?)" if hint else "")))
+            problems.append(Problem(origin, f"overrides clause {clause!r}, which does not exist" + _hint(hint, "en"),
+                                    f"remplace la clause {clause!r}, qui n'existe pas" + _hint(hint, "fr")))
     for clause in info.disable_clauses:
         if clause not in base_clauses:
             problems.append(Problem(pack_file, f"disable_clauses: unknown clause {clause!r}",
@@ -286,8 +292,8 @@ def overlay_problems(location: str | Path) -> list[Problem]:
         rule = base.rules.get(rule_id)
         if rule is None:
             hint = difflib.get_close_matches(rule_id, sorted(base.rules), n=1)
-            problems.append(Problem(pack_file, f"disable_rules: unknown rule {rule_id!r}" + (f" (did you mean {hint[0]!r}?)" if hint else ""),
-                                    f"disable_rules : règle inconnue {rule_id!r}" + (f" (vouliez-vous dire {hint[0]!r} ?)" if hint else "")))
+            problems.append(Problem(pack_file, f"disable_rules: unknown rule {rule_id!r}" + _hint(hint, "en"),
+                                    f"disable_rules : règle inconnue {rule_id!r}" + _hint(hint, "fr")))
             continue
         for sel in rule.select:
             if sel.clause in all_clauses and sel.clause not in selectable:
@@ -365,8 +371,8 @@ def defaults_problems(defaults: dict, where: str) -> list[Problem]:
             path = f"{prefix}{key}"
             if path not in fields and not path.startswith("tools"):
                 hint = difflib.get_close_matches(path, [f for f in fields if not f.startswith("facts.")], n=1)
-                problems.append(Problem(where, f"profile_defaults: unknown question {path!r}" + (f" (did you mean {hint[0]!r}?)" if hint else ""),
-                                        f"profile_defaults : question inconnue {path!r}" + (f" (vouliez-vous dire {hint[0]!r} ?)" if hint else "")))
+                problems.append(Problem(where, f"profile_defaults: unknown question {path!r}" + _hint(hint, "en"),
+                                        f"profile_defaults : question inconnue {path!r}" + _hint(hint, "fr")))
             elif isinstance(value, dict):
                 walk(value, path + ".")
 
