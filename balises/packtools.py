@@ -354,7 +354,11 @@ def pack_problems(location: str | Path | None, own: bool = False) -> list[Proble
     if own:
         inherited = set(lint_location(None))
         found = [p for p in found if p not in inherited]
-    return found + [p for p in overlay_problems(location) if p not in found]
+    overlay = [p for p in overlay_problems(location) if p not in found]
+    # a template already reported at its line: the examples it stops add nothing but noise
+    at_line = {p.where.rsplit(":", 1)[0] for p in found if p.where.rsplit(":", 1)[-1].isdigit()}
+    overlay = [p for p in overlay if not (p.where == str(location) and any(f"{f}:" in p.message for f in at_line))]
+    return found + overlay
 
 
 def defaults_problems(defaults: dict, where: str) -> list[Problem]:
@@ -399,7 +403,7 @@ def _smoke(pack, base_pack, where: str) -> list[Problem]:
     from .profile import load_profile
 
     examples = sample_profiles()  # examples/ in a checkout, the wheel's copy after a pip install
-    problems = []
+    failed: dict[tuple[str, str], list[str]] = {}
     for path in examples:
         try:
             profile = load_profile(path)
@@ -413,9 +417,11 @@ def _smoke(pack, base_pack, where: str) -> list[Problem]:
             try:
                 compose(apply_profile_defaults(profile, pack), pack, lang=lang)
             except BalisesError as exc:
-                problems.append(Problem(where, f"example {path.name} ({lang}) does not generate: {exc.en}",
-                                        f"l'exemple {path.name} ({lang}) ne se génère pas : {exc.fr}"))
-    return problems
+                failed.setdefault((exc.en, exc.fr), []).append(f"{path.name} ({lang})")
+    # one problem per cause, naming the examples it stops (not one copy per example)
+    return [Problem(where, f"example(s) {', '.join(names)} do not generate: {en}",
+                    f"exemple(s) {', '.join(names)} ne se génèrent pas : {fr}")
+            for (en, fr), names in failed.items()]
 
 
 def smoke_skipped() -> tuple[str, str] | None:

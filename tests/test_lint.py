@@ -195,3 +195,16 @@ def test_invalid_rule_in_french_has_no_pydantic_english(monkeypatch):
     assert f"{LEGAL_RULES}:57: règle invalide legal-unknown-status (sources.0.status : doit valoir 'V', 'V2' ou " \
            "'NV')" in result.output
     assert "Input should be" not in result.output
+
+
+def test_org_nom_reported_once_at_its_line_not_once_per_example(tmp_path):
+    import shutil
+
+    pack = tmp_path / "pack"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "packs" / "association", pack)
+    (pack / "policy_templates" / "fr" / "principles.core.md").write_text(
+        "Intro.\n\n{{ org.nom }} adopte ces principes.\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["lint", "--pack", str(pack)], env={"BALISES_LANG": "en"})
+    own = [line for line in result.output.splitlines() if line.startswith(str(pack))]
+    assert own == [f"{pack}/policy_templates/fr/principles.core.md:3: org has no attribute 'nom' "
+                   "(did you mean 'name'?)"], own
