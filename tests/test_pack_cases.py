@@ -119,3 +119,12 @@ def test_a_case_whose_profile_does_not_read_fails_and_the_others_run(tmp_path, m
     assert result.exit_code == 1, result.output
     assert "FAILED  " in result.output and "organisation.sector" in result.output
     assert "2 of 3 case(s) failed" in result.output and "bad-profile.yaml" in result.output.splitlines()[-1]
+
+
+def test_without_a_pack_the_cases_are_the_default_packs_own():
+    from balises.packcases import pack_case_files
+
+    cases, _, label = pack_case_files(None)
+    assert label == str(ROOT)
+    assert sorted(cases) == sorted(f"tests/cases/{p.name}" for p in (ROOT / "tests" / "cases").glob("*.yaml"))
+    assert len(cases) > 100
