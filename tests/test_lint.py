@@ -208,3 +208,13 @@ def test_org_nom_reported_once_at_its_line_not_once_per_example(tmp_path):
     own = [line for line in result.output.splitlines() if line.startswith(str(pack))]
     assert own == [f"{pack}/policy_templates/fr/principles.core.md:3: org has no attribute 'nom' "
                    "(did you mean 'name'?)"], own
+
+
+def test_a_pack_that_cannot_be_read_is_exit_2_naming_the_file(tmp_path):
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    (pack / "pack.yaml").write_text("name: x\nversion: [1\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["lint", "--pack", str(pack)], env={"BALISES_LANG": "fr"})
+    assert result.exit_code == 2, result.output
+    assert f"{pack}/pack.yaml:" in result.output and "YAML invalide" in result.output
+    assert "Traceback" not in result.output
