@@ -717,20 +717,29 @@ def regenerate_file(number: int, label: str, source: str, target: str, as_of: dt
     return line
 
 
-def run_regenerate_folder(folder: str | Path, out_dir: str | Path, pack_location: str | None = None,
-                          as_of: dt.date | None = None, jobs: int | None = None, messages: str = "en",
-                          progress: Callable[[int], None] | None = None) -> BatchResult:
-    from .pack import load_pack
-
-    folder, out = Path(folder), Path(out_dir)
+def policies_in(folder: Path, out: Path, what: tuple[str, str]) -> list[Path]:
+    """The Word policies of a folder (Word's lock files and hidden files aside), for regenerate and update;
+    the output folder must be another one. ``what`` names the folder's policies in French and English."""
+    if not folder.is_dir():
+        raise InputFileError(f"{folder} : dossier introuvable.", f"{folder}: no such folder.")
     files = sorted(p for p in folder.iterdir() if p.suffix.lower() == ".docx" and p.is_file()
                    and not p.name.startswith(("~$", ".")))
     if not files:
         raise InputFileError(f"{folder} : aucun document .docx dans ce dossier.",
                              f"{folder}: no .docx document in this folder.")
     if out.resolve() == folder.resolve():
-        raise InputFileError("Le dossier de sortie doit être différent du dossier des anciennes politiques.",
-                             "The output folder must differ from the folder of old policies.")
+        raise InputFileError(f"Le dossier de sortie doit être différent du dossier des {what[0]}.",
+                             f"The output folder must differ from the folder of {what[1]}.")
+    return files
+
+
+def run_regenerate_folder(folder: str | Path, out_dir: str | Path, pack_location: str | None = None,
+                          as_of: dt.date | None = None, jobs: int | None = None, messages: str = "en",
+                          progress: Callable[[int], None] | None = None) -> BatchResult:
+    from .pack import load_pack
+
+    folder, out = Path(folder), Path(out_dir)
+    files = policies_in(folder, out, ("anciennes politiques", "old policies"))
     _output_folder(out)
     started = time.time() - 1
     load_pack(pack_location)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import json
 import re
 import typing
@@ -18,6 +17,8 @@ from . import conditions
 from .compose import renderer_for
 from .errors import InputFileError, PackError
 from .facts import Facts
+from .conditions import condition_problems
+from .conditions import suggest as _suggest
 from .lint_decisions import lint_decisions, lint_prose, sample_profiles
 from .pack import (
     OUTLINE_FILE,
@@ -62,13 +63,6 @@ class Problem:
 
     def __str__(self) -> str:
         return self.text("en")
-
-
-def _suggest(name: str, choices, fr: bool = False) -> str:
-    hint = difflib.get_close_matches(name, sorted(choices), n=1, cutoff=0.5)
-    if not hint:
-        return ""
-    return f" (vouliez-vous dire {hint[0]!r} ?)" if fr else f" (did you mean {hint[0]!r}?)"
 
 
 def _literal_values(annotation) -> list[str] | None:
@@ -361,21 +355,8 @@ def lint_pack(pack: Pack, layers: list[Layer], as_read: list[Layer] | None = Non
     env = renderer_for(pack).env
     for rule in pack.rules.values():
         where = rule.where()
-        for field, op, operand in conditions.fields_of(rule.when):
-            if field not in fields:
-                problems.append(Problem(where, f"rule {rule.id}: unknown field {field!r}{_suggest(field, fields)}",
-                                        f"règle {rule.id} : champ inconnu {field!r}"
-                                        f"{_suggest(field, fields, fr=True)}"))
-                continue
-            allowed = fields[field]
-            if allowed and op in ("equals", "not_equals", "in", "not_in", "contains", "contains_any", "contains_all"):
-                values = operand if isinstance(operand, list) else [operand]
-                for value in values:
-                    if str(value) not in allowed:
-                        problems.append(Problem(where, f"rule {rule.id}: {field} has no value {value!r} "
-                                                       f"(allowed: {', '.join(allowed)})",
-                                                f"règle {rule.id} : {field} n'a pas de valeur {value!r} "
-                                                f"(valeurs permises : {', '.join(allowed)})"))
+        problems.extend(condition_problems(rule.when, fields, where, f"rule {rule.id}", f"règle {rule.id}",
+                                           Problem))
         for sel in rule.select:
             if sel.clause not in all_clauses:
                 problems.append(Problem(where, f"rule {rule.id}: unknown clause id {sel.clause!r}"

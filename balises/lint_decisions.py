@@ -6,7 +6,8 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from . import conditions, vocabulary
+from . import vocabulary
+from .conditions import condition_problems
 from .decisions import CLASS_ORDER
 
 CONFLICT_CODES = ("tool_info_mismatch", "approved_free_account", "use_without_tool", "prohibited_with_uses",
@@ -27,19 +28,8 @@ def lint_decisions(pack: Any, fields: dict[str, list[str] | None], problem) -> l
     known = {**fields, **SUBJECT_FIELDS}
     for rule in data.rules:
         where = f"{rule.file}:{rule.line}"
-        for field, op, operand in conditions.fields_of(rule.when):
-            if field not in known:
-                out.append(problem(where, f"decision rule {rule.id}: unknown field {field!r}",
-                                   f"règle de décision {rule.id} : champ inconnu {field!r}"))
-                continue
-            allowed = known[field]
-            if allowed and op in ("equals", "not_equals", "in", "not_in", "contains", "contains_any", "contains_all"):
-                for value in operand if isinstance(operand, list) else [operand]:
-                    if str(value) not in allowed:
-                        out.append(problem(where, f"decision rule {rule.id}: {field} has no value {value!r} "
-                                                  f"(allowed: {', '.join(allowed)})",
-                                           f"règle de décision {rule.id} : {field} n'a pas de valeur {value!r} "
-                                           f"(valeurs permises : {', '.join(allowed)})"))
+        out.extend(condition_problems(rule.when, known, where, f"decision rule {rule.id}",
+                                      f"règle de décision {rule.id}", problem))
         for cond in rule.conditions:
             if cond not in data.conditions:
                 out.append(problem(where, f"decision rule {rule.id}: condition {cond!r} has no wording in "

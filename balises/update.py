@@ -842,20 +842,10 @@ def run_update_folder(folder, out_dir, pack_location: str | None = None, as_of: 
                       jobs: int | None = None, messages: str = "en", progress=None):
     """Every adopted policy (.docx) of ``folder`` updated into ``out_dir``, with report.csv: per member, the
     changes by class, the edits kept and the conflicts to look at."""
-    from .batch import BatchResult, run_parallel, write_report
-    from .errors import InputFileError
+    from .batch import BatchResult, policies_in, run_parallel, write_report
 
     folder, out = Path(folder), Path(out_dir)
-    if not folder.is_dir():
-        raise InputFileError(f"{folder} : dossier introuvable.", f"{folder}: no such folder.")
-    files = sorted(p for p in folder.iterdir() if p.suffix.lower() == ".docx" and p.is_file()
-                   and not p.name.startswith(("~$", ".")))
-    if not files:
-        raise InputFileError(f"{folder} : aucun document .docx dans ce dossier.",
-                             f"{folder}: no .docx document in this folder.")
-    if out.resolve() == folder.resolve():
-        raise InputFileError("Le dossier de sortie doit être différent du dossier des politiques adoptées.",
-                             "The output folder must differ from the folder of adopted policies.")
+    files = policies_in(folder, out, ("politiques adoptées", "adopted policies"))
     out.mkdir(parents=True, exist_ok=True)
     load_pack(pack_location)
     tasks = [(i, p.name, str(p), str(out / p.name), as_of, messages) for i, p in enumerate(files, start=1)]
