@@ -7,11 +7,12 @@ balises/preview.py (no Streamlit there). Answers stay in the browser session: no
 from __future__ import annotations
 
 import argparse
-import copy
 import datetime as dt
+import hashlib
 import json
 import os
 import sys
+import uuid
 
 import streamlit as st
 
@@ -19,7 +20,7 @@ from balises import api, preview
 from balises import wizard as wz
 from balises.compose import compose
 from balises.errors import BalisesError
-from balises.pack import load_pack
+from balises.pack import apply_profile_defaults, load_pack, pack_profile_defaults
 
 ss = st.session_state
 
@@ -40,26 +41,43 @@ def t(key: str, **kwargs) -> str:
     return wz.text(key, ss.ui_lang, **kwargs)
 
 
-def init_state() -> None:
+def init_state(pack) -> None:
     ss.setdefault("ui_lang", "fr")
-    ss.setdefault("answers", wz.default_answers())
+    if "answers" not in ss:
+        # the pack's recommended answers, by the function the CLI's apply_profile_defaults uses
+        ss.answers = wz.with_defaults(wz.default_answers(), pack_profile_defaults(pack))
+        ss.base_hash = answers_hash(ss.answers)
     ss.setdefault("step", 0)
     ss.setdefault("tried", set())
-    ss.setdefault("tools_v", 0)
-    ss.setdefault("tools_base", [])
+    ss.setdefault("tool_ids", [])
     ss.setdefault("upload_v", 0)
     ss.setdefault("flash", None)
     ss.setdefault("notes", [])
     ss.setdefault("memo", {})
+    sync_tool_ids()
+
+
+def answers_hash(answers) -> str:
+    data = json.dumps(wz.to_profile_data(answers), sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha1(data.encode("utf-8")).hexdigest()[:16]
+
+
+def sync_tool_ids() -> None:
+    """One stable id per tool card, so that removing a tool never shifts the others' fields."""
+    tools = ss.answers.setdefault("tools", [])
+    if len(ss.tool_ids) != len(tools):
+        for key in [k for k in ss.keys() if isinstance(k, str) and k.startswith("tool:")]:
+            del ss[key]
+        ss.tool_ids = [uuid.uuid4().hex[:8] for _ in tools]
 
 
 def reset_widgets() -> None:
     """Forget widget values so that they are shown again from the answers (after a resume or a switch)."""
-    for key in [k for k in ss.keys() if isinstance(k, str) and k.startswith("q:")]:
+    for key in [k for k in ss.keys() if isinstance(k, str) and k.startswith(("q:", "tool:"))]:
         del ss[key]
     ss.pop("doc_lang", None)
-    ss.tools_base = wz.tool_rows(ss.answers.get("tools") or [])
-    ss.tools_v += 1
+    ss.tool_ids = []
+    sync_tool_ids()
 
 
 # ---------------------------------------------------------------- callbacks
@@ -83,13 +101,28 @@ def on_ui_lang() -> None:
 
 def go(delta: int) -> None:
     step = wz.STEPS[ss.step]
-    if step.id != "review" and wz.step_problems(ss.answers, step.id):
+    if delta > 0 and step.id != "review" and wz.step_problems(ss.answers, step.id):
         ss.tried.add(step.id)
         return
-    ss.step = max(0, min(len(wz.STEPS) - 1, ss.step + delta))
+    move_to(max(0, min(len(wz.STEPS) - 1, ss.step + delta)))
+
+
+def move_to(index: int) -> None:
+    ss.step = index
     ss.flash = None
     ss.notes = []
     ss.scroll_top = True
+
+
+def on_step_list() -> None:
+    """The step list: any step can be opened; going forward stops at the first step left with a problem."""
+    target = ss.nav_steps
+    for i in range(ss.step, target):
+        if wz.step_problems(ss.answers, wz.STEPS[i].id):
+            ss.tried.add(wz.STEPS[i].id)
+            target = i
+            break
+    move_to(target)
 
 
 def on_upload() -> None:
@@ -99,31 +132,55 @@ def on_upload() -> None:
     if uploaded is None:
         return
     try:
-        loaded = wz.load_answers_file(uploaded.name, uploaded.getvalue())
+        loaded = wz.load_answers_file(uploaded.name, uploaded.getvalue(), get_pack(pack_location()))
     except BalisesError as exc:
         ss.flash = ("error", exc, uploaded.name)
         return
     ss.answers = loaded.answers
     wz.fit_answers(ss.answers)
+    ss.base_hash = answers_hash(ss.answers)
     ss.tried = set()
     reset_widgets()
+    move_to(wz.resume_step(ss.answers))  # the first step with a problem, else the review
     ss.flash = ("success", loaded.message, loaded.notices)
 
 
-def add_common_tool() -> None:
-    name = ss.get("quick_tool")
+def add_tool() -> None:
+    name = ss.get("tool_pick")
     if not name:
         return
-    tools = wz.tools_from_rows(ss.answers.get("tools") or [])
-    tools.append(wz.common_tool_row(name))
-    ss.answers["tools"] = tools
-    ss.tools_base = wz.tool_rows(tools)
-    ss.tools_v += 1
+    row = wz.blank_tool() if name == OTHER_TOOL else wz.common_tool_row(name)
+    ss.answers.setdefault("tools", []).append(row)
+    ss.tool_ids.append(uuid.uuid4().hex[:8])
+    ss.tool_pick = None
+
+
+def on_tool(uid: str, name: str) -> None:
+    i = ss.tool_ids.index(uid)
+    value = ss.get(f"tool:{uid}:{name}")
+    if name == "vendor":
+        value = value.strip() if isinstance(value, str) and value.strip() else None
+    elif name == "name":
+        value = value or ""
+    elif name == "uses":
+        value = list(value or [])
+    ss.answers["tools"][i][name] = value
+
+
+def remove_tool(uid: str) -> None:
+    i = ss.tool_ids.index(uid)
+    del ss.answers["tools"][i]
+    del ss.tool_ids[i]
+    for key in [k for k in ss.keys() if isinstance(k, str) and k.startswith(f"tool:{uid}:")]:
+        del ss[key]
+
+
+OTHER_TOOL = "__other__"
 
 
 # ---------------------------------------------------------------- widgets
 
-def render_question(q: wz.Question, problems: list[wz.Problem], show_errors: bool) -> None:
+def render_question(q: wz.Question, problems: list[wz.Problem], show_errors: bool, effects=None) -> None:
     lang, answers = ss.ui_lang, ss.answers
     key = "q:" + q.path
     value = wz.get(answers, q.path)
@@ -135,12 +192,19 @@ def render_question(q: wz.Question, problems: list[wz.Problem], show_errors: boo
             ss[key] = value if value in options else None
         st.selectbox(label, options, format_func=lambda x: q.option_label(x, lang),
                      placeholder=t("choose"), **common)
+    elif q.kind == "radio":
+        options = q.options_for(answers)
+        if key not in ss or ss[key] not in options:
+            ss[key] = value if value in options else options[0]
+        st.radio(label, options, format_func=lambda x: q.option_label(x, lang),
+                 captions=[q.caption_for(x, lang) for x in options], **common)
     elif q.kind == "multiselect":
         options = q.options_for(answers)
         if key not in ss:
             ss[key] = [x for x in (value or []) if x in options]
+        # no typing (no keyboard popping up on phones, no English "No results"), chips wrap, no "Select all"
         st.multiselect(label, options, format_func=lambda x: q.option_label(x, lang),
-                       placeholder=t("choose"), **common)
+                       placeholder=t("choose"), wrap=True, select_all=False, filter_mode=None, **common)
     else:
         if key not in ss:
             ss[key] = "" if (q.kind == "text" and value is None) else value
@@ -154,62 +218,96 @@ def render_question(q: wz.Question, problems: list[wz.Problem], show_errors: boo
             st.date_input(label, format="DD/MM/YYYY" if lang == "fr" else "YYYY-MM-DD",
                           min_value=dt.date(2020, 1, 1), max_value=dt.date(2040, 12, 31), **common)
     st.caption(q.help_for(answers, lang))
+    if effects:
+        lines = [f"- **{q.option_label(option, lang)}** → {' ; '.join(where) if lang == 'fr' else '; '.join(where)}"
+                 for option, where in effects.items()]
+        st.caption(t("adds_title") + "\n" + "\n".join(lines))
     if show_errors:
         for p in problems:
             if p.field == q.path:
                 st.error(p.message(lang), icon=":material/warning:")
 
 
+EFFECT_PATHS = {"uses.admin", "uses.creative", "uses.public", "uses.hr", "data.personal_data"}
+
+
+def question_effects(q: wz.Question, pack, profile):
+    if profile is None or q.path not in EFFECT_PATHS:
+        return None
+    lang = ss.ui_lang if ss.ui_lang in pack.info.languages else pack.info.languages[0]
+    key = ("effects", q.path, profile_key(profile), lang)
+    return memo(key, lambda: preview.option_effects(profile, pack, lang, q.path, q.options_for(ss.answers)))
+
+
 def render_tools(q: wz.Question, problems: list[wz.Problem], show_errors: bool) -> None:
     lang = ss.ui_lang
     st.markdown(f"**{q.label_for(ss.answers, lang)}**")
     st.caption(q.help_for(ss.answers, lang))
+    st.caption(t("tools_risk_explain"))
+    tools = ss.answers.get("tools") or []
+    declared = [u for part in ("admin", "creative", "public", "hr") for u in (ss.answers.get("uses") or {}).get(part) or []]
+    badge = {"high": "red", "medium": "orange", "low": "green"}
+    labels = wz.TOOL_LABELS
+
+    def fmt(table):
+        return lambda x: wz.tr(table[x], lang) if x in table else str(x)
+
+    for n, (uid, tool) in enumerate(zip(list(ss.tool_ids), list(tools)), 1):
+        with st.container(border=True, key=f"toolcard_{uid}"):
+            risk = next(iter(wz.tool_risks({**ss.answers, "tools": [tool]})), None)
+            title = tool.get("name") or t("tools_unnamed")
+            head = f"**{t('tools_card', n=n)} — {title}**"
+            if risk is not None:
+                head += f" :{badge[risk.level]}-badge[{t('risk_title_' + risk.level)}]"
+            st.markdown(head)
+            if risk is not None:
+                st.caption(wz.risk_reasons(risk, lang))
+            for field, default in (("name", ""), ("vendor", ""), ("hosting", "unknown"),
+                                   ("account", "free_consumer"), ("status", "under_review"), ("uses", [])):
+                k = f"tool:{uid}:{field}"
+                if k not in ss:
+                    current = tool.get(field)
+                    ss[k] = default if current is None else (list(current) if field == "uses" else current)
+            c1, c2 = st.columns(2)
+            with c1:
+                st.text_input(wz.tr(labels["name"], lang), key=f"tool:{uid}:name", on_change=on_tool,
+                              args=(uid, "name"), max_chars=100)
+                st.selectbox(wz.tr(labels["hosting"], lang), list(wz.v.HOSTING), key=f"tool:{uid}:hosting",
+                             format_func=fmt(wz.v.HOSTING), on_change=on_tool, args=(uid, "hosting"))
+            with c2:
+                st.text_input(wz.tr(labels["vendor"], lang), key=f"tool:{uid}:vendor", on_change=on_tool,
+                              args=(uid, "vendor"), max_chars=100)
+                st.selectbox(wz.tr(labels["status"], lang), list(wz.v.TOOL_STATUS), key=f"tool:{uid}:status",
+                             format_func=fmt(wz.v.TOOL_STATUS), on_change=on_tool, args=(uid, "status"))
+            st.radio(wz.tr(labels["account"], lang), list(wz.v.ACCOUNT), key=f"tool:{uid}:account",
+                     format_func=fmt(wz.v.ACCOUNT), on_change=on_tool, args=(uid, "account"), horizontal=True,
+                     captions=[wz.tr(wz.ACCOUNT_HELP[a], lang) for a in wz.v.ACCOUNT])
+            chosen = list(ss[f"tool:{uid}:uses"])
+            options = list(dict.fromkeys(declared + chosen)) if declared else list(wz.v.ALL_USES)
+            st.multiselect(wz.tr(labels["uses"], lang), options, key=f"tool:{uid}:uses",
+                           format_func=fmt(wz.v.ALL_USES), on_change=on_tool, args=(uid, "uses"),
+                           placeholder=t("choose"), wrap=True, select_all=False, filter_mode=None,
+                           help=t("tools_uses_help"))
+            if show_errors:
+                for p in problems:
+                    if p.field.startswith(f"tools[{n - 1}]"):
+                        st.error(p.message(lang), icon=":material/warning:")
+            st.button(t("tools_remove"), key=f"tool_remove_{uid}", on_click=remove_tool, args=(uid,),
+                      icon=":material/delete:")
+    if not tools:
+        st.caption(t("tools_none"))
     add_col, button_col = st.columns([3, 1], vertical_alignment="bottom")
     with add_col:
-        st.selectbox(t("tools_add"), list(wz.COMMON_TOOLS), index=None, placeholder=t("choose"),
-                     key="quick_tool", help=t("tools_add_help"))
+        st.selectbox(t("tools_add"), [*wz.COMMON_TOOLS, OTHER_TOOL], index=None, placeholder=t("choose"),
+                     key="tool_pick", help=t("tools_add_help"),
+                     format_func=lambda x: t("tools_other") if x == OTHER_TOOL else x)
     with button_col:
-        st.button(t("tools_add_button"), on_click=add_common_tool, key="quick_tool_add",
-                  width="stretch")
-
-    def labels(table):
-        return lambda x: wz.tr(table[x], lang) if x in table else (x or "")
-
-    col = st.column_config
-    config = {
-        "name": col.TextColumn(wz.tr(wz._TOOL_LABELS["name"], lang), required=True, max_chars=100),
-        "vendor": col.TextColumn(wz.tr(wz._TOOL_LABELS["vendor"], lang), max_chars=100),
-        "hosting": col.SelectboxColumn(wz.tr(wz._TOOL_LABELS["hosting"], lang), options=list(wz.v.HOSTING),
-                                       format_func=labels(wz.v.HOSTING), default="unknown", required=True),
-        "account": col.SelectboxColumn(wz.tr(wz._TOOL_LABELS["account"], lang), options=list(wz.v.ACCOUNT),
-                                       format_func=labels(wz.v.ACCOUNT), default="free_consumer", required=True),
-        "status": col.SelectboxColumn(wz.tr(wz._TOOL_LABELS["status"], lang), options=list(wz.v.TOOL_STATUS),
-                                      format_func=labels(wz.v.TOOL_STATUS), default="under_review",
-                                      required=True),
-        "uses": col.MultiselectColumn(wz.tr(wz._TOOL_LABELS["uses"], lang), options=list(wz.v.ALL_USES),
-                                      format_func=labels(wz.v.ALL_USES), width="medium"),
-    }
-    edited = st.data_editor(ss.tools_base or [], key=f"tools_editor_{ss.tools_v}", num_rows="dynamic",
-                            column_config=config, column_order=list(wz.TOOL_COLUMNS), hide_index=True,
-                            width="stretch")
-    ss.answers["tools"] = wz.tools_from_rows(edited)
-    st.caption(t("tools_table_help"))
+        st.button(t("tools_add_button"), on_click=add_tool, key="tool_add", width="stretch",
+                  icon=":material/add:")
     if show_errors:
         for p in problems:
-            if p.field.startswith("tools"):
+            if p.field == "tools":
                 st.error(p.message(lang), icon=":material/warning:")
-    risks = wz.tool_risks(ss.answers)
-    st.markdown(f"**{t('tools_risk_title')}**")
-    st.caption(t("tools_risk_explain"))
-    if not risks:
-        st.caption(t("tools_none"))
-    else:
-        badge = {"high": "red", "medium": "orange", "low": "green"}
-        rows = [f"| {t('risk_tool')} | {t('risk_level')} | {t('risk_reasons')} |", "|---|---|---|"]
-        for r in risks:
-            name = r.name.replace("|", "\\|")
-            rows.append(f"| {name} | :{badge[r.level]}-badge[{t('risk_' + r.level)}] | {wz.risk_reasons(r, lang)} |")
-        st.markdown("\n".join(rows))
 
 
 # ---------------------------------------------------------------- pages
@@ -227,9 +325,10 @@ def profile_key(profile) -> str:
     return json.dumps(profile.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
 
 
-def render_live_preview(pack, profile) -> None:
+def render_live_preview(pack, profile, heading: bool = True) -> None:
     lang = ss.ui_lang
-    st.subheader(t("preview_title"))
+    if heading:
+        st.subheader(t("preview_title"))
     st.caption(t("preview_caption"))
     if profile is None:
         st.info(t("preview_wait"))
@@ -243,8 +342,7 @@ def render_live_preview(pack, profile) -> None:
         return
     sections = len({e.section for e in trace})
     st.caption(t("preview_counts", sections=sections, clauses=len(trace)))
-    with st.container(height=620, border=False):
-        st.html(html)
+    st.html(html)  # the whole outline, in the page's own scroll: no box inside the box
 
 
 def _trace(profile, pack, lang):
@@ -306,7 +404,7 @@ def render_review(pack, profile, problems) -> None:
     except BalisesError as exc:
         st.error(f"{t('generation_failed')} {exc.message(lang)}")
         return
-    with st.container(height=700, border=True):
+    with st.expander(t("text_preview_open"), icon=":material/article:"):
         st.html(html)
 
 
@@ -326,19 +424,30 @@ def render_sidebar(pack) -> None:
                  format_func=lambda x: {"fr": "Français", "en": "English"}[x])
         st.divider()
         st.markdown(f"**{t('save_title')}**")
-        snapshot = copy.deepcopy(ss.answers)
         lang = ss.ui_lang
-        name = (snapshot.get("organisation") or {}).get("name") or ""
+        name = (ss.answers.get("organisation") or {}).get("name") or ""
         answers_name = wz.file_name("answers", name, lang)
-        st.download_button(t("save_answers"), data=lambda: wz.answers_yaml(snapshot, lang).encode("utf-8"),
-                           file_name=answers_name, mime="application/x-yaml", key="dl_answers",
-                           icon=":material/download:", help=f"{t('save_help')}\n\n{answers_name}", on_click="ignore",
-                           width="stretch")
+        st.download_button(t("save_answers"), data=answers_bytes(lang), file_name=answers_name,
+                           mime="application/x-yaml", key="dl_answers", icon=":material/download:",
+                           help=f"{t('save_help')}\n\n{answers_name}", on_click="ignore", width="stretch")
+        # Streamlit's uploader texts are English only: its button and limits line are replaced (CSS) by ours
         st.file_uploader(t("upload"), type=["yaml", "yml", "json", "docx"], key=f"upload_{ss.upload_v}",
                          on_change=on_upload, max_upload_size=2)
+        st.caption(t("upload_limits"))
         st.divider()
         st.caption(f"{t('pack')} : {pack.label}" if lang == "fr" else f"{t('pack')}: {pack.label}")
         st.caption(t("privacy"))
+
+
+def answers_bytes(lang: str):
+    """The answers file, built when the button is clicked from the answers as they are then (the dict that
+    every callback edits in place): a click right after typing gets the text just typed."""
+    answers = ss.answers
+
+    def build() -> bytes:
+        return wz.answers_yaml(answers, lang).encode("utf-8")
+
+    return build
 
 
 def render_flash() -> None:
@@ -361,15 +470,65 @@ def render_flash() -> None:
         st.info(wz.tr(note, lang))
 
 
+PAGE_CSS = """<style>
+/* labels, chosen values and chips wrap on narrow screens instead of being cut */
+[data-testid="stWidgetLabel"], [data-testid="stWidgetLabel"] p { white-space: normal !important;
+  overflow: visible !important; text-overflow: clip !important; }
+[data-baseweb="select"] [title], [data-baseweb="select"] span { white-space: normal !important;
+  overflow-wrap: anywhere; }
+[data-testid="stButton"] button p, [data-testid="stDownloadButton"] button p { white-space: normal; }
+/* the uploader's English texts: limits line hidden (ours is below), button relabelled */
+[data-testid="stFileUploaderDropzoneInstructions"] { display: none !important; }
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"],
+[data-testid="stFileUploaderDropzone"] button span:not([data-testid="stIconMaterial"]) { display: none !important; }
+[data-testid="stFileUploaderDropzone"] button::after { content: "__UPLOAD__"; }
+/* the live preview: beside the form on wide screens, behind a button on phones */
+@media (min-width: 640px) { .st-key-preview_phone { display: none !important; } }
+@media (max-width: 639.98px) { .st-key-preview_side { display: none !important; } }
+</style>"""
+
+GUARD_JS = """<script>
+(() => {
+  // Leaving or reloading with answers not downloaded since their last change asks for confirmation.
+  window.__balisesState = {hash: "__HASH__", base: "__BASE__"};
+  if (window.__balisesGuard) return;
+  window.__balisesGuard = true;
+  window.__balisesSaved = null;
+  window.addEventListener("beforeunload", (event) => {
+    const s = window.__balisesState;
+    if (s.hash !== s.base && s.hash !== window.__balisesSaved) { event.preventDefault(); event.returnValue = ""; }
+  });
+  document.addEventListener("click", (event) => {
+    if (event.target.closest('[data-testid="stDownloadButton"]')) window.__balisesSaved = window.__balisesState.hash;
+  }, true);
+})();
+</script>"""
+
+
+def render_page_helpers() -> None:
+    st.html(PAGE_CSS.replace("__UPLOAD__", t("upload_button")))
+    st.html(GUARD_JS.replace("__HASH__", answers_hash(ss.answers)).replace("__BASE__", ss.base_hash),
+            unsafe_allow_javascript=True)
+
+
+def render_step_list() -> None:
+    lang = ss.ui_lang
+    ss.nav_steps = ss.step
+    st.radio(t("steps_nav"), list(range(len(wz.STEPS))), horizontal=True, key="nav_steps",
+             on_change=on_step_list,
+             format_func=lambda i: f"{i + 1}. {wz.tr(wz.STEPS[i].title, lang)}")
+
+
 def main() -> None:
     st.set_page_config(page_title=wz.tr(wz.TEXTS["page_title"], ss.get("ui_lang", "fr")), page_icon="🧭",
-                       layout="wide", initial_sidebar_state="expanded")
-    init_state()
+                       layout="wide", initial_sidebar_state="auto")
+    ss.setdefault("ui_lang", "fr")
     try:
         pack = get_pack(pack_location())
     except BalisesError as exc:
         st.error(f"{t('pack_failed')}\n\n{exc.message(ss.ui_lang)}")
         st.stop()
+    init_state(pack)
     render_sidebar(pack)
     lang = ss.ui_lang
     step = wz.STEPS[ss.step]
@@ -379,19 +538,23 @@ def main() -> None:
         st.caption("🔒 " + t("privacy"))
     total = len(wz.STEPS)
     st.progress((ss.step + 1) / total, text=t("step_of", n=ss.step + 1, total=total, name=wz.tr(step.title, lang)))
-    st.markdown(" › ".join((f"**{i + 1}. {wz.tr(s.title, lang)}**" if i == ss.step else
-                            f"{'✓' if i < ss.step else str(i + 1) + '.'} {wz.tr(s.title, lang)}")
-                           for i, s in enumerate(wz.STEPS)))
+    render_step_list()
     render_flash()
     if ss.pop("scroll_top", False):  # a new step starts at its top, not where the buttons were
         st.html("<script>document.querySelector('[data-testid=\"stMain\"]')?.scrollTo(0, 0);"
                 "window.scrollTo(0, 0);</script>", unsafe_allow_javascript=True)
 
+    profile, all_problems = wz.validate(ss.answers)
+    if profile is not None:
+        profile = apply_profile_defaults(profile, pack)  # the CLI's own code path
     left, right = st.columns([3, 2], gap="large")
     with left:
         st.header(wz.tr(step.title, lang))
         if wz.tr(step.intro, lang):
             st.write(wz.tr(step.intro, lang))
+        with st.container(key="preview_phone"):
+            with st.expander(t("preview_open"), icon=":material/visibility:"):
+                render_live_preview(pack, profile, heading=False)
         show_errors = step.id in ss.tried
         problems = wz.step_problems(ss.answers, step.id) if show_errors else []
         if step.id != "review":
@@ -401,10 +564,8 @@ def main() -> None:
                 if q.kind == "tools":
                     render_tools(q, problems, show_errors)
                 else:
-                    render_question(q, problems, show_errors)
-    profile, all_problems = wz.validate(ss.answers)
-    with left:
-        if step.id == "review":
+                    render_question(q, problems, show_errors, question_effects(q, pack, profile))
+        else:
             render_review(pack, profile, all_problems)
         st.divider()
         back, _, forward = st.columns([1, 2, 1])
@@ -416,7 +577,9 @@ def main() -> None:
                 st.button(t("next"), on_click=go, args=(1,), key="nav_next", type="primary",
                           width="stretch")
     with right:
-        render_live_preview(pack, profile)
+        with st.container(key="preview_side"):
+            render_live_preview(pack, profile)
+    render_page_helpers()
 
 
 main()
