@@ -152,6 +152,7 @@ def add_tool() -> None:
     row = wz.blank_tool() if name == OTHER_TOOL else wz.common_tool_row(name)
     ss.answers.setdefault("tools", []).append(row)
     ss.tool_ids.append(uuid.uuid4().hex[:8])
+    ss.setdefault("fresh_tools", set()).add(ss.tool_ids[-1])  # a new tool's card opens to be completed
     ss.tool_pick = None
 
 
@@ -221,7 +222,8 @@ def render_question(q: wz.Question, problems: list[wz.Problem], show_errors: boo
     if effects:
         lines = [f"- **{q.option_label(option, lang)}** → {' ; '.join(where) if lang == 'fr' else '; '.join(where)}"
                  for option, where in effects.items()]
-        st.caption(t("adds_title") + "\n" + "\n".join(lines))
+        with st.expander(t("adds_title").rstrip(" :") + f" ({len(effects)})", key="adds:" + q.path):
+            st.caption("\n".join(lines))
     if show_errors:
         for p in problems:
             if p.field == q.path:
@@ -253,15 +255,20 @@ def render_tools(q: wz.Question, problems: list[wz.Problem], show_errors: bool) 
         return lambda x: wz.tr(table[x], lang) if x in table else str(x)
 
     for n, (uid, tool) in enumerate(zip(list(ss.tool_ids), list(tools)), 1):
-        with st.container(border=True, key=f"toolcard_{uid}"):
-            risk = next(iter(wz.tool_risks({**ss.answers, "tools": [tool]})), None)
-            title = tool.get("name") or t("tools_unnamed")
-            head = f"**{t('tools_card', n=n)} — {title}**"
+        risk = next(iter(wz.tool_risks({**ss.answers, "tools": [tool]})), None)
+        # the collapsed card reads as one row: name, vendor, hosting, account, status, risk
+        summary = [tool.get("name") or t("tools_unnamed"), tool.get("vendor") or "",
+                   fmt(wz.v.HOSTING)(tool.get("hosting")), fmt(wz.v.ACCOUNT)(tool.get("account")),
+                   fmt(wz.v.TOOL_STATUS)(tool.get("status"))]
+        if risk is not None:
+            summary.append(f":{badge[risk.level]}-badge[{t('risk_title_' + risk.level)}]")
+        key = f"toolexp_{uid}"
+        with st.expander(" · ".join(x for x in summary if x), expanded=ss.get(key, uid in ss.get("fresh_tools", ())),
+                         key=key):
             if risk is not None:
-                head += f" :{badge[risk.level]}-badge[{t('risk_title_' + risk.level)}]"
-            st.markdown(head)
-            if risk is not None:
-                st.caption(wz.risk_reasons(risk, lang))
+                st.caption(f"{t('risk_title_' + risk.level).capitalize()} : {wz.risk_reasons(risk, lang)}"
+                           if lang == "fr" else f"{t('risk_title_' + risk.level).capitalize()}: "
+                           f"{wz.risk_reasons(risk, lang)}")
             for field, default in (("name", ""), ("vendor", ""), ("hosting", "unknown"),
                                    ("account", "free_consumer"), ("status", "under_review"), ("uses", [])):
                 k = f"tool:{uid}:{field}"
@@ -477,6 +484,16 @@ PAGE_CSS = """<style>
 [data-baseweb="select"] [title], [data-baseweb="select"] span { white-space: normal !important;
   overflow-wrap: anywhere; }
 [data-testid="stButton"] button p, [data-testid="stDownloadButton"] button p { white-space: normal; }
+[data-testid="stMultiSelect"] [data-tag] { max-width: 100% !important; height: auto !important; }
+[data-testid="stMultiSelect"] [data-tag] > span[title] { white-space: normal !important;
+  overflow: visible !important; text-overflow: clip !important; }
+[data-testid="stExpander"] summary p { white-space: normal !important; }
+@media (max-width: 639.98px) {
+  /* on a phone the form comes first: less room above it */
+  [data-testid="stMainBlockContainer"] { padding-top: 2.5rem !important; }
+  [data-testid="stMainBlockContainer"] h1 { font-size: 1.6rem !important; padding: 0 !important; }
+  .st-key-masthead [data-testid="stCaptionContainer"] { display: none !important; }
+}
 /* the uploader's English texts: limits line hidden (ours is below), button relabelled */
 [data-testid="stFileUploaderDropzoneInstructions"] { display: none !important; }
 [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"],
@@ -532,10 +549,11 @@ def main() -> None:
     render_sidebar(pack)
     lang = ss.ui_lang
     step = wz.STEPS[ss.step]
-    st.title(t("app_title"))
-    st.caption(t("tagline"))
-    if ss.step == 0:
-        st.caption("🔒 " + t("privacy"))
+    with st.container(key="masthead"):
+        st.title(t("app_title"))
+        st.caption(t("tagline"))
+        if ss.step == 0:
+            st.caption("🔒 " + t("privacy"))
     total = len(wz.STEPS)
     st.progress((ss.step + 1) / total, text=t("step_of", n=ss.step + 1, total=total, name=wz.tr(step.title, lang)))
     render_step_list()
