@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import sys
+import time
 import uuid
 
 import streamlit as st
@@ -447,11 +448,18 @@ def render_sidebar(pack) -> None:
 
 
 def answers_bytes(lang: str):
-    """The answers file, built when the button is clicked from the answers as they are then (the dict that
-    every callback edits in place): a click right after typing gets the text just typed."""
-    answers = ss.answers
+    """The answers file, built when the button is clicked, from the answers as they are then.
+
+    A click right after typing also leaves the text field: the browser sends the new text (a rerun) just before
+    the click asks for the file, in another thread. The file waits for that rerun to be over, so that it holds
+    the text just typed (the answers dict is edited in place by every callback)."""
+    answers, run = ss.answers, ss.run_state
 
     def build() -> bytes:
+        time.sleep(0.25)  # the rerun sent with the click has started by then
+        deadline = time.monotonic() + 10
+        while run["running"] and time.monotonic() < deadline:
+            time.sleep(0.02)
         return wz.answers_yaml(answers, lang).encode("utf-8")
 
     return build
@@ -478,6 +486,8 @@ def render_flash() -> None:
 
 
 PAGE_CSS = """<style>
+/* help texts dark enough for WCAG AA (4.5:1) on white and on the sidebar's grey */
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { color: #53565e !important; opacity: 1 !important; }
 /* labels, chosen values and chips wrap on narrow screens instead of being cut */
 [data-testid="stWidgetLabel"], [data-testid="stWidgetLabel"] p { white-space: normal !important;
   overflow: visible !important; text-overflow: clip !important; }
@@ -518,14 +528,24 @@ GUARD_JS = """<script>
   document.addEventListener("click", (event) => {
     if (event.target.closest('[data-testid="stDownloadButton"]')) window.__balisesSaved = window.__balisesState.hash;
   }, true);
+  // The uploader's button shows our label through CSS; screen readers get it as its name too.
+  const name = () => {
+    for (const b of document.querySelectorAll('[data-testid="stFileUploaderDropzone"] button')) {
+      if (b.getAttribute("aria-label") !== window.__balisesUpload) b.setAttribute("aria-label", window.__balisesUpload);
+    }
+  };
+  new MutationObserver(name).observe(document.body, {childList: true, subtree: true});
 })();
+document.documentElement.lang = "__LANG__";
+window.__balisesUpload = "__UPLOAD__";
+for (const b of document.querySelectorAll('[data-testid="stFileUploaderDropzone"] button')) b.setAttribute("aria-label", "__UPLOAD__");
 </script>"""
 
 
 def render_page_helpers() -> None:
     st.html(PAGE_CSS.replace("__UPLOAD__", t("upload_button")))
-    st.html(GUARD_JS.replace("__HASH__", answers_hash(ss.answers)).replace("__BASE__", ss.base_hash),
-            unsafe_allow_javascript=True)
+    st.html(GUARD_JS.replace("__HASH__", answers_hash(ss.answers)).replace("__BASE__", ss.base_hash)
+            .replace("__LANG__", ss.ui_lang).replace("__UPLOAD__", t("upload_button")), unsafe_allow_javascript=True)
 
 
 def render_step_list() -> None:
@@ -546,6 +566,15 @@ def main() -> None:
         st.error(f"{t('pack_failed')}\n\n{exc.message(ss.ui_lang)}")
         st.stop()
     init_state(pack)
+    ss.setdefault("run_state", {"running": False})
+    ss.run_state["running"] = True
+    try:
+        page(pack)
+    finally:
+        ss.run_state["running"] = False
+
+
+def page(pack) -> None:
     render_sidebar(pack)
     lang = ss.ui_lang
     step = wz.STEPS[ss.step]
