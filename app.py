@@ -77,6 +77,7 @@ def reset_widgets() -> None:
     for key in [k for k in ss.keys() if isinstance(k, str) and k.startswith(("q:", "tool:"))]:
         del ss[key]
     ss.pop("doc_lang", None)
+    ss.pop("tool_pick", None)
     ss.tool_ids = []
     sync_tool_ids()
 
@@ -150,7 +151,7 @@ def add_tool() -> None:
     name = ss.get("tool_pick")
     if not name:
         return
-    row = wz.blank_tool() if name == OTHER_TOOL else wz.common_tool_row(name)
+    row = wz.common_tool_row(name) if name in wz.COMMON_TOOLS else wz.blank_tool()
     ss.answers.setdefault("tools", []).append(row)
     ss.tool_ids.append(uuid.uuid4().hex[:8])
     ss.setdefault("fresh_tools", set()).add(ss.tool_ids[-1])  # a new tool's card opens to be completed
@@ -175,9 +176,6 @@ def remove_tool(uid: str) -> None:
     del ss.tool_ids[i]
     for key in [k for k in ss.keys() if isinstance(k, str) and k.startswith(f"tool:{uid}:")]:
         del ss[key]
-
-
-OTHER_TOOL = "__other__"
 
 
 # ---------------------------------------------------------------- widgets
@@ -306,9 +304,8 @@ def render_tools(q: wz.Question, problems: list[wz.Problem], show_errors: bool) 
         st.caption(t("tools_none"))
     add_col, button_col = st.columns([3, 1], vertical_alignment="bottom")
     with add_col:
-        st.selectbox(t("tools_add"), [*wz.COMMON_TOOLS, OTHER_TOOL], index=None, placeholder=t("choose"),
-                     key="tool_pick", help=t("tools_add_help"),
-                     format_func=lambda x: t("tools_other") if x == OTHER_TOOL else x)
+        st.selectbox(t("tools_add"), [*wz.COMMON_TOOLS, t("tools_other")], index=None, placeholder=t("choose"),
+                     key="tool_pick", help=t("tools_add_help"))
     with button_col:
         st.button(t("tools_add_button"), on_click=add_tool, key="tool_add", width="stretch",
                   icon=":material/add:")

@@ -926,10 +926,10 @@ def load_answers_file(name: str, data: bytes, pack: Any = None) -> LoadedAnswers
     if data[:2] == b"PK" or name.lower().endswith(".docx"):
         payload = read_payload(data, name)
         profile = parse_profile(payload.get("profile"), name)
-        pack = (payload.get("pack") or {}).get("label") or "?"
+        made_with = (payload.get("pack") or {}).get("label") or "?"
         date = str(payload.get("generated_on") or "?")
-        message = (TEXTS["upload_docx_ok"][0].format(name=name, date=date, pack=pack),
-                   TEXTS["upload_docx_ok"][1].format(name=name, date=date, pack=pack))
+        message = (TEXTS["upload_docx_ok"][0].format(name=name, date=date, pack=made_with),
+                   TEXTS["upload_docx_ok"][1].format(name=name, date=date, pack=made_with))
     else:
         try:
             decoded = data.decode("utf-8-sig")
