@@ -274,17 +274,21 @@ def render_tools(q: wz.Question, problems: list[wz.Problem], show_errors: bool) 
                 if k not in ss:
                     current = tool.get(field)
                     ss[k] = default if current is None else (list(current) if field == "uses" else current)
-            c1, c2 = st.columns(2)
+            c1, c2 = st.columns(2)  # row by row, so that a phone stacks them in reading order
             with c1:
                 st.text_input(wz.tr(labels["name"], lang), key=f"tool:{uid}:name", on_change=on_tool,
                               args=(uid, "name"), max_chars=100)
-                st.selectbox(wz.tr(labels["hosting"], lang), list(wz.v.HOSTING), key=f"tool:{uid}:hosting",
-                             format_func=fmt(wz.v.HOSTING), on_change=on_tool, args=(uid, "hosting"))
             with c2:
                 st.text_input(wz.tr(labels["vendor"], lang), key=f"tool:{uid}:vendor", on_change=on_tool,
                               args=(uid, "vendor"), max_chars=100)
+            c1, c2 = st.columns(2)
+            with c1:
+                st.selectbox(wz.tr(labels["hosting"], lang), list(wz.v.HOSTING), key=f"tool:{uid}:hosting",
+                             format_func=fmt(wz.v.HOSTING), on_change=on_tool, args=(uid, "hosting"))
+            with c2:
                 st.selectbox(wz.tr(labels["status"], lang), list(wz.v.TOOL_STATUS), key=f"tool:{uid}:status",
-                             format_func=fmt(wz.v.TOOL_STATUS), on_change=on_tool, args=(uid, "status"))
+                             format_func=fmt(wz.v.TOOL_STATUS), on_change=on_tool, args=(uid, "status"),
+                             help=" ".join(wz.tr(x, lang) for x in wz.STATUS_HELP.values()))
             st.radio(wz.tr(labels["account"], lang), list(wz.v.ACCOUNT), key=f"tool:{uid}:account",
                      format_func=fmt(wz.v.ACCOUNT), on_change=on_tool, args=(uid, "account"), horizontal=True,
                      captions=[wz.tr(wz.ACCOUNT_HELP[a], lang) for a in wz.v.ACCOUNT])
@@ -497,7 +501,7 @@ PAGE_CSS = """<style>
 [data-testid="stExpander"] summary p { white-space: normal !important; }
 @media (max-width: 639.98px) {
   /* on a phone the form comes first: less room above it */
-  [data-testid="stMainBlockContainer"] { padding-top: 2.5rem !important; }
+  [data-testid="stMainBlockContainer"] { padding-top: 3.5rem !important; }
   [data-testid="stMainBlockContainer"] h1 { font-size: 1.6rem !important; padding: 0 !important; }
   .st-key-masthead [data-testid="stCaptionContainer"] { display: none !important; }
 }
