@@ -233,11 +233,16 @@ EFFECT_PATHS = {"uses.admin", "uses.creative", "uses.public", "uses.hr", "data.p
 
 
 def question_effects(q: wz.Question, pack, profile):
+    """What each option adds on its own, against the answers with every such list left empty: the lists
+    chosen on this step do not change it, so it is computed once per step, not once per click."""
     if profile is None or q.path not in EFFECT_PATHS:
         return None
     lang = ss.ui_lang if ss.ui_lang in pack.info.languages else pack.info.languages[0]
-    key = ("effects", q.path, profile_key(profile), lang)
-    return memo(key, lambda: preview.option_effects(profile, pack, lang, q.path, q.options_for(ss.answers)))
+    neutral = profile.model_copy(update={
+        part: getattr(profile, part).model_copy(update={attr: [] for attr in attrs})
+        for part, attrs in (("uses", ("admin", "creative", "public", "hr")), ("data", ("personal_data",)))})
+    key = ("effects", q.path, profile_key(neutral), lang)
+    return memo(key, lambda: preview.option_effects(neutral, pack, lang, q.path, q.options_for(ss.answers)))
 
 
 def render_tools(q: wz.Question, problems: list[wz.Problem], show_errors: bool) -> None:
@@ -324,8 +329,8 @@ def render_tools(q: wz.Question, problems: list[wz.Problem], show_errors: bool) 
 def memo(key: tuple, build):
     cache = ss.memo
     if key not in cache:
-        if len(cache) > 16:
-            cache.clear()
+        while len(cache) > 24:  # the oldest entries go first
+            cache.pop(next(iter(cache)))
         cache[key] = build()
     return cache[key]
 

@@ -81,8 +81,7 @@ def option_effects(profile: Profile, pack: Pack, lang: str, path: str, options: 
     current = list(getattr(getattr(profile, section), attr))
 
     def clauses(values: list[str]) -> dict[str, str]:
-        variant = profile.model_copy(deep=True)
-        setattr(getattr(variant, section), attr, values)
+        variant = profile.model_copy(update={section: getattr(profile, section).model_copy(update={attr: values})})
         return {e.clause: f"« {e.section_title} » ({_gist(e.why)})" if lang == "fr" else
                 f"“{e.section_title}” ({_gist(e.why)})" for e in decision_trace(variant, pack, lang, as_of)}
 
