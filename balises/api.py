@@ -26,12 +26,12 @@ class GeneratedPolicy:
 
 
 def generate(profile: Profile, pack: Pack | None = None, lang: str | None = None, as_of: dt.date | None = None,
-             edition: str = "full") -> GeneratedPolicy:
+             edition: str = "full", length: str | None = None) -> GeneratedPolicy:
     """A policy as Word bytes, with the document model it was rendered from."""
     from .docx import render_docx  # python-docx is imported only when a Word file is asked for
 
     pack = pack or load_pack()
-    document = compose(profile, pack, lang=lang, as_of=as_of, edition=edition)
+    document = compose(profile, pack, lang=lang, as_of=as_of, edition=edition, length=length)
     return GeneratedPolicy(document=document, docx=render_docx(document, pack.reference_docx))
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from . import api
-from .compose import EDITIONS, compose
+from .compose import EDITIONS, LENGTHS, compose, explain_table
 from .errors import BalisesError
 from .pack import apply_profile_defaults, load_pack
 from .profile import json_schema, load_profile
@@ -56,24 +56,35 @@ def main() -> None:
 
 @main.command()
 @click.argument("profile", type=click.Path())
-@click.option("-o", "--output", required=True, type=click.Path(), help="The Word file to write (.docx).")
+@click.option("-o", "--output", required=True, type=click.Path(),
+              help="The Word file to write (.docx); with --kit, the folder to write the kit into.")
 @click.option("--lang", type=click.Choice(["fr", "en"]), default=None,
-              help="Language of the policy. Default: the first of policy.languages.")
+              help="Language of the policy. Default: the first of policy.languages (--kit: all of them).")
 @AS_OF
 @PACK
+@click.option("--length", type=click.Choice(LENGTHS), default=None,
+              help="concise (≤ 2,000 words), standard (≤ 4,500) or complete (≤ 9,000). Default: policy.length.")
+@click.option("--kit", is_flag=True, default=False,
+              help="Write the whole kit into the folder -o: policy, aide-mémoire, tool register (.docx, .xlsx), "
+                   "disclosure notices, implementation plan, adviser's note, in every language; PDFs when "
+                   "LibreOffice is installed.")
+@click.option("--no-pdf", is_flag=True, default=False, help="With --kit: Word and spreadsheet files only.")
 @click.option("--trace", "trace_path", type=click.Path(), default=None,
               help="Also write the decision trace (JSON): every clause, the rules that chose it, their sources.")
 @click.option("--edition", type=click.Choice(EDITIONS), default="full",
-              help="The full policy, or one of its stand-alone annexes (staff summary, tool register, notices).")
-def generate(profile, output, lang, as_of, pack, trace_path, edition):
-    """Generate the policy of PROFILE (YAML or JSON) as a Word document."""
+              help="The policy (full), or one companion document of the kit on its own.")
+def generate(profile, output, lang, as_of, pack, length, kit, no_pdf, trace_path, edition):
+    """Generate the policy of PROFILE (YAML or JSON) as a Word document, or its whole kit (--kit)."""
+    if kit:
+        _generate_kit(profile, output, as_of, pack, length, not no_pdf)
+        return
     try:
         api.check_output_path(output)
         if trace_path:
             api.check_output_path(trace_path)
         loaded = load_pack(pack)
         prof = apply_profile_defaults(load_profile(profile), loaded)
-        result = api.generate(prof, loaded, lang=lang, as_of=_as_of(as_of), edition=edition)
+        result = api.generate(prof, loaded, lang=lang, as_of=_as_of(as_of), edition=edition, length=length)
         api.write_atomic(output, result.docx)
         if trace_path:
             api.write_atomic(trace_path, json.dumps(result.trace, ensure_ascii=False, indent=2).encode("utf-8"))
@@ -86,19 +97,41 @@ def generate(profile, output, lang, as_of, pack, trace_path, edition):
     click.echo(f"{output}: {len(result.document.sections)} sections, {n_clauses} clauses ({lang_used}).")
 
 
+def _generate_kit(profile, output, as_of, pack, length, pdf: bool) -> None:
+    from .kit import build_kit, write_kit
+
+    try:
+        loaded = load_pack(pack)
+        prof = apply_profile_defaults(load_profile(profile), loaded)
+        kit = build_kit(prof, loaded, as_of=_as_of(as_of), length=length, pdf=pdf, lang_ui=_lang())
+        written = write_kit(kit, output)
+    except BalisesError as exc:
+        _fail(exc)
+    for notice in dict.fromkeys(n for d in kit.documents.values() for n in d.notices):
+        click.echo(notice, err=True)
+    for path in written:
+        click.echo(str(path))
+    for note in kit.notes:
+        click.echo(note, err=True)
+
+
 @main.command()
 @click.argument("profile", type=click.Path())
 @click.option("--lang", type=click.Choice(["fr", "en"]), default=None)
 @AS_OF
 @PACK
 def explain(profile, lang, as_of, pack):
-    """Print why each clause is in the policy: section, clause, why, source."""
+    """Print the decision table (each use, tool and class of information, with its verdict), the decisions
+    to take before adoption, then why each clause is in the policy: section, clause, why, source."""
     try:
         loaded = load_pack(pack)
         prof = apply_profile_defaults(load_profile(profile), loaded)
         doc = compose(prof, loaded, lang=lang, as_of=_as_of(as_of))
+        table_lines = explain_table(prof, loaded, doc.meta.lang, _as_of(as_of))
     except BalisesError as exc:
         _fail(exc)
+    for line in table_lines:
+        click.echo(line)
     current = None
     for entry in doc.trace:
         if entry.section != current:

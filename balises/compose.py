@@ -13,13 +13,17 @@ from .pack import Pack, SectionDef
 from .profile import Profile
 from .rules import Decisions, decide
 from .templating import ClauseRenderer, format_date, helpers
+from .views import org_names, table_view
+from .decisions import decision_table
 
 TITLES = {
     "full": ("Politique d'utilisation de l'intelligence artificielle",
              "Policy on the use of artificial intelligence"),
     "short": ("Politique IA", "AI policy"),
 }
-EDITIONS = ("full", "staff_summary", "tool_register", "disclosure_notices")
+# "full" is the policy to adopt (its numbered sections); the others are the kit's companion documents.
+EDITIONS = ("full", "staff_summary", "tool_register", "disclosure_notices", "implementation_plan", "adviser_note")
+LENGTHS = ("concise", "standard", "complete")
 
 
 def rule_context(profile: Profile, facts: Facts) -> dict[str, Any]:
@@ -69,7 +73,7 @@ def build_trace(pack: Pack, decisions: Decisions, lang: str, locale: str,
                         sources.append(TraceSource(reference=title, url=src.url, status=src.status,
                                                    applies_from=src.applies_from))
             entries.append(TraceEntry(
-                section=section.id, section_number=numbers[section.id],
+                section=section.id, section_number=numbers.get(section.id, ""),
                 section_title=section.title_for(lang, locale), clause=clause, variant=decision.variant,
                 rules=list(decision.rules), why=[r.why.get(lang) for r in rules], sources=sources))
     return entries
@@ -81,23 +85,31 @@ def _numbers(sections: list[SectionDef]) -> dict[str, str]:
         if s.kind == "body":
             n += 1
             numbers[s.id] = str(n)
-        else:
-            numbers[s.id] = s.letter or "?"
     return numbers
 
 
 def compose(profile: Profile, pack: Pack, lang: str | None = None, as_of: dt.date | None = None,
-            edition: str = "full") -> PolicyDocument:
-    """The policy of ``profile`` in ``lang`` as of ``as_of`` (default: today)."""
+            edition: str = "full", length: str | None = None) -> PolicyDocument:
+    """The policy (or one companion document) of ``profile`` in ``lang`` as of ``as_of`` (default: today)."""
     as_of = as_of or dt.date.today()
     lang = choose_language(profile, pack, lang)
+    length = length or profile.policy.length
+    if length not in LENGTHS:
+        raise BalisesError(f"Longueur {length!r} non permise ; longueurs permises : {', '.join(LENGTHS)}.",
+                           f"Length {length!r} not allowed; allowed: {', '.join(LENGTHS)}.")
     locale = locale_for(lang, profile.organisation.jurisdiction)
     facts, decisions = decisions_for(profile, pack, as_of, locale)
-    numbers = _numbers(pack.sections)
-    trace = build_trace(pack, decisions, lang, locale, numbers)
+    table = decision_table(profile, facts, pack.decisions, as_of)
+    planned = _plan(pack, decisions, edition, length)
+    # section numbers are the policy's, in every document of the kit ("see section 4 of the policy")
+    policy_plan = planned if edition == "full" else _plan(pack, decisions, "full", length)
+    numbers = _numbers([sdef for sdef, _ in policy_plan])
+    in_policy = {c for _, chosen in policy_plan for c, _ in chosen}
+    trace = [t for t in build_trace(pack, decisions, lang, locale, numbers) if t.clause in in_policy]
     references = _references(trace)
     renderer = renderer_for(pack)
     org = profile.organisation
+    words = helpers(lang, locale, pack.terms)
     base = {
         **profile.model_dump(mode="python"),
         "org": profile.organisation.model_dump(mode="python"),
@@ -111,44 +123,56 @@ def compose(profile: Profile, pack: Pack, lang: str | None = None, as_of: dt.dat
         "selected": decisions.selected,
         "section_no": lambda section_id: numbers.get(section_id, "?"),
         "next_review": _next_review(profile),
-        **helpers(lang, locale, pack.terms),
+        "length": length,
+        "table": table_view(table, pack, profile, lang, locale, words["term"]),
+        **org_names(profile, lang),
+        **words,
     }
-    wanted = _edition_sections(pack, edition)
     sections: list[Section] = []
-    for sdef in pack.sections:
-        if wanted is not None and sdef.id not in wanted:
-            continue
+    for sdef, chosen in planned:
         clauses = []
-        for clause_id in sdef.clauses:
-            decision = decisions.clauses.get(clause_id)
-            if decision is None:
-                continue
+        for clause_id, decision in chosen:
             if not renderer.has(clause_id, lang):
                 raise PackError(f"Clause {clause_id} : gabarit {lang} manquant dans {pack.label}.",
                                 f"Clause {clause_id}: {lang} template missing in {pack.label}.")
             context = {**base, "params": decision.params, "variant": decision.variant, "clause_id": clause_id,
-                       "section_number": numbers[sdef.id]}
+                       "section_number": numbers.get(sdef.id, "")}
             text = renderer.render(clause_id, lang, context)
             blocks = markup.parse(text, locale)
             if blocks:
                 clauses.append(Clause(id=clause_id, blocks=blocks, rules=list(decision.rules)))
-        if not clauses:
-            raise PackError(
-                f"La section « {sdef.title_for('fr', locale)} » serait vide pour ce profil : une règle du paquet "
-                "doit toujours y choisir une clause.",
-                f"Section '{sdef.title_for('en', locale)}' would be empty for this profile: a rule of the pack "
-                "must always select a clause there.")
-        sections.append(Section(id=sdef.id, kind=sdef.kind, number=numbers[sdef.id],
-                                title=sdef.title_for(lang, locale), clauses=clauses,
-                                staff_edition=sdef.staff_edition))
-    return PolicyDocument(meta=_metadata(profile, pack, lang, locale, as_of, edition), sections=sections,
+        if clauses:  # a section with nothing to say for this profile is absent, never padded
+            sections.append(Section(id=sdef.id, kind=sdef.kind, number=numbers.get(sdef.id, ""),
+                                    title=sdef.title_for(lang, locale), clauses=clauses,
+                                    staff_edition=sdef.staff_edition))
+    if not sections:
+        raise PackError("Le document serait vide pour ce profil : aucune règle du paquet n'y choisit de clause.",
+                        "The document would be empty for this profile: no rule of the pack selects a clause.")
+    meta = _metadata(profile, pack, lang, locale, as_of, edition).model_copy(
+        update={"length": length, "toc": edition == "full" and length == "complete"})
+    return PolicyDocument(meta=meta, sections=sections,
                           trace=trace, profile=profile.model_dump(mode="json"),
                           notices=[fr if lang == "fr" else en for fr, en in profile.notices])
 
 
-def _edition_sections(pack: Pack, edition: str) -> set[str] | None:
+def _plan(pack: Pack, decisions: Decisions, edition: str, length: str) -> list[tuple[SectionDef, list]]:
+    """The sections of ``edition`` with the clauses chosen for them at ``length``, in reading order."""
+    wanted = _edition_sections(pack, edition)
+    rank = LENGTHS.index(length)
+    planned = []
+    for sdef in pack.sections:
+        if sdef.id not in wanted:
+            continue
+        chosen = [(c, decisions.clauses[c]) for c in sdef.clauses if c in decisions.clauses
+                  and LENGTHS.index(sdef.lengths.get(c, "concise")) <= rank]
+        if chosen:
+            planned.append((sdef, chosen))
+    return planned
+
+
+def _edition_sections(pack: Pack, edition: str) -> set[str]:
     if edition == "full":
-        return None
+        return {s.id for s in pack.sections if s.kind == "body"}
     if edition not in EDITIONS:
         raise BalisesError(f"Édition inconnue {edition!r} ; éditions : {', '.join(EDITIONS)}.",
                            f"Unknown edition {edition!r}; editions: {', '.join(EDITIONS)}.")
@@ -210,3 +234,31 @@ def _metadata(profile: Profile, pack: Pack, lang: str, locale: str, as_of: dt.da
 
 def effective_label(doc: PolicyDocument) -> str:
     return format_date(doc.meta.effective_date, doc.meta.locale)
+
+
+def explain_table(profile: Profile, pack: Pack, lang: str, as_of: dt.date | None = None) -> list[str]:
+    """The decision table and the decisions to take, as lines of text (``balises explain``)."""
+    as_of = as_of or dt.date.today()
+    locale = locale_for(lang, profile.organisation.jurisdiction)
+    facts = derive(profile, locale)
+    view = table_view(decision_table(profile, facts, pack.decisions, as_of), pack, profile, lang, locale,
+                      helpers(lang, locale, pack.terms)["term"])
+    fr = lang == "fr"
+    lines = ["Tableau de décision" if fr else "Decision table", ""]
+    lines.append("Usages" if fr else "Uses")
+    for u in view["uses"]:
+        tools = f" [{', '.join(u['tools'])}]" if u["tools"] else ""
+        lines.append(f"  {u['label']}: {u['verdict_label']}{tools}")
+        lines.extend(f"    - {c}" for c in u["conditions"])
+    if view["tools"]:
+        lines.append("Outils" if fr else "Tools")
+    for t in view["tools"]:
+        lines.append(f"  {t['name']} ({t['account_label']}, {t['status_label']})")
+        lines.extend(f"    {c['label']}: {c['verdict_label']}" for c in t["classes"])
+    lines.append("")
+    lines.append("Décisions à prendre avant l'adoption" if fr else "Decisions to take before adoption")
+    if not view["to_take"]:
+        lines.append("  " + ("Aucune." if fr else "None."))
+    for d in view["to_take"]:
+        lines.append(f"  - [{d['step']}: {d['field']}] {d['message']} {d['safe']}")
+    return lines

@@ -63,7 +63,7 @@ class Section(BaseModel):
     staff_edition: bool = True
 
     def heading(self, lang: str) -> str:
-        if self.kind == "annex":
+        if self.kind == "annex" and self.number:
             return f"{'Annexe' if lang == 'fr' else 'Annex'} {self.number} – {self.title}"
         return self.title
 
@@ -106,6 +106,8 @@ class Metadata(BaseModel):
     owner_role: str
     footer: str
     preamble: str | None = None
+    length: str = "standard"
+    toc: bool = False  # a table of contents, where the length warrants it (complete)
 
 
 class PolicyDocument(BaseModel):
@@ -150,6 +152,19 @@ def document_text(doc: PolicyDocument) -> str:
             for b in c.blocks:
                 lines.extend(block_text(b))
     return "\n".join(lines)
+
+
+def body_words(doc: PolicyDocument) -> int:
+    """Words of the text a reader reads: headings, paragraphs and lists; tables (of tools, of uses) and the
+    cover excluded, as the outline's budgets count them."""
+    words = 0
+    for s in doc.sections:
+        words += len(s.title.split())
+        for c in s.clauses:
+            for b in c.blocks:
+                if not isinstance(b, Table):
+                    words += sum(len(line.split()) for line in block_text(b))
+    return words
 
 
 ListItem.model_rebuild()

@@ -13,13 +13,15 @@ from . import conditions
 from .compose import renderer_for
 from .errors import PackError
 from .facts import Facts
+from .lint_decisions import lint_decisions, lint_prose, sample_profiles
 from .pack import SECTIONS_DIR, Layer, Pack, build_pack, default_pack_dir, read_layer
 from .profile import Profile
 
 # what every template may use besides the profile's top-level keys (see compose.compose)
 CONTEXT_NAMES = {"org", "facts", "lang", "locale", "jurisdiction", "as_of", "trace", "references", "selected",
                  "section_no", "next_review", "label", "labels", "term", "date", "join", "add_months", "params",
-                 "variant", "clause_id", "section_number"}
+                 "variant", "clause_id", "section_number", "length", "table", "org_the", "org_of", "org_to",
+                 "short", "short_of", "short_to"}
 
 
 @dataclass(frozen=True)
@@ -156,6 +158,9 @@ def lint_pack(pack: Pack, layers: list[Layer]) -> list[Problem]:
         for lang in pack.info.languages:
             if lang not in section.title:
                 problems.append(Problem(outline_where, f"section {section.id}: no {lang} title"))
+    problems.extend(lint_decisions(pack, fields, Problem))
+    if len(layers) == 1:  # the default pack: its own sample profiles must read as written
+        problems.extend(lint_prose(pack, sample_profiles(), Problem))
     return sorted(set(problems), key=_order)
 
 

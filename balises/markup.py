@@ -110,8 +110,9 @@ def _parse_cached(text: str, locale: str) -> tuple[Block, ...]:
 def parse(text: str, locale: str) -> list[Block]:
     """Blocks of one clause's rendered markup. Clauses whose text does not depend on the organisation
     (most definitions, principles, annex headers) come out identical from one policy to the next: a batch or
-    a wizard session parses each distinct text once. Blocks are never modified after parsing."""
-    return list(_parse_cached(text, locale))
+    a wizard session parses each distinct text once. The cache keeps its own blocks: each caller gets a copy
+    (three times cheaper than parsing), so editing one document never changes the next."""
+    return [b.model_copy(deep=True) for b in _parse_cached(text, locale)]
 
 
 def _parse(text: str, locale: str) -> list[Block]:

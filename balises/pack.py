@@ -21,6 +21,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import PackError
+from .decisions import DECISIONS_DIR, DecisionData, parse_decision_files
 from .rules import Rule
 from .safeyaml import InputFileError, LineDict, parse_yaml
 
@@ -64,6 +65,8 @@ class SectionDef(BaseModel):
     clauses: list[str]
     staff_edition: bool = True  # in the staff edition (annex F is for advisers)
     editions: list[str] = Field(default_factory=list)  # stand-alone documents made of this section
+    # clauses written only from a given length of policy on: {clause: standard|complete}
+    lengths: dict[str, Literal["concise", "standard", "complete"]] = Field(default_factory=dict)
 
     def title_for(self, lang: str, locale: str) -> str:
         return self.title.get(locale) or self.title[lang]
@@ -88,6 +91,7 @@ class Pack:
     reference_docx: bytes
     rule_files: dict[str, str] = field(default_factory=dict)  # rule id -> file
     disabled_rules: set[str] = field(default_factory=set)
+    decisions: DecisionData = field(default_factory=DecisionData)
     _env: Any = None
 
     @property
@@ -383,9 +387,16 @@ def build_pack(base: Layer, overlays: list[Layer] = ()) -> Pack:
                 if clause in s.clauses:
                     s.clauses.remove(clause)
     top = overlays[-1].info if overlays else base.info
-    return Pack(info=top, layers=[base.info, *[o.info for o in overlays]], sections=sections, rules=rules,
+    decisions = parse_decision_files([(layer.source, _decision_files(layer.files, layer.source))
+                                      for layer in (base, *overlays)])
+    return Pack(decisions=decisions, info=top, layers=[base.info, *[o.info for o in overlays]], sections=sections, rules=rules,
                 templates=templates, template_files=origins, terms=terms or {}, reference_docx=reference,
                 rule_files={r.id: r.file for r in rules.values()}, disabled_rules=disabled)
+
+
+def _decision_files(files: dict[str, bytes], source: str) -> dict[str, Any]:
+    return {name: _yaml(files, name, source) for name in sorted(files)
+            if name.startswith(DECISIONS_DIR) and name.endswith((".yaml", ".yml"))}
 
 
 def _is_base(files: dict[str, bytes]) -> bool:

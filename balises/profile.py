@@ -44,6 +44,8 @@ Hosting = _choice(v.HOSTING)
 Account = _choice(v.ACCOUNT)
 ToolStatus = _choice(v.TOOL_STATUS)
 Disclosure = _choice(v.DISCLOSURE)
+Length = _choice(v.LENGTHS)
+NameArticle = _choice(v.NAME_ARTICLES)
 
 # C0 controls, DEL and C1 controls, but tab and newline; also the XML-illegal surrogates and non-characters
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
@@ -81,11 +83,20 @@ class Organisation(_Strict):
     privacy_officer: str | None = None
     # Optional addition to the contract: a Swiss organisation placing AI systems on the EU market
     eu_market: bool = Field(False, description="Places AI systems or their output on the EU market (Switzerland)")
+    # Optional additions (November 2026): how French names the organisation. Without an article, one is
+    # guessed from the name's first word (« Théâtre… » → le); "none" writes the name alone.
+    name_article: NameArticle | None = Field(None, description="Article of the full name in French: le, la, l, les, none")
+    short_name: str | None = Field(None, description="Short name after the first mention, with its article (« le Théâtre »)")
 
     @field_validator("name", mode="before")
     @classmethod
     def _name(cls, value):
         return _clean_text(value, 200, required=True)
+
+    @field_validator("short_name", mode="before")
+    @classmethod
+    def _short(cls, value):
+        return _clean_text(value, 60, required=False) or None
 
     @field_validator("privacy_officer", mode="before")
     @classmethod
@@ -103,6 +114,8 @@ class Policy(_Strict):
     review_months: int = Field(12, ge=3, le=36)
     # Optional addition to the contract: the policy's own version number, shown in the footer
     version: str = "1.0"
+    # Optional addition (November 2026): how long the policy to adopt is (see docs/policy-outline.md)
+    length: Length = "standard"
 
     @field_validator("owner_role", "approved_by", mode="before")
     @classmethod
@@ -177,6 +190,9 @@ class Commitments(_Strict):
     human_review: bool = True
     environmental: bool = True
     training: bool = True
+    # Optional addition (November 2026): written consent (purpose, duration, pay) before any use of a
+    # person's voice or likeness; a voice or likeness use without it is a decision to take.
+    voice_likeness_consent: bool = True
 
 
 class Profile(_Strict):

@@ -15,6 +15,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from markupsafe import Markup
 
 from . import vocabulary
+from .decisions import join
 from .errors import PackError
 from .pack import Pack
 
@@ -54,13 +55,7 @@ def format_date(value: dt.date | str | None, locale: str) -> str:
 
 
 def join_words(items: list, lang: str) -> str:
-    items = [str(i) for i in items]
-    if not items:
-        return ""
-    if len(items) == 1:
-        return items[0]
-    last = " et " if lang == "fr" else (", and " if len(items) > 2 else " and ")
-    return ", ".join(items[:-1]) + last + items[-1]
+    return join(items, lang)
 
 
 def add_months(day: dt.date, months: int) -> dt.date:

@@ -120,12 +120,12 @@ HR_USES: Labels = {
 }
 
 PERSONAL_DATA: Labels = {
-    "audience": ("Publics, clientèle, spectateurs, visiteurs", "Audience, clients, visitors"),
+    "audience": ("Publics et clientèle", "Audiences and clients"),
     "donors_members": ("Donateurs et membres", "Donors and members"),
     "staff": ("Personnel et candidats", "Staff and candidates"),
     "artists_contributors": ("Artistes et collaborateurs", "Artists and contributors"),
     "minors": ("Personnes mineures", "Minors"),
-    "sensitive": ("Renseignements sensibles (santé, besoins d'accessibilité…)",
+    "sensitive": ("Informations sensibles (santé, besoins d'accessibilité…)",
                   "Sensitive data (health, accessibility needs…)"),
     "biometric": ("Données biométriques (images ou enregistrements servant à identifier ou cloner)",
                   "Biometric data (images or recordings used to identify or clone)"),
@@ -178,6 +178,37 @@ DISCLOSURE: Labels = {
 
 ALL_USES: Labels = {**ADMIN_USES, **CREATIVE_USES, **PUBLIC_USES, **HR_USES}
 
+LENGTHS: Labels = {
+    "concise": ("Concise (2 000 mots au plus, environ 6 pages)", "Concise (at most 2,000 words, about 6 pages)"),
+    "standard": ("Standard (4 500 mots au plus, environ 12 pages)", "Standard (at most 4,500 words, about 12 pages)"),
+    "complete": ("Complète (9 000 mots au plus, environ 24 pages)", "Complete (at most 9,000 words, about 24 pages)"),
+}
+
+# How French names the organisation: « le Théâtre… », « la Compagnie… », « l'Atelier… », « les Ateliers… ».
+NAME_ARTICLES: Labels = {
+    "le": ("le", "le"),
+    "la": ("la", "la"),
+    "l": ("l'", "l'"),
+    "les": ("les", "les"),
+    "none": ("aucun article", "no article"),
+}
+
+# The decision table's vocabulary: what one may do, and with which information.
+VERDICTS: Labels = {
+    "permitted": ("Permis", "Permitted"),
+    "conditional": ("Permis à conditions", "Permitted with conditions"),
+    "ask_first": ("Pas encore : demander d'abord", "Not yet: ask first"),
+    "prohibited": ("Interdit", "Prohibited"),
+}
+
+INFO_CLASSES: Labels = {
+    "public": ("Informations publiques", "Public information"),
+    "internal": ("Informations internes", "Internal information"),
+    "confidential": ("Informations confidentielles", "Confidential information"),
+    "personal": ("Informations personnelles", "Personal information"),
+    "sensitive": ("Informations sensibles", "Sensitive information"),
+}
+
 # Enumerations by the name the templates and the linter use.
 ENUMERATIONS: dict[str, Labels] = {
     "jurisdiction": JURISDICTIONS,
@@ -199,6 +230,10 @@ ENUMERATIONS: dict[str, Labels] = {
     "account": ACCOUNT,
     "tool_status": TOOL_STATUS,
     "disclosure": DISCLOSURE,
+    "length": LENGTHS,
+    "name_article": NAME_ARTICLES,
+    "verdict": VERDICTS,
+    "info_class": INFO_CLASSES,
 }
 
 

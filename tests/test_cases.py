@@ -3,10 +3,12 @@ not contain (see tests/cases/README.md)."""
 
 import datetime as dt
 from pathlib import Path
+from typing import Literal, Optional, Union
 
 import pytest
+from pydantic import BaseModel, ConfigDict
 
-from balises.compose import compose
+from balises.compose import EDITIONS, compose
 from balises.document import document_text
 from balises.profile import parse_profile
 from balises.safeyaml import load_data_file
@@ -14,6 +16,24 @@ from balises.safeyaml import load_data_file
 from .conftest import AS_OF, ROOT, deep_merge
 
 CASES = sorted((ROOT / "tests" / "cases").glob("*.yaml"))
+
+
+Phrases = Union[list[str], dict[Literal["fr", "en"], list[str]]]
+
+
+class Case(BaseModel):
+    """A case file: a misspelt key, or a clause the pack does not have, is an error, never a silent pass."""
+
+    model_config = ConfigDict(extra="forbid")
+    description: str
+    profile: Union[str, dict]
+    overrides: dict = {}
+    as_of: Optional[dt.date] = None
+    langs: list[Literal["fr", "en"]] = ["fr"]
+    must_have_clauses: list[str] = []
+    must_not_have_clauses: list[str] = []
+    must_contain: Phrases = []
+    must_not_contain: Phrases = []
 
 
 def _for_lang(value, lang):
@@ -24,7 +44,9 @@ def _for_lang(value, lang):
 
 @pytest.mark.parametrize("case_path", CASES, ids=[p.stem for p in CASES])
 def test_case(case_path: Path, pack):
-    case = load_data_file(case_path)
+    case = Case.model_validate(load_data_file(case_path)).model_dump()
+    unknown = [c for c in case["must_have_clauses"] + case["must_not_have_clauses"] if c not in pack.clause_ids()]
+    assert not unknown, f"{case_path.name}: clauses the pack does not have: {unknown}"
     raw = case["profile"]
     if isinstance(raw, str):
         raw = load_data_file(ROOT / raw)
@@ -32,10 +54,12 @@ def test_case(case_path: Path, pack):
     as_of = case.get("as_of") or AS_OF
     if isinstance(as_of, str):
         as_of = dt.date.fromisoformat(as_of)
+    defined = {e for s in pack.sections for e in s.editions} | {"full"}
     for lang in case.get("langs") or ["fr"]:
-        doc = compose(profile, pack, lang=lang, as_of=as_of)
-        clauses = set(doc.clause_ids())
-        text = document_text(doc)
+        # the kit: the policy and its companion documents (a CSE time limit lives in the implementation plan)
+        docs = [compose(profile, pack, lang=lang, as_of=as_of, edition=e) for e in EDITIONS if e in defined]
+        clauses = {c for doc in docs for c in doc.clause_ids()}
+        text = "\n".join(document_text(doc) for doc in docs)
         missing = [c for c in case.get("must_have_clauses", []) if c not in clauses]
         unwanted = [c for c in case.get("must_not_have_clauses", []) if c in clauses]
         assert not missing, f"{case_path.name} [{lang}]: clauses missing: {missing}"

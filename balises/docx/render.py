@@ -26,12 +26,10 @@ W = nsdecls("w")
 LABELS = {
     "fr": {"contents": "Table des matières", "version": "Version", "effective": "En vigueur le",
            "approved": "Adoptée par", "owner": "Responsable de la politique", "review": "Prochaine révision",
-           "generated": "Document produit avec Balises (paquet {pack}) le {date}. Lisez-le, adaptez-le au besoin, "
-                        "puis faites-le adopter."},
+           "companion": "Accompagne la politique d'utilisation de l'IA, version {version}, en vigueur le {date}."},
     "en": {"contents": "Contents", "version": "Version", "effective": "In force from",
            "approved": "Approved by", "owner": "Policy owner", "review": "Next review",
-           "generated": "Drafted with Balises (pack {pack}) on {date}. Read it, adapt it where needed, then have "
-                        "it approved."},
+           "companion": "Accompanies the policy on the use of AI, version {version}, in force from {date}."},
 }
 
 
@@ -228,7 +226,7 @@ class _Writer:
         self.paragraph("Normal").add_r().add_br().type = "page"
 
 
-def _toc(writer: _Writer, doc: PolicyDocument, template) -> None:
+def _toc(writer: _Writer, doc: PolicyDocument, template, pages: dict[str, int] | None = None) -> None:
     """The reference's table-of-contents field, its cached result filled with this policy's headings, so it
     reads right before Word updates it (LibreOffice shows the cached result)."""
     sdt = copy.deepcopy(template)
@@ -240,7 +238,8 @@ def _toc(writer: _Writer, doc: PolicyDocument, template) -> None:
     entries = [(f"{s.number}.\u00a0{s.title}" if s.kind == "body" else s.heading(doc.meta.lang)) for s in doc.sections]
     for i, text in enumerate(entries):
         p = OxmlElement("w:p")
-        p.append(parse_xml(f'<w:pPr {W}><w:pStyle w:val="TOC1"/></w:pPr>'))
+        p.append(parse_xml(f'<w:pPr {W}><w:pStyle w:val="TOC1"/><w:tabs><w:tab w:val="right" w:leader="dot" '
+                           f'w:pos="9350"/></w:tabs></w:pPr>'))
         if i == 0:
             # dirty: Word recomputes the table (with page numbers) when it opens the file
             p.append(parse_xml(f'<w:r {W}><w:fldChar w:fldCharType="begin" w:dirty="true"/></w:r>'))
@@ -251,6 +250,12 @@ def _toc(writer: _Writer, doc: PolicyDocument, template) -> None:
         r = parse_xml(f'<w:r {W}><w:t xml:space="preserve"></w:t></w:r>')
         r[0].text = text
         p.append(r)
+        page = (pages or {}).get(doc.sections[i].id)
+        if page:
+            p.append(parse_xml(f'<w:r {W}><w:tab/></w:r>'))
+            r = parse_xml(f'<w:r {W}><w:t></w:t></w:r>')
+            r[0].text = str(page)
+            p.append(r)
         if i == len(entries) - 1:
             p.append(parse_xml(f'<w:r {W}><w:fldChar w:fldCharType="end"/></w:r>'))
         content.append(p)
@@ -294,7 +299,9 @@ def _properties(document, doc: PolicyDocument) -> None:
     props.revision = 1
 
 
-def render_docx(doc: PolicyDocument, reference: bytes) -> bytes:
+def render_docx(doc: PolicyDocument, reference: bytes, toc_pages: dict[str, int] | None = None) -> bytes:
+    """The Word file of ``doc``. ``toc_pages`` (section id -> page), when known, fills the table of contents'
+    page numbers, so that it reads right in LibreOffice and in a PDF before any field update."""
     try:
         document = docx.Document(io.BytesIO(reference))
     except Exception as exc:  # a broken reference .docx in a pack
@@ -317,32 +324,37 @@ def render_docx(doc: PolicyDocument, reference: bytes) -> bytes:
     section.top_margin = section.bottom_margin = Mm(20)
     _language(document, meta.locale)
 
-    # title page
-    writer.paragraph("Title", text=meta.title)
-    writer.paragraph("Subtitle", text=meta.subtitle)
+    # The policy opens on a title block; only a complete policy gets a cover page and a table of contents.
+    # A companion document (aide-mémoire, register…) is its title and its text, nothing else.
     from ..templating import format_date
 
-    for key, value in (("version", meta.version), ("effective", format_date(meta.effective_date, meta.locale)),
-                       ("approved", meta.approved_by), ("owner", meta.owner_role),
-                       ("review", format_date(meta.next_review, meta.locale) if meta.next_review else None)):
-        if value:
-            sep = "\u00a0: " if meta.locale.startswith("fr") else ": "
-            writer.paragraph("Title Page Detail", [Run(text=labels[key] + sep, bold=True), Run(text=value)])
-    if meta.preamble:
+    policy = meta.edition == "full"
+    writer.paragraph("Title", text=meta.title)
+    writer.paragraph("Subtitle", text=meta.subtitle)
+    if policy:
+        for key, value in (("version", meta.version), ("effective", format_date(meta.effective_date, meta.locale)),
+                           ("approved", meta.approved_by), ("owner", meta.owner_role),
+                           ("review", format_date(meta.next_review, meta.locale) if meta.next_review else None)):
+            if value:
+                sep = "\u00a0: " if meta.locale.startswith("fr") else ": "
+                writer.paragraph("Title Page Detail", [Run(text=labels[key] + sep, bold=True), Run(text=value)])
+    else:
+        writer.paragraph("Note", text=labels["companion"].format(
+            version=meta.version, date=format_date(meta.effective_date, meta.locale)))
+    if meta.preamble and policy:
         writer.paragraph("Note", text=meta.preamble)
-    writer.paragraph("Note", text=labels["generated"].format(pack=meta.pack,
-                                                              date=format_date(meta.generated_on, meta.locale)))
-    for notice in doc.notices:
+    for notice in doc.notices if policy else ():
         writer.paragraph("Note", text=notice)
 
-    if toc_template is not None and len(doc.sections) > 1:
+    with_toc = policy and meta.toc and toc_template is not None and len(doc.sections) > 1
+    if with_toc:
         p = writer.paragraph("TOC Heading", text=labels["contents"])
         p.get_or_add_pPr().pageBreakBefore_val = True
-        _toc(writer, doc, toc_template)
+        _toc(writer, doc, toc_template, toc_pages)
 
     for i, sec in enumerate(doc.sections):
         writer.heading(1, [Run(text=sec.heading(meta.lang) if sec.kind == "annex" else sec.title)],
-                       page_break=(i == 0 or sec.kind == "annex"), numbered=sec.kind == "body")
+                       page_break=with_toc and i == 0, numbered=sec.kind == "body")
         for clause in sec.clauses:
             for block in clause.blocks:
                 if isinstance(block, Heading):

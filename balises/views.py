@@ -1,0 +1,231 @@
+"""What clause templates see of the decision table and of the organisation's name: plain values, worded.
+
+Templates only say what the table decided; the wording of verdicts, conditions and classes of information is
+done once here, so that the policy, the aide-mémoire and the tool register say it the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Callable
+
+from . import vocabulary
+from .decisions import CLASS_ORDER, VERDICT_ORDER, DecisionTable, fill, join
+
+# First words of an organisation's name and the article French gives them (« le Théâtre… »).
+_ARTICLE_BY_WORD = {
+    "le": ("théâtre", "musée", "festival", "studio", "centre", "collectif", "regroupement", "conseil", "cirque",
+           "quatuor", "chœur", "choeur", "cinéma", "groupe", "réseau", "club", "bureau", "service", "diffuseur",
+           "labo", "laboratoire", "syndicat", "cercle", "fonds", "salon", "carrefour", "domaine", "palais",
+           "mouvement", "magazine", "journal", "quotidien", "média", "site", "pôle", "lieu", "cabaret"),
+    "la": ("compagnie", "maison", "galerie", "fondation", "cinémathèque", "société", "coopérative", "troupe",
+           "fédération", "bibliothèque", "scène", "salle", "chambre", "fabrique", "manufacture", "revue",
+           "librairie", "médiathèque", "corporation", "table", "ligue", "biennale", "triennale", "halle"),
+    "l": ("atelier", "orchestre", "opéra", "association", "institut", "office", "ensemble", "école", "agence",
+          "espace", "usine", "union", "académie", "alliance", "observatoire", "auditorium"),
+    "les": ("éditions", "ateliers", "productions", "films", "ballets", "archives", "amis", "rencontres", "médias",
+            "grands", "nuits", "journées", "francofolies"),
+}
+_ELIDE = re.compile(r"^[aeiouyhâàéèêëîïôöûüœæ]", re.IGNORECASE)
+
+
+def guess_article(name: str) -> str:
+    first = name.split()[0].lower().strip("«»\"'") if name.split() else ""
+    for article, words in _ARTICLE_BY_WORD.items():
+        if first in words:
+            return article
+    return "none"
+
+
+def _with_article(article: str, rest: str) -> dict[str, str]:
+    """« le X », « du X », « au X » for one article."""
+    forms = {
+        "le": ("le ", "du ", "au "),
+        "la": ("la ", "de la ", "à la "),
+        "l": ("l'", "de l'", "à l'"),
+        "les": ("les ", "des ", "aux "),
+    }
+    if article == "none":
+        de = "d'" if _ELIDE.match(rest) else "de "
+        return {"the": rest, "of": de + rest, "to": "à " + rest}
+    the, of, to = forms[article]
+    return {"the": the + rest, "of": of + rest, "to": to + rest}
+
+
+def _split_short(short: str) -> tuple[str, str]:
+    low = short.lower()
+    for article, prefix in (("les", "les "), ("le", "le "), ("la", "la "), ("l", "l'"), ("l", "l’")):
+        if low.startswith(prefix):
+            return article, short[len(prefix):]
+    return "none", short
+
+
+def org_names(profile: Any, lang: str) -> dict[str, str]:
+    """The organisation as the text names it: org_the / org_of / org_to the first time (« le Théâtre de la
+    Grande Marée », « du Théâtre… », « au Théâtre… »), short / short_of / short_to afterwards."""
+    org = profile.organisation
+    if lang != "fr":
+        return {"org_the": org.name, "org_of": f"of {org.name}", "org_to": f"to {org.name}",
+                "short": "the organisation", "short_of": "of the organisation", "short_to": "to the organisation"}
+    own_article, rest = _split_short(org.name)  # « Le Diamant »: the article is part of the name
+    if own_article != "none" and not org.name_article:
+        full = _with_article(own_article, rest)
+        full["the"] = org.name
+    else:
+        full = _with_article(org.name_article or guess_article(org.name), org.name)
+    if org.short_name:
+        s_article, s_rest = _split_short(org.short_name)
+        short = _with_article(s_article, s_rest)
+    else:
+        short = _with_article("l", "organisation")
+    return {"org_the": full["the"], "org_of": full["of"], "org_to": full["to"],
+            "short": short["the"], "short_of": short["of"], "short_to": short["to"]}
+
+
+def _class_label(cls: str, lang: str, term: Callable[[str], str]) -> str:
+    if cls == "personal":
+        return term("class_personal")
+    if cls == "sensitive":
+        return term("class_sensitive")
+    return vocabulary.label(cls, lang, "info_class").lower()
+
+
+def _examples(cls: str, profile: Any, lang: str, sensitive: tuple[str, ...]) -> list[str]:
+    data = profile.data
+    if cls == "confidential":
+        return [vocabulary.label(v, lang, "confidential_material") for v in data.confidential_material]
+    if cls == "personal":
+        return [vocabulary.label(v, lang, "personal_data") for v in data.personal_data if v not in sensitive]
+    if cls == "sensitive":
+        return [vocabulary.label(v, lang, "personal_data") for v in data.personal_data if v in sensitive]
+    return []
+
+
+def table_view(table: DecisionTable, pack: Any, profile: Any, lang: str, locale: str,
+               term: Callable[[str], str]) -> dict[str, Any]:
+    """The decision table as templates read it: every verdict, condition and class already worded."""
+    lead = term("committee") if profile.organisation.employees >= 20 else term("referent")
+    article = "le " if lang == "fr" and lead.startswith("comité") else ("la " if lang == "fr" else "the ")
+    values = {"pi": term("personal_info"), "pia": term("pia_short"), "officer": _officer(profile, lang, term),
+              "lead": article + lead}
+
+    def condition(cid: str) -> str:
+        texts = pack.decisions.conditions.get(cid, {})
+        return fill(texts.get(locale) or texts.get(lang) or cid, values)
+
+    def verdict_label(v: str) -> str:
+        return vocabulary.label(v, lang, "verdict")
+
+    def why(reasons) -> list[str]:
+        return [r.why.get(lang) for r in reasons]
+
+    uses = []
+    for u in table.uses:
+        uses.append({
+            "id": u.id, "label": vocabulary.label(u.id, lang, "use"), "category": u.category,
+            "needs": u.needs, "needs_label": _class_label(u.needs, lang, term),
+            "verdict": u.verdict, "verdict_label": verdict_label(u.verdict),
+            "conditions": [condition(c) for c in u.conditions], "tools": list(u.tools),
+            "pending_tools": list(u.pending_tools), "why": why(u.reasons),
+        })
+    tools = []
+    for t in table.tools:
+        classes = [{"id": c, "label": _class_label(c, lang, term), "verdict": r.verdict,
+                    "verdict_label": verdict_label(r.verdict), "conditions": [condition(x) for x in r.conditions]}
+                   for c, r in t.classes.items()]
+        tools.append({
+            "name": t.name, "vendor": t.vendor or "", "hosting": t.hosting,
+            "hosting_label": vocabulary.label(t.hosting, lang, "hosting"),
+            "account": t.account, "account_label": vocabulary.label(t.account, lang, "account"),
+            "status": t.status, "status_label": vocabulary.label(t.status, lang, "tool_status"),
+            "uses": [vocabulary.label(x, lang, "use") for x in t.uses],
+            "may_receive": [_class_label(c, lang, term) for c in t.may_receive()],
+            "classes": classes, "hosted_outside": t.hosted_outside, "hosting_unknown": t.hosting_unknown,
+        })
+    sensitive = pack.decisions.sensitive_personal_data
+    classes = [{"id": c, "label": _class_label(c, lang, term),
+                "examples": _examples(c, profile, lang, sensitive)} for c in table.classes_held]
+    view = {
+        "uses": uses,
+        "by_verdict": {v: [u for u in uses if u["verdict"] == v] for v in VERDICT_ORDER},
+        "verdict_labels": {v: verdict_label(v) for v in VERDICT_ORDER},
+        "tools": tools,
+        "approved_tools": [t["name"] for t in tools if t["status"] == "approved"],
+        "to_take": [{"code": d.code, "step": d.step, "field": d.field, "message": d.message.get(lang),
+                     "safe": d.safe.get(lang)} for d in table.to_take],
+        "classes": classes,
+        "class_labels": {c: _class_label(c, lang, term) for c in CLASS_ORDER},
+        "lead": values["lead"],
+    }
+    view["situations"] = situations(view, pack.decisions.situations, lang)
+    return view
+
+
+def situations(view: dict[str, Any], wording: Any, lang: str) -> list[dict[str, str]]:
+    """The aide-mémoire's "Puis-je… ?": the organisation's uses, tools and information, each answered from the
+    decision table (yes / yes, if / not yet / no), then the situations the policy answers for everyone."""
+    def say(key: str, **values: str) -> str:
+        return fill(wording.situations[key].get(lang), values) if key in wording.situations else ""
+
+    def item(question: str, verdict: str, detail: str = "") -> dict[str, str]:
+        answer = wording.answers.get(verdict)
+        return {"question": question, "verdict": verdict, "answer": answer.get(lang) if answer else verdict,
+                "detail": detail}
+
+    out = []
+    groups: dict[tuple, list[dict]] = {}
+    for u in view["uses"]:
+        first = u["conditions"][0] if u["conditions"] and u["verdict"] in ("permitted", "conditional") else ""
+        groups.setdefault((u["verdict"], first, tuple(u["tools"])), []).append(u)
+    for (verdict, first, tools), group in groups.items():
+        labels = [g["label"] for g in group]
+        detail = first
+        if verdict == "ask_first":
+            pending = sorted({t for g in group for t in g["pending_tools"]})
+            detail = (("demandez d'abord " if lang == "fr" else "ask ") + _to(view["lead"], lang)
+                      if not pending else join(pending, lang) + (" attend son approbation" if lang == "fr" and
+                      len(pending) == 1 else " attendent leur approbation" if lang == "fr" else
+                      " awaits approval" if len(pending) == 1 else " await approval"))
+        elif tools and verdict in ("permitted", "conditional"):
+            detail = f"{detail} ({join(list(tools), lang)})" if detail else join(list(tools), lang)
+        uses = join([labels[0]] + [x[:1].lower() + x[1:] for x in labels[1:]], lang)
+        out.append(item(say("use", uses=uses), verdict, detail))
+    for t in view["tools"]:
+        if t["status"] != "approved":
+            out.append(item(say("tool_pending", tool=t["name"]), "ask_first" if t["status"] == "under_review"
+                            else "prohibited"))
+            continue
+        held = {c["id"] for c in view["classes"]}
+        by_verdict: dict[tuple, list[str]] = {}
+        for c in t["classes"]:
+            if c["id"] in held and c["id"] != "public":
+                key = (c["verdict"], c["conditions"][0] if c["conditions"] else "")
+                by_verdict.setdefault(key, []).append(c["label"])
+        for (verdict, first), labels in by_verdict.items():
+            info = join([("des " if lang == "fr" else "") + x for x in labels], lang)
+            out.append(item(say("tool_info", info=info, tool=t["name"]), verdict, first))
+    for fixed in wording.fixed:
+        out.append(item(fixed.question.get(lang), fixed.verdict, fixed.detail.get(lang) if fixed.detail else ""))
+    if len(out) < 12:
+        for c in view["classes"]:
+            if c["id"] in ("public", "internal") or len(out) >= 12:
+                continue
+            may = [t["name"] for t in view["tools"] if c["label"] in t["may_receive"] and t["status"] == "approved"]
+            question = say("class_anywhere", info=("des " if lang == "fr" else "") + c["label"],
+                           examples=join([x[:1].lower() + x[1:] for x in c["examples"]], lang))
+            out.append(item(question, "conditional" if may else "prohibited",
+                            (("seulement dans " if lang == "fr" else "only in ") + join(may, lang)) if may else ""))
+    return out
+
+
+def _to(lead: str, lang: str) -> str:
+    if lang != "fr":
+        return lead
+    return "au " + lead[3:] if lead.startswith("le ") else "à " + lead
+
+
+def _officer(profile: Any, lang: str, term: Callable[[str], str]) -> str:
+    role = profile.organisation.privacy_officer
+    if role:
+        return f"la {term('privacy_officer')} ({role})" if lang == "fr" else f"the {term('privacy_officer')} ({role})"
+    return ("la " if lang == "fr" else "the ") + term("privacy_officer")
