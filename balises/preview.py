@@ -10,7 +10,8 @@ import datetime as dt
 import html
 import re
 
-from .compose import _numbers, build_trace, decisions_for
+from .compose import _numbers, _plan, build_trace, decisions_for
+from .decisions import DecisionToTake, decision_table
 from .document import Heading, ListBlock, Paragraph, PolicyDocument, Run, Table, TraceEntry
 from .facts import locale_for
 from .pack import Pack
@@ -25,7 +26,18 @@ def decision_trace(profile: Profile, pack: Pack, lang: str, as_of: dt.date | Non
     as_of = as_of or dt.date.today()
     locale = locale_for(lang, profile.organisation.jurisdiction)
     _, decisions = decisions_for(profile, pack, as_of, locale)
-    return build_trace(pack, decisions, lang, locale, _numbers(pack.sections))
+    # the policy's own plan (its sections at its length), as compose() numbers and filters them
+    plan = _plan(pack, decisions, "full", profile.policy.length)
+    in_policy = {c for _, chosen in plan for c, _ in chosen}
+    trace = build_trace(pack, decisions, lang, locale, _numbers([sdef for sdef, _ in plan]))
+    return [t for t in trace if t.clause in in_policy]
+
+
+def decisions_to_take(profile: Profile, pack: Pack, as_of: dt.date | None = None) -> list[DecisionToTake]:
+    """The decision table's "decisions to take" for these answers (conflicts the policy cannot settle)."""
+    as_of = as_of or dt.date.today()
+    facts, _ = decisions_for(profile, pack, as_of, locale_for("fr", profile.organisation.jurisdiction))
+    return list(decision_table(profile, facts, pack.decisions, as_of).to_take)
 
 
 def _section_heading(kind: str, number: str, title: str, lang: str) -> str:
