@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import sys
+import threading
 import time
 import uuid
 
@@ -21,6 +22,9 @@ from balises import api, preview
 from balises import wizard as wz
 from balises.compose import compose
 from balises.errors import BalisesError
+from balises.kit import DOCUMENTS as KIT_DOCUMENTS
+from balises.kit import build_kit
+from balises.kit import file_name as kit_file_name
 from balises.pack import apply_profile_defaults, load_pack, pack_profile_defaults
 
 ss = st.session_state
@@ -245,6 +249,38 @@ def question_effects(q: wz.Question, pack, profile):
     return memo(key, lambda: preview.option_effects(neutral, pack, lang, q.path, q.options_for(ss.answers)))
 
 
+def decisions(pack, profile) -> list:
+    if profile is None:
+        return []
+    return memo(("decisions", profile_key(profile)), lambda: preview.decisions_to_take(profile, pack))
+
+
+def render_decisions(pack, profile, step_id: str) -> None:
+    """The decisions to take that arise at this step: what conflicts, the answer to change, what the policy
+    does meanwhile."""
+    lang = ss.ui_lang
+    here = [d for d in decisions(pack, profile) if wz.decision_step(d) == step_id]
+    for d in here:
+        step_no = wz.step_index(wz.decision_step(d)) + 1
+        st.warning(f"**{t('decisions_title')}** — {d.text(lang)}\n\n"
+                   f"{t('decisions_change', label=wz.decision_answer(d, lang), step=step_no)}\n\n"
+                   f"_{d.safe.get(lang)}_", icon=":material/gavel:")
+
+
+def render_all_decisions(pack, profile) -> None:
+    lang = ss.ui_lang
+    found = decisions(pack, profile)
+    if not found:
+        return
+    st.subheader(t("decisions_all"))
+    st.caption(t("decisions_review"))
+    for n, d in enumerate(found):
+        step = wz.step_index(wz.decision_step(d))
+        st.warning(f"{d.text(lang)}\n\n_{d.safe.get(lang)}_", icon=":material/gavel:")
+        st.button(t("decisions_go", label=wz.decision_answer(d, lang), step=step + 1), key=f"decision_go_{n}",
+                  on_click=move_to, args=(step,), icon=":material/arrow_back:")
+
+
 def render_tools(q: wz.Question, problems: list[wz.Problem], show_errors: bool) -> None:
     lang = ss.ui_lang
     st.markdown(f"**{q.label_for(ss.answers, lang)}**")
@@ -403,6 +439,8 @@ def render_review(pack, profile, problems) -> None:
     st.download_button(t("download_answers"), data=answers_text.encode("utf-8"), help=answers_name,
                        file_name=answers_name, mime="application/x-yaml",
                        key="dl_answers_review", icon=":material/download:", on_click="ignore")
+    render_kit(pack, profile, languages, org, today)
+    render_all_decisions(pack, profile)
     st.subheader(t("text_preview"))
     if len(languages) > 1:
         if ss.get("doc_lang") not in languages:
@@ -420,6 +458,61 @@ def render_review(pack, profile, problems) -> None:
         return
     with st.expander(t("text_preview_open"), icon=":material/article:"):
         st.html(html)
+
+
+_KITS: dict[tuple, object] = {}
+_KITS_LOCK = threading.Lock()
+
+
+def kit_files(profile, pack) -> dict[str, bytes]:
+    """The kit (balises.kit.build_kit, without PDF: LibreOffice is too slow for a click), built once per set of
+    answers, when a first document of it is asked for."""
+    key = (profile_key(profile), pack.label)
+    with _KITS_LOCK:
+        if key not in _KITS:
+            while len(_KITS) >= 4:
+                _KITS.pop(next(iter(_KITS)))
+            _KITS[key] = build_kit(profile, pack, pdf=False).files
+        return _KITS[key]
+
+
+def render_kit(pack, profile, languages, org, today) -> None:
+    lang = ss.ui_lang
+    snapshot = profile.model_copy(deep=True)
+    slug = wz.slugify(org)
+    st.subheader(t("kit_title"))
+    st.caption(t("kit_help"))
+    mimes = {".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+             ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+    editions = [e for e, _, _ in KIT_DOCUMENTS if e in wz.EDITION_LABELS]
+    for doc_lang in languages:
+        lang_name = wz.tr(wz.v.LANGUAGES[doc_lang], lang)
+        buttons = [(e, ".docx") for e in editions]
+        buttons.insert(editions.index("tool_register") + 1 if "tool_register" in editions else 0,
+                       ("tool_register", ".xlsx"))
+        for i, (edition, suffix) in enumerate(buttons):
+            name = kit_file_name(edition, doc_lang, suffix)
+            if i % 2 == 0:  # one row per pair: a phone stacks them in reading order
+                cols = st.columns(2)
+            with cols[i % 2]:
+                st.download_button(f"{wz.tr(wz.EDITION_LABELS[edition], lang)} — {lang_name} ({suffix})",
+                                   data=lambda n=name: kit_files(snapshot, pack)[n], file_name=f"{slug}-{name}",
+                                   mime=mimes[suffix], key=f"dl_kit_{edition}_{doc_lang}{suffix}",
+                                   help=f"{slug}-{name}", width="stretch", on_click="ignore",
+                                   icon=":material/table_view:" if suffix == ".xlsx" else ":material/description:")
+    if (profile_key(snapshot), pack.label) not in _KITS:  # built in the background: the first click is quick
+        threading.Thread(target=kit_files, args=(snapshot, pack), daemon=True).start()
+    zip_name = wz.file_name("kit", org, lang, today)
+    st.download_button(t("kit_zip"), data=lambda: _zip(kit_files(snapshot, pack)), file_name=zip_name,
+                       mime="application/zip", key="dl_kit_zip", help=zip_name, icon=":material/folder_zip:",
+                       on_click="ignore", type="primary")
+    st.caption(t("kit_pdf"))
+
+
+def _zip(files: dict[str, bytes]) -> bytes:
+    from balises.kit import Kit
+
+    return Kit(files=dict(files)).zip_bytes()
 
 
 def _docx_builder(profile, pack, lang, edition):
@@ -611,6 +704,7 @@ def page(pack) -> None:
         show_errors = step.id in ss.tried
         problems = wz.step_problems(ss.answers, step.id) if show_errors else []
         if step.id != "review":
+            render_decisions(pack, profile, step.id)
             if problems:
                 st.error(t("fix_first") + "\n" + "\n".join(f"- {p.message(lang)}" for p in problems), icon=":material/warning:")
             for q in wz.questions_for(step.id, ss.answers):

@@ -141,10 +141,20 @@ TEXTS: dict[str, tuple[str, str]] = {
                       "A .yaml, .yml, .json or .docx file, 2 MB at most."),
     "unsaved": ("Vos réponses ne sont pas enregistrées : quitter la page les efface.",
                 "Your answers are not saved: leaving the page erases them."),
-    "decisions_title": ("Décisions à prendre", "Decisions to take"),
+    "decisions_title": ("Décision à prendre", "Decision to take"),
+    "decisions_all": ("Décisions à prendre avant l'adoption", "Decisions to take before adoption"),
     "decisions_change": ("Réponse à revoir : « {label} » (étape {step})", "Answer to review: “{label}” (step {step})"),
-    "kit_title": ("La trousse complète", "The complete kit"),
-    "kit_zip": ("Toute la trousse (.zip)", "The whole kit (.zip)"),
+    "decisions_review": ("La politique applique la règle prudente indiquée en attendant ; le plan de mise en œuvre "
+                         "reprend ces décisions.", "The policy applies the cautious rule shown meanwhile; the "
+                         "implementation plan lists these decisions."),
+    "decisions_go": ("Revoir « {label} » (étape {step})", "Review “{label}” (step {step})"),
+    "kit_title": ("Les documents d'accompagnement", "The companion documents"),
+    "kit_help": ("Préparés avec la politique, à partir des mêmes réponses : à remettre au personnel, à tenir à jour, "
+                 "à suivre pour l'adoption.", "Prepared with the policy, from the same answers: to hand to staff, to "
+                 "keep up to date, to follow for adoption."),
+    "kit_zip": ("Toute la trousse, toutes langues (.zip)", "The whole kit, all languages (.zip)"),
+    "kit_pdf": ("Pour un PDF, ouvrez le fichier Word et choisissez Fichier > Exporter au format PDF.",
+                "For a PDF, open the Word file and choose File > Export as PDF."),
 }
 
 
@@ -263,6 +273,19 @@ QUESTIONS: tuple[Question, ...] = (
              ("Nom de l'organisation", "Name of the organisation"),
              ("Il figure sur la page titre, en pied de page et dans les clauses qui désignent l'organisation.",
               "It appears on the title page, in the footer and in the clauses that name the organisation.")),
+    Question("organisation.name_article", "organisation", "select",
+             ("Article du nom en français (facultatif)", "Article of the name in French (optional)"),
+             ("Pour écrire « adoptée par le Théâtre… » ou « par la Compagnie… ». Laissé vide, il est déduit du "
+              "premier mot du nom.",
+              "So that French writes « adoptée par le Théâtre… » or « par la Compagnie… ». Left empty, it is "
+              "guessed from the name's first word."),
+             table=v.NAME_ARTICLES, optional=True, visible=lambda a: "fr" in (get(a, "policy.languages") or [])),
+    Question("organisation.short_name", "organisation", "text",
+             ("Nom court, avec son article (facultatif)", "Short name, with its article (optional)"),
+             ("Le texte l'emploie après la première mention : « le Théâtre », « la Compagnie ». Laissé vide : "
+              "« l'organisation ».",
+              "The text uses it after the first mention: “the Theatre”, “the Company”. Left empty: “the "
+              "organisation”."), optional=True),
     Question("organisation.jurisdiction", "organisation", "select",
              ("Où l'organisation est-elle établie ?", "Where is the organisation established?"),
              ("Le lieu choisit les lois citées (Loi 25, LPRPDE, RGPD, règlement européen sur l'IA, nLPD) et le "
@@ -405,6 +428,24 @@ QUESTIONS: tuple[Question, ...] = (
                                 "Generative AI is not used; only the declared uses remain, as framed "
                                 "exceptions."),
              }),
+    Question("policy.length", "position", "radio",
+             ("Longueur de la politique à adopter", "Length of the policy to adopt"),
+             ("Les règles sont les mêmes à toute longueur ; seule l'explication change. Les documents "
+              "d'accompagnement (aide-mémoire, registre, plan) ne changent pas.",
+              "The rules are the same at every length; only the explanation changes. The companion documents "
+              "(staff summary, register, plan) do not change."),
+             table=v.LENGTHS,
+             captions={
+                 "concise": ("Pour un petit conseil qui veut l'essentiel : chaque règle en une phrase.",
+                             "For a small board that wants the essentials: each rule in one sentence."),
+                 "standard": ("Pour la plupart des organisations : chaque règle avec sa raison et son article "
+                              "de loi.", "For most organisations: each rule with its reason and legal "
+                              "article."),
+                 "complete": ("Pour une grande organisation ou un organisme public : critères d'approbation, "
+                              "table des matières, détails de mise en œuvre.",
+                              "For a large organisation or a public body: approval criteria, table of contents, "
+                              "implementation details."),
+             }),
     Question("policy.owner_role", "position", "text",
              ("Fonction responsable de la politique", "Role that owns the policy"),
              ("Cette fonction tient la politique à jour et répond aux questions ; elle est nommée dans la section "
@@ -509,6 +550,13 @@ QUESTIONS: tuple[Question, ...] = (
              ("Engagements de sobriété environnementale", "Environmental sobriety commitments"),
              ("Si oui, la section sur l'environnement énumère des gestes concrets de sobriété pour vos usages.",
               "If so, the environment section lists concrete sobriety measures for your uses.")),
+    Question("commitments.voice_likeness_consent", "commitments", "bool",
+             ("Consentement écrit avant d'utiliser la voix ou l'image d'une personne",
+              "Written consent before using a person's voice or likeness"),
+             ("Si oui, la politique exige un consentement précis (usage, durée, rémunération). Si non, les usages "
+              "de voix ou d'image déclarés restent interdits : une décision à prendre.",
+              "If so, the policy requires specific consent (purpose, duration, pay). If not, the voice or "
+              "likeness uses declared stay prohibited: a decision to take.")),
     Question("commitments.training", "commitments", "bool",
              ("Plan de formation du personnel", "Staff training plan"),
              ("Si oui, la politique fixe un plan de formation par public, avec des échéances datées.",
@@ -580,6 +628,31 @@ def resume_step(answers: Answers) -> int:
     return step_index("review")
 
 
+# The kit's companion documents (balises.kit.DOCUMENTS), as the wizard names them on its buttons
+EDITION_LABELS: dict[str, tuple[str, str]] = {
+    "tool_register": ("Registre des outils", "Tool register"),
+    "disclosure_notices": ("Mentions de transparence", "Disclosure notices"),
+    "implementation_plan": ("Plan de mise en œuvre", "Implementation plan"),
+    "adviser_note": ("Note explicative", "Adviser's note"),
+}
+
+
+# The decision table names the step of a decision to take in its own words; the wizard's steps by id
+_DECISION_STEPS = {"tools": "data_tools", "data": "data_tools", "data_tools": "data_tools", "uses": "uses",
+                   "position": "position", "commitments": "commitments", "organisation": "organisation"}
+
+
+def decision_step(decision: Any) -> str:
+    """The wizard step where a decision to take arises (its ``step``, else the step of its ``field``)."""
+    return _DECISION_STEPS.get(decision.step) or step_of_field(decision.field)
+
+
+def decision_answer(decision: Any, lang: str) -> str:
+    """The question whose answer settles a decision to take."""
+    question = QUESTION_BY_PATH.get(decision.field)
+    return tr(question.label, lang) if question else decision.field
+
+
 def with_defaults(answers: Answers, defaults: dict[str, Any]) -> Answers:
     """``answers`` with a pack's recommended answers (``pack_profile_defaults``) written over the blank form."""
     out = copy.deepcopy(answers)
@@ -608,17 +681,17 @@ def default_answers(today: dt.date | None = None) -> Answers:
         "organisation": {"name": "", "jurisdiction": None, "public_body": False, "federally_regulated": False,
                          "eu_market": False, "sector": None, "legal_form": "nonprofit", "employees": None,
                          "freelancers": False, "volunteers": False, "staff_representation": "none",
-                         "privacy_officer": ""},
+                         "privacy_officer": "", "name_article": None, "short_name": ""},
         "policy": {"languages": ["fr"], "stance": "conditional", "owner_role": "Direction générale",
                    "approved_by": "Conseil d'administration", "effective_date": today, "review_months": 12,
-                   "version": "1.0"},
+                   "version": "1.0", "length": "standard"},
         "maturity": "follower",
         "uses": {"admin": [], "creative": [], "public": [], "hr": [], "model_training": False},
         "data": {"personal_data": [], "personal_data_in_ai_tools": "never", "confidential_material": [],
                  "holds_rights_catalogue": False, "publishes_online": True},
         "tools": [],
         "commitments": {"disclosure": "substantial", "human_review": True, "environmental": True,
-                        "training": True},
+                        "training": True, "voice_likeness_consent": True},
     }
 
 
@@ -722,9 +795,10 @@ def to_profile_data(answers: Answers) -> dict[str, Any]:
     a = copy.deepcopy(answers)
     data: dict[str, Any] = {"schema_version": 1}
     org = {k: val for k, val in (a.get("organisation") or {}).items() if val is not None}
-    officer = org.get("privacy_officer")
-    if not (isinstance(officer, str) and officer.strip()):
-        org.pop("privacy_officer", None)
+    for optional in ("privacy_officer", "short_name"):
+        value = org.get(optional)
+        if not (isinstance(value, str) and value.strip()):
+            org.pop(optional, None)
     data["organisation"] = org
     policy = {k: val for k, val in (a.get("policy") or {}).items() if val is not None}
     if isinstance(policy.get("effective_date"), dt.date):
@@ -748,6 +822,7 @@ def answers_from_profile(profile: Profile) -> Answers:
     answers["maturity"] = data.get("maturity", "follower")
     answers["tools"] = [dict(t) for t in data.get("tools") or []]
     answers["organisation"]["privacy_officer"] = answers["organisation"].get("privacy_officer") or ""
+    answers["organisation"]["short_name"] = answers["organisation"].get("short_name") or ""
     answers["policy"]["effective_date"] = profile.policy.effective_date
     if answers["organisation"].get("public_body"):
         answers["organisation"]["legal_form"] = "public_body"  # the wizard asks it as a legal form
@@ -882,6 +957,7 @@ _FILE_KINDS = {
     "policy": ("politique-ia", "ai-policy", "docx"),
     "staff_summary": ("aide-memoire-ia", "ai-staff-summary", "docx"),
     "answers": ("reponses-balises", "balises-answers", "yaml"),
+    "kit": ("trousse-ia", "ai-kit", "zip"),
 }
 
 

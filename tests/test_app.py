@@ -513,3 +513,59 @@ def test_pack_defaults_give_the_same_profile_in_the_wizard_and_in_the_cli(tmp_pa
     upload(at, "answers.yaml", answers.read_bytes())
     assert at.session_state["answers"]["policy"]["stance"] == "restricted"
     assert parse_profile(wizard.to_profile_data(at.session_state["answers"])).model_dump() == cli_profile.model_dump()
+
+
+# ---------------------------------------------------------------- decisions to take, the kit, the new keys
+
+def test_decisions_to_take_show_at_their_step_with_the_answer_to_change():
+    at = start()
+    upload(at, "theatre.yaml", THEATRE.read_bytes())
+    assert not any("Décision à prendre" in x.value for x in at.warning)
+    goto(at, "data_tools")
+    uid = at.session_state["tool_ids"][0]  # ChatGPT, a free consumer account
+    at.selectbox(key=f"tool:{uid}:status").set_value("approved").run()
+    at.multiselect(key=f"tool:{uid}:uses").set_value(["grant_writing"]).run()
+    text = "\n".join(x.value for x in at.warning)
+    assert "ChatGPT est approuvé pour « Rédaction de demandes de subvention », qui demande des informations " \
+           "confidentielles" in text
+    assert "Réponse à revoir : « Vos outils d'IA » (étape 4)" in text
+    assert "En attendant, ChatGPT ne sert pas à cet usage." in text
+    goto(at, "uses")
+    assert not any("ChatGPT est approuvé pour" in x.value for x in at.warning)  # not this step's
+    goto(at, "review")
+    assert any("ChatGPT est approuvé pour" in x.value for x in at.warning)  # all of them on the review
+    go = next(b for b in at.button if b.key and b.key.startswith("decision_go_"))
+    assert go.label == "Revoir « Vos outils d'IA » (étape 4)"
+    go.click().run()
+    assert header(at) == "Données et outils"
+
+
+def test_review_offers_the_whole_kit_and_its_zip():
+    at = start()
+    upload(at, "theatre.yaml", THEATRE.read_bytes())
+    today = dt.date.today().isoformat()
+    names = {b.proto.help.split()[-1] for b in at.get("download_button")}
+    for lang, docs in (("fr", ("registre-des-outils", "mentions-de-transparence", "plan-de-mise-en-oeuvre",
+                                "note-explicative")),
+                       ("en", ("tool-register", "disclosure-notices", "implementation-plan", "adviser-note"))):
+        for doc in docs:
+            assert f"theatre-de-la-grande-maree-{doc}.{lang}.docx" in names
+    assert "theatre-de-la-grande-maree-registre-des-outils.fr.xlsx" in names
+    assert f"theatre-de-la-grande-maree-trousse-ia-{today}.zip" in names
+
+
+def test_new_profile_keys_are_asked():
+    at = start()
+    fill_organisation(at, name="Compagnie des Ateliers")
+    w(at, "organisation.name_article").select("la").run()
+    w(at, "organisation.short_name").input("la Compagnie").run()
+    goto(at, "position")
+    assert [c.split(" :")[0] for c in w(at, "policy.length").proto.captions][0].startswith("Pour un petit conseil")
+    w(at, "policy.length").set_value("concise").run()
+    goto(at, "commitments")
+    w(at, "commitments.voice_likeness_consent").uncheck().run()
+    profile = parse_profile(wizard.to_profile_data(at.session_state["answers"]))
+    assert profile.organisation.name_article == "la" and profile.organisation.short_name == "la Compagnie"
+    assert profile.policy.length == "concise" and profile.commitments.voice_likeness_consent is False
+    # left empty, the optional keys stay out of the answers file
+    assert "short_name" not in wizard.to_profile_data(wizard.default_answers())["organisation"]
