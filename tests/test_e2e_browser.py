@@ -303,7 +303,7 @@ def test_theatre_director_walk(app_url, browser, width, height):
     w.click("Suivant →")
     assert "Données et outils" in w.header()
 
-    w.multi("Renseignements personnels que vous détenez", ["Publics, clientèle, spectateurs, visiteurs",
+    w.multi("Renseignements personnels que vous détenez", ["Publics et clientèle",
                                                            "Donateurs et membres"])
     for tool in ("ChatGPT", "DeepL"):
         w.select("Ajouter un outil", tool)
@@ -354,6 +354,15 @@ def test_theatre_director_walk(app_url, browser, width, height):
         assert [(t.name, t.account) for t in profile.tools] == [("ChatGPT", "free_consumer"),
                                                                ("DeepL", "paid_individual")]
         assert profile.commitments.disclosure == "all_assisted"
+
+        # the whole kit in one file, every companion document in both languages
+        import zipfile
+
+        name, data = w.download(r"Toute la trousse")
+        assert re.fullmatch(r"theatre-du-bord-de-l-eau-trousse-ia-\d{4}-\d{2}-\d{2}\.zip", name), name
+        files = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
+        assert {"politique-ia.fr.docx", "registre-des-outils.fr.xlsx", "plan-de-mise-en-oeuvre.fr.docx",
+                "ai-policy.en.docx", "staff-summary.en.docx"} <= files
 
         # The interface in English, answers kept
         page.get_by_text("English", exact=True).click()
