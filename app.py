@@ -411,6 +411,7 @@ def render_review(pack, profile, problems) -> None:
         return
     for fr, en in profile.notices:
         st.info(fr if lang == "fr" else en)
+    render_all_decisions(pack, profile)  # before the downloads: to be settled before adoption
     languages = list(profile.policy.languages)
     today = dt.date.today()
     org = profile.organisation.name
@@ -440,7 +441,6 @@ def render_review(pack, profile, problems) -> None:
                        file_name=answers_name, mime="application/x-yaml",
                        key="dl_answers_review", icon=":material/download:", on_click="ignore")
     render_kit(pack, profile, languages, org, today)
-    render_all_decisions(pack, profile)
     st.subheader(t("text_preview"))
     if len(languages) > 1:
         if ss.get("doc_lang") not in languages:
