@@ -627,24 +627,47 @@ GUARD_JS = """<script>
   document.addEventListener("click", (event) => {
     if (event.target.closest('[data-testid="stDownloadButton"]')) window.__balisesSaved = window.__balisesState.hash;
   }, true);
-  // The uploader's button shows our label through CSS; screen readers get it as its name too.
+  // Streamlit's own names for screen readers are English only: they are given in the interface's language
+  // (the uploader's button, whose visible label is ours through CSS, included).
+  let pending = false;
   const name = () => {
+    pending = false;
     for (const b of document.querySelectorAll('[data-testid="stFileUploaderDropzone"] button')) {
       if (b.getAttribute("aria-label") !== window.__balisesUpload) b.setAttribute("aria-label", window.__balisesUpload);
     }
+    const words = window.__balisesAria || {};
+    for (const el of document.querySelectorAll("[aria-label]")) {
+      const label = el.getAttribute("aria-label");
+      if (words[label]) el.setAttribute("aria-label", words[label]);
+      else if (words.Remove && label.startsWith("Remove ")) el.setAttribute("aria-label", words.Remove + label.slice(6));
+      else if (words.Help && label.startsWith("Help for ")) el.setAttribute("aria-label", words.Help + label.slice(9));
+    }
   };
-  new MutationObserver(name).observe(document.body, {childList: true, subtree: true});
+  new MutationObserver(() => { if (!pending) { pending = true; requestAnimationFrame(name); } })
+    .observe(document.body, {childList: true, subtree: true});
 })();
+window.__balisesAria = __ARIA__;
 document.documentElement.lang = "__LANG__";
 window.__balisesUpload = "__UPLOAD__";
 for (const b of document.querySelectorAll('[data-testid="stFileUploaderDropzone"] button')) b.setAttribute("aria-label", "__UPLOAD__");
 </script>"""
 
 
+ARIA_FR = {"Open": "Ouvrir la liste", "Clear all": "Tout retirer", "Clear value": "Effacer", "Remove": "Retirer",
+           "Selected values": "Choix faits", "Increment": "Augmenter", "Decrement": "Diminuer",
+           "Choose date": "Choisir une date", "Clear date": "Effacer la date", "Collapse sidebar":
+           "Fermer le panneau latéral", "Expand sidebar": "Ouvrir le panneau latéral", "Sidebar": "Panneau latéral",
+           "Main menu": "Menu principal", "Close": "Fermer", "Add files": "Ajouter un fichier",
+           "Link to heading": "Lien vers ce titre", "file upload": "Envoi de fichier", "progress": "Progression",
+           "Help": "Aide : "}
+
+
 def render_page_helpers() -> None:
     st.html(PAGE_CSS.replace("__UPLOAD__", t("upload_button")))
     st.html(GUARD_JS.replace("__HASH__", answers_hash(ss.answers)).replace("__BASE__", ss.base_hash)
-            .replace("__LANG__", ss.ui_lang).replace("__UPLOAD__", t("upload_button")), unsafe_allow_javascript=True)
+            .replace("__LANG__", ss.ui_lang).replace("__UPLOAD__", t("upload_button"))
+            .replace("__ARIA__", json.dumps(ARIA_FR if ss.ui_lang == "fr" else {}, ensure_ascii=False)),
+            unsafe_allow_javascript=True)
 
 
 def render_step_list() -> None:

@@ -41,6 +41,8 @@ ORG = "Théâtre du Bord de l'Eau"
 STREAMLIT_ENGLISH = ["Upload", "Browse files", "Drag and drop", "per file", "Select all", "empty", "Select...",
                      "Choose an option", "No results", "Press Enter", "Clear all", "Add row", "Running...",
                      "Deploy", "double-cli"]
+ARIA_ENGLISH = {"Open", "Clear all", "Clear value", "Selected values", "Increment", "Decrement", "Link to heading",
+                "Collapse sidebar", "Expand sidebar", "Add files", "Choose date"}
 
 
 def _free_port() -> int:
@@ -205,8 +207,13 @@ class Wizard:
         return yaml.safe_load(data)
 
     def english_left(self) -> list[str]:
+        """Streamlit's English on the page: visible text, and the names screen readers say."""
         text = self.page.locator("body").inner_text()
-        return [s for s in STREAMLIT_ENGLISH if re.search(r"(?<![\w-])" + re.escape(s) + r"(?![\w-])", text)]
+        found = [s for s in STREAMLIT_ENGLISH if re.search(r"(?<![\w-])" + re.escape(s) + r"(?![\w-])", text)]
+        names = self.page.evaluate("() => [...document.querySelectorAll('[aria-label]')]"
+                                   ".map(e => e.getAttribute('aria-label'))")
+        found += [n for n in names if n in ARIA_ENGLISH or n.startswith(("Help for ", "Remove "))]
+        return found
 
     def axe(self) -> list[str]:
         """axe-core's serious and critical violations on the page as it is."""
@@ -407,4 +414,42 @@ def test_reload_with_unsaved_answers_asks_first(app_url, browser):
     reload(page)
     page.get_by_text("Nom de l'organisation").first.wait_for(timeout=30000)
     assert dialogs == ["beforeunload"]
+    context.close()
+
+
+def test_keyboard_only(app_url, browser):
+    """Step 1 answered and left with the keyboard alone: every control reached with Tab, lists with the arrows."""
+    context, page = _page(browser, 1366, 768)
+    w = Wizard(page)
+    _start(w, app_url)
+
+    def tab_to(label: str, limit: int = 60):
+        for _ in range(limit):
+            page.keyboard.press("Tab")
+            name = page.evaluate("() => document.activeElement?.getAttribute('aria-label') || "
+                                 "document.activeElement?.innerText || ''")
+            if name.strip().startswith(label):
+                return
+        pytest.fail(f"{label!r} not reached with Tab")
+
+    tab_to("Nom de l'organisation")
+    page.keyboard.type(ORG)
+    tab_to("Où l'organisation est-elle établie ?")
+    page.keyboard.type("Québec")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    w.idle()
+    tab_to("Secteur")
+    page.keyboard.type("Arts de la scène")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    w.idle()
+    tab_to("Nombre de salariés")
+    page.keyboard.type("9")
+    page.keyboard.press("Enter")
+    w.idle()
+    tab_to("Suivant →", limit=120)
+    page.keyboard.press("Enter")
+    w.idle()
+    assert "Position" in w.header()
     context.close()
