@@ -453,3 +453,16 @@ def test_keyboard_only(app_url, browser):
     w.idle()
     assert "Position" in w.header()
     context.close()
+
+
+def test_answers_download_works_on_the_first_click_of_fresh_sessions(app_url, browser):
+    """The issue saw no file in 2 of 5 fresh sessions when the download followed typing: 5 fresh sessions."""
+    for n in range(5):
+        context, page = _page(browser, 1366, 768)
+        w = Wizard(page)
+        _start(w, app_url)
+        w.fill("Nom de l'organisation", f"Compagnie {n}", enter=False)  # still in the field
+        start = time.monotonic()
+        assert w.answers()["organisation"]["name"] == f"Compagnie {n}"
+        assert time.monotonic() - start < 10
+        context.close()
