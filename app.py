@@ -635,21 +635,23 @@ GUARD_JS = """<script>
     for (const b of document.querySelectorAll('[data-testid="stFileUploaderDropzone"] button')) {
       if (b.getAttribute("aria-label") !== window.__balisesUpload) b.setAttribute("aria-label", window.__balisesUpload);
     }
-    const words = window.__balisesAria || {};
+    const {words, prefixes} = window.__balisesAria || {words: {}, prefixes: []};
     for (const el of document.querySelectorAll("[aria-label]")) {
       const label = el.getAttribute("aria-label");
-      if (words[label]) el.setAttribute("aria-label", words[label]);
-      else if (words.Remove && label.startsWith("Remove ")) el.setAttribute("aria-label", words.Remove + label.slice(6));
-      else if (words.Help && label.startsWith("Help for ")) el.setAttribute("aria-label", words.Help + label.slice(9));
+      if (words[label]) { el.setAttribute("aria-label", words[label]); continue; }
+      for (const [from, to] of prefixes) {
+        if (label.startsWith(from)) { el.setAttribute("aria-label", to + label.slice(from.length)); break; }
+      }
     }
   };
+  window.__balisesName = name;
   new MutationObserver(() => { if (!pending) { pending = true; requestAnimationFrame(name); } })
     .observe(document.body, {childList: true, subtree: true});
 })();
-window.__balisesAria = __ARIA__;
 document.documentElement.lang = "__LANG__";
 window.__balisesUpload = "__UPLOAD__";
-for (const b of document.querySelectorAll('[data-testid="stFileUploaderDropzone"] button')) b.setAttribute("aria-label", "__UPLOAD__");
+window.__balisesAria = __ARIA__;
+window.__balisesName();
 </script>"""
 
 
@@ -658,15 +660,22 @@ ARIA_FR = {"Open": "Ouvrir la liste", "Clear all": "Tout retirer", "Clear value"
            "Choose date": "Choisir une date", "Clear date": "Effacer la date", "Collapse sidebar":
            "Fermer le panneau latéral", "Expand sidebar": "Ouvrir le panneau latéral", "Sidebar": "Panneau latéral",
            "Main menu": "Menu principal", "Close": "Fermer", "Add files": "Ajouter un fichier",
-           "Link to heading": "Lien vers ce titre", "file upload": "Envoi de fichier", "progress": "Progression",
-           "Help": "Aide : "}
+           "Link to heading": "Lien vers ce titre", "file upload": "Envoi de fichier", "progress": "Progression"}
+ARIA_PREFIXES_FR = [["Remove ", "Retirer "], ["Help for ", "Aide : "]]
+
+
+def aria_words(lang: str) -> dict:
+    """Streamlit's English screen-reader names and their French; back to English when English is chosen."""
+    if lang == "fr":
+        return {"words": ARIA_FR, "prefixes": ARIA_PREFIXES_FR}
+    return {"words": {fr: en for en, fr in ARIA_FR.items()}, "prefixes": [[fr, en] for en, fr in ARIA_PREFIXES_FR]}
 
 
 def render_page_helpers() -> None:
     st.html(PAGE_CSS.replace("__UPLOAD__", t("upload_button")))
     st.html(GUARD_JS.replace("__HASH__", answers_hash(ss.answers)).replace("__BASE__", ss.base_hash)
             .replace("__LANG__", ss.ui_lang).replace("__UPLOAD__", t("upload_button"))
-            .replace("__ARIA__", json.dumps(ARIA_FR if ss.ui_lang == "fr" else {}, ensure_ascii=False)),
+            .replace("__ARIA__", json.dumps(aria_words(ss.ui_lang), ensure_ascii=False)),
             unsafe_allow_javascript=True)
 
 

@@ -215,6 +215,15 @@ class Wizard:
         found += [n for n in names if n in ARIA_ENGLISH or n.startswith(("Help for ", "Remove "))]
         return found
 
+    def cut_texts(self) -> list[str]:
+        """Labels, chips, buttons and card rows whose text does not fit (cut or ellipsed)."""
+        return self.page.evaluate("""() => [...document.querySelectorAll(
+            '[data-testid="stWidgetLabel"] p, [data-tag] > span, button p, [data-testid="stExpander"] summary p, '
+            + '[data-testid="stMarkdownContainer"] p, [data-testid="stCaptionContainer"] p')]
+            .filter(e => e.offsetParent !== null && e.getBoundingClientRect().right > 0
+                         && e.getBoundingClientRect().width > 20 && e.scrollWidth > e.clientWidth + 1)
+            .map(e => e.innerText.slice(0, 60))""")
+
     def axe(self) -> list[str]:
         """axe-core's serious and critical violations on the page as it is."""
         if not self.page.evaluate("() => typeof window.axe !== 'undefined'"):
@@ -260,9 +269,12 @@ def test_theatre_director_walk(app_url, browser, width, height):
     violations: dict[str, list[str]] = {}
     english: dict[str, list[str]] = {}
 
+    cut: dict[str, list[str]] = {}
+
     def look(name: str):
         w.shot(name)
         english[name] = w.english_left()
+        cut[name] = w.cut_texts()
         if desktop:
             violations[name] = w.axe()
 
@@ -378,6 +390,7 @@ def test_theatre_director_walk(app_url, browser, width, height):
         w.shot("7-review-english")
 
     assert {k: v for k, v in english.items() if v} == {}, "Streamlit's English texts in the French interface"
+    assert {k: v for k, v in cut.items() if v} == {}, "texts cut off"
     bad = {k: v for k, v in violations.items() if v}
     assert bad == {}, "axe-core: serious or critical violations\n" + "\n".join(
         f"{k}: {line}" for k, v in bad.items() for line in v)
