@@ -255,11 +255,13 @@ def decisions(pack, profile) -> list:
     return memo(("decisions", profile_key(profile)), lambda: preview.decisions_to_take(profile, pack))
 
 
-def render_decisions(pack, profile, step_id: str) -> None:
+def render_decisions(pack, profile, step_id: str, field: str | None = None, shown=()) -> None:
     """The decisions to take that arise at this step: what conflicts, the answer to change, what the policy
-    does meanwhile."""
+    does meanwhile. Under the question to change (``field``), else at the top of the step (``shown``: the
+    questions of the step, whose decisions wait for their question)."""
     lang = ss.ui_lang
-    here = [d for d in decisions(pack, profile) if wz.decision_step(d) == step_id]
+    here = [d for d in decisions(pack, profile) if wz.decision_step(d) == step_id
+            and (d.field == field if field else d.field not in shown)]
     for d in here:
         step_no = wz.step_index(wz.decision_step(d)) + 1
         st.warning(f"**{t('decisions_title')}** — {d.text(lang)}\n\n"
@@ -736,14 +738,16 @@ def page(pack) -> None:
         show_errors = step.id in ss.tried
         problems = wz.step_problems(ss.answers, step.id) if show_errors else []
         if step.id != "review":
-            render_decisions(pack, profile, step.id)
+            questions = wz.questions_for(step.id, ss.answers)
+            render_decisions(pack, profile, step.id, shown={q.path for q in questions})
             if problems:
                 st.error(t("fix_first") + "\n" + "\n".join(f"- {p.message(lang)}" for p in problems), icon=":material/warning:")
-            for q in wz.questions_for(step.id, ss.answers):
+            for q in questions:
                 if q.kind == "tools":
                     render_tools(q, problems, show_errors)
                 else:
                     render_question(q, problems, show_errors, question_effects(q, pack, profile))
+                render_decisions(pack, profile, step.id, field=q.path)
         else:
             render_review(pack, profile, all_problems)
         st.divider()
