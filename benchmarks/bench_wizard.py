@@ -156,6 +156,8 @@ def main() -> None:
     at.file_uploader[0].set_value(("theatre.yaml", (ROOT / "examples/theatre-quebec.yaml").read_bytes(),
                                    "application/x-yaml"))
     at.run()
+    at.radio(key="nav_steps").set_value(0)  # a resumed file opens at the review: back to step 1
+    at.run()
 
     def toggle(path):
         def act():
