@@ -603,6 +603,7 @@ PAGE_CSS = """<style>
   /* on a phone the form comes first: less room above it */
   [data-testid="stMainBlockContainer"] { padding-top: 3.5rem !important; }
   [data-testid="stMainBlockContainer"] h1 { font-size: 1.6rem !important; padding: 0 !important; }
+  [data-testid="stMainBlockContainer"] h2 { font-size: 1.5rem !important; padding-top: 0.5rem !important; }
   .st-key-masthead [data-testid="stCaptionContainer"] { display: none !important; }
 }
 /* the uploader's English texts: limits line hidden (ours is below), button relabelled */

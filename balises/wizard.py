@@ -273,19 +273,6 @@ QUESTIONS: tuple[Question, ...] = (
              ("Nom de l'organisation", "Name of the organisation"),
              ("Il figure sur la page titre, en pied de page et dans les clauses qui désignent l'organisation.",
               "It appears on the title page, in the footer and in the clauses that name the organisation.")),
-    Question("organisation.name_article", "organisation", "select",
-             ("Article du nom en français (facultatif)", "Article of the name in French (optional)"),
-             ("Pour écrire « adoptée par le Théâtre… » ou « par la Compagnie… ». Laissé vide, il est déduit du "
-              "premier mot du nom.",
-              "So that French writes « adoptée par le Théâtre… » or « par la Compagnie… ». Left empty, it is "
-              "guessed from the name's first word."),
-             table=v.NAME_ARTICLES, optional=True, visible=lambda a: "fr" in (get(a, "policy.languages") or [])),
-    Question("organisation.short_name", "organisation", "text",
-             ("Nom court, avec son article (facultatif)", "Short name, with its article (optional)"),
-             ("Le texte l'emploie après la première mention : « le Théâtre », « la Compagnie ». Laissé vide : "
-              "« l'organisation ».",
-              "The text uses it after the first mention: “the Theatre”, “the Company”. Left empty: “the "
-              "organisation”."), optional=True),
     Question("organisation.jurisdiction", "organisation", "select",
              ("Où l'organisation est-elle établie ?", "Where is the organisation established?"),
              ("Le lieu choisit les lois citées (Loi 25, LPRPDE, RGPD, règlement européen sur l'IA, nLPD) et le "
@@ -378,6 +365,19 @@ QUESTIONS: tuple[Question, ...] = (
                  "français.",
                  "One Word document is produced per language. In Québec, French is always included: the Charter "
                  "of the French language (s. 41) requires written communications to staff to be in French.")}),
+    Question("organisation.name_article", "organisation", "select",
+             ("Article du nom en français (facultatif)", "Article of the name in French (optional)"),
+             ("Pour écrire « adoptée par le Théâtre… » ou « par la Compagnie… ». Laissé vide, il est déduit du "
+              "premier mot du nom.",
+              "So that French writes « adoptée par le Théâtre… » or « par la Compagnie… ». Left empty, it is "
+              "guessed from the name's first word."),
+             table=v.NAME_ARTICLES, optional=True, visible=lambda a: "fr" in (get(a, "policy.languages") or [])),
+    Question("organisation.short_name", "organisation", "text",
+             ("Nom court, avec son article (facultatif)", "Short name, with its article (optional)"),
+             ("Le texte l'emploie après la première mention : « le Théâtre », « la Compagnie ». Laissé vide : "
+              "« l'organisation ».",
+              "The text uses it after the first mention: “the Theatre”, “the Company”. Left empty: “the "
+              "organisation”."), optional=True),
     # 2. Position
     Question("maturity", "position", "radio",
              ("Où en est l'organisation avec l'IA ?", "Where does the organisation stand with AI?"),

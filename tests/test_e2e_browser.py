@@ -281,6 +281,8 @@ def test_theatre_director_walk(app_url, browser, width, height):
     sidebar_open = page.evaluate("() => { const r = document.querySelector('[data-testid=\"stSidebar\"]')"
                                  "?.getBoundingClientRect(); return !!r && r.right > 50 && r.width > 50; }")
     assert sidebar_open is desktop  # closed on a phone: the form comes first
+    first = page.locator('input[aria-label="Nom de l\'organisation"]').bounding_box()
+    assert first["y"] + first["height"] < 0.75 * height  # the first field in the first screen
     look("1-organisation-empty")
 
     # Leaving the first step unanswered is refused, with the reason per question
