@@ -536,11 +536,22 @@ QUESTIONS: tuple[Question, ...] = (
               "Each tool enters the tool register (annex) with its risk reading; the policy sets conditions of "
               "use for risky tools.")),
     # 5. Commitments
-    Question("commitments.disclosure", "commitments", "select",
+    Question("commitments.disclosure", "commitments", "radio",
              ("Quand signalez-vous l'usage de l'IA ?", "When do you disclose the use of AI?"),
              ("Ce niveau décide des mentions à apposer sur vos contenus et des avis fournis en annexe.",
               "This level decides the mentions put on your content and the notices provided in an annex."),
-             table=v.DISCLOSURE),
+             table=v.DISCLOSURE,
+             captions={
+                 "all_assisted": ("Une mention sur tout contenu où l'IA a aidé, même pour une retouche.",
+                                  "A mention on any content AI helped with, even a touch-up."),
+                 "substantial": ("Une mention quand l'IA a produit une part notable du texte, de l'image ou du son ; "
+                                 "pas pour une simple correction.",
+                                 "A mention when AI produced a notable part of the text, image or sound; not for a "
+                                 "mere correction."),
+                 "legal_minimum": ("Seulement ce que la loi exige (hypertrucages, agents conversationnels, textes "
+                                   "d'intérêt public).",
+                                   "Only what the law requires (deep fakes, chatbots, texts of public interest)."),
+             }),
     Question("commitments.human_review", "commitments", "bool",
              ("Tout contenu diffusé ou envoyé à l'extérieur est relu par une personne",
               "Every output published or sent outside is reviewed by a person"),

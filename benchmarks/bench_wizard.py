@@ -173,7 +173,7 @@ def main() -> None:
 
     def reselect(path, a, b):
         def act():
-            box = at.selectbox(key="q:" + path)
+            box = at.radio(key="q:" + path)
             box.set_value(b if box.value == a else a)
         return act
 

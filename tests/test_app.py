@@ -177,7 +177,7 @@ def test_every_step_back_and_forth_keeps_all_answers():
     nxt(at)
     assert header(at) == "Engagements"
     w(at, "commitments.environmental").uncheck().run()
-    w(at, "commitments.disclosure").select("all_assisted").run()
+    w(at, "commitments.disclosure").set_value("all_assisted").run()
     nxt(at)
     assert header(at) == "Relecture et téléchargement"
     for _ in range(5):

@@ -282,7 +282,7 @@ def test_theatre_director_walk(app_url, browser, width, height):
                                  "?.getBoundingClientRect(); return !!r && r.right > 50 && r.width > 50; }")
     assert sidebar_open is desktop  # closed on a phone: the form comes first
     first = page.locator('input[aria-label="Nom de l\'organisation"]').bounding_box()
-    assert first["y"] + first["height"] < 0.75 * height  # the first field in the first screen
+    assert first["y"] + first["height"] < height  # the first field in the first screen
     look("1-organisation-empty")
 
     # Leaving the first step unanswered is refused, with the reason per question
@@ -346,7 +346,7 @@ def test_theatre_director_walk(app_url, browser, width, height):
     w.click("Suivant →")
     assert "Engagements" in w.header()
 
-    w.select("Quand signalez-vous l'usage de l'IA ?", "Tout contenu assisté par IA est signalé")
+    w.radio("Quand signalez-vous l'usage de l'IA ?", "Tout contenu assisté par IA est signalé")
     look("5-commitments")
     w.click("Suivant →")
     assert "Relecture" in w.header()
