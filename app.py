@@ -612,8 +612,14 @@ PAGE_CSS = """<style>
 [data-testid="stFileUploaderDropzone"] button span:not([data-testid="stIconMaterial"]) { display: none !important; }
 [data-testid="stFileUploaderDropzone"] button::after { content: "__UPLOAD__"; }
 /* the live preview: beside the form on wide screens, behind a button on phones */
-@media (min-width: 640px) { .st-key-preview_phone { display: none !important; } }
-@media (max-width: 639.98px) { .st-key-preview_side { display: none !important; } }
+/* (a tablet with the sidebar open is as narrow: the form takes the whole width there too) */
+@media (min-width: 1100px) { .st-key-preview_phone { display: none !important; } }
+@media (max-width: 1099.98px) {
+  [data-testid="stColumn"]:has(> div > .st-key-preview_side),
+  [data-testid="stColumn"]:has(.st-key-preview_side) { display: none !important; }
+  [data-testid="stHorizontalBlock"]:has(.st-key-preview_side) > [data-testid="stColumn"]:first-child {
+    width: 100% !important; flex: 1 1 100% !important; max-width: 100% !important; }
+}
 </style>"""
 
 GUARD_JS = """<script>

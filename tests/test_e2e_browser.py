@@ -249,7 +249,7 @@ def _start(w: Wizard, url: str):
     w.idle()
 
 
-@pytest.mark.parametrize("width,height", [(1366, 768), (390, 844)], ids=["desktop", "phone"])
+@pytest.mark.parametrize("width,height", [(1366, 768), (390, 844), (820, 1180)], ids=["desktop", "phone", "tablet"])
 def test_theatre_director_walk(app_url, browser, width, height):
     """The whole walk on a screen size; screenshots of every step; on the desktop, the answers download after
     each kind of edit, a tool edit followed by "Précédent", and axe-core on every step."""
@@ -264,7 +264,7 @@ def test_theatre_director_walk(app_url, browser, width, height):
     context, page = _page(browser, width, height)
     requests: list[str] = []
     page.on("request", lambda r: requests.append(r.url))
-    w = Wizard(page, prefix=f"{'desktop' if desktop else 'phone'}-")
+    w = Wizard(page, prefix=f"{'desktop' if desktop else 'phone' if width < 640 else 'tablet'}-")
     _start(w, app_url)
     violations: dict[str, list[str]] = {}
     english: dict[str, list[str]] = {}
@@ -280,7 +280,10 @@ def test_theatre_director_walk(app_url, browser, width, height):
 
     sidebar_open = page.evaluate("() => { const r = document.querySelector('[data-testid=\"stSidebar\"]')"
                                  "?.getBoundingClientRect(); return !!r && r.right > 50 && r.width > 50; }")
-    assert sidebar_open is desktop  # closed on a phone: the form comes first
+    assert sidebar_open is (width >= 640)  # closed on a phone: the form comes first
+    side = page.locator(".st-key-preview_side").first
+    assert side.is_visible() is desktop  # beside the form on a wide screen, else behind a button
+    assert page.locator(".st-key-preview_phone").first.is_visible() is not desktop
     first = page.locator('input[aria-label="Nom de l\'organisation"]').bounding_box()
     assert first["y"] + first["height"] < height  # the first field in the first screen
     look("1-organisation-empty")
