@@ -94,7 +94,6 @@ TEXTS: dict[str, tuple[str, str]] = {
                        "status and uses on its card."),
     "tools_other": ("Autre outil (à nommer)", "Other tool (to be named)"),
     "tools_remove": ("Retirer cet outil", "Remove this tool"),
-    "tools_card": ("Outil {n}", "Tool {n}"),
     "tools_unnamed": ("(sans nom)", "(no name)"),
     "tools_uses_help": ("Les usages proposés sont ceux déclarés à l'étape 3 (tous, si aucun n'est déclaré).",
                         "The uses offered are those declared in step 3 (all of them, if none is declared)."),
@@ -792,13 +791,6 @@ def tools_from_rows(rows: Any) -> list[dict[str, Any]]:
 
 def _is_nan(value: Any) -> bool:
     return isinstance(value, float) and value != value
-
-
-def tool_rows(tools: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Rows for the table editor: every column present."""
-    return [{"name": t.get("name") or "", "vendor": t.get("vendor") or "", "hosting": t.get("hosting", "unknown"),
-             "account": t.get("account", "free_consumer"), "status": t.get("status", "under_review"),
-             "uses": list(t.get("uses") or [])} for t in tools]
 
 
 def to_profile_data(answers: Answers) -> dict[str, Any]:
