@@ -143,7 +143,8 @@ def explain(profile, lang, as_of, pack):
             click.echo(f"    why: {why}")
         for src in entry.sources:
             since = f", from {src.applies_from.isoformat()}" if src.applies_from else ""
-            click.echo(f"    source: {src.reference} ({src.status}{since}) {src.url or ''}".rstrip())
+            since += f", published {src.published.isoformat()}" if src.published else ""
+            click.echo(f"    source: {src.reference} ({src.kind}, {src.status}{since}) {src.url or ''}".rstrip())
 
 
 @main.command()

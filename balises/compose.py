@@ -56,7 +56,7 @@ def decisions_for(profile: Profile, pack: Pack, as_of: dt.date, locale: str = ""
 
 
 def build_trace(pack: Pack, decisions: Decisions, lang: str, locale: str,
-                numbers: dict[str, str]) -> list[TraceEntry]:
+                numbers: dict[str, str], jurisdiction: str | None = None) -> list[TraceEntry]:
     entries = []
     for section in pack.sections:
         for clause in section.clauses:
@@ -67,11 +67,14 @@ def build_trace(pack: Pack, decisions: Decisions, lang: str, locale: str,
             sources, seen = [], set()
             for rule in rules:
                 for src in rule.sources:
+                    if jurisdiction and not src.shown_in(jurisdiction):
+                        continue  # another jurisdiction's study or guideline: never cited here
                     if src.key() not in seen:
                         seen.add(src.key())
                         title = src.reference_en if lang == "en" and src.reference_en else src.reference
                         sources.append(TraceSource(reference=title, url=src.url, status=src.status,
-                                                   applies_from=src.applies_from))
+                                                   applies_from=src.applies_from if src.legal else None,
+                                                   kind=src.kind, published=src.published))
             entries.append(TraceEntry(
                 section=section.id, section_number=numbers.get(section.id, ""),
                 section_title=section.title_for(lang, locale), clause=clause, variant=decision.variant,
@@ -105,7 +108,8 @@ def compose(profile: Profile, pack: Pack, lang: str | None = None, as_of: dt.dat
     policy_plan = planned if edition == "full" else _plan(pack, decisions, "full", length)
     numbers = _numbers([sdef for sdef, _ in policy_plan])
     in_policy = {c for _, chosen in policy_plan for c, _ in chosen}
-    trace = [t for t in build_trace(pack, decisions, lang, locale, numbers) if t.clause in in_policy]
+    trace = [t for t in build_trace(pack, decisions, lang, locale, numbers, profile.organisation.jurisdiction)
+             if t.clause in in_policy]
     references = _references(trace)
     renderer = renderer_for(pack)
     org = profile.organisation

@@ -73,6 +73,8 @@ class TraceSource(BaseModel):
     url: str | None
     status: str
     applies_from: dt.date | None
+    kind: str = "statute"
+    published: dt.date | None = None  # guidance, studies, charters, bills: shown, never a date of application
 
 
 class TraceEntry(BaseModel):

@@ -13,7 +13,9 @@ from pydantic import BaseModel
 
 from .profile import EU_MEMBERS, Profile, Tool
 
-PrivacyRegime = Literal["law25_private", "law25_public", "pipeda", "canada_provincial", "gdpr", "nlpd", "none"]
+PrivacyRegime = Literal["law25_private", "law25_public", "pipeda", "pipa_bc", "pipa_ab", "gdpr", "nlpd", "none"]
+# provinces with their own private-sector act, substantially similar to PIPEDA (legal brief: V2)
+PROVINCIAL_ACTS = {"bc": "pipa_bc", "ab": "pipa_ab"}
 
 
 class ToolRisk(BaseModel):
@@ -93,8 +95,11 @@ def _regime(profile: Profile) -> str:
             return "pipeda"
         return "law25_public" if org.public_body else "law25_private"
     if j == "canada_other":
-        # Federal undertakings are under PIPEDA; so are organisations in provinces without their own act.
-        return "pipeda"
+        # Federal undertakings are under PIPEDA; British Columbia and Alberta have their own act; elsewhere (or
+        # when the province is not given) PIPEDA, where it applies (commercial activity).
+        if org.federally_regulated:
+            return "pipeda"
+        return PROVINCIAL_ACTS.get(org.province or "", "pipeda")
     if j in EU_MEMBERS:
         return "gdpr"
     if j == "switzerland":

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typing
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from jinja2 import TemplateSyntaxError, meta, nodes
 from pydantic import BaseModel
@@ -16,6 +17,7 @@ from .facts import Facts
 from .lint_decisions import lint_decisions, lint_prose, sample_profiles
 from .pack import SECTIONS_DIR, Layer, Pack, build_pack, default_pack_dir, read_layer
 from .profile import Profile
+from .rules import LEGAL_KINDS, Rule, Source
 
 # what every template may use besides the profile's top-level keys (see compose.compose)
 CONTEXT_NAMES = {"org", "facts", "lang", "locale", "jurisdiction", "as_of", "trace", "references", "selected",
@@ -63,6 +65,80 @@ def known_fields() -> dict[str, list[str] | None]:
     return fields
 
 
+# official sites of the law, and how each one addresses a single article or decision
+OFFICIAL_SITES = ("legisquebec.gouv.qc.ca", "legifrance.gouv.fr", "eur-lex.europa.eu", "curia.europa.eu",
+                  "fedlex.admin.ch", "laws-lois.justice.gc.ca", "canlii.org", "courdecassation.fr",
+                  "code.travail.gouv.fr", "ejustice.just.fgov.be", "scc-csc.lexum.com")
+
+
+def article_level(url: str) -> bool:
+    """Whether ``url`` opens one article or one decision, not a site's home page or a code's top page."""
+    parts = urlsplit(url)
+    host, path, frag = parts.netloc.lower(), parts.path.rstrip("/"), parts.fragment
+    if not path:
+        return False
+    if "legisquebec" in host:
+        return frag.startswith("se:")
+    if "eur-lex" in host:
+        return "CELEX:6" in url.upper() or frag.startswith(("art_", "anx_"))
+    if "fedlex" in host:
+        return frag.startswith("art_")
+    if "laws-lois" in host:
+        return "/section-" in path or (path.endswith(".html") and bool(frag))
+    if "legifrance" in host:
+        return any(k in path for k in ("/article_lc/", "/juri/id/", "/ceta/id/"))
+    if "code.travail.gouv.fr" in host:
+        return path.startswith("/code-du-travail/") and path.count("/") >= 2
+    if "curia" in host:
+        return "num=" in parts.query
+    if "canlii" in host:
+        return bool(frag) or "/doc/" in path  # an act's page opens at its title; a decision has its own page
+    if "courdecassation" in host:
+        return "/decision/" in path
+    return True  # another site: not a home page (checked above), its form unknown
+
+
+def _source_problems(rule: Rule, index: int, src: Source) -> list[Problem]:
+    where = f"{rule.file}:{src.line}" if rule.file and src.line else rule.where()
+    label = f"rule {rule.id}: source {index} ({src.reference[:60]})"
+    problems = []
+    if not src.url:
+        problems.append(Problem(where, f"{label} has no URL"))
+    if src.legal:
+        if not src.applies_from:
+            problems.append(Problem(where, f"{label} has no applies_from date (the date the provision applies)"))
+        if src.url and not article_level(src.url):
+            problems.append(Problem(where, f"{label}: a {src.kind} URL must open the article or the decision, "
+                                           f"not a home page or a code's top page ({src.url})"))
+        elif src.url and not any(site in urlsplit(src.url).netloc.lower() for site in OFFICIAL_SITES):
+            problems.append(Problem(where, f"{label}: a {src.kind} links to its official site ({src.url})"))
+    else:
+        if src.applies_from:
+            problems.append(Problem(where, f"{label}: study-gated date: a {src.kind} has a published date, "
+                                           "never an applies_from (it informs a clause, it does not gate it)"))
+        if not src.published:
+            problems.append(Problem(where, f"{label}: a {src.kind} needs its published date"))
+    if src.status == "NV" and not rule.conditional:
+        problems.append(Problem(where, f"{label} is not verified (NV): a rule resting on it must be marked "
+                                       "conditional: true and say it conditionally"))
+    return problems
+
+
+def _rule_date_problems(rule: Rule) -> list[Problem]:
+    """A rule's own applies_from must be the date of a provision it cites (or of a guideline or bill it
+    announces, which cannot be cited before it exists), never a study's or a charter's date."""
+    if not rule.applies_from:
+        return []
+    legal = {s.applies_from for s in rule.sources if s.legal and s.applies_from}
+    announced = {s.published for s in rule.sources if s.kind in ("regulator_guidance", "bill") and s.published}
+    if rule.applies_from in legal | announced:
+        return []
+    studies = {s.published for s in rule.sources if s.kind not in LEGAL_KINDS and s.published}
+    what = "a study's or charter's publication" if rule.applies_from in studies else "no provision it cites"
+    return [Problem(rule.where(), f"rule {rule.id}: study-gated date: applies_from {rule.applies_from} comes "
+                                  f"from {what}")]
+
+
 def _params_used(source: str, env) -> set[str]:
     """Names read as ``params.NAME`` or ``params['NAME']`` (``params.get(...)`` is optional by intent)."""
     used = set()
@@ -87,7 +163,8 @@ def lint_pack(pack: Pack, layers: list[Layer]) -> list[Problem]:
             problems.append(Problem(outline_where, f"clause {clause} appears twice in the outline"))
         seen.add(clause)
     for layer in layers:
-        problems.extend(Problem(d.split(": ", 1)[0], d.split(": ", 1)[1]) for d in layer.duplicate_rules)
+        problems.extend(Problem(d.split(": ", 1)[0], d.split(": ", 1)[1])
+                        for d in [*layer.duplicate_rules, *layer.invalid_rules])
 
     selectable = set()
     env = renderer_for(pack).env
@@ -113,13 +190,10 @@ def lint_pack(pack: Pack, layers: list[Layer]) -> list[Problem]:
             if clause not in all_clauses:
                 problems.append(Problem(where, f"rule {rule.id}: excludes unknown clause id {clause!r}"))
         if not rule.sources:
-            problems.append(Problem(where, f"rule {rule.id}: no source (reference, URL, status, applies_from)"))
+            problems.append(Problem(where, f"rule {rule.id}: no source (reference, URL, kind, status, date)"))
         for i, src in enumerate(rule.sources):
-            if not src.url:
-                problems.append(Problem(where, f"rule {rule.id}: source {i + 1} ({src.reference}) has no URL"))
-            if not src.applies_from:
-                problems.append(Problem(where, f"rule {rule.id}: source {i + 1} ({src.reference}) has no "
-                                               "applies_from date"))
+            problems.extend(_source_problems(rule, i + 1, src))
+        problems.extend(_rule_date_problems(rule))
 
     for clause in all_clauses:
         if clause not in selectable:
@@ -174,10 +248,10 @@ def _order(problem: Problem) -> tuple:
 
 def lint_location(location: str | Path | None) -> list[Problem]:
     """Lint the default pack, or ``location`` layered over it."""
-    base = read_layer(default_pack_dir())
+    base = read_layer(default_pack_dir(), lenient=True)
     layers = [base]
     if location is not None:
-        overlay = read_layer(location)
+        overlay = read_layer(location, lenient=True)
         layers.append(overlay)
         pack = build_pack(base, [overlay])
         problems = []

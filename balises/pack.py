@@ -259,8 +259,10 @@ def _validation_message(exc: ValidationError) -> str:
     return "; ".join(parts)
 
 
-def _parse_rules(files: dict[str, bytes], source: str) -> tuple[dict[str, Rule], list[str]]:
-    """Rules of one layer. Duplicate ids inside a layer are reported (the linter lists them)."""
+def _parse_rules(files: dict[str, bytes], source: str, invalid: list[str] | None = None
+                 ) -> tuple[dict[str, Rule], list[str]]:
+    """Rules of one layer. Duplicate ids inside a layer are reported (the linter lists them); with ``invalid``
+    given (the linter), an invalid rule is listed there and skipped instead of stopping the read."""
     rules: dict[str, Rule] = {}
     duplicates: list[str] = []
     for name in sorted(n for n in files if n.startswith("rules/") and n.endswith((".yaml", ".yml"))):
@@ -278,12 +280,26 @@ def _parse_rules(files: dict[str, bytes], source: str) -> tuple[dict[str, Rule],
             try:
                 rule = Rule.model_validate({**item, "file": f"{source}/{name}", "line": line})
             except ValidationError as exc:
+                where = _source_where(item, exc, f"{source}/{name}") or where
+                if invalid is not None:
+                    invalid.append(f"{where}: invalid rule {item.get('id', '?')} ({_validation_message(exc)})")
+                    continue
                 raise PackError(f"{where} : règle invalide ({_validation_message(exc)}).",
                                 f"{where}: invalid rule ({_validation_message(exc)}).") from None
             if rule.id in rules:
                 duplicates.append(f"{where}: duplicate rule id {rule.id} (also {rules[rule.id].where()})")
             rules[rule.id] = rule
     return rules, duplicates
+
+
+def _source_where(item: dict, exc: ValidationError, file: str) -> str | None:
+    """file:line of the source an error is about (a bad status is on the source's line, not the rule's)."""
+    loc = exc.errors()[0]["loc"] if exc.errors() else ()
+    if len(loc) >= 2 and loc[0] == "sources" and isinstance(loc[1], int):
+        sources = item.get("sources")
+        if isinstance(sources, list) and loc[1] < len(sources) and getattr(sources[loc[1]], "line", 0):
+            return f"{file}:{sources[loc[1]].line}"
+    return None
 
 
 def _parse_templates(files: dict[str, bytes], source: str) -> tuple[dict[str, str], dict[str, str]]:
@@ -308,9 +324,10 @@ class Layer:
     files: dict[str, bytes]
     rules: dict[str, Rule]
     duplicate_rules: list[str]
+    invalid_rules: list[str] = field(default_factory=list)  # only when read for the linter
 
 
-def read_layer(location: str | Path) -> Layer:
+def read_layer(location: str | Path, lenient: bool = False) -> Layer:
     files = read_pack_files(location)
     source = str(location)
     if PACK_FILE not in files:
@@ -322,8 +339,10 @@ def read_layer(location: str | Path) -> Layer:
     except ValidationError as exc:
         raise PackError(f"{source}/pack.yaml : {_validation_message(exc)}",
                         f"{source}/pack.yaml: {_validation_message(exc)}") from None
-    rules, duplicates = _parse_rules(files, source)
-    return Layer(info=info, source=source, files=files, rules=rules, duplicate_rules=duplicates)
+    invalid: list[str] | None = [] if lenient else None
+    rules, duplicates = _parse_rules(files, source, invalid)
+    return Layer(info=info, source=source, files=files, rules=rules, duplicate_rules=duplicates,
+                 invalid_rules=invalid or [])
 
 
 def _outline(files: dict[str, bytes], source: str) -> list[SectionDef]:

@@ -129,8 +129,9 @@ RULES_YAML = """\
 #   sources:
 #     - reference: "Charte de l'association, art. 4"
 #       url: https://example.org/charte
-#       status: verified
-#       applies_from: 2025-01-01
+#       kind: charter            # statute, regulation, case | regulator_guidance, standard, sector_study, charter, bill
+#       status: V2               # V official text checked, V2 reputable secondary sources, NV not verified
+#       published: 2025-01-01    # a law has applies_from (the date the article applies) instead
 """
 
 OUTLINE_YAML = """\

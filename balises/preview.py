@@ -29,7 +29,8 @@ def decision_trace(profile: Profile, pack: Pack, lang: str, as_of: dt.date | Non
     # the policy's own plan (its sections at its length), as compose() numbers and filters them
     plan = _plan(pack, decisions, "full", profile.policy.length)
     in_policy = {c for _, chosen in plan for c, _ in chosen}
-    trace = build_trace(pack, decisions, lang, locale, _numbers([sdef for sdef, _ in plan]))
+    trace = build_trace(pack, decisions, lang, locale, _numbers([sdef for sdef, _ in plan]),
+                        profile.organisation.jurisdiction)
     return [t for t in trace if t.clause in in_policy]
 
 

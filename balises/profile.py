@@ -26,6 +26,7 @@ def _choice(table: v.Labels):
 
 
 Jurisdiction = _choice(v.JURISDICTIONS)
+Province = _choice(v.PROVINCES)
 Sector = _choice(v.SECTORS)
 LegalForm = _choice(v.LEGAL_FORMS)
 StaffRepresentation = _choice(v.STAFF_REPRESENTATION)
@@ -72,6 +73,9 @@ class _Strict(BaseModel):
 class Organisation(_Strict):
     name: str = Field(description="Name of the organisation, 1..200 characters")
     jurisdiction: Jurisdiction
+    # Optional addition to the contract: the province or territory of a canada_other organisation
+    province: Province | None = Field(None, description="Province or territory (canada_other only): ab, bc, mb, "
+                                                        "nb, nl, ns, nt, nu, on, pe, sk, yt")
     public_body: bool = False
     federally_regulated: bool = False
     sector: Sector
@@ -222,6 +226,9 @@ class Profile(_Strict):
         if org.federally_regulated and org.jurisdiction not in ("quebec", "canada_other"):
             raise PydanticCustomError("federal_outside_canada", "federally_regulated only in Canada",
                                       {"field": "organisation.federally_regulated", "value": True})
+        if org.province and org.jurisdiction != "canada_other":
+            raise PydanticCustomError("province_outside_canada_other", "province only for canada_other",
+                                      {"field": "organisation.province", "value": org.province})
         if org.eu_market and org.jurisdiction != "switzerland":
             raise PydanticCustomError("eu_market_outside_switzerland", "eu_market only for Switzerland",
                                       {"field": "organisation.eu_market", "value": True})
@@ -278,6 +285,9 @@ _FIELD_MESSAGES: dict[str, tuple[str, str]] = {
     "federal_outside_canada": (
         "une entreprise de compétence fédérale n'existe qu'au Canada (jurisdiction quebec ou canada_other)",
         "federally regulated applies only in Canada (jurisdiction quebec or canada_other)"),
+    "province_outside_canada_other": (
+        "{value!r} : la province ne se donne qu'avec jurisdiction canada_other (le Québec a sa propre juridiction)",
+        "{value!r}: province is given only with jurisdiction canada_other (Québec is its own jurisdiction)"),
     "eu_market_outside_switzerland": (
         "eu_market ne concerne que la Suisse (ailleurs dans l'UE, le règlement s'applique déjà)",
         "eu_market applies only to Switzerland (in the EU the AI Act applies anyway)"),

@@ -13,12 +13,16 @@ A rule is data (a YAML mapping in ``rules/``)::
         en: "In Québec, acquiring a system that processes personal information requires a PIA (EFVP)."
       sources:
         - reference: "Act respecting the protection of personal information in the private sector, s. 3.3"
-          url: https://www.legisquebec.gouv.qc.ca/en/document/cs/P-39.1
+          url: https://www.legisquebec.gouv.qc.ca/fr/document/lc/P-39.1#se:3_3
+          kind: statute
           status: V
           applies_from: 2023-09-22
 
 A rule fires when its condition holds and the generation date is on or after its ``applies_from`` (by
-default the latest ``applies_from`` of its sources) and before its ``applies_until``. Conflicts are
+default the latest ``applies_from`` of its legal sources: statute, regulation, case) and before its
+``applies_until``. A study, a charter, a standard, a guideline or a bill has a ``published`` date instead:
+it informs a clause, it never decides when the clause applies. A source of status NV (not verified) is only
+allowed in a rule marked ``conditional: true``, whose text states it conditionally (``balises lint``). Conflicts are
 explicit: ``excludes`` removes clauses whatever else selects them; two rules giving one clause different
 variants is an error, never settled by file order.
 """
@@ -43,21 +47,59 @@ class Bilingual(BaseModel):
         return self.fr if lang == "fr" else self.en
 
 
+SourceKind = Literal["statute", "regulation", "case", "regulator_guidance", "standard", "sector_study", "charter",
+                     "bill"]
+LEGAL_KINDS = ("statute", "regulation", "case")  # the only kinds whose date can gate a rule
+# where a source belongs; a policy of another jurisdiction never shows a non-legal source of this one
+SOURCE_JURISDICTIONS = {
+    "quebec": {"quebec"}, "canada": {"quebec", "canada_other"}, "canada_other": {"canada_other"},
+    "eu": {"france", "belgium", "eu_other"}, "france": {"france"}, "belgium": {"belgium"},
+    "switzerland": {"switzerland"}, "international": None,
+}
+
+
 class Source(BaseModel):
-    """A legal or sector source, with the date from which what it says applies."""
+    """A legal or sector source: what kind of text it is, how it was checked, and its date."""
 
     model_config = ConfigDict(extra="forbid")
     reference: str
     reference_en: str | None = None  # the English title, where it differs (annex E of an English policy)
     url: str | None = None
-    status: Literal["V", "V2", "verified"] = Field(
-        description="V / V2 as in the legal brief; 'verified' for a primary source checked by the pack author")
-    applies_from: dt.date | None = None
-    jurisdiction: str | None = None
+    kind: SourceKind = Field(description="statute, regulation, case (law: may gate a rule's date); "
+                                         "regulator_guidance, standard, sector_study, charter, bill (never law)")
+    status: Literal["V", "V2", "NV"] = Field(
+        description="the legal brief's scale: V official text, V2 reputable secondary sources, NV not verified "
+                    "(only in a rule marked conditional)")
+    applies_from: dt.date | None = Field(None, description="date the provision applies (statute, regulation, case)")
+    published: dt.date | None = Field(None, description="publication date (guidance, standard, study, charter, bill)")
+    jurisdiction: Literal["quebec", "canada", "canada_other", "eu", "france", "belgium", "switzerland",
+                          "international"] | None = None
     note: str | None = None
+    line: int = Field(0, exclude=True)  # where it was read, for lint messages
+
+    @model_validator(mode="before")
+    @classmethod
+    def _where(cls, data):
+        if isinstance(data, dict) and getattr(data, "line", 0) and "line" not in data:
+            data = {**data, "line": data.line}
+        return data
+
+    @property
+    def legal(self) -> bool:
+        return self.kind in LEGAL_KINDS
+
+    def date(self) -> dt.date | None:
+        return self.applies_from or self.published
+
+    def shown_in(self, jurisdiction: str) -> bool:
+        """Law is chosen by the rules' conditions; a non-legal source shows only in its own jurisdiction."""
+        if self.legal or not self.jurisdiction:
+            return True
+        allowed = SOURCE_JURISDICTIONS[self.jurisdiction]
+        return allowed is None or jurisdiction in allowed
 
     def key(self) -> tuple:
-        return (self.reference, self.url or "", self.applies_from or dt.date.min)
+        return (self.reference, self.url or "", self.date() or dt.date.min)
 
 
 class Selection(BaseModel):
@@ -78,6 +120,8 @@ class Rule(BaseModel):
     sources: list[Source] = Field(default_factory=list)
     applies_from: dt.date | None = None
     applies_until: dt.date | None = None
+    # the rule rests on a fact not verified (a source of status NV): its text must say so conditionally
+    conditional: bool = False
     # where the rule was read, for messages (not part of the YAML)
     file: str = Field("", exclude=True)
     line: int = Field(0, exclude=True)
@@ -102,7 +146,8 @@ class Rule(BaseModel):
     def effective_from(self) -> dt.date | None:
         if self.applies_from:
             return self.applies_from
-        dates = [s.applies_from for s in self.sources if s.applies_from]
+        # only law gates a rule: a study's or a guideline's date never does (see balises lint)
+        dates = [s.applies_from for s in self.sources if s.applies_from and s.legal]
         return max(dates) if dates else None
 
     def in_force(self, as_of: dt.date) -> bool:

@@ -141,12 +141,24 @@ def table_view(table: DecisionTable, pack: Any, profile: Any, lang: str, locale:
             "uses": [vocabulary.label(x, lang, "use") for x in t.uses],
             "may_receive": [_class_label(c, lang, term) for c in t.may_receive()],
             "classes": classes, "hosted_outside": t.hosted_outside, "hosting_unknown": t.hosting_unknown,
+            "receives": _receives(classes, lang),
         })
     sensitive = pack.decisions.sensitive_personal_data
     classes = [{"id": c, "label": _class_label(c, lang, term),
                 "examples": _examples(c, profile, lang, sensitive)} for c in table.classes_held]
+    rows: dict[tuple, dict] = {}
+    for u in uses:  # uses with the same decision, tools and conditions share one row: each condition said once
+        key = (u["verdict"], tuple(u["tools"]), tuple(sorted(u["pending_tools"])), tuple(u["conditions"]))
+        if key in rows:
+            rows[key]["labels"].append(u["label"])
+        else:
+            rows[key] = {**u, "labels": [u["label"]]}
+    use_rows = sorted(rows.values(), key=lambda r: VERDICT_ORDER.index(r["verdict"]))
+    for row in use_rows:
+        row["label"] = "; ".join(row["labels"])
     view = {
         "uses": uses,
+        "use_rows": use_rows,
         "by_verdict": {v: [u for u in uses if u["verdict"] == v] for v in VERDICT_ORDER},
         "verdict_labels": {v: verdict_label(v) for v in VERDICT_ORDER},
         "tools": tools,
@@ -161,6 +173,19 @@ def table_view(table: DecisionTable, pack: Any, profile: Any, lang: str, locale:
     return view
 
 
+def _receives(classes: list[dict], lang: str) -> list[dict]:
+    """What a tool may receive, classes with the same conditions together: « informations publiques et
+    informations internes », then « données personnelles et données sensibles (AIPD faite…) »."""
+    groups: dict[tuple, list[str]] = {}
+    for c in classes:
+        if c["verdict"] in ("permitted", "conditional"):
+            groups.setdefault(tuple(c["conditions"]), []).append(c["label"])
+    return [{"classes": join(labels, lang), "conditions": list(conds)} for conds, labels in groups.items()]
+
+
+MAX_SITUATIONS = 15  # what one printed page holds with the longest answers
+
+
 def situations(view: dict[str, Any], wording: Any, lang: str) -> list[dict[str, str]]:
     """The aide-mémoire's "Puis-je… ?": the organisation's uses, tools and information, each answered from the
     decision table (yes / yes, if / not yet / no), then the situations the policy answers for everyone."""
@@ -173,38 +198,58 @@ def situations(view: dict[str, Any], wording: Any, lang: str) -> list[dict[str, 
                 "detail": detail}
 
     out = []
+    tools_word = {"fr": ("Outil : ", "Outils : "), "en": ("Tool: ", "Tools: ")}[lang if lang == "fr" else "en"]
+
+    def with_tools(detail: str, tools: list[str]) -> str:
+        if not tools:
+            return detail
+        named = tools_word[len(tools) > 1] + join(tools, lang)
+        return f"{detail}. {named}" if detail else named
+
     groups: dict[tuple, list[dict]] = {}
     for u in view["uses"]:
         first = u["conditions"][0] if u["conditions"] and u["verdict"] in ("permitted", "conditional") else ""
-        groups.setdefault((u["verdict"], first, tuple(u["tools"])), []).append(u)
-    for (verdict, first, tools), group in groups.items():
+        key = (u["verdict"], first, tuple(u["tools"]), tuple(sorted(u["pending_tools"])))
+        groups.setdefault(key, []).append(u)
+    for (verdict, first, tools, pending), group in groups.items():
         labels = [g["label"] for g in group]
         detail = first
         if verdict == "ask_first":
-            pending = sorted({t for g in group for t in g["pending_tools"]})
             detail = (("demandez d'abord " if lang == "fr" else "ask ") + _to(view["lead"], lang)
-                      if not pending else join(pending, lang) + (" attend son approbation" if lang == "fr" and
+                      if not pending else join(list(pending), lang) + (" attend son approbation" if lang == "fr" and
                       len(pending) == 1 else " attendent leur approbation" if lang == "fr" else
                       " awaits approval" if len(pending) == 1 else " await approval"))
-        elif tools and verdict in ("permitted", "conditional"):
-            detail = f"{detail} ({join(list(tools), lang)})" if detail else join(list(tools), lang)
+        elif verdict in ("permitted", "conditional"):
+            detail = with_tools(detail, list(tools))
+        elif group[0]["needs"] in ("personal", "sensitive"):
+            detail = say("prohibited_needs", info=group[0]["needs_label"])
         uses = join([labels[0]] + [x[:1].lower() + x[1:] for x in labels[1:]], lang)
         out.append(item(say("use", uses=uses), verdict, detail))
+    held = {c["id"] for c in view["classes"]}
+    # a tool under review that no answer above names yet gets its own question
+    named = {t for u in view["uses"] for t in u["pending_tools"]}
+    pending_tools = [t["name"] for t in view["tools"] if t["status"] == "under_review" and t["name"] not in named]
+    if pending_tools:
+        out.append(item(say("tool_pending", tool=_either(pending_tools, lang)), "ask_first"))
+    # tools with the same answer for the same information share one question
+    shared: dict[tuple, list[str]] = {}
     for t in view["tools"]:
         if t["status"] != "approved":
-            out.append(item(say("tool_pending", tool=t["name"]), "ask_first" if t["status"] == "under_review"
-                            else "prohibited"))
             continue
-        held = {c["id"] for c in view["classes"]}
         by_verdict: dict[tuple, list[str]] = {}
         for c in t["classes"]:
             if c["id"] in held and c["id"] != "public":
                 key = (c["verdict"], c["conditions"][0] if c["conditions"] else "")
                 by_verdict.setdefault(key, []).append(c["label"])
         for (verdict, first), labels in by_verdict.items():
-            info = join([("des " if lang == "fr" else "") + x for x in labels], lang)
-            out.append(item(say("tool_info", info=info, tool=t["name"]), verdict, first))
-    for fixed in wording.fixed:
+            shared.setdefault((tuple(labels), verdict, first), []).append(t["name"])
+    for (labels, verdict, first), names in shared.items():
+        info = join([("des " if lang == "fr" else "") + x for x in labels], lang)
+        tool = _either(names, lang)
+        out.append(item(say("tool_info", info=info, tool=tool), verdict, first))
+    # the situations every policy answers, in their order of importance, as many as one page holds
+    room = max(len(wording.fixed) - max(0, len(out) + len(wording.fixed) - MAX_SITUATIONS), 3)
+    for fixed in wording.fixed[:room]:
         out.append(item(fixed.question.get(lang), fixed.verdict, fixed.detail.get(lang) if fixed.detail else ""))
     if len(out) < 12:
         for c in view["classes"]:
@@ -216,6 +261,13 @@ def situations(view: dict[str, Any], wording: Any, lang: str) -> list[dict[str, 
             out.append(item(question, "conditional" if may else "prohibited",
                             (("seulement dans " if lang == "fr" else "only in ") + join(may, lang)) if may else ""))
     return out
+
+
+def _either(names: list[str], lang: str) -> str:
+    """« A, B ou C » / "A, B or C": one question about several tools."""
+    if len(names) < 2:
+        return names[0] if names else ""
+    return ", ".join(names[:-1]) + (" ou " if lang == "fr" else " or ") + names[-1]
 
 
 def _to(lead: str, lang: str) -> str:

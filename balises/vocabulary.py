@@ -18,6 +18,22 @@ JURISDICTIONS: Labels = {
     "other": ("Autre", "Other"),
 }
 
+# organisation.province: only for canada_other (Québec has its own jurisdiction); decides the privacy act
+PROVINCES: Labels = {
+    "ab": ("Alberta", "Alberta"),
+    "bc": ("Colombie-Britannique", "British Columbia"),
+    "mb": ("Manitoba", "Manitoba"),
+    "nb": ("Nouveau-Brunswick", "New Brunswick"),
+    "nl": ("Terre-Neuve-et-Labrador", "Newfoundland and Labrador"),
+    "ns": ("Nouvelle-Écosse", "Nova Scotia"),
+    "nt": ("Territoires du Nord-Ouest", "Northwest Territories"),
+    "nu": ("Nunavut", "Nunavut"),
+    "on": ("Ontario", "Ontario"),
+    "pe": ("Île-du-Prince-Édouard", "Prince Edward Island"),
+    "sk": ("Saskatchewan", "Saskatchewan"),
+    "yt": ("Yukon", "Yukon"),
+}
+
 SECTORS: Labels = {
     "performing_arts": ("Arts de la scène (théâtre, danse, cirque, arts de la rue)",
                         "Performing arts (theatre, dance, circus, street arts)"),
@@ -212,6 +228,7 @@ INFO_CLASSES: Labels = {
 # Enumerations by the name the templates and the linter use.
 ENUMERATIONS: dict[str, Labels] = {
     "jurisdiction": JURISDICTIONS,
+    "province": PROVINCES,
     "sector": SECTORS,
     "legal_form": LEGAL_FORMS,
     "staff_representation": STAFF_REPRESENTATION,

@@ -278,6 +278,13 @@ QUESTIONS: tuple[Question, ...] = (
               "vocabulaire du document.",
               "The location chooses the laws cited (Québec's Law 25, PIPEDA, GDPR, EU AI Act, Swiss FADP) and "
               "the document's vocabulary."), table=v.JURISDICTIONS),
+    Question("organisation.province", "organisation", "select",
+             ("Province ou territoire", "Province or territory"),
+             ("La Colombie-Britannique et l'Alberta ont leur propre loi sur les renseignements personnels ; "
+              "ailleurs, la LPRPDE s'applique aux activités commerciales.",
+              "British Columbia and Alberta have their own personal information act; elsewhere, PIPEDA applies "
+              "to commercial activities."), table=v.PROVINCES, optional=True,
+             visible=lambda a: jurisdiction(a) == "canada_other"),
     Question("organisation.sector", "organisation", "select",
              ("Secteur", "Sector"),
              ("Le secteur ajoute les clauses propres à votre métier (interprètes, catalogues de droits, "
@@ -688,7 +695,7 @@ def default_answers(today: dt.date | None = None) -> Answers:
     """A fresh questionnaire: required choices are left open (None) so that the user makes them."""
     today = today or dt.date.today()
     return {
-        "organisation": {"name": "", "jurisdiction": None, "public_body": False, "federally_regulated": False,
+        "organisation": {"name": "", "jurisdiction": None, "province": None, "public_body": False, "federally_regulated": False,
                          "eu_market": False, "sector": None, "legal_form": "nonprofit", "employees": None,
                          "freelancers": False, "volunteers": False, "staff_representation": "none",
                          "privacy_officer": "", "name_article": None, "short_name": ""},
@@ -733,6 +740,8 @@ def fit_answers(answers: Answers) -> list[tuple[str, tuple[str, str]]]:
     if j not in _CANADA and org.get("federally_regulated"):
         org["federally_regulated"] = False
         changes.append(("organisation.federally_regulated", ("", "")))
+    if j != "canada_other" and org.get("province"):
+        org["province"] = None  # a province is asked only outside Québec, in Canada
     if j != "switzerland" and org.get("eu_market"):
         org["eu_market"] = False
         changes.append(("organisation.eu_market", ("", "")))

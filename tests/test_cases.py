@@ -8,7 +8,7 @@ from typing import Literal, Optional, Union
 import pytest
 from pydantic import BaseModel, ConfigDict
 
-from balises.compose import EDITIONS, compose
+from balises.compose import EDITIONS, compose, decisions_for
 from balises.document import document_text
 from balises.profile import parse_profile
 from balises.safeyaml import load_data_file
@@ -34,6 +34,10 @@ class Case(BaseModel):
     must_not_have_clauses: list[str] = []
     must_contain: Phrases = []
     must_not_contain: Phrases = []
+    must_fire: list[str] = []  # rule ids (the decisions `balises explain` reports)
+    must_not_fire: list[str] = []
+    trace_must_contain: Phrases = []  # the policy's why and sources (reference and URL)
+    trace_must_not_contain: Phrases = []
 
 
 def _for_lang(value, lang):
@@ -47,6 +51,8 @@ def test_case(case_path: Path, pack):
     case = Case.model_validate(load_data_file(case_path)).model_dump()
     unknown = [c for c in case["must_have_clauses"] + case["must_not_have_clauses"] if c not in pack.clause_ids()]
     assert not unknown, f"{case_path.name}: clauses the pack does not have: {unknown}"
+    unknown = [r for r in case["must_fire"] + case["must_not_fire"] if r not in pack.rules]
+    assert not unknown, f"{case_path.name}: rules the pack does not have: {unknown}"
     raw = case["profile"]
     if isinstance(raw, str):
         raw = load_data_file(ROOT / raw)
@@ -68,3 +74,16 @@ def test_case(case_path: Path, pack):
         present = [p for p in _for_lang(case.get("must_not_contain"), lang) if p in text]
         assert not absent, f"{case_path.name} [{lang}]: phrases missing: {absent}"
         assert not present, f"{case_path.name} [{lang}]: phrases that must not be there: {present}"
+        # what `balises explain` reports: the rules that fired, the policy's why and sources
+        fired = set(decisions_for(profile, pack, as_of)[1].fired)
+        policy = docs[EDITIONS.index("full")]
+        trace = "\n".join([w for e in policy.trace for w in e.why]
+                          + [f"{s.reference} {s.url or ''}" for e in policy.trace for s in e.sources])
+        missing_rules = [r for r in case.get("must_fire", []) if r not in fired]
+        unwanted_rules = [r for r in case.get("must_not_fire", []) if r in fired]
+        assert not missing_rules, f"{case_path.name} [{lang}]: rules that did not fire: {missing_rules}"
+        assert not unwanted_rules, f"{case_path.name} [{lang}]: rules that must not fire: {unwanted_rules}"
+        absent = [p for p in _for_lang(case.get("trace_must_contain"), lang) if p not in trace]
+        present = [p for p in _for_lang(case.get("trace_must_not_contain"), lang) if p in trace]
+        assert not absent, f"{case_path.name} [{lang}]: why/sources missing: {absent}"
+        assert not present, f"{case_path.name} [{lang}]: why/sources that must not be there: {present}"

@@ -74,6 +74,11 @@ def test_matrix_policy_within_word_budget_and_without_seams(index, pack):
         assert not check_document(doc, _identifiers(pack)), f"matrix {index} [{lang}, {length}]"
 
 
+def _plain(text: str) -> str:
+    """Spaces as typed: French typography puts no-break spaces before « : »."""
+    return " ".join(text.replace("\u00a0", " ").replace("\u202f", " ").split())
+
+
 def _identifiers(pack) -> set[str]:
     return {r for r in pack.rules if "-" in r} | {r.id for r in pack.decisions.rules}
 
@@ -108,11 +113,11 @@ def test_the_policy_states_the_tables_verdict_for_each_use(path, pack):
 
     for lang in profile.policy.languages:
         doc = compose(profile, pack, lang=lang, as_of=AS_OF)
-        rows = [[runs_text(c) for c in row] for s in doc.sections for c in s.clauses for b in c.blocks
+        rows = [[_plain(runs_text(c)) for c in row] for s in doc.sections for c in s.clauses for b in c.blocks
                 if isinstance(b, Table) for row in b.rows]
         for use in table.uses:
-            label = vocabulary.label(use.id, lang, "use")
-            verdict = vocabulary.label(use.verdict, lang, "verdict")
+            label = _plain(vocabulary.label(use.id, lang, "use"))
+            verdict = _plain(vocabulary.label(use.verdict, lang, "verdict"))
             hits = [r for r in rows if any(label in cell for cell in r)]
             assert hits, f"{path.stem} [{lang}]: {label} is in no table of the policy"
             others = {vocabulary.label(v, lang, "verdict") for v in vocabulary.VERDICTS} - {verdict}

@@ -71,7 +71,7 @@ def test_malformed_conditions_are_refused(cond, words):
 
 def test_rule_fires_only_from_its_date():
     r = rule(sources=[{"reference": "AI Act art. 50", "url": "https://eur-lex.europa.eu", "status": "V2",
-                       "applies_from": "2026-08-02"}])
+                       "kind": "regulation", "applies_from": "2026-08-02"}])
     before = decide({"r": r}, CTX, dt.date(2026, 8, 1))
     on = decide({"r": r}, CTX, dt.date(2026, 8, 2))
     assert not before.selected("c.one") and before.not_yet_in_force == ["r"]
@@ -127,7 +127,25 @@ def test_every_default_rule_has_sources_with_url_and_date(pack):
     for r in pack.rules.values():
         assert r.sources, r.id
         for s in r.sources:
-            assert s.url and s.url.startswith("https://"), (r.id, s.reference)
-            assert s.applies_from, (r.id, s.reference)
-            assert s.status in ("V", "V2", "verified")
+            assert s.url is None or s.url.startswith("https://"), (r.id, s.reference)
+            if s.legal:
+                assert s.url and s.applies_from and not s.published, (r.id, s.reference)
+            else:
+                assert s.published and not s.applies_from, (r.id, s.reference)
+            assert s.status in ("V", "V2") or (s.status == "NV" and r.conditional), (r.id, s.reference)
         assert r.why.fr.strip() and r.why.en.strip()
+
+
+def test_a_study_never_gates_a_rule():
+    """A study published after the generation date is cited, it does not hold the rule back."""
+    r = rule(sources=[{"reference": "Sector study", "url": "https://example.org", "status": "V2",
+                       "kind": "sector_study", "published": "2025-11-21"}])
+    assert r.effective_from() is None
+    assert decide({"r": r}, CTX, dt.date(2024, 8, 1)).selected("c.one")
+
+
+def test_only_the_brief_statuses_are_accepted():
+    for status in ("verified", "primary", ""):
+        with pytest.raises(ValueError):
+            rule(sources=[{"reference": "R", "url": "https://example.org", "status": status, "kind": "statute",
+                           "applies_from": "2020-01-01"}])

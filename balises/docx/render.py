@@ -320,8 +320,8 @@ def render_docx(doc: PolicyDocument, reference: bytes, toc_pages: dict[str, int]
         section.page_width, section.page_height = Inches(8.5), Inches(11)
     else:
         section.page_width, section.page_height = Mm(210), Mm(297)
-    section.left_margin = section.right_margin = Mm(22)
-    section.top_margin = section.bottom_margin = Mm(20)
+    section.left_margin = section.right_margin = Mm(20)
+    section.top_margin = section.bottom_margin = Mm(18)
     _language(document, meta.locale)
 
     # The policy opens on a title block; only a complete policy gets a cover page and a table of contents.
@@ -329,7 +329,9 @@ def render_docx(doc: PolicyDocument, reference: bytes, toc_pages: dict[str, int]
     from ..templating import format_date
 
     policy = meta.edition == "full"
-    writer.paragraph("Title", text=meta.title)
+    title = writer.paragraph("Title", text=meta.title)
+    if not meta.toc:  # only a complete policy opens on a cover; the others start at the top of their page
+        title.get_or_add_pPr().append(parse_xml(f'<w:spacing {W} w:before="0"/>'))
     writer.paragraph("Subtitle", text=meta.subtitle)
     if policy:
         for key, value in (("version", meta.version), ("effective", format_date(meta.effective_date, meta.locale)),
@@ -353,8 +355,9 @@ def render_docx(doc: PolicyDocument, reference: bytes, toc_pages: dict[str, int]
         _toc(writer, doc, toc_template, toc_pages)
 
     for i, sec in enumerate(doc.sections):
-        writer.heading(1, [Run(text=sec.heading(meta.lang) if sec.kind == "annex" else sec.title)],
-                       page_break=with_toc and i == 0, numbered=sec.kind == "body")
+        if not (not policy and sec.title == meta.title):  # a companion document's title is not said twice
+            writer.heading(1, [Run(text=sec.heading(meta.lang) if sec.kind == "annex" else sec.title)],
+                           page_break=with_toc and i == 0, numbered=sec.kind == "body")
         for clause in sec.clauses:
             for block in clause.blocks:
                 if isinstance(block, Heading):
