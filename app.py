@@ -611,6 +611,8 @@ PAGE_CSS = """<style>
 [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"],
 [data-testid="stFileUploaderDropzone"] button span:not([data-testid="stIconMaterial"]) { display: none !important; }
 [data-testid="stFileUploaderDropzone"] button::after { content: "__UPLOAD__"; }
+/* Streamlit's "Running..." / "Stop" are English only: the running figure alone says the page is working */
+[data-testid="stStatusWidget"] { font-size: 0 !important; }
 /* the live preview: beside the form on wide screens, behind a button on phones */
 /* (a tablet with the sidebar open is as narrow: the form takes the whole width there too) */
 @media (min-width: 1100px) { .st-key-preview_phone { display: none !important; } }

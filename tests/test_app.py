@@ -569,3 +569,12 @@ def test_new_profile_keys_are_asked():
     assert profile.policy.length == "concise" and profile.commitments.voice_likeness_consent is False
     # left empty, the optional keys stay out of the answers file
     assert "short_name" not in wizard.to_profile_data(wizard.default_answers())["organisation"]
+
+
+def test_resume_opens_the_first_step_with_a_problem_else_the_review():
+    answers = wizard.answers_from_profile(load_profile(THEATRE))
+    assert wizard.resume_step(answers) == wizard.step_index("review")
+    answers["tools"].append(wizard.blank_tool())  # a tool left without a name
+    assert wizard.resume_step(answers) == wizard.step_index("data_tools")
+    answers["organisation"]["sector"] = None
+    assert wizard.resume_step(answers) == wizard.step_index("organisation")
