@@ -223,10 +223,17 @@ def render_question(q: wz.Question, problems: list[wz.Problem], show_errors: boo
                           min_value=dt.date(2020, 1, 1), max_value=dt.date(2040, 12, 31), **common)
     st.caption(q.help_for(answers, lang))
     if effects:
-        lines = [f"- **{q.option_label(option, lang)}** → {' ; '.join(where) if lang == 'fr' else '; '.join(where)}"
-                 for option, where in effects.items()]
-        with st.expander(t("adds_title").rstrip(" :") + f" ({len(effects)})", key="adds:" + q.path):
-            st.caption("\n".join(lines))
+        def lines(options):
+            return "\n".join(f"- **{q.option_label(o, lang)}** → "
+                             f"{(' ; ' if lang == 'fr' else '; ').join(effects[o])}" for o in options)
+
+        chosen = [o for o in effects if o in (value or [])]
+        if chosen:  # said at once: what the options just chosen add
+            st.caption(t("adds_chosen") + "\n" + lines(chosen))
+        others = [o for o in effects if o not in chosen]
+        if others:
+            with st.expander(t("adds_title").rstrip(" :") + f" ({len(others)})", key="adds:" + q.path):
+                st.caption(lines(others))
     if show_errors:
         for p in problems:
             if p.field == q.path:

@@ -347,6 +347,12 @@ def test_questions_explain_themselves():
     text = " ".join(c.value for c in effects.caption)
     assert "**Textes générés par IA informant le public** → « Transparence » (L'organisation publie de " \
            "l'information)" in text
+    # once chosen, it is said at once, outside the folded list
+    w(at, "uses.public").set_value(["ai_text_public_interest"]).run()
+    said = [c.value for c in at.caption if c.value.startswith("Vos choix ajoutent à la politique :")]
+    assert said and "**Textes générés par IA informant le public** → « Transparence »" in said[0]
+    effects = next(e for e in at.expander if e.key == "adds:uses.public")
+    assert "Textes générés par IA" not in " ".join(c.value for c in effects.caption)
     # the live panel gives reasons, never internal ids
     trace = next(h.value for h in at.get("html") if 'class="balises-trace"' in h.value)
     assert "<code>" not in trace and "governance.privacy_officer_qc" not in re.sub(r'data-clause="[^"]+"', "", trace)
