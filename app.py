@@ -556,17 +556,14 @@ def render_sidebar(pack) -> None:
 
 
 def answers_bytes(lang: str):
-    """The answers file, built when the button is clicked, from the answers as they are then.
-
-    A click right after typing also leaves the text field: the browser sends the new text (a rerun) just before
-    the click asks for the file, in another thread. The file waits for that rerun to be over, so that it holds
-    the text just typed (the answers dict is edited in place by every callback)."""
+    """The answers file, built when the button is clicked, from the answers as they are then (the dict every
+    callback edits in place). A click right after typing is held in the page until the rerun that sends the
+    text is over (GUARD_JS), then goes to the button that rerun drew."""
     answers, run = ss.answers, ss.run_state
 
     def build() -> bytes:
-        time.sleep(0.25)  # the rerun sent with the click has started by then
-        deadline = time.monotonic() + 10
-        while run["running"] and time.monotonic() < deadline:
+        start = time.monotonic()
+        while run["running"] and time.monotonic() - start < 10:  # a run under way: its edits first
             time.sleep(0.02)
         return wz.answers_yaml(answers, lang).encode("utf-8")
 
@@ -633,6 +630,7 @@ PAGE_CSS = """<style>
 
 GUARD_JS = """<script>
 (() => {
+  window.__balisesRuns = __RUN__;  // this script is drawn again by every run of the app
   // Leaving or reloading with answers not downloaded since their last change asks for confirmation.
   window.__balisesState = {hash: "__HASH__", base: "__BASE__"};
   if (window.__balisesGuard) return;
@@ -642,8 +640,41 @@ GUARD_JS = """<script>
     const s = window.__balisesState;
     if (s.hash !== s.base && s.hash !== window.__balisesSaved) { event.preventDefault(); event.returnValue = ""; }
   });
+  // A download clicked while a text field still holds what was just typed: the click also leaves the field,
+  // which sends the text (a rerun). The click waits for that rerun to be over, then goes to the button it drew,
+  // so that the file holds the text just typed and is asked for by a button the server still knows.
+  const typing = (el) => !!el && (el.tagName === "TEXTAREA" ||
+    (el.tagName === "INPUT" && ["text", "number", "search", "email", "tel", "url"].includes(el.type)));
+  let held = null;
+  document.addEventListener("pointerdown", (event) => {
+    const wrap = event.target.closest('[data-testid="stDownloadButton"]');
+    held = wrap && typing(document.activeElement) ? {runs: window.__balisesRuns} : null;
+  }, true);
   document.addEventListener("click", (event) => {
-    if (event.target.closest('[data-testid="stDownloadButton"]')) window.__balisesSaved = window.__balisesState.hash;
+    const wrap = event.target.closest('[data-testid="stDownloadButton"]');
+    if (!wrap) return;
+    window.__balisesSaved = window.__balisesState.hash;
+    if (!held || event.__balisesReplay) return;
+    const runs = held.runs;
+    held = null;
+    event.preventDefault();
+    event.stopImmediatePropagation();
+    const key = [...(wrap.closest('[class*="st-key-"]')?.classList || [])].find((c) => c.startsWith("st-key-"));
+    const app = document.querySelector('[data-testid="stApp"]');
+    const start = Date.now();
+    const replay = () => {
+      const settled = app?.dataset.testScriptState !== "running";
+      if (!(settled && (window.__balisesRuns > runs || Date.now() - start > 1500))) {
+        setTimeout(replay, 30);
+        return;
+      }
+      const button = (key ? document.querySelector("." + key) : wrap)?.querySelector("button");
+      if (!button) return;
+      const again = new MouseEvent("click", {bubbles: true, cancelable: true});
+      again.__balisesReplay = true;
+      button.dispatchEvent(again);
+    };
+    setTimeout(replay, 30);
   }, true);
   // Streamlit's own names for screen readers are English only: they are given in the interface's language
   // (the uploader's button, whose visible label is ours through CSS, included).
@@ -691,7 +722,8 @@ def aria_words(lang: str) -> dict:
 
 def render_page_helpers() -> None:
     st.html(PAGE_CSS.replace("__UPLOAD__", t("upload_button")))
-    st.html(GUARD_JS.replace("__HASH__", answers_hash(ss.answers)).replace("__BASE__", ss.base_hash)
+    st.html(GUARD_JS.replace("__RUN__", str(ss.run_state["count"]))
+            .replace("__HASH__", answers_hash(ss.answers)).replace("__BASE__", ss.base_hash)
             .replace("__LANG__", ss.ui_lang).replace("__UPLOAD__", t("upload_button"))
             .replace("__ARIA__", json.dumps(aria_words(ss.ui_lang), ensure_ascii=False)),
             unsafe_allow_javascript=True)
@@ -715,7 +747,8 @@ def main() -> None:
         st.error(f"{t('pack_failed')}\n\n{exc.message(ss.ui_lang)}")
         st.stop()
     init_state(pack)
-    ss.setdefault("run_state", {"running": False})
+    ss.setdefault("run_state", {"running": False, "count": 0})
+    ss.run_state["count"] += 1
     ss.run_state["running"] = True
     try:
         page(pack)
