@@ -268,6 +268,16 @@ def test_options_depend_on_the_jurisdiction():
 
 # ---------------------------------------------------------------- save and resume
 
+def flat(block) -> list:
+    """The elements of a block in page order."""
+    out = []
+    for key in sorted(getattr(block, "children", {}) or {}):
+        child = block.children[key]
+        out.append(child)
+        out.extend(flat(child))
+    return out
+
+
 def goto(at: AppTest, step: str) -> AppTest:
     """Through the step list."""
     at.radio(key="nav_steps").set_value(wizard.step_index(step)).run()
@@ -536,6 +546,12 @@ def test_decisions_to_take_show_at_their_step_with_the_answer_to_change():
            "confidentielles" in text
     assert "Réponse à revoir : « Vos outils d'IA » (étape 4)" in text
     assert "En attendant, ChatGPT ne sert pas à cet usage." in text
+    # said under the tools, where the answer is changed, not at the top of the step
+    order = flat(at.main)
+    pick = next(i for i, e in enumerate(order) if getattr(e, "key", None) == "tool_pick")
+    said = next(i for i, e in enumerate(order) if "ChatGPT est approuvé pour" in str(getattr(e, "value", "")))
+    first_question = next(i for i, e in enumerate(order) if getattr(e, "key", None) == "q:data.personal_data")
+    assert first_question < pick < said
     goto(at, "uses")
     assert not any("ChatGPT est approuvé pour" in x.value for x in at.warning)  # not this step's
     goto(at, "review")
