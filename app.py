@@ -195,7 +195,7 @@ def render_question(q: wz.Question, problems: list[wz.Problem], show_errors: boo
         if key not in ss or ss[key] not in options:
             ss[key] = value if value in options else None
         st.selectbox(label, options, format_func=lambda x: q.option_label(x, lang),
-                     placeholder=t("choose"), **common)
+                     placeholder=wz.tr(q.placeholder, lang) if q.placeholder else t("choose"), **common)
     elif q.kind == "radio":
         options = q.options_for(answers)
         if key not in ss or ss[key] not in options:

@@ -228,6 +228,7 @@ class Question:
     optional: bool = False
     # one plain sentence per option, shown under it (radio questions)
     captions: dict[str, tuple[str, str]] | None = None
+    placeholder: tuple[str, str] | None = None  # what an unanswered drop-down says (default "Choisir…")
 
     def caption_for(self, value: Any, lang: str) -> str:
         return tr(self.captions[value], lang) if self.captions and value in self.captions else ""
@@ -379,7 +380,8 @@ QUESTIONS: tuple[Question, ...] = (
               "premier mot du nom.",
               "So that French writes « adoptée par le Théâtre… » or « par la Compagnie… ». Left empty, it is "
               "guessed from the name's first word."),
-             table=v.NAME_ARTICLES, optional=True, visible=lambda a: "fr" in (get(a, "policy.languages") or [])),
+             table=v.NAME_ARTICLES, optional=True, visible=lambda a: "fr" in (get(a, "policy.languages") or []),
+             placeholder=("Déduit du nom", "Guessed from the name")),
     Question("organisation.short_name", "organisation", "text",
              ("Nom court, avec son article (facultatif)", "Short name, with its article (optional)"),
              ("Le texte l'emploie après la première mention : « le Théâtre », « la Compagnie ». Laissé vide : "
