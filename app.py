@@ -26,6 +26,7 @@ from balises.kit import DOCUMENTS as KIT_DOCUMENTS
 from balises.kit import build_kit
 from balises.kit import file_name as kit_file_name
 from balises.pack import apply_profile_defaults, load_pack, pack_profile_defaults
+from balises.profile import EFFECTIVE_DATES
 
 ss = st.session_state
 
@@ -220,12 +221,12 @@ def render_question(q: wz.Question, problems: list[wz.Problem], show_errors: boo
             st.number_input(label, min_value=q.min_value, max_value=q.max_value, step=1, **common)
         elif q.kind == "date":
             st.date_input(label, format="DD/MM/YYYY" if lang == "fr" else "YYYY-MM-DD",
-                          min_value=dt.date(2020, 1, 1), max_value=dt.date(2040, 12, 31), **common)
+                          min_value=EFFECTIVE_DATES[0], max_value=EFFECTIVE_DATES[1], **common)
     st.caption(q.help_for(answers, lang))
     if effects:
         def lines(options):
-            return "\n".join(f"- **{q.option_label(o, lang)}** → "
-                             f"{(' ; ' if lang == 'fr' else '; ').join(effects[o])}" for o in options)
+            return "\n".join(f"- **{q.option_label(o, lang)}** → "  # a pack's titles and reasons, as text
+                             f"{wz.md_text((' ; ' if lang == 'fr' else '; ').join(effects[o]))}" for o in options)
 
         chosen = [o for o in effects if o in (value or [])]
         if chosen:  # said at once: what the options just chosen add
@@ -237,7 +238,7 @@ def render_question(q: wz.Question, problems: list[wz.Problem], show_errors: boo
     if show_errors:
         for p in problems:
             if p.field == q.path:
-                st.error(p.message(lang), icon=":material/warning:")
+                st.error(wz.md_text(p.message(lang)), icon=":material/warning:")
 
 
 EFFECT_PATHS = {"uses.admin", "uses.creative", "uses.public", "uses.hr", "data.personal_data"}
@@ -271,9 +272,9 @@ def render_decisions(pack, profile, step_id: str, field: str | None = None, show
             and (d.field == field if field else d.field not in shown)]
     for d in here:
         step_no = wz.step_index(wz.decision_step(d)) + 1
-        st.warning(f"**{t('decisions_title')}** — {d.text(lang)}\n\n"
+        st.warning(f"**{t('decisions_title')}** — {wz.md_text(d.text(lang))}\n\n"
                    f"{t('decisions_change', label=wz.decision_answer(d, lang), step=step_no)}\n\n"
-                   f"_{d.safe.get(lang)}_", icon=":material/gavel:")
+                   f"_{wz.md_text(d.safe.get(lang))}_", icon=":material/gavel:")
 
 
 def render_all_decisions(pack, profile) -> None:
@@ -285,7 +286,7 @@ def render_all_decisions(pack, profile) -> None:
     st.caption(t("decisions_review"))
     for n, d in enumerate(found):
         step = wz.step_index(wz.decision_step(d))
-        st.warning(f"{d.text(lang)}\n\n_{d.safe.get(lang)}_", icon=":material/gavel:")
+        st.warning(f"{wz.md_text(d.text(lang))}\n\n_{wz.md_text(d.safe.get(lang))}_", icon=":material/gavel:")
         st.button(t("decisions_go", label=wz.decision_answer(d, lang), step=step + 1), key=f"decision_go_{n}",
                   on_click=move_to, args=(step,), icon=":material/arrow_back:")
 
@@ -306,7 +307,8 @@ def render_tools(q: wz.Question, problems: list[wz.Problem], show_errors: bool) 
     for n, (uid, tool) in enumerate(zip(list(ss.tool_ids), list(tools)), 1):
         risk = next(iter(wz.tool_risks({**ss.answers, "tools": [tool]})), None)
         # the collapsed card reads as one row: name, vendor, hosting, account, status, risk
-        summary = [tool.get("name") or t("tools_unnamed"), tool.get("vendor") or "",
+        summary = [wz.md_text(tool.get("name")) if tool.get("name") else t("tools_unnamed"),
+                   wz.md_text(tool.get("vendor")) if tool.get("vendor") else "",
                    fmt(wz.v.HOSTING)(tool.get("hosting")), fmt(wz.v.ACCOUNT)(tool.get("account")),
                    fmt(wz.v.TOOL_STATUS)(tool.get("status"))]
         if risk is not None:
@@ -351,7 +353,7 @@ def render_tools(q: wz.Question, problems: list[wz.Problem], show_errors: bool) 
             if show_errors:
                 for p in problems:
                     if p.field.startswith(f"tools[{n - 1}]"):
-                        st.error(p.message(lang), icon=":material/warning:")
+                        st.error(wz.md_text(p.message(lang)), icon=":material/warning:")
             st.button(t("tools_remove"), key=f"tool_remove_{uid}", on_click=remove_tool, args=(uid,),
                       icon=":material/delete:")
     if not tools:
@@ -366,7 +368,7 @@ def render_tools(q: wz.Question, problems: list[wz.Problem], show_errors: bool) 
     if show_errors:
         for p in problems:
             if p.field == "tools":
-                st.error(p.message(lang), icon=":material/warning:")
+                st.error(wz.md_text(p.message(lang)), icon=":material/warning:")
 
 
 # ---------------------------------------------------------------- pages
@@ -397,7 +399,7 @@ def render_live_preview(pack, profile, heading: bool = True) -> None:
     try:
         trace, html = memo(key, lambda: _trace(profile, pack, trace_lang))
     except BalisesError as exc:
-        st.error(f"{t('generation_failed')} {exc.message(lang)}")
+        st.error(f"{t('generation_failed')} {wz.md_text(exc.message(lang))}")
         return
     sections = len({e.section for e in trace})
     st.caption(t("preview_counts", sections=sections, clauses=len(trace)))
@@ -416,7 +418,7 @@ def render_review(pack, profile, problems) -> None:
         st.error(t("review_invalid"))
         for p in problems:
             step = wz.STEPS[wz.step_index(wz.step_of_field(p.field))]
-            st.markdown(f"- **{wz.tr(step.title, lang)}** — {p.message(lang)}")
+            st.markdown(f"- **{wz.tr(step.title, lang)}** — {wz.md_text(p.message(lang))}")
         return
     for fr, en in profile.notices:
         st.info(fr if lang == "fr" else en)
@@ -463,7 +465,7 @@ def render_review(pack, profile, problems) -> None:
         html = memo(("doc", profile_key(profile), doc_lang),
                     lambda: preview.to_html(compose(profile, pack, lang=doc_lang)))
     except BalisesError as exc:
-        st.error(f"{t('generation_failed')} {exc.message(lang)}")
+        st.error(f"{t('generation_failed')} {wz.md_text(exc.message(lang))}")
         return
     with st.expander(t("text_preview_open"), icon=":material/article:"):
         st.html(html)
@@ -551,7 +553,7 @@ def render_sidebar(pack) -> None:
                          on_change=on_upload, max_upload_size=2)
         st.caption(t("upload_limits"))
         st.divider()
-        st.caption(f"{t('pack')} : {pack.label}" if lang == "fr" else f"{t('pack')}: {pack.label}")
+        st.caption(f"{t('pack')} : {wz.md_text(pack.label)}" if lang == "fr" else f"{t('pack')}: {wz.md_text(pack.label)}")
         st.caption(t("privacy"))
 
 
@@ -577,17 +579,17 @@ def render_flash() -> None:
         if kind == "error":
             _, exc, name = ss.flash
             head, lines = wz.error_lines(exc, lang)
-            body = t("upload_bad", name=name) + "\n\n" + head
+            body = t("upload_bad", name=wz.md_text(name)) + "\n\n" + wz.md_text(head)
             if lines:
-                body += "\n" + "\n".join(f"- {line}" for line in lines)
+                body += "\n" + "\n".join(f"- {wz.md_text(line)}" for line in lines)
             st.error(body, icon=":material/warning:")
         else:
             _, message, notices = ss.flash
-            st.success(wz.tr(message, lang), icon=":material/check_circle:")
+            st.success(wz.md_text(wz.tr(message, lang)), icon=":material/check_circle:")
             for note in notices:
-                st.info(wz.tr(note, lang))
+                st.info(wz.md_text(wz.tr(note, lang)))
     for note in ss.notes:
-        st.info(wz.tr(note, lang))
+        st.info(wz.md_text(wz.tr(note, lang)))
 
 
 PAGE_CSS = """<style>
@@ -744,7 +746,7 @@ def main() -> None:
     try:
         pack = get_pack(pack_location())
     except BalisesError as exc:
-        st.error(f"{t('pack_failed')}\n\n{exc.message(ss.ui_lang)}")
+        st.error(f"{t('pack_failed')}\n\n{wz.md_text(exc.message(ss.ui_lang))}")
         st.stop()
     init_state(pack)
     ss.setdefault("run_state", {"running": False, "count": 0})
@@ -790,7 +792,7 @@ def page(pack) -> None:
             questions = wz.questions_for(step.id, ss.answers)
             render_decisions(pack, profile, step.id, shown={q.path for q in questions})
             if problems:
-                st.error(t("fix_first") + "\n" + "\n".join(f"- {p.message(lang)}" for p in problems), icon=":material/warning:")
+                st.error(t("fix_first") + "\n" + "\n".join(f"- {wz.md_text(p.message(lang))}" for p in problems), icon=":material/warning:")
             for q in questions:
                 if q.kind == "tools":
                     render_tools(q, problems, show_errors)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import stat
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +14,7 @@ from .document import PolicyDocument
 from .errors import OutputError
 from .pack import Pack, load_pack
 from .profile import Profile
+from .templating import generation_limits
 
 
 @dataclass
@@ -31,7 +33,8 @@ def generate(profile: Profile, pack: Pack | None = None, lang: str | None = None
     from .docx import render_docx  # python-docx is imported only when a Word file is asked for
 
     pack = pack or load_pack()
-    document = compose(profile, pack, lang=lang, as_of=as_of, edition=edition, length=length)
+    with generation_limits():  # an untrusted pack's templates: time and size for the whole policy
+        document = compose(profile, pack, lang=lang, as_of=as_of, edition=edition, length=length)
     return GeneratedPolicy(document=document, docx=render_docx(document, pack.reference_docx))
 
 
@@ -41,6 +44,7 @@ def check_output_path(path: str | Path) -> Path:
     if path.is_dir():
         raise OutputError(f"{path} est un dossier : donnez un nom de fichier (.docx).",
                           f"{path} is a directory: give a file name (.docx).")
+    _refuse_special(path)
     parent = path.parent if str(path.parent) else Path(".")
     if not parent.is_dir():
         raise OutputError(f"Le dossier {parent} n'existe pas.", f"Folder {parent} does not exist.")
@@ -48,6 +52,18 @@ def check_output_path(path: str | Path) -> Path:
         raise OutputError(f"Écriture impossible dans {parent} (permission refusée).",
                           f"Cannot write in {parent} (permission denied).")
     return path
+
+
+def _refuse_special(path: Path) -> None:
+    """Only a regular file (or a symbolic link, which is replaced, never followed) is overwritten: as root,
+    ``-o /dev/null`` would otherwise replace the system's /dev/null."""
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:
+        return  # a new file
+    if not (stat.S_ISREG(mode) or stat.S_ISLNK(mode) or stat.S_ISDIR(mode)):
+        raise OutputError(f"{path} n'est pas un fichier ordinaire (périphérique, tube ou socket) : rien n'est écrit.",
+                          f"{path} is not a regular file (a device, pipe or socket): nothing is written.")
 
 
 def _file_mode(path: Path) -> int:
@@ -68,12 +84,14 @@ def write_atomic(path: str | Path, data: bytes) -> Path:
     except OSError as exc:
         raise OutputError(f"Écriture de {path} impossible : {exc.strerror}.",
                           f"Cannot write {path}: {exc.strerror}.") from None
+    _PENDING.add(tmp)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, _file_mode(path))  # mkstemp creates 0600; a policy is an ordinary document
+        _refuse_special(path)  # again: it may have appeared while the file was written
         os.replace(tmp, path)
     except BaseException as exc:
         try:
@@ -84,4 +102,19 @@ def write_atomic(path: str | Path, data: bytes) -> Path:
             raise OutputError(f"Écriture de {path} impossible : {exc.strerror}.",
                               f"Cannot write {path}: {exc.strerror}.") from None
         raise
+    finally:
+        _PENDING.discard(tmp)
     return path
+
+
+_PENDING: set[str] = set()  # temporary files being written, for a signal handler that must exit at once
+
+
+def remove_pending_temp_files() -> None:
+    """Remove the temporary files of writes in progress (a worker told to stop exits without unwinding)."""
+    for tmp in list(_PENDING):
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        _PENDING.discard(tmp)

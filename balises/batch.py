@@ -8,12 +8,16 @@ The column layout is the profile flattened (docs/batch.md): ``organisation.name`
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import difflib
 import io
 import os
 import re
+import signal
+import threading
+import time
 import typing
 import unicodedata
 import zipfile
@@ -227,16 +231,69 @@ def _csv_records(path: Path) -> tuple[list, Iterable]:
     first = text.split("\n", 1)[0]
     delimiter = max((",", ";", "\t"), key=first.count)  # the header never holds lists: count its separators
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+
+    def records():
+        line = 0
+        try:
+            for line, cells in enumerate(reader, start=1):
+                yield line, cells
+        except csv.Error as exc:  # a cell over csv's field limit (131,072 characters), a stray NUL
+            line += 1
+            raise InputFileError(f"{path} : ligne {line} illisible (cellule trop longue ou caractère nul : {exc}).",
+                                 f"{path}: line {line} unreadable (cell too long or NUL character: {exc}).") from None
+
+    rows = records()
     try:
-        header = next(reader)
+        _, header = next(rows)
     except StopIteration:
         raise InputFileError(f"{path} : fichier vide.", f"{path}: empty file.") from None
-    return header, ((i, cells) for i, cells in enumerate(reader, start=2))
+    return header, ((i, cells) for i, (_, cells) in enumerate(rows, start=2))
+
+
+MAX_XLSX_PART = 32 * 1024 * 1024  # uncompressed: 20,000 rows of a member list take a few megabytes
+MAX_XLSX_TOTAL = 128 * 1024 * 1024
+
+
+def _check_xlsx(path: Path) -> None:
+    """Refuse a workbook that would exhaust memory once inflated, or whose XML declares a DTD (entities)."""
+    def refuse(fr: str, en: str):
+        return InputFileError(f"{path} : {fr}", f"{path}: {en}")
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            total = 0
+            for info in archive.infolist():
+                total += info.file_size
+                if info.file_size > MAX_XLSX_PART or total > MAX_XLSX_TOTAL:
+                    raise refuse(f"{info.filename} trop volumineux une fois décompressé ({info.file_size} octets ; "
+                                 f"maximum {MAX_XLSX_PART}).",
+                                 f"{info.filename} too large once uncompressed ({info.file_size} bytes; "
+                                 f"at most {MAX_XLSX_PART}).")
+                if info.flag_bits & 0x1 or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+                    raise refuse(f"{info.filename} chiffré ou compressé d'une manière non prise en charge.",
+                                 f"{info.filename} is encrypted or uses an unsupported compression.")
+                if info.filename.endswith((".xml", ".rels")) and _declares_dtd(archive, info):
+                    raise refuse(f"{info.filename} : DTD ou entité XML refusée.",
+                                 f"{info.filename}: XML DTD or entity refused.")
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, RuntimeError, NotImplementedError) as exc:
+        raise refuse(f"classeur illisible ({exc}).", f"unreadable workbook ({exc}).") from None
+
+
+def _declares_dtd(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
+    tail = b""
+    with archive.open(info) as member:
+        while chunk := member.read(1024 * 1024):
+            window = tail + chunk
+            if b"<!DOCTYPE" in window or b"<!ENTITY" in window:
+                return True
+            tail = chunk[-16:]
+    return False
 
 
 def _xlsx_records(path: Path) -> tuple[list, Iterable]:
     import openpyxl
 
+    _check_xlsx(path)
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
@@ -303,6 +360,78 @@ def _init_worker(pack_location: str | None) -> None:
     from .pack import load_pack
 
     _WORKER["pack"] = load_pack(pack_location)  # once per worker process
+
+
+def _init_worker_process(pack_location: str | None) -> None:
+    # Ctrl-C reaches the whole process group: the parent decides and stops the workers with SIGTERM, on
+    # which a worker removes the temporary file it is writing and exits at once
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _worker_stop)
+    _init_worker(pack_location)
+
+
+def _worker_stop(signum, frame) -> None:
+    from .api import remove_pending_temp_files
+
+    remove_pending_temp_files()
+    os._exit(128 + signum)
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C (SIGINT) or SIGTERM during a batch; ``lines`` holds the rows done, ``result`` the report once
+    written."""
+
+    def __init__(self, signum: int, lines: list[dict] | None = None):
+        super().__init__(signum)
+        self.signum = signum
+        self.lines = lines or []
+        self.result: BatchResult | None = None
+
+
+@contextlib.contextmanager
+def _signals_interrupt():
+    """SIGINT and SIGTERM raise :class:`Interrupted` in the main thread for the duration of the block."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum, frame):
+        raise Interrupted(signum)
+
+    old = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, previous in old.items():
+            signal.signal(sig, previous)
+
+
+@contextlib.contextmanager
+def _signals_ignored():
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old = {sig: signal.signal(sig, signal.SIG_IGN) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, previous in old.items():
+            signal.signal(sig, previous)
+
+
+def _stop_pool(pool: ProcessPoolExecutor) -> None:
+    """Cancel what has not started and stop the workers now (SIGTERM, then SIGKILL after 2 s)."""
+    processes = list((pool._processes or {}).values())  # no public API gives the workers
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    deadline = time.monotonic() + 2
+    for process in processes:
+        process.join(max(0.0, deadline - time.monotonic()))
+        if process.is_alive():
+            process.kill()
+            process.join(1)
 
 
 def same_docx(path: Path, data: bytes) -> bool:
@@ -374,13 +503,24 @@ class BatchResult:
         return sum(1 for line in self.lines if line.get("written"))
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_cell(value: Any) -> Any:
+    """A text a spreadsheet would run as a formula (``=HYPERLINK(…)``, ``+cmd|…``, ``@SUM``) starts with a
+    quote, which spreadsheets show as plain text (OWASP's advice for CSV injection)."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
 def write_report(out_dir: Path, lines: list[dict], columns: list[str] = REPORT_COLUMNS) -> Path:
     from .api import write_atomic
 
     buffer = io.StringIO(newline="")
     writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
-    writer.writerows(lines)
+    writer.writerows({k: neutralise_cell(v) for k, v in line.items()} for line in lines)
     return write_atomic(out_dir / REPORT_NAME, buffer.getvalue().encode("utf-8"))
 
 
@@ -390,31 +530,81 @@ def _row_key(line: dict) -> tuple:
 
 def run_parallel(tasks: list[tuple], worker: Callable, pack_location: str | None, jobs: int | None,
                  progress: Callable[[int], None] | None = None) -> list[dict]:
-    """Run ``worker(*task)`` for every task on ``jobs`` processes (each loads the pack once)."""
+    """Run ``worker(*task)`` for every task on ``jobs`` processes (each loads the pack once).
+
+    On SIGINT or SIGTERM the workers are stopped within a second or two and :class:`Interrupted` is raised
+    with the lines of the rows done."""
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(tasks) or 1))
     lines: list[dict] = []
-    if jobs == 1:
-        _init_worker(pack_location)
-        try:
-            for task in tasks:
-                lines.append(worker(*task))
-                if progress:
-                    progress(1)
-        finally:
-            _WORKER.clear()
-        return lines
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(pack_location,)) as pool:
-        futures = {pool.submit(worker, *task): task for task in tasks}
-        for future in as_completed(futures):
+    try:
+        with _signals_interrupt():
+            if jobs == 1:
+                _init_worker(pack_location)
+                try:
+                    for task in tasks:
+                        lines.append(worker(*task))
+                        if progress:
+                            progress(1)
+                finally:
+                    _WORKER.clear()
+                return lines
+            pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker_process, initargs=(pack_location,))
             try:
-                lines.append(future.result())
-            except Exception as exc:  # noqa: BLE001 - a worker that died: report the row, go on
-                task = futures[future]
-                lines.append({"row": task[1], "organisation": "", "status": "error", "file": "",
-                              "error": f"internal error ({type(exc).__name__}: {exc})"})
-            if progress:
-                progress(1)
+                futures = {pool.submit(worker, *task): task for task in tasks}
+                for future in as_completed(futures):
+                    try:
+                        lines.append(future.result())
+                    except Exception as exc:  # noqa: BLE001 - a worker that died: report the row, go on
+                        task = futures[future]
+                        lines.append({"row": task[1], "organisation": "", "status": "error", "file": "",
+                                      "error": f"internal error ({type(exc).__name__}: {exc})"})
+                    if progress:
+                        progress(1)
+            except BaseException:
+                _stop_pool(pool)
+                for future in futures:  # results that arrived while the workers were being stopped
+                    if future.done() and not future.cancelled() and future.exception() is None \
+                            and future.result() not in lines:
+                        lines.append(future.result())
+                raise
+            pool.shutdown(wait=True)
+    except KeyboardInterrupt as exc:
+        raise Interrupted(getattr(exc, "signum", signal.SIGINT), lines) from None
     return lines
+
+
+def _interrupted_report(exc: Interrupted, out: Path, done: list[dict], tasks: list[tuple], started: float,
+                        columns: list[str] = REPORT_COLUMNS) -> None:
+    """The report of an interrupted batch: the rows done, and the others marked as not done. A worker stopped
+    between writing its file (atomically, so whole) and reporting it: the file's time tells."""
+    lines = done + exc.lines
+    finished = {str(line["row"]) for line in lines}
+    for task in tasks:
+        if str(task[1]) in finished:
+            continue
+        target = Path(task[3])
+        try:
+            fresh = target.stat().st_mtime >= started
+        except OSError:
+            fresh = False
+        if fresh:
+            lines.append({"row": task[1], "organisation": "", "status": "ok", "file": target.name, "error": "",
+                          "written": True})
+        else:
+            lines.append({"row": task[1], "organisation": "", "status": "interrupted", "file": "",
+                          "error": "not generated: the batch was interrupted"})
+    lines.sort(key=_row_key)
+    exc.result = BatchResult(lines=lines, report=write_report(out, lines, columns))
+
+
+def _output_folder(out: Path) -> None:
+    from .errors import OutputError
+
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # a file, a FIFO or a device where the folder should be; no permission
+        raise OutputError(f"Dossier de sortie {out} impossible à créer ({exc.strerror}).",
+                          f"Cannot create the output folder {out} ({exc.strerror}).") from None
 
 
 def run_batch(source: str | Path, out_dir: str | Path, pack_location: str | None = None, lang: str | None = None,
@@ -424,7 +614,8 @@ def run_batch(source: str | Path, out_dir: str | Path, pack_location: str | None
     from .pack import load_pack
 
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    _output_folder(out)
+    started = time.time() - 1  # file times may be rounded down to the second
     load_pack(pack_location)  # a bad pack fails once, here, not once per row
     rows = rows if rows is not None else read_rows(source)
     names = output_names(rows)
@@ -436,8 +627,13 @@ def run_batch(source: str | Path, out_dir: str | Path, pack_location: str | None
                 progress(1)
             continue
         tasks.append((row.number, row.label, row.data, str(out / names[row.number]), lang, as_of, messages))
-    lines += run_parallel(tasks, generate_row, str(Path(pack_location).resolve()) if pack_location else None,
-                          jobs, progress)
+    try:
+        lines += run_parallel(tasks, generate_row, str(Path(pack_location).resolve()) if pack_location else None,
+                              jobs, progress)
+    except Interrupted as exc:
+        with _signals_ignored():  # a second Ctrl-C must not cut the report short
+            _interrupted_report(exc, out, lines, tasks, started)
+        raise
     lines.sort(key=_row_key)
     return BatchResult(lines=lines, report=write_report(out, lines))
 
@@ -535,10 +731,16 @@ def run_regenerate_folder(folder: str | Path, out_dir: str | Path, pack_location
     if out.resolve() == folder.resolve():
         raise InputFileError("Le dossier de sortie doit être différent du dossier des anciennes politiques.",
                              "The output folder must differ from the folder of old policies.")
-    out.mkdir(parents=True, exist_ok=True)
+    _output_folder(out)
+    started = time.time() - 1
     load_pack(pack_location)
     tasks = [(i, p.name, str(p), str(out / p.name), as_of, messages) for i, p in enumerate(files, start=1)]
-    lines = run_parallel(tasks, regenerate_file, str(Path(pack_location).resolve()) if pack_location else None,
-                         jobs, progress)
+    try:
+        lines = run_parallel(tasks, regenerate_file, str(Path(pack_location).resolve()) if pack_location else None,
+                             jobs, progress)
+    except Interrupted as exc:
+        with _signals_ignored():
+            _interrupted_report(exc, out, [], tasks, started, REGEN_COLUMNS)
+        raise
     lines.sort(key=lambda line: line["row"])
     return BatchResult(lines=lines, report=write_report(out, lines, REGEN_COLUMNS))

@@ -178,16 +178,29 @@ def schema():
 
 
 from . import cli_packs  # noqa: E402,F401 - pack, batch, regenerate and diff commands register on `main`
+from . import cli_update  # noqa: E402,F401 - the update command registers on `main`
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (a service manager, ``kill``): unwound like Ctrl-C, so that no temporary file is left."""
+
+
+def _on_sigterm(signum, frame) -> None:
+    raise Terminated()
 
 
 def run() -> None:
     """Console entry point: a user never sees a traceback (BALISES_DEBUG=1 shows it to a developer)."""
+    import signal
+
+    signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         # not standalone: click would turn Ctrl-C into "Aborted!" and exit 1 before we could say more
         code = main(standalone_mode=False)
-    except (KeyboardInterrupt, click.exceptions.Abort):
+    except (KeyboardInterrupt, click.exceptions.Abort) as exc:
+        terminated = isinstance(exc, Terminated) or isinstance(exc.__context__, Terminated)
         click.echo("interrupted: no file was written (an existing file is left as it was)", err=True)
-        sys.exit(130)
+        sys.exit(143 if terminated else 130)
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)

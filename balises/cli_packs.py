@@ -64,14 +64,37 @@ def pack_build(directory, output, force):
 @click.argument("archive", type=click.Path())
 def pack_verify(archive):
     """Check a pack archive against its manifest and print its checksum."""
-    from .packtools import verify_archive
+    from .packtools import reference_findings, verify_archive
 
     try:
         manifest = verify_archive(archive)
+        found = reference_findings(archive)
     except BalisesError as exc:
         _fail(exc)
+    if found:  # intact, but its reference document would reach out of the machine
+        for line in found:
+            click.echo(line, err=True)
+        click.echo(f"{archive}: {len(found)} problem(s) in the reference document (removed from every policy "
+                   "generated with this pack).", err=True)
+        sys.exit(1)
     click.echo(f"{archive}: {manifest.get('name')} {manifest.get('version')} (base {manifest.get('base_version')}), "
                f"intact; checksum sha256:{manifest.get('checksum')}")
+
+
+def _interrupted(exc) -> None:
+    """Say truthfully what an interrupted batch wrote, then exit 130 (Ctrl-C) or 143 (SIGTERM)."""
+    import signal
+
+    name = "Ctrl-C" if exc.signum == signal.SIGINT else signal.Signals(exc.signum).name
+    result = exc.result
+    if result is None:
+        click.echo(f"\ninterrupted ({name}): no report written.", err=True)
+    else:
+        done = sum(1 for line in result.lines if line["status"] == "ok")
+        left = sum(1 for line in result.lines if line["status"] == "interrupted")
+        click.echo(f"\ninterrupted ({name}): {result.written} file(s) written, {done} row(s) done, {left} not "
+                   f"done; report: {result.report}", err=True)
+    sys.exit(128 + exc.signum)
 
 
 def _progress(total: int, label: str):
@@ -93,7 +116,7 @@ def batch(source, out_dir, pack, lang, as_of, jobs, template):
     """One policy per row of SOURCE (.csv, .xlsx, or a folder of profiles) into OUTPUT, with report.csv.
 
     Exit code 1 when a row failed (the others are generated; report.csv says why, field by field)."""
-    from .batch import read_rows, run_batch, write_template
+    from .batch import Interrupted, read_rows, run_batch, write_template
 
     if template:
         try:
@@ -112,6 +135,8 @@ def batch(source, out_dir, pack, lang, as_of, jobs, template):
                                messages=_lang(), progress=bar.update, rows=rows)
     except BalisesError as exc:
         _fail(exc)
+    except Interrupted as exc:
+        _interrupted(exc)
     ok = len(result.lines) - len(result.failed)
     click.echo(f"{ok} policies in {out_dir} ({result.written} written, {ok - result.written} unchanged); "
                f"{len(result.failed)} row(s) failed; report: {result.report}")
@@ -132,9 +157,11 @@ def batch(source, out_dir, pack, lang, as_of, jobs, template):
 def regenerate(old, output, pack, as_of, jobs, as_json):
     """Make OLD.docx again from its embedded answers with the current pack and law, and say what changed.
 
+    Edits made to OLD since it was generated are not kept: `balises update` keeps them.
+
     OLD may be a folder of policies: each is regenerated into OUTPUT, with report.csv."""
     from . import api
-    from .batch import run_regenerate_folder
+    from .batch import Interrupted, run_regenerate_folder
     from .pack import load_pack
     from .update import read_docx
     from .update import regenerate as regen
@@ -143,9 +170,12 @@ def regenerate(old, output, pack, as_of, jobs, as_json):
         date = _as_of(as_of)
         if Path(old).is_dir():
             count = len([p for p in Path(old).iterdir() if p.suffix.lower() == ".docx"])
-            with _progress(count, "Regenerating") as bar:
-                result = run_regenerate_folder(old, output, pack_location=pack, as_of=date, jobs=jobs,
-                                               messages=_lang(), progress=bar.update)
+            try:
+                with _progress(count, "Regenerating") as bar:
+                    result = run_regenerate_folder(old, output, pack_location=pack, as_of=date, jobs=jobs,
+                                                   messages=_lang(), progress=bar.update)
+            except Interrupted as exc:
+                _interrupted(exc)
             for line in result.lines:
                 click.echo(f"{line['row']}: {line['status']} {line.get('changes') or line['error']}")
             click.echo(f"{len(result.lines) - len(result.failed)} regenerated, {len(result.failed)} failed; "
@@ -175,15 +205,26 @@ def regenerate(old, output, pack, as_of, jobs, as_json):
 @click.argument("new", type=click.Path())
 @PACK
 @click.option("--json", "as_json", is_flag=True, help="Print the changes as JSON.")
-def diff(old, new, pack, as_json):
+@click.option("--redline", "redline_path", type=click.Path(), default=None,
+              help="Also write NEW as a Word file with every change from OLD as a tracked change and a comment.")
+def diff(old, new, pack, as_json, redline_path):
     """List, per section, the clauses added, removed and changed between two policies, and why."""
+    from . import api
     from .pack import load_pack
-    from .update import diff_documents, read_docx
+    from .update import diff_documents, read_docx, redline
 
     try:
-        result = diff_documents(read_docx(old), read_docx(new), load_pack(pack))
+        if redline_path:
+            api.check_output_path(redline_path)
+        loaded = load_pack(pack)
+        old_bytes, new_bytes = read_docx(old), read_docx(new)
+        result = diff_documents(old_bytes, new_bytes, loaded)
+        if redline_path:
+            api.write_atomic(redline_path, redline(old_bytes, new_bytes, loaded))
     except BalisesError as exc:
         _fail(exc)
+    if redline_path:
+        click.echo(f"{redline_path}: written (tracked changes by Balises).", err=True)
     if as_json:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         return

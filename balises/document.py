@@ -112,12 +112,22 @@ class Metadata(BaseModel):
     toc: bool = False  # a table of contents, where the length warrants it (complete)
 
 
+class HistoryEntry(BaseModel):
+    """One row of the version history, carried from version to version in the embedded data."""
+
+    version: str
+    date: dt.date
+    adopted_by: str = ""
+    summary: str = ""
+
+
 class PolicyDocument(BaseModel):
     meta: Metadata
     sections: list[Section]
     trace: list[TraceEntry]
     profile: dict[str, Any]  # the answers, embedded so that the policy can be regenerated
     notices: list[str] = Field(default_factory=list)
+    history: list[HistoryEntry] = Field(default_factory=list)  # rendered as a table after the last body section
 
     def section(self, section_id: str) -> Section:
         return next(s for s in self.sections if s.id == section_id)

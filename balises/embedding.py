@@ -2,6 +2,13 @@
 
 The payload (profile, pack, date, language, clauses with a fingerprint of their text) is a custom XML part
 of the Word package. Reading it back needs only the standard library (a .docx is a zip archive).
+
+Since format 2 the payload also holds what Balises wrote: the text of every paragraph (or table) of the body,
+in order, tied to its clause (``units``), the clause's rules, variant and the dates its sources apply from,
+the version and the version history. An update compares the organisation's document with these texts to
+tell its edits from Balises' text (see :mod:`balises.merge`); the clause bookmarks (``_Bal_<n>``) are a
+second anchor. Word and LibreOffice both keep custom XML parts, but LibreOffice renames them
+(``customXml/item2.xml``): the part is found by its namespace, not by its name.
 """
 
 from __future__ import annotations
@@ -10,6 +17,7 @@ import hashlib
 import io
 import json
 import zipfile
+import zlib
 from xml.etree import ElementTree
 
 from .document import PolicyDocument, block_text
@@ -21,34 +29,63 @@ MAX_PAYLOAD = 2 * 1024 * 1024
 
 
 def clause_fingerprints(doc: PolicyDocument) -> list[dict]:
+    trace = {t.clause: t for t in doc.trace}
     out = []
     for section in doc.sections:
         for clause in section.clauses:
             text = "\n".join(line for b in clause.blocks for line in block_text(b))
-            out.append({"section": section.id, "clause": clause.id, "rules": clause.rules,
-                        "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest()})
+            entry = {"section": section.id, "clause": clause.id, "rules": clause.rules,
+                     "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest()}
+            t = trace.get(clause.id)
+            if t is not None:  # what classifies a change later: the variant and the dates the law applies from
+                entry["variant"] = t.variant
+                entry["applies_from"] = sorted({s.applies_from.isoformat() for s in t.sources if s.applies_from})
+            out.append(entry)
     return out
 
 
-def payload(doc: PolicyDocument) -> dict:
+def payload(doc: PolicyDocument, units: list[dict] | None = None) -> dict:
     meta = doc.meta
-    return {
+    value = {
         "format": "balises-policy",
-        "format_version": 1,
+        "format_version": 2,
         "profile": doc.profile,
         "pack": {"label": meta.pack, "name": meta.pack_name, "version": meta.pack_version},
         "generated_on": meta.generated_on.isoformat(),
         "lang": meta.lang,
         "edition": meta.edition,
+        "version": meta.version,
+        "effective_date": meta.effective_date.isoformat(),
+        "approved_by": meta.approved_by,
         "clauses": clause_fingerprints(doc),
+        "history": [h.model_dump(mode="json") for h in doc.history],
     }
+    if units is not None:
+        value["units"] = units
+    return value
 
 
-def payload_xml(doc: PolicyDocument) -> bytes:
+def payload_xml(doc: PolicyDocument, units: list[dict] | None = None) -> bytes:
     root = ElementTree.Element(f"{{{NAMESPACE}}}policy")
     data = ElementTree.SubElement(root, f"{{{NAMESPACE}}}data", {"format": "json"})
-    data.text = json.dumps(payload(doc), ensure_ascii=False, sort_keys=True)
+    data.text = json.dumps(payload(doc, units), ensure_ascii=False, sort_keys=True)
     return ElementTree.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+def _payload_part(archive: zipfile.ZipFile) -> bytes | None:
+    """Our part under its own name, or (after a LibreOffice save) the custom XML item in our namespace."""
+    names = archive.namelist()
+    own = CUSTOM_XML_PART.lstrip("/")
+    candidates = [own] if own in names else []
+    candidates += [n for n in names if n.startswith("customXml/") and n.endswith(".xml") and n != own
+                   and "/_rels/" not in n and not n.rsplit("/", 1)[-1].startswith("itemProps")]
+    for name in candidates:
+        if archive.getinfo(name).file_size > MAX_PAYLOAD:
+            continue
+        raw = archive.read(name)
+        if NAMESPACE.encode() in raw[:400]:
+            return raw
+    return None
 
 
 def read_payload(docx_bytes: bytes, source: str = "document") -> dict:
@@ -58,21 +95,17 @@ def read_payload(docx_bytes: bytes, source: str = "document") -> dict:
         f"{source}: this document was not produced by Balises (no embedded answers).")
     try:
         with zipfile.ZipFile(io.BytesIO(docx_bytes)) as archive:
-            name = CUSTOM_XML_PART.lstrip("/")
-            if name not in archive.namelist():
+            raw = _payload_part(archive)
+            if raw is None:
                 raise not_ours
-            info = archive.getinfo(name)
-            if info.file_size > MAX_PAYLOAD:
-                raise not_ours
-            raw = archive.read(name)
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, RuntimeError, NotImplementedError, EOFError, zlib.error):  # encrypted, deflate64
         raise InputFileError(f"{source} : ce n'est pas un document Word (.docx).",
                              f"{source}: not a Word document (.docx).") from None
     try:
         root = ElementTree.fromstring(raw)
         data = root.find(f"{{{NAMESPACE}}}data")
         value = json.loads(data.text or "")
-    except (ElementTree.ParseError, AttributeError, json.JSONDecodeError):
+    except (ElementTree.ParseError, AttributeError, json.JSONDecodeError, RecursionError):  # deep JSON: not ours
         raise not_ours from None
     if not isinstance(value, dict) or value.get("format") != "balises-policy":
         raise not_ours

@@ -29,6 +29,8 @@ DOCUMENTS: tuple[tuple[str, str, str], ...] = (
     ("implementation_plan", "plan-de-mise-en-oeuvre", "implementation-plan"),
     ("adviser_note", "note-explicative", "adviser-note"),
 )
+ACK_NAMES = {"fr": "accuse-de-reception.fr.docx", "en": "acknowledgement.en.docx"}
+CALENDAR_NAMES = {"fr": "calendrier-de-revision.ics", "en": "review-calendar.ics"}
 PDF_HELP = {
     "fr": "PDF non produits : LibreOffice n'est pas installé (Debian/Ubuntu : apt-get install "
           "libreoffice-writer-nogui). Ou ouvrez chaque fichier .docx dans Word ou LibreOffice et "
@@ -64,6 +66,8 @@ class Kit:
 def build_kit(profile: Profile, pack: Pack, as_of: dt.date | None = None, length: str | None = None,
               pdf: bool = True, lang_ui: str = "en") -> Kit:
     """Every document of the kit in every language of ``profile.policy.languages``."""
+    from .adoption import acknowledgement_document, review_calendar
+    from .templating import generation_limits
     from .docx import render_docx
     from .register_xlsx import tool_register_xlsx
 
@@ -73,11 +77,18 @@ def build_kit(profile: Profile, pack: Pack, as_of: dt.date | None = None, length
         for edition, _, _ in DOCUMENTS:
             if edition not in defined:  # an older pack without this companion document
                 continue
-            doc = compose(profile, pack, lang=lang, as_of=as_of, edition=edition, length=length)
+            with generation_limits():  # an untrusted pack's templates: time and size per document
+                doc = compose(profile, pack, lang=lang, as_of=as_of, edition=edition, length=length)
             kit.documents[file_name(edition, lang)] = doc
             kit.files[file_name(edition, lang)] = render_docx(doc, pack.reference_docx)
             if edition == "tool_register":
                 kit.files[file_name(edition, lang, ".xlsx")] = tool_register_xlsx(doc, profile, pack, as_of, lang)
+            if edition == "full":  # the staff's signatures, and the dates to keep, follow from the policy
+                ack = acknowledgement_document(doc)
+                kit.documents[ACK_NAMES[lang]] = ack
+                kit.files[ACK_NAMES[lang]] = render_docx(ack, pack.reference_docx)
+                if lang == profile.policy.languages[0]:
+                    kit.files[CALENDAR_NAMES[lang]] = review_calendar(doc)
     if pdf:
         converted = to_pdf({n: d for n, d in kit.files.items() if n.endswith(".docx")})
         if converted is None:

@@ -165,6 +165,9 @@ def lint_pack(pack: Pack, layers: list[Layer]) -> list[Problem]:
     for layer in layers:
         problems.extend(Problem(d.split(": ", 1)[0], d.split(": ", 1)[1])
                         for d in [*layer.duplicate_rules, *layer.invalid_rules])
+    # the reference document reached out of the machine (removed from policies; the pack should not carry it)
+    problems.extend(Problem(where, en + " (it would reach out of the machine when the policy is opened)")
+                    for where, _, en in pack.reference_findings)
 
     selectable = set()
     env = renderer_for(pack).env

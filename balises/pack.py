@@ -12,6 +12,7 @@ import datetime as dt
 import functools
 import hashlib
 import json
+import os
 import stat
 import zipfile
 from dataclasses import dataclass, field
@@ -92,6 +93,8 @@ class Pack:
     rule_files: dict[str, str] = field(default_factory=dict)  # rule id -> file
     disabled_rules: set[str] = field(default_factory=set)
     decisions: DecisionData = field(default_factory=DecisionData)
+    # what was removed from the reference .docx because it reached out of the machine: (where, fr, en)
+    reference_findings: list[tuple[str, str, str]] = field(default_factory=list)
     _env: Any = None
 
     @property
@@ -121,7 +124,8 @@ class Pack:
 
 def _check_member_path(name: str, source: str) -> str:
     path = PurePosixPath(name.replace("\\", "/"))
-    if path.is_absolute() or name.startswith(("/", "\\")) or ".." in path.parts or ":" in path.parts[0]:
+    if not path.parts or path.is_absolute() or name.startswith(("/", "\\")) or ".." in path.parts \
+            or ":" in path.parts[0]:
         raise PackError(f"{source} : chemin refusé dans le paquet : {name!r} (hors du paquet).",
                         f"{source}: path refused in pack: {name!r} (outside the pack).")
     return str(path)
@@ -133,6 +137,22 @@ def _check_size(name: str, size: int, source: str) -> None:
         raise PackError(f"{source} : fichier trop volumineux dans le paquet : {name} ({size} octets ; "
                         f"maximum {limit}).",
                         f"{source}: file too large in pack: {name} ({size} bytes; at most {limit}).")
+
+
+def _read_regular(path: Path, rel: str, source: str) -> bytes:
+    """The bytes of a regular file, opened so that a file swapped for a FIFO since the check cannot block."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
+    except OSError as exc:
+        raise PackError(f"{source} : lecture impossible de {rel} ({exc.strerror}).",
+                        f"{source}: cannot read {rel} ({exc.strerror}).") from None
+    with os.fdopen(fd, "rb") as fh:
+        info = os.fstat(fh.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise PackError(f"{source} : {rel} n'est pas un fichier ordinaire (tube, socket ou périphérique).",
+                            f"{source}: {rel} is not a regular file (a pipe, socket or device).")
+        _check_size(rel, info.st_size, source)
+        return fh.read(info.st_size + 1)
 
 
 def read_pack_files(location: str | Path) -> dict[str, bytes]:
@@ -153,12 +173,15 @@ def read_pack_files(location: str | Path) -> dict[str, bytes]:
                                 f"{source}: symbolic link refused in pack: {rel}")
             if path.is_dir():
                 continue
+            if not path.is_file():  # a FIFO blocks for ever, a device node reads until memory runs out
+                raise PackError(f"{source} : {rel} n'est pas un fichier ordinaire (tube, socket ou périphérique).",
+                                f"{source}: {rel} is not a regular file (a pipe, socket or device).")
             size = path.stat().st_size
             _check_size(rel, size, source)
             total += size
             if len(files) >= MAX_PACK_FILES or total > MAX_PACK_BYTES:
                 raise PackError(f"{source} : paquet trop volumineux.", f"{source}: pack too large.")
-            files[rel] = path.read_bytes()
+            files[rel] = _read_regular(path, rel, source)
         return files
     if not zipfile.is_zipfile(location):
         raise PackError(f"{source} : ni un dossier ni une archive .zip de paquet.",
@@ -176,6 +199,14 @@ def read_pack_files(location: str | Path) -> dict[str, bytes]:
                                     f"{source}: symbolic link refused in archive: {name}")
                 if info.is_dir():
                     continue
+                if info.flag_bits & 0x1:
+                    raise PackError(f"{source} : fichier chiffré refusé dans l'archive : {name}",
+                                    f"{source}: encrypted file refused in archive: {name}")
+                if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+                    raise PackError(f"{source} : méthode de compression {info.compress_type} non prise en charge "
+                                    f"pour {name} (stockée ou deflate seulement).",
+                                    f"{source}: compression method {info.compress_type} not supported for {name} "
+                                    "(stored or deflate only).")
                 _check_size(name, info.file_size, source)
                 total += info.file_size
                 if total > MAX_PACK_BYTES:
@@ -188,7 +219,8 @@ def read_pack_files(location: str | Path) -> dict[str, bytes]:
                     raise PackError(f"{source} : taille incohérente pour {name}.",
                                     f"{source}: inconsistent size for {name}.")
                 files[name] = data
-    except zipfile.BadZipFile as exc:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, RuntimeError, NotImplementedError,
+            ValueError) as exc:
         raise PackError(f"{source} : archive illisible ({exc}).", f"{source}: unreadable archive ({exc}).") from None
     # an archive may hold the pack at its root or inside one top folder (NAME-VERSION/)
     if PACK_FILE not in files:
@@ -359,7 +391,11 @@ def _outline(files: dict[str, bytes], source: str) -> list[SectionDef]:
 
 def _apply_additions(sections: list[SectionDef], files: dict[str, bytes], source: str) -> None:
     data = _yaml(files, OUTLINE_FILE, source) or {}
-    for raw in data.get("add", []) if isinstance(data, dict) else []:
+    additions = data.get("add", []) if isinstance(data, dict) else None
+    if not isinstance(additions, list):
+        raise PackError(f"{source}/{OUTLINE_FILE} : « add » doit être une liste de {{section, clause, after}}.",
+                        f"{source}/{OUTLINE_FILE}: 'add' must be a list of {{section, clause, after}}.")
+    for raw in additions:
         try:
             add = OutlineAddition.model_validate(raw)
         except ValidationError as exc:
@@ -375,6 +411,24 @@ def _apply_additions(sections: list[SectionDef], files: dict[str, bytes], source
         target.clauses.insert(pos, add.clause)
 
 
+def _terms(files: dict[str, bytes], source: str) -> dict[str, dict[str, str]]:
+    """terms.yaml: each term a mapping of language or locale to its wording."""
+    if TERMS_FILE not in files:
+        return {}
+    data = _yaml(files, TERMS_FILE, source) or {}
+    where = f"{source}/{TERMS_FILE}"
+    if not isinstance(data, dict):
+        raise PackError(f"{where} : un tableau associatif terme -> {{fr: …, en: …}} est attendu.",
+                        f"{where}: a mapping of term -> {{fr: …, en: …}} is expected.")
+    for key, value in data.items():
+        if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+            raise PackError(f"{where} : le terme {key!r} doit associer chaque langue à un texte "
+                            f"({{fr: …, en: …}}), pas {value!r:.60}.",
+                            f"{where}: term {key!r} must map each language to a text ({{fr: …, en: …}}), "
+                            f"not {value!r:.60}.")
+    return data
+
+
 def build_pack(base: Layer, overlays: list[Layer] = ()) -> Pack:
     files = base.files
     if not _is_base(files):
@@ -382,9 +436,10 @@ def build_pack(base: Layer, overlays: list[Layer] = ()) -> Pack:
                         f"{base.source}: a base pack holds {SECTIONS_DIR} and {REFERENCE_FILE}.")
     sections = _outline(files, base.source)
     templates, origins = _parse_templates(files, base.source)
-    terms = _yaml(files, TERMS_FILE, base.source) if TERMS_FILE in files else {}
+    terms = _terms(files, base.source)
     rules = dict(base.rules)
     reference = files[REFERENCE_FILE]
+    reference_where = f"{base.source}/{REFERENCE_FILE}"
     disabled: set[str] = set()
     for layer in overlays:
         if OUTLINE_FILE in layer.files:
@@ -393,11 +448,12 @@ def build_pack(base: Layer, overlays: list[Layer] = ()) -> Pack:
         templates.update(more)
         origins.update(more_origins)
         if TERMS_FILE in layer.files:
-            for key, value in (_yaml(layer.files, TERMS_FILE, layer.source) or {}).items():
+            for key, value in _terms(layer.files, layer.source).items():
                 terms[key] = {**terms.get(key, {}), **value}
         rules.update(layer.rules)
         if REFERENCE_FILE in layer.files:
             reference = layer.files[REFERENCE_FILE]
+            reference_where = f"{layer.source}/{REFERENCE_FILE}"
         for rule_id in layer.info.disable_rules:
             disabled.add(rule_id)
             rules.pop(rule_id, None)
@@ -408,9 +464,14 @@ def build_pack(base: Layer, overlays: list[Layer] = ()) -> Pack:
     top = overlays[-1].info if overlays else base.info
     decisions = parse_decision_files([(layer.source, _decision_files(layer.files, layer.source))
                                       for layer in (base, *overlays)])
-    return Pack(decisions=decisions, info=top, layers=[base.info, *[o.info for o in overlays]], sections=sections, rules=rules,
+    from .docx.reference import sanitise_docx  # the reference is copied into every policy: sanitised once here
+
+    reference, found = sanitise_docx(reference, reference_where)
+    return Pack(decisions=decisions, info=top, layers=[base.info, *[o.info for o in overlays]], sections=sections,
+                rules=rules,
                 templates=templates, template_files=origins, terms=terms or {}, reference_docx=reference,
-                rule_files={r.id: r.file for r in rules.values()}, disabled_rules=disabled)
+                rule_files={r.id: r.file for r in rules.values()}, disabled_rules=disabled,
+                reference_findings=[(reference_where, fr, en) for fr, en in found])
 
 
 def _decision_files(files: dict[str, bytes], source: str) -> dict[str, Any]:

@@ -448,3 +448,15 @@ def verify_archive(path: str | Path) -> dict:
     if not raw:
         return verify_manifest({}, str(path))
     return json.loads(raw[MANIFEST_FILE].decode("utf-8"))
+
+
+def reference_findings(location: str | Path) -> list[str]:
+    """What the pack's reference .docx carries that reaches out of the machine (``where: message`` each)."""
+    from .docx.reference import sanitise_docx
+    from .pack import REFERENCE_FILE
+
+    files = read_pack_files(location)
+    if REFERENCE_FILE not in files:
+        return []
+    where = f"{location}/{REFERENCE_FILE}"
+    return [f"{where}: {en}" for _, en in sanitise_docx(files[REFERENCE_FILE], where)[1]]

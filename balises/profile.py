@@ -51,6 +51,7 @@ NameArticle = _choice(v.NAME_ARTICLES)
 # C0 controls, DEL and C1 controls, but tab and newline; also the XML-illegal surrogates and non-characters
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 EU_MEMBERS = ("france", "belgium", "eu_other")
+EFFECTIVE_DATES = (dt.date(2000, 1, 1), dt.date(2099, 12, 31))  # policy.effective_date, the wizard's calendar too
 
 
 def _clean_text(value: Any, max_len: int, required: bool) -> Any:
@@ -137,6 +138,16 @@ class Policy(_Strict):
     @classmethod
     def _unique(cls, value):
         return list(dict.fromkeys(value))
+
+    @field_validator("effective_date")
+    @classmethod
+    def _plausible_date(cls, value):
+        # year 9999 overflowed the review date; the wizard's calendar offers the same range
+        first, last = EFFECTIVE_DATES
+        if not first <= value <= last:
+            raise PydanticCustomError("date_out_of_range", "date out of range",
+                                      {"first": first.isoformat(), "last": last.isoformat(), "date": value.isoformat()})
+        return value
 
 
 class Uses(_Strict):
@@ -269,6 +280,8 @@ _FIELD_MESSAGES: dict[str, tuple[str, str]] = {
                                    "{value!r} is not a date (YYYY-MM-DD)"),
     "date_from_datetime_inexact": ("{value!r} n'est pas une date (AAAA-MM-JJ)",
                                    "{value!r} is not a date (YYYY-MM-DD)"),
+    "date_out_of_range": ("{date} : date hors de la plage permise ({first} à {last})",
+                          "{date}: date outside the allowed range ({first} to {last})"),
     "control_chars": ("contient des caractères de contrôle ; retirez-les",
                       "contains control characters; remove them"),
     "empty_text": ("ne peut pas être vide", "must not be empty"),

@@ -17,12 +17,21 @@ MAX_ALIASES = 200  # enough for hand-written anchors
 # still expand exponentially (20 nested levels of 9 aliases each: 9**20 values), which anything walking the
 # data (validation, an error message quoting it) would never finish.
 MAX_EXPANDED_VALUES = 200_000
+MAX_DIGITS = 100  # no answer or rule needs a longer number; Python itself stops at 4300 digits
 
 
 class LineDict(dict):
     """A mapping that remembers the line (1-based) where it started in its file."""
 
     line: int = 0
+
+
+class _Refused(yaml.MarkedYAMLError):
+    """A value refused while reading (a duplicate key, a number too long), with its wording in French."""
+
+    def __init__(self, fr: str, en: str, mark):
+        super().__init__(problem=en, problem_mark=mark)
+        self.problem_fr = fr
 
 
 class _BoundedLoader(yaml.SafeLoader):
@@ -43,13 +52,45 @@ class _BoundedLoader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
     def construct_line_mapping(self, node, deep=False):
+        self._refuse_duplicate_keys(node)
         mapping = LineDict(self.construct_mapping(node, deep=True))
         mapping.line = node.start_mark.line + 1
         return mapping
 
+    def _refuse_duplicate_keys(self, node) -> None:
+        """``employees: 9`` then ``employees: 900000``: YAML would keep the last one silently. Keys merged
+        in with ``<<`` may be overridden, as YAML intends; only the mapping's own keys are compared."""
+        seen: dict = {}
+        for key_node, _ in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
+                continue
+            line = key_node.start_mark.line + 1
+            first = seen.setdefault(key_node.value, key_node.start_mark)
+            if first is not key_node.start_mark:
+                raise _Refused(f"clé en double {key_node.value!r} (lignes {first.line + 1} et {line})",
+                               f"duplicate key {key_node.value!r} (lines {first.line + 1} and {line})",
+                               key_node.start_mark)
+
+    def construct_yaml_int(self, node):
+        # Python refuses to read integers of more than 4300 digits (a ValueError YAML does not expect)
+        digits = len(str(node.value).lstrip("+-").replace("_", ""))  # decimal, 0x…, 0o…, 0b… alike
+        if digits > MAX_DIGITS:
+            raise _Refused(f"nombre de {digits} chiffres (au plus {MAX_DIGITS})",
+                           f"number of {digits} digits (at most {MAX_DIGITS})", node.start_mark)
+        return super().construct_yaml_int(node)
+
+    def construct_yaml_timestamp(self, node):
+        # 2026-02-30 or month 13: left as text, so that the profile's validation names the field
+        try:
+            return super().construct_yaml_timestamp(node)
+        except (ValueError, OverflowError):
+            return self.construct_scalar(node)
+
 
 _BoundedLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
                                _BoundedLoader.construct_line_mapping)
+_BoundedLoader.add_constructor("tag:yaml.org,2002:int", _BoundedLoader.construct_yaml_int)
+_BoundedLoader.add_constructor("tag:yaml.org,2002:timestamp", _BoundedLoader.construct_yaml_timestamp)
 
 
 def read_bytes(path: Path, max_bytes: int = MAX_FILE_BYTES) -> bytes:
@@ -58,6 +99,9 @@ def read_bytes(path: Path, max_bytes: int = MAX_FILE_BYTES) -> bytes:
         raise InputFileError(f"Fichier introuvable : {path}", f"File not found: {path}")
     if path.is_dir():
         raise InputFileError(f"{path} est un dossier, pas un fichier.", f"{path} is a directory, not a file.")
+    if not path.is_file():  # a FIFO would block for ever, a device node read until memory runs out
+        raise InputFileError(f"{path} n'est pas un fichier ordinaire (tube, socket ou périphérique).",
+                             f"{path} is not a regular file (a pipe, socket or device).")
     size = path.stat().st_size
     if size > max_bytes:
         raise InputFileError(
@@ -103,7 +147,7 @@ def parse_yaml(data: bytes | str, source: str, max_bytes: int = MAX_FILE_BYTES) 
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
         where = _mark(mark)
-        raise InputFileError(f"{source}{where} : YAML invalide ({problem}).",
+        raise InputFileError(f"{source}{where} : YAML invalide ({getattr(exc, 'problem_fr', problem)}).",
                              f"{source}{where}: invalid YAML ({problem}).") from None
     except RecursionError:
         raise InputFileError(f"{source} : structure YAML trop profonde.",
@@ -137,12 +181,43 @@ def _check_expansion(data: Any, source: str) -> None:
             f"{source}: YAML aliases expand to too many values (more than {MAX_EXPANDED_VALUES}).")
 
 
+def _json_object(pairs: list[tuple[str, Any]]) -> dict:
+    out: dict = {}
+    for key, value in pairs:
+        if key in out:
+            raise _DuplicateKey(key)
+        out[key] = value
+    return out
+
+
+class _DuplicateKey(ValueError):
+    pass
+
+
+def _json_int(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_DIGITS:
+        raise _TooManyDigits(len(text.lstrip("-")))
+    return int(text)
+
+
+class _TooManyDigits(ValueError):
+    pass
+
+
 def parse_json(data: bytes | str, source: str) -> Any:
     try:
-        return json.loads(data)
+        return json.loads(data, object_pairs_hook=_json_object, parse_int=_json_int)
     except json.JSONDecodeError as exc:
         raise InputFileError(f"{source}:{exc.lineno} : JSON invalide ({exc.msg}).",
                              f"{source}:{exc.lineno}: invalid JSON ({exc.msg}).") from None
+    except _DuplicateKey as exc:
+        raise InputFileError(f"{source} : JSON invalide (clé en double {exc.args[0]!r}).",
+                             f"{source}: invalid JSON (duplicate key {exc.args[0]!r}).") from None
+    except _TooManyDigits as exc:
+        raise InputFileError(f"{source} : JSON invalide (nombre de {exc.args[0]} chiffres ; maximum {MAX_DIGITS}).",
+                             f"{source}: invalid JSON (number of {exc.args[0]} digits; at most {MAX_DIGITS}).") from None
+    except ValueError as exc:  # a number Python will not read
+        raise InputFileError(f"{source} : JSON invalide ({exc}).", f"{source}: invalid JSON ({exc}).") from None
     except (UnicodeDecodeError, RecursionError):
         raise InputFileError(f"{source} : JSON illisible.", f"{source}: unreadable JSON.") from None
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up a fresh Debian machine and runs the whole test suite: the README's test command, and CI's.
 #   Debian packages: LibreOffice (documents open), pandoc (read back), poppler (PDF pages), Chromium (wizard e2e),
-#   npm (to fetch axe-core, the accessibility checker of the wizard's browser test)
+#   npm (to fetch axe-core, the accessibility checker of the wizard's browser test),
+#   iproute2 (the no-network test's loopback-only namespace)
 #   Python packages: the project and its test extras, in .venv
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,6 +14,7 @@ command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 [ -x /usr/bin/chromium ]            || need+=(chromium)
 command -v npm      >/dev/null 2>&1 || need+=(npm)
 fc-list 2>/dev/null | grep -qi "Liberation Sans" || need+=(fonts-liberation2)
+command -v ip       >/dev/null 2>&1 || need+=(iproute2)   # no-network test: a namespace with loopback only
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   echo "Installing Debian packages: ${need[*]}"

@@ -14,7 +14,7 @@ import openpyxl
 import pytest
 
 from balises.compose import LENGTHS
-from balises.kit import DOCUMENTS, build_kit, file_name
+from balises.kit import ACK_NAMES, CALENDAR_NAMES, DOCUMENTS, build_kit, file_name
 from balises.profile import parse_profile
 from balises.safeyaml import load_data_file
 
@@ -36,7 +36,8 @@ def test_kit_writes_every_document_in_every_language(tmp_path):
     assert done.returncode == 0, done.stderr
     names = sorted(p.name for p in out.iterdir())
     expected = sorted([file_name(ed, lang) for ed, _, _ in DOCUMENTS for lang in ("fr", "en")]
-                      + [file_name("tool_register", lang, ".xlsx") for lang in ("fr", "en")])
+                      + [file_name("tool_register", lang, ".xlsx") for lang in ("fr", "en")]
+                      + [ACK_NAMES["fr"], ACK_NAMES["en"], CALENDAR_NAMES["fr"]])
     assert names == expected
     assert "politique-ia.fr.docx" in names and "ai-policy.en.docx" in names
 

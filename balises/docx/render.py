@@ -20,14 +20,17 @@ from ..document import Heading, ListBlock, Paragraph, PolicyDocument, Run, Table
 from ..embedding import CUSTOM_XML_PART, payload_xml
 from ..errors import PackError
 from .reference import FOOTER_MARKER, ORDERED_ABSTRACT_ID
+from .units import BOOKMARK_PREFIX, element_text
 
 W = nsdecls("w")
 
 LABELS = {
-    "fr": {"contents": "Table des matières", "version": "Version", "effective": "En vigueur le",
+    "fr": {"history": "Historique des versions", "history_cols": ["Version", "Date", "Adoptée par", "Changements"],
+           "contents": "Table des matières", "version": "Version", "effective": "En vigueur le",
            "approved": "Adoptée par", "owner": "Responsable de la politique", "review": "Prochaine révision",
            "companion": "Accompagne la politique d'utilisation de l'IA, version {version}, en vigueur le {date}."},
-    "en": {"contents": "Contents", "version": "Version", "effective": "In force from",
+    "en": {"history": "Version history", "history_cols": ["Version", "Date", "Adopted by", "Changes"],
+           "contents": "Contents", "version": "Version", "effective": "In force from",
            "approved": "Approved by", "owner": "Policy owner", "review": "Next review",
            "companion": "Accompanies the policy on the use of AI, version {version}, in force from {date}."},
 }
@@ -282,21 +285,81 @@ def _language(document, locale: str) -> None:
     lang.set(qn("w:val"), locale)
 
 
+def _fit(text: str, limit: int = 255) -> str:
+    """Word's core properties hold 255 characters (python-docx refuses more); a 200-character name fits the
+    contract but not "Politique … – " before it."""
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
 def _properties(document, doc: PolicyDocument) -> None:
     meta = doc.meta
     props = document.core_properties
-    props.title = meta.title
-    props.subject = f"{meta.title} – {meta.organisation}"
-    props.author = meta.organisation
+    props.title = _fit(meta.title)
+    props.subject = _fit(f"{meta.title} – {meta.organisation}")
+    props.author = _fit(meta.organisation)
     props.last_modified_by = "Balises"
     props.language = meta.locale
     props.keywords = "IA; AI; politique; policy; Balises"
-    props.comments = f"Balises {meta.pack}"
+    props.comments = _fit(f"Balises {meta.pack}")
     props.category = meta.version
     moment = dt.datetime.combine(meta.generated_on, dt.time(12, 0))
     props.created = moment
     props.modified = moment
     props.revision = 1
+
+
+def _history(writer: _Writer, doc: PolicyDocument) -> None:
+    from ..templating import format_date
+
+    labels = LABELS[doc.meta.lang]
+    writer.heading(2, [Run(text=labels["history"])], numbered=False)
+    writer.table(Table(header=[[Run(text=c)] for c in labels["history_cols"]],
+                       rows=[[[Run(text=h.version)], [Run(text=format_date(h.date, doc.meta.locale))],
+                              [Run(text=h.adopted_by)], [Run(text=h.summary)]] for h in doc.history]))
+
+
+def _first_last_p(el):
+    if el.tag == qn("w:p"):
+        return el, el
+    ps = list(el.iter(qn("w:p")))
+    return (ps[0], ps[-1]) if ps else (None, None)
+
+
+def _bookmark_clauses(body, tags: list[str]) -> list[dict]:
+    """Hidden bookmarks around each clause's elements (Word and LibreOffice keep them), and the units: the
+    text of every body element with the clause that wrote it ("" for the title page, contents, headings)."""
+    elements = [el for el in body if el.tag != qn("w:sectPr")]
+    units, n, i = [], 0, 0
+    while i < len(elements):
+        label = tags[i] if i < len(tags) else ""
+        j = i
+        while j + 1 < len(elements) and (tags[j + 1] if j + 1 < len(tags) else "") == label:
+            j += 1
+        entry_name = None
+        if label and not label.startswith("balises."):
+            first, _ = _first_last_p(elements[i])
+            _, last = _first_last_p(elements[j])
+            if first is not None and last is not None:
+                n += 1
+                entry_name = f"{BOOKMARK_PREFIX}{n}"
+                start = OxmlElement("w:bookmarkStart")
+                start.set(qn("w:id"), str(9000 + n))
+                start.set(qn("w:name"), entry_name)
+                ppr = first.find(qn("w:pPr"))
+                if ppr is not None:
+                    ppr.addnext(start)
+                else:
+                    first.insert(0, start)
+                end = OxmlElement("w:bookmarkEnd")
+                end.set(qn("w:id"), str(9000 + n))
+                last.append(end)
+        for k in range(i, j + 1):
+            unit = {"clause": label, "text": element_text(elements[k])}
+            if k == i and entry_name:
+                unit["bookmark"] = entry_name
+            units.append(unit)
+        i = j + 1
+    return units
 
 
 def render_docx(doc: PolicyDocument, reference: bytes, toc_pages: dict[str, int] | None = None) -> bytes:
@@ -354,11 +417,20 @@ def render_docx(doc: PolicyDocument, reference: bytes, toc_pages: dict[str, int]
         p.get_or_add_pPr().pageBreakBefore_val = True
         _toc(writer, doc, toc_template, toc_pages)
 
+    tags: list[str] = []  # the clause that wrote each body element ("" for the frame)
+
+    def mark(label: str) -> None:
+        tags.extend([label] * (len(body) - 1 - len(tags)))
+
+    last_body = max((i for i, s in enumerate(doc.sections) if s.kind == "body"), default=len(doc.sections) - 1)
+    mark("")
     for i, sec in enumerate(doc.sections):
         if not (not policy and sec.title == meta.title):  # a companion document's title is not said twice
             writer.heading(1, [Run(text=sec.heading(meta.lang) if sec.kind == "annex" else sec.title)],
                            page_break=with_toc and i == 0, numbered=sec.kind == "body")
+        mark("")
         for clause in sec.clauses:
+            mark("")
             for block in clause.blocks:
                 if isinstance(block, Heading):
                     writer.heading(min(block.level, 4), block.runs,
@@ -369,10 +441,15 @@ def render_docx(doc: PolicyDocument, reference: bytes, toc_pages: dict[str, int]
                     writer.list(block)
                 elif isinstance(block, Table):
                     writer.table(block)
+            mark(clause.id)
+        if i == last_body and doc.history:
+            _history(writer, doc)
+            mark("balises.history")
 
+    units = _bookmark_clauses(body, tags)
     _footer(document, meta.footer)
     _properties(document, doc)
-    part = Part(PackURI(CUSTOM_XML_PART), "application/xml", payload_xml(doc), document.part.package)
+    part = Part(PackURI(CUSTOM_XML_PART), "application/xml", payload_xml(doc, units), document.part.package)
     document.part.relate_to(part, RT.CUSTOM_XML)
     out = io.BytesIO()
     document.save(out)

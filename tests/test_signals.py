@@ -1,0 +1,90 @@
+"""Ctrl-C and SIGTERM sent to a running batch: it stops within a second or two, its workers are gone, the
+report says what was done, nothing temporary is left, and the message says truthfully what was written."""
+
+from __future__ import annotations
+
+import csv
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT
+
+ROW = {"organisation.jurisdiction": "quebec", "organisation.sector": "performing_arts",
+       "organisation.employees": "12", "policy.languages": "fr"}
+
+
+def _members(tmp: Path, count: int) -> Path:
+    path = tmp / "members.csv"
+    with open(path, "w", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=["organisation.name", *ROW])
+        writer.writeheader()
+        for i in range(count):
+            writer.writerow({"organisation.name": f"Membre {i:03d}", **ROW})
+    return path
+
+
+def _group_alive(pgid: int) -> list[int]:
+    """Processes still in the batch's process group (its workers, once the parent has exited)."""
+    alive = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid and fields[0] != "Z":
+            alive.append(int(entry.name))
+    return alive
+
+
+@pytest.mark.parametrize("signame,to_group,code", [("SIGINT", True, 130), ("SIGTERM", False, 143),
+                                                    ("SIGTERM", True, 143)],
+                         ids=["ctrl-c", "sigterm-parent", "sigterm-group"])
+def test_signal_stops_batch_writes_report_leaves_nothing(tmp_path: Path, signame: str, to_group: bool, code: int):
+    out = tmp_path / "out"
+    env = {**os.environ, "BALISES_LANG": "en", "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([sys.executable, "-m", "balises", "batch", str(_members(tmp_path, 120)), "-o", str(out),
+                             "--as-of", "2026-11-23", "-j", "2"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and len(list(out.glob("*.docx"))) < 3:
+            assert proc.poll() is None, proc.communicate()
+            time.sleep(0.05)
+        assert len(list(out.glob("*.docx"))) >= 3, "the batch did not start writing"
+        sig = getattr(signal, signame)
+        sent = time.monotonic()
+        if to_group:
+            os.killpg(proc.pid, sig)  # what the terminal does on Ctrl-C
+        else:
+            proc.send_signal(sig)  # what `kill PID` or a service manager does
+        stdout, stderr = proc.communicate(timeout=30)
+        stopped = time.monotonic() - sent
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == code, stderr
+    print(f"{signame} stopped in {stopped:.2f} s")
+    assert stopped < 1.0, f"took {stopped:.1f} s to stop"  # the issue asks for a second
+    assert "Traceback" not in stderr
+    time.sleep(0.5)
+    assert _group_alive(proc.pid) == [], "worker processes left running"
+    assert sorted(p.name for p in out.iterdir() if p.name.endswith(".tmp")) == []
+    # the report lists every row: those done (their file exists) and the others, marked as not done
+    with open(out / "report.csv", newline="") as fh:
+        lines = list(csv.DictReader(fh))
+    assert len(lines) == 120
+    done = [line for line in lines if line["status"] == "ok"]
+    assert done and any(line["status"] == "interrupted" for line in lines)
+    for line in done:
+        assert (out / line["file"]).is_file()
+    written = sorted(p.name for p in out.glob("*.docx"))
+    assert written == sorted(line["file"] for line in done)
+    assert f"{len(written)} file(s) written" in stderr and "report:" in stderr, stderr
