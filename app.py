@@ -22,6 +22,7 @@ from balises import api, preview
 from balises import wizard as wz
 from balises.compose import compose
 from balises.errors import BalisesError
+from balises.kit import ACK_NAMES, CALENDAR_NAMES
 from balises.kit import DOCUMENTS as KIT_DOCUMENTS
 from balises.kit import build_kit
 from balises.kit import file_name as kit_file_name
@@ -488,31 +489,38 @@ def kit_files(profile, pack) -> dict[str, bytes]:
 
 
 def render_kit(pack, profile, languages, org, today) -> None:
+    """One button per file of the kit (balises.kit.build_kit, built once per set of answers, at the first click:
+    no work in the background, which thirty members reaching the review at once would multiply), and the zip."""
     lang = ss.ui_lang
     snapshot = profile.model_copy(deep=True)
     slug = wz.slugify(org)
     st.subheader(t("kit_title"))
     st.caption(t("kit_help"))
     mimes = {".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-             ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+             ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+             ".ics": "text/calendar"}
     editions = [e for e, _, _ in KIT_DOCUMENTS if e in wz.EDITION_LABELS]
     for doc_lang in languages:
         lang_name = wz.tr(wz.v.LANGUAGES[doc_lang], lang)
-        buttons = [(e, ".docx") for e in editions]
-        buttons.insert(editions.index("tool_register") + 1 if "tool_register" in editions else 0,
-                       ("tool_register", ".xlsx"))
-        for i, (edition, suffix) in enumerate(buttons):
-            name = kit_file_name(edition, doc_lang, suffix)
+        files = []  # (label, file name in the kit, suffix)
+        for edition in editions:
+            label = wz.tr(wz.EDITION_LABELS[edition], lang)
+            files.append((label, kit_file_name(edition, doc_lang), ".docx"))
+            if edition == "tool_register":
+                files.append((label, kit_file_name(edition, doc_lang, ".xlsx"), ".xlsx"))
+        files.append((t("kit_ack"), ACK_NAMES[doc_lang], ".docx"))
+        if doc_lang == languages[0]:
+            files.append((t("kit_calendar"), CALENDAR_NAMES[doc_lang], ".ics"))
+        for i, (label, name, suffix) in enumerate(files):
             if i % 2 == 0:  # one row per pair: a phone stacks them in reading order
                 cols = st.columns(2)
             with cols[i % 2]:
-                st.download_button(f"{wz.tr(wz.EDITION_LABELS[edition], lang)} — {lang_name} ({suffix})",
+                st.download_button(f"{label} — {lang_name} ({suffix})",
                                    data=lambda n=name: kit_files(snapshot, pack)[n], file_name=f"{slug}-{name}",
-                                   mime=mimes[suffix], key=f"dl_kit_{edition}_{doc_lang}{suffix}",
-                                   help=f"{slug}-{name}", width="stretch", on_click="ignore",
-                                   icon=":material/table_view:" if suffix == ".xlsx" else ":material/description:")
-    if (profile_key(snapshot), pack.label) not in _KITS:  # built in the background: the first click is quick
-        threading.Thread(target=kit_files, args=(snapshot, pack), daemon=True).start()
+                                   mime=mimes[suffix], key=f"dl_kit_{name}", help=f"{slug}-{name}",
+                                   width="stretch", on_click="ignore",
+                                   icon={".xlsx": ":material/table_view:", ".ics": ":material/event:"}.get(
+                                       suffix, ":material/description:"))
     zip_name = wz.file_name("kit", org, lang, today)
     st.download_button(t("kit_zip"), data=lambda: _zip(kit_files(snapshot, pack)), file_name=zip_name,
                        mime="application/zip", key="dl_kit_zip", help=zip_name, icon=":material/folder_zip:",

@@ -154,6 +154,8 @@ TEXTS: dict[str, tuple[str, str]] = {
                  "à suivre pour l'adoption.", "Prepared with the policy, from the same answers: to hand to staff, to "
                  "keep up to date, to follow for adoption."),
     "kit_zip": ("Toute la trousse, toutes langues (.zip)", "The whole kit, all languages (.zip)"),
+    "kit_ack": ("Accusé de réception à signer", "Acknowledgement sheet to sign"),
+    "kit_calendar": ("Calendrier des révisions", "Review calendar"),
     "kit_pdf": ("Pour un PDF, ouvrez le fichier Word et choisissez Fichier > Exporter au format PDF.",
                 "For a PDF, open the Word file and choose File > Export as PDF."),
 }

@@ -249,8 +249,17 @@ def _start(w: Wizard, url: str):
     w.idle()
 
 
-@pytest.mark.parametrize("width,height", [(1366, 768), (390, 844), (820, 1180)], ids=["desktop", "phone", "tablet"])
-def test_theatre_director_walk(app_url, browser, width, height):
+def test_theatre_director_gets_a_word_policy(app_url, browser):
+    """The walk at 1366×768 (also run by tests/test_no_network.py against a guarded server)."""
+    walk(app_url, browser, 1366, 768)
+
+
+@pytest.mark.parametrize("width,height", [(390, 844), (820, 1180)], ids=["phone", "tablet"])
+def test_theatre_director_walk_on_a_phone_and_a_tablet(app_url, browser, width, height):
+    walk(app_url, browser, width, height)
+
+
+def walk(app_url, browser, width, height):
     """The whole walk on a screen size; screenshots of every step; on the desktop, the answers download after
     each kind of edit, a tool edit followed by "Précédent", and axe-core on every step."""
     import docx
