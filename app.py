@@ -196,7 +196,8 @@ def render_question(q: wz.Question, problems: list[wz.Problem], show_errors: boo
         options = q.options_for(answers)
         if key not in ss or ss[key] not in options:
             ss[key] = value if value in options else None
-        st.selectbox(label, options, format_func=lambda x: q.option_label(x, lang),
+        # no typing in short lists: no keyboard popping up on phones, no English "No results"
+        st.selectbox(label, options, format_func=lambda x: q.option_label(x, lang), filter_mode=None,
                      placeholder=wz.tr(q.placeholder, lang) if q.placeholder else t("choose"), **common)
     elif q.kind == "radio":
         options = q.options_for(answers)
@@ -337,10 +338,12 @@ def render_tools(q: wz.Question, problems: list[wz.Problem], show_errors: bool) 
             c1, c2 = st.columns(2)
             with c1:
                 st.selectbox(wz.tr(labels["hosting"], lang), list(wz.v.HOSTING), key=f"tool:{uid}:hosting",
-                             format_func=fmt(wz.v.HOSTING), on_change=on_tool, args=(uid, "hosting"))
+                             format_func=fmt(wz.v.HOSTING), on_change=on_tool, args=(uid, "hosting"),
+                             filter_mode=None)
             with c2:
                 st.selectbox(wz.tr(labels["status"], lang), list(wz.v.TOOL_STATUS), key=f"tool:{uid}:status",
                              format_func=fmt(wz.v.TOOL_STATUS), on_change=on_tool, args=(uid, "status"),
+                             filter_mode=None,
                              help=" ".join(wz.tr(x, lang) for x in wz.STATUS_HELP.values()))
             st.radio(wz.tr(labels["account"], lang), list(wz.v.ACCOUNT), key=f"tool:{uid}:account",
                      format_func=fmt(wz.v.ACCOUNT), on_change=on_tool, args=(uid, "account"), horizontal=True,
@@ -362,7 +365,7 @@ def render_tools(q: wz.Question, problems: list[wz.Problem], show_errors: bool) 
     add_col, button_col = st.columns([3, 1], vertical_alignment="bottom")
     with add_col:
         st.selectbox(t("tools_add"), [*wz.COMMON_TOOLS, t("tools_other")], index=None, placeholder=t("choose"),
-                     key="tool_pick", help=t("tools_add_help"))
+                     key="tool_pick", help=t("tools_add_help"), filter_mode=None)
     with button_col:
         st.button(t("tools_add_button"), on_click=add_tool, key="tool_add", width="stretch",
                   icon=":material/add:")
