@@ -66,6 +66,14 @@ def check(cond: Any, where: str = "when") -> list[str]:
     return []
 
 
+def require_valid(cond: Any) -> None:
+    """For a pydantic validator: a condition of the wrong shape is a ValueError listing its problems."""
+    if cond is not None:
+        problems = check(cond)
+        if problems:
+            raise ValueError("; ".join(problems))
+
+
 def fields_of(cond: Any) -> list[tuple[str, str, Any]]:
     """(field, operator, operand) of every field condition inside ``cond``."""
     if not isinstance(cond, dict):

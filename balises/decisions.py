@@ -64,10 +64,7 @@ class DecisionRule(_Frozen):
 
     @model_validator(mode="after")
     def _condition_shape(self):
-        if self.when is not None:
-            problems = conditions.check(self.when)
-            if problems:
-                raise ValueError("; ".join(problems))
+        conditions.require_valid(self.when)
         return self
 
     def in_force(self, as_of: dt.date) -> bool:

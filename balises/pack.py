@@ -462,8 +462,11 @@ def build_pack(base: Layer, overlays: list[Layer] = ()) -> Pack:
                 if clause in s.clauses:
                     s.clauses.remove(clause)
     top = overlays[-1].info if overlays else base.info
-    decisions = parse_decision_files([(layer.source, _decision_files(layer.files, layer.source))
-                                      for layer in (base, *overlays)])
+    decision_layers = [(layer.source, _decision_files(layer.files, layer.source)) for layer in (base, *overlays)]
+    if not any(files for _, files in decision_layers):  # a complete pack written before the decision table
+        default = default_pack_dir()
+        decision_layers = [(str(default), _decision_files(read_pack_files(default), str(default)))]
+    decisions = parse_decision_files(decision_layers)
     from .docx.reference import sanitise_docx  # the reference is copied into every policy: sanitised once here
 
     reference, found = sanitise_docx(reference, reference_where)

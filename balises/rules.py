@@ -135,10 +135,7 @@ class Rule(BaseModel):
 
     @model_validator(mode="after")
     def _condition_shape(self):
-        if self.when is not None:
-            problems = conditions.check(self.when)
-            if problems:
-                raise ValueError("; ".join(problems))
+        conditions.require_valid(self.when)
         if not self.select and not self.excludes:
             raise ValueError("a rule selects or excludes at least one clause")
         return self

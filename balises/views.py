@@ -101,9 +101,36 @@ def _examples(cls: str, profile: Any, lang: str, sensitive: tuple[str, ...]) -> 
     return []
 
 
+# What the table's wording needs from terms.yaml, for a pack whose own terms.yaml lacks it (a pack written
+# before the decision table): plain words that hold in every jurisdiction.
+_FALLBACK_TERMS = {
+    "committee": ("comité IA", "AI committee"), "referent": ("personne référente en IA", "AI lead"),
+    "personal_info": ("informations personnelles", "personal information"),
+    "pia_short": ("analyse d'impact", "impact assessment"),
+    "privacy_officer": ("personne chargée de la protection des informations personnelles",
+                        "person in charge of personal information"),
+    "class_personal": ("informations personnelles", "personal information"),
+    "class_sensitive": ("informations sensibles", "sensitive information"),
+}
+
+
+def _with_fallback(term: Callable[[str], str], lang: str) -> Callable[[str], str]:
+    from .errors import PackError
+
+    def get(key: str) -> str:
+        try:
+            return term(key)
+        except PackError:
+            if key not in _FALLBACK_TERMS:
+                raise
+            return _FALLBACK_TERMS[key][0 if lang == "fr" else 1]
+    return get
+
+
 def table_view(table: DecisionTable, pack: Any, profile: Any, lang: str, locale: str,
                term: Callable[[str], str]) -> dict[str, Any]:
     """The decision table as templates read it: every verdict, condition and class already worded."""
+    term = _with_fallback(term, lang)
     lead = term("committee") if profile.organisation.employees >= 20 else term("referent")
     article = "le " if lang == "fr" and lead.startswith("comité") else ("la " if lang == "fr" else "the ")
     values = {"pi": term("personal_info"), "pia": term("pia_short"), "officer": _officer(profile, lang, term),

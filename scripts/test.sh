@@ -34,7 +34,8 @@ export BALISES_AXE="$PWD/$AXE"
 # Streamlit must not phone home, even from the tests
 export STREAMLIT_BROWSER_GATHER_USAGE_STATS=false
 set +e
-.venv/bin/python -m pytest "$@"
+# on every core (pytest-xdist); a test file's tests stay on one worker, so a file's server or browser is shared
+.venv/bin/python -m pytest -n auto --dist loadfile "$@"
 status=$?
 set -e
 [ $status -eq 5 ] && { echo "no tests were collected" >&2; exit 1; }

@@ -60,7 +60,7 @@ def test_batch_of_200_rows_with_3_bad_ones(tmp_path):
     out = tmp_path / "out"
     # a frozen copy of the default pack, used as a complete pack: the clause text may change while this runs
     frozen = tmp_path / "pack"
-    for part in ("rules", "policy_templates"):
+    for part in ("rules", "policy_templates", "decisions"):
         shutil.copytree(ROOT / part, frozen / part)
     shutil.copy(ROOT / "pack.yaml", frozen / "pack.yaml")
     runner = CliRunner()

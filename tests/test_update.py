@@ -330,7 +330,7 @@ def test_acknowledgement_sheet_has_one_table_to_sign_per_staff_group():
     theatre = compose(load_profile(EXAMPLES / "theatre-quebec.yaml"), pack, lang="fr", as_of=dt.date(2026, 7, 1))
     sheet = acknowledgement_document(theatre)
     assert [s.title for s in sheet.sections] == ["Personnel salarié",
-                                                 "Pigistes, intermittent·e·s et travailleurs autonomes",
+                                                 "Pigistes, personnes intermittentes et autonomes",
                                                  "Bénévoles", "Membres du conseil d'administration"]
     document = open_docx(render_docx(sheet, pack.reference_docx))
     assert len(document.tables) == 4
@@ -338,7 +338,7 @@ def test_acknowledgement_sheet_has_one_table_to_sign_per_staff_group():
         assert [c.text for c in table.rows[0].cells] == ["Nom", "Fonction", "Date", "Signature"]
         assert len(table.rows) >= 9
     text = "\n".join(p.text for p in document.paragraphs)
-    assert "Théâtre de la Grande Marée (version 1.0, en vigueur le 1er décembre 2026)" in text
+    assert "intelligence artificielle du Théâtre de la Grande Marée (version 1.0, en vigueur le 1er décembre 2026)" in text
     # an organisation without freelancers or volunteers has no sheet for them
     studio = compose(load_profile(STUDIO), pack, lang="en", as_of=dt.date(2026, 7, 1))
     assert [s.title for s in acknowledgement_document(studio).sections][-1] == "Board members"
