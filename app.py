@@ -795,8 +795,12 @@ def page(pack) -> None:
         if wz.tr(step.intro, lang):
             st.write(wz.tr(step.intro, lang))
         with st.container(key="preview_phone"):
-            with st.expander(t("preview_open"), icon=":material/visibility:"):
-                render_live_preview(pack, profile, heading=False)
+            # drawn only once opened (the same panel is beside the form on wide screens): no work twice per run
+            phone = st.expander(t("preview_open"), icon=":material/visibility:", key="preview_open",
+                                on_change="rerun")
+            if phone.open:
+                with phone:
+                    render_live_preview(pack, profile, heading=False)
         show_errors = step.id in ss.tried
         problems = wz.step_problems(ss.answers, step.id) if show_errors else []
         if step.id != "review":

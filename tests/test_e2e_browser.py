@@ -363,6 +363,12 @@ def walk(app_url, browser, width, height):
     w.click("Suivant →")
     assert "Relecture" in w.header()
     look("6-review")
+    if not desktop:  # the preview behind its button opens and shows the outline
+        panel = page.locator(".st-key-preview_phone")
+        panel.get_by_text("Voir ce que contiendra la politique").click()
+        w.idle()
+        assert panel.locator(".balises-trace details").first.is_visible()
+        w.shot("6-review-preview-open")
 
     # the step list: straight back to step 2 and forward again
     page.locator('[data-testid="stRadio"]').filter(has_text="Aller à l'étape").locator('[role="radiogroup"] label').nth(1).click()
