@@ -150,25 +150,33 @@ def explain(profile, lang, as_of, pack):
 @main.command()
 @PACK
 def lint(pack):
-    """Check a pack (the default one, or --pack layered over it)."""
+    """Check a pack (the default one, or --pack layered over it): every problem in one run, as file:line:
+    message, in French or English (BALISES_LANG or the locale). Exit 1 when problems are found, 2 when the
+    pack cannot be read."""
     from .lint import lint_location
 
+    lang = _lang()
+    note = None
     try:
         if pack is None:
             problems = lint_location(pack)
         else:
-            from .packtools import pack_problems  # the default checks plus the pack's overrides
+            from .packtools import pack_problems, smoke_skipped  # the default checks plus the pack's overrides
 
             problems = pack_problems(pack)
+            note = smoke_skipped()
     except BalisesError as exc:
         _fail(exc)
     for problem in problems:
-        click.echo(str(problem))
-    loaded_label = pack or "default pack"
+        click.echo(problem.text(lang))
+    if note:
+        click.echo(note[0] if lang == "fr" else note[1], err=True)
+    label = pack or ("paquet par défaut" if lang == "fr" else "default pack")
     if problems:
-        click.echo(f"{len(problems)} problem(s) in {loaded_label}.", err=True)
+        click.echo(f"{len(problems)} problème(s) dans {label}." if lang == "fr"
+                   else f"{len(problems)} problem(s) in {label}.", err=True)
         sys.exit(1)
-    click.echo(f"{loaded_label}: no problem found.")
+    click.echo(f"{label} : aucun problème trouvé." if lang == "fr" else f"{label}: no problem found.")
 
 
 @main.command()

@@ -50,7 +50,7 @@ def pack_build(directory, output, force):
         problems = pack_problems(directory, own=True)
         if problems and not force:
             for problem in problems:
-                click.echo(str(problem), err=True)
+                click.echo(problem.text(_lang()), err=True)
             click.echo(f"{len(problems)} problem(s): fix them (or use --force); no archive written.", err=True)
             sys.exit(1)
         path, manifest = build_archive(directory, output)
@@ -230,3 +230,43 @@ def diff(old, new, pack, as_json, redline_path):
         return
     for line in result.lines(_lang()):
         click.echo(line)
+
+
+@main.command("test")
+@PACK
+def test_pack(pack):
+    """Run a pack's own cases (tests/*.yaml in the pack; without --pack, the default pack's tests/cases/):
+    each is a profile with the clauses, phrases and rules its policy must and must not have."""
+    from .pack import default_pack_dir, load_pack
+    from .packcases import CaseResult, pack_case_files, parse_case, run_case
+
+    fr = _lang() == "fr"
+    try:
+        cases, files, label = pack_case_files(pack)
+        if not cases:
+            raise BalisesError(f"{label} : aucun cas (tests/*.yaml) dans le paquet.",
+                               f"{label}: no case (tests/*.yaml) in the pack.")
+        loaded = load_pack(pack)
+        root = default_pack_dir() if pack is None else None
+        results = []
+        for name, raw in cases.items():
+            where = f"{label}/{name}"
+            case = parse_case(raw, where)  # a case that does not read stops the run (exit 2), naming it
+            try:
+                results.append(run_case(case, loaded, where, files, root))
+            except BalisesError as exc:  # its profile does not read or its policy does not generate: it fails
+                results.append(CaseResult(where, case.description, [exc.message(_lang())]))
+    except BalisesError as exc:
+        _fail(exc)
+    failed = [r for r in results if not r.passed]
+    for result in results:
+        status = ("réussi" if fr else "passed") if result.passed else ("ÉCHEC" if fr else "FAILED")
+        click.echo(f"{status}  {result.name}: {result.description}")
+        for failure in result.failures:
+            click.echo(f"    {failure}")
+    if failed:
+        names = ", ".join(r.name for r in failed)
+        click.echo(f"{len(failed)} cas en échec sur {len(results)} : {names}" if fr
+                   else f"{len(failed)} of {len(results)} case(s) failed: {names}", err=True)
+        sys.exit(1)
+    click.echo(f"{len(results)} cas réussis." if fr else f"{len(results)} case(s) passed.")

@@ -193,14 +193,21 @@ def _next_review(profile: Profile) -> dt.date:
 
 
 def _references(trace: list[TraceEntry]) -> list[dict]:
+    """One row per source document (per URL: the same article or study cited by several rules, in different
+    words, is listed once, under its shortest wording), with the sections that rest on it."""
     seen: dict[tuple, dict] = {}
     for entry in trace:
         for src in entry.sources:
-            key = (src.reference, src.url)
-            if key not in seen:
-                seen[key] = {**src.model_dump(mode="python"), "sections": []}
-            if entry.section_number not in seen[key]["sections"]:
-                seen[key]["sections"].append(entry.section_number)
+            key = (src.url, src.applies_from) if src.url else (src.reference,)
+            row = seen.get(key)
+            if row is None:
+                row = seen[key] = {**src.model_dump(mode="python"), "sections": []}
+            elif len(src.reference) < len(row["reference"]):
+                row["reference"] = src.reference
+            if entry.section_number not in row["sections"]:
+                row["sections"].append(entry.section_number)
+    for row in seen.values():
+        row["sections"].sort(key=lambda n: int(n) if n.isdigit() else 0)
     return sorted(seen.values(), key=lambda s: s["reference"].lower())
 
 

@@ -73,12 +73,16 @@ class DecisionRule(_Frozen):
         return not (self.applies_until and as_of >= self.applies_until)
 
 
-class ConflictSpec(_Frozen):
-    step: str
-    field: str
+class ConflictWording(_Frozen):
     fr: str
     en: str
     safe: Bilingual
+
+
+class ConflictSpec(ConflictWording):
+    step: str
+    field: str
+    one: ConflictWording | None = None  # the wording when a single use is concerned
 
 
 class FixedSituation(_Frozen):
@@ -396,6 +400,7 @@ def _to_take(conflicts: dict[tuple[str, str], list[str]], data: DecisionData, to
             raise PackError(f"decisions/conflicts.yaml : le conflit {code} n'y est pas décrit.",
                             f"decisions/conflicts.yaml: conflict {code} is not described there.")
         texts = {}
+        wording = spec.one if spec.one is not None and len(uses) == 1 else spec
         for lang in ("fr", "en"):
             tool = next((t for t in tools if t.name == subject), None)
             values = {
@@ -409,7 +414,7 @@ def _to_take(conflicts: dict[tuple[str, str], list[str]], data: DecisionData, to
             elif subject in CLASS_ORDER:
                 info = subject
             values["info_lower"] = vocabulary.label(info, lang, "info_class").lower() if info else ""
-            texts[lang] = (fill(getattr(spec, lang), values), fill(spec.safe.get(lang), values))
+            texts[lang] = (fill(getattr(wording, lang), values), fill(wording.safe.get(lang), values))
         out.append(DecisionToTake(code=code, step=spec.step, field=spec.field, subject=subject,
                                   message=Bilingual(fr=texts["fr"][0], en=texts["en"][0]),
                                   safe=Bilingual(fr=texts["fr"][1], en=texts["en"][1])))

@@ -29,28 +29,36 @@ def lint_decisions(pack: Any, fields: dict[str, list[str] | None], problem) -> l
         where = f"{rule.file}:{rule.line}"
         for field, op, operand in conditions.fields_of(rule.when):
             if field not in known:
-                out.append(problem(where, f"decision rule {rule.id}: unknown field {field!r}"))
+                out.append(problem(where, f"decision rule {rule.id}: unknown field {field!r}",
+                                   f"règle de décision {rule.id} : champ inconnu {field!r}"))
                 continue
             allowed = known[field]
             if allowed and op in ("equals", "not_equals", "in", "not_in", "contains", "contains_any", "contains_all"):
                 for value in operand if isinstance(operand, list) else [operand]:
                     if str(value) not in allowed:
                         out.append(problem(where, f"decision rule {rule.id}: {field} has no value {value!r} "
-                                                  f"(allowed: {', '.join(allowed)})"))
+                                                  f"(allowed: {', '.join(allowed)})",
+                                           f"règle de décision {rule.id} : {field} n'a pas de valeur {value!r} "
+                                           f"(valeurs permises : {', '.join(allowed)})"))
         for cond in rule.conditions:
             if cond not in data.conditions:
                 out.append(problem(where, f"decision rule {rule.id}: condition {cond!r} has no wording in "
-                                          "decisions/conditions.yaml"))
+                                          "decisions/conditions.yaml",
+                                   f"règle de décision {rule.id} : la condition {cond!r} n'a pas de libellé dans "
+                                   "decisions/conditions.yaml"))
     for use in vocabulary.ALL_USES:
         if use not in data.uses:
-            out.append(problem("decisions/uses.yaml", f"use {use} is not described (what information it needs)"))
+            out.append(problem("decisions/uses.yaml", f"use {use} is not described (what information it needs)",
+                               f"l'usage {use} n'est pas décrit (les informations dont il a besoin)"))
     for code in CONFLICT_CODES:
         if code not in data.conflicts:
-            out.append(problem("decisions/conflicts.yaml", f"decision to take {code} has no wording"))
+            out.append(problem("decisions/conflicts.yaml", f"decision to take {code} has no wording",
+                               f"la décision à prendre {code} n'a pas de libellé"))
     for key, texts in data.conditions.items():
         for lang in pack.info.languages:
             if lang not in texts:
-                out.append(problem("decisions/conditions.yaml", f"condition {key}: no {lang} wording"))
+                out.append(problem("decisions/conditions.yaml", f"condition {key}: no {lang} wording",
+                               f"condition {key} : pas de libellé {lang}"))
     return out
 
 
@@ -69,7 +77,7 @@ def lint_prose(pack: Any, samples: list[Path], problem) -> list:
         try:
             profile = parse_profile(load_data_file(path), path.name)
         except BalisesError as exc:
-            out.append(problem(str(path), exc.en))
+            out.append(problem(str(path), exc.en, exc.fr))
             continue
         for lang in profile.policy.languages:
             for edition in (e for e in EDITIONS if e in defined):
@@ -77,7 +85,7 @@ def lint_prose(pack: Any, samples: list[Path], problem) -> list:
                     doc = compose(profile, pack, lang=lang, as_of=profile.policy.effective_date or dt.date.today(),
                                   edition=edition)
                 except BalisesError as exc:
-                    out.append(problem(f"{path.name} [{lang}, {edition}]", exc.en))
+                    out.append(problem(f"{path.name} [{lang}, {edition}]", exc.en, exc.fr))
                     continue
                 for seam in check_document(doc, identifiers):
                     out.append(problem(f"{path.name} [{lang}, {edition}]", str(seam)))

@@ -157,6 +157,12 @@ def _read_regular(path: Path, rel: str, source: str) -> bytes:
 
 def read_pack_files(location: str | Path) -> dict[str, bytes]:
     """The files of a pack folder or .zip archive, as relative POSIX path -> bytes, after safety checks."""
+    return read_pack(location)[0]
+
+
+def read_pack(location: str | Path) -> tuple[dict[str, bytes], dict | None]:
+    """The files of a pack and, for an archive, its verified manifest (None for a folder). The one reader of
+    packs: generation, lint, build and verify all go through it (top-folder handling included)."""
     location = Path(location)
     source = str(location)
     if not location.exists():
@@ -182,7 +188,7 @@ def read_pack_files(location: str | Path) -> dict[str, bytes]:
             if len(files) >= MAX_PACK_FILES or total > MAX_PACK_BYTES:
                 raise PackError(f"{source} : paquet trop volumineux.", f"{source}: pack too large.")
             files[rel] = _read_regular(path, rel, source)
-        return files
+        return files, None
     if not zipfile.is_zipfile(location):
         raise PackError(f"{source} : ni un dossier ni une archive .zip de paquet.",
                         f"{source}: neither a pack folder nor a .zip pack archive.")
@@ -228,9 +234,9 @@ def read_pack_files(location: str | Path) -> dict[str, bytes]:
         if len(tops) == 1:
             prefix = next(iter(tops)) + "/"
             files = {n[len(prefix):]: b for n, b in files.items() if n.startswith(prefix)}
-    verify_manifest(files, source)
+    manifest = verify_manifest(files, source)
     files.pop(MANIFEST_FILE, None)
-    return files
+    return files, manifest
 
 
 def files_checksum(files: dict[str, bytes]) -> tuple[dict[str, str], str]:
@@ -291,37 +297,89 @@ def _validation_message(exc: ValidationError) -> str:
     return "; ".join(parts)
 
 
-def _parse_rules(files: dict[str, bytes], source: str, invalid: list[str] | None = None
-                 ) -> tuple[dict[str, Rule], list[str]]:
-    """Rules of one layer. Duplicate ids inside a layer are reported (the linter lists them); with ``invalid``
-    given (the linter), an invalid rule is listed there and skipped instead of stopping the read."""
+# pydantic's messages in French, for the errors an adviser meets most (others keep pydantic's English)
+_FR_ERRORS = {
+    "missing": lambda ctx: "champ requis",
+    "extra_forbidden": lambda ctx: "champ non permis",
+    "literal_error": lambda ctx: f"doit valoir {ctx.get('expected', '?').replace(' or ', ' ou ')}",
+    "string_type": lambda ctx: "un texte est attendu",
+    "list_type": lambda ctx: "une liste est attendue",
+    "dict_type": lambda ctx: "un tableau associatif est attendu",
+    "bool_type": lambda ctx: "true ou false est attendu",
+    "bool_parsing": lambda ctx: "true ou false est attendu",
+    "int_type": lambda ctx: "un nombre entier est attendu",
+    "int_parsing": lambda ctx: "un nombre entier est attendu",
+    "date_type": lambda ctx: "une date (AAAA-MM-JJ) est attendue",
+    "date_from_datetime_parsing": lambda ctx: "une date (AAAA-MM-JJ) est attendue",
+}
+
+
+def validation_message_fr(exc: ValidationError) -> str:
+    parts = []
+    for err in exc.errors(include_url=False):
+        loc = ".".join(str(x) for x in err["loc"])
+        word = _FR_ERRORS.get(err["type"])
+        msg = word(err.get("ctx") or {}) if word else err["msg"]
+        parts.append(f"{loc} : {msg}" if loc else msg)
+    return " ; ".join(parts)
+
+
+def _parse_rules(files: dict[str, bytes], source: str, invalid: list[tuple[str, str, str]] | None = None
+                 ) -> tuple[dict[str, Rule], list[tuple[str, str, str]]]:
+    """Rules of one layer. Duplicate ids inside a layer are reported as (where, fr, en) (the linter lists them);
+    with ``invalid`` given (the linter), an unreadable file or an invalid rule is listed there as (where, fr, en)
+    and skipped instead of stopping the read, so that lint reports every problem in one run."""
     rules: dict[str, Rule] = {}
-    duplicates: list[str] = []
+    duplicates: list[tuple[str, str, str]] = []
     for name in sorted(n for n in files if n.startswith("rules/") and n.endswith((".yaml", ".yml"))):
-        data = _yaml(files, name, source)
-        if data is None:
+        try:
+            data = _yaml(files, name, source)
+            if data is not None and not isinstance(data, list):
+                raise PackError(f"{source}/{name} : une liste de règles est attendue.",
+                                f"{source}/{name}: a list of rules is expected.")
+        except PackError as exc:
+            if invalid is None:
+                raise
+            where, fr, en = _split_where(exc, f"{source}/{name}")
+            invalid.append((where, fr, en))
             continue
-        if not isinstance(data, list):
-            raise PackError(f"{source}/{name} : une liste de règles est attendue.",
-                            f"{source}/{name}: a list of rules is expected.")
-        for item in data:
+        for item in data or []:
             line = item.line if isinstance(item, LineDict) else 0
             where = f"{source}/{name}:{line}"
             if not isinstance(item, dict):
+                if invalid is not None:
+                    invalid.append((where, "une règle est un tableau associatif", "a rule is a mapping"))
+                    continue
                 raise PackError(f"{where} : une règle est un tableau associatif.", f"{where}: a rule is a mapping.")
             try:
                 rule = Rule.model_validate({**item, "file": f"{source}/{name}", "line": line})
             except ValidationError as exc:
                 where = _source_where(item, exc, f"{source}/{name}") or where
                 if invalid is not None:
-                    invalid.append(f"{where}: invalid rule {item.get('id', '?')} ({_validation_message(exc)})")
+                    invalid.append((where, f"règle invalide {item.get('id', '?')} ({validation_message_fr(exc)})",
+                                    f"invalid rule {item.get('id', '?')} ({_validation_message(exc)})"))
                     continue
                 raise PackError(f"{where} : règle invalide ({_validation_message(exc)}).",
                                 f"{where}: invalid rule ({_validation_message(exc)}).") from None
             if rule.id in rules:
-                duplicates.append(f"{where}: duplicate rule id {rule.id} (also {rules[rule.id].where()})")
+                also = rules[rule.id].where()
+                duplicates.append((where, f"identifiant de règle en double {rule.id} (aussi {also})",
+                                   f"duplicate rule id {rule.id} (also {also})"))
             rules[rule.id] = rule
     return rules, duplicates
+
+
+def _split_where(exc: PackError, file: str) -> tuple[str, str, str]:
+    """(file[:line], fr, en) of a file's error, its place taken off the front of both messages."""
+    where = file
+    fr, en = exc.fr, exc.en
+    if en.startswith(file + ":"):
+        line = en[len(file) + 1:].split(":", 1)[0].strip()
+        if line.isdigit():
+            where = f"{file}:{line}"
+    fr = fr.removeprefix(where).removeprefix(file).lstrip(" :")
+    en = en.removeprefix(where).removeprefix(file).lstrip(" :")
+    return where, fr, en
 
 
 def _source_where(item: dict, exc: ValidationError, file: str) -> str | None:
@@ -355,8 +413,8 @@ class Layer:
     source: str
     files: dict[str, bytes]
     rules: dict[str, Rule]
-    duplicate_rules: list[str]
-    invalid_rules: list[str] = field(default_factory=list)  # only when read for the linter
+    duplicate_rules: list[tuple[str, str, str]]  # (where, fr, en)
+    invalid_rules: list[tuple[str, str, str]] = field(default_factory=list)  # only when read for the linter
 
 
 def read_layer(location: str | Path, lenient: bool = False) -> Layer:
@@ -371,7 +429,7 @@ def read_layer(location: str | Path, lenient: bool = False) -> Layer:
     except ValidationError as exc:
         raise PackError(f"{source}/pack.yaml : {_validation_message(exc)}",
                         f"{source}/pack.yaml: {_validation_message(exc)}") from None
-    invalid: list[str] | None = [] if lenient else None
+    invalid: list[tuple[str, str, str]] | None = [] if lenient else None
     rules, duplicates = _parse_rules(files, source, invalid)
     return Layer(info=info, source=source, files=files, rules=rules, duplicate_rules=duplicates,
                  invalid_rules=invalid or [])

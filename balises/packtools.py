@@ -17,7 +17,8 @@ from pathlib import Path
 from jinja2 import TemplateSyntaxError, nodes
 
 from .errors import BalisesError, PackError
-from .lint import Problem, known_fields
+from .lint import Problem, known_fields, tolerant_layers
+from .lint_decisions import sample_profiles
 from .pack import (
     MANIFEST_FILE,
     OUTLINE_FILE,
@@ -227,6 +228,12 @@ checksum printed by `balises pack build` (or `balises pack verify`) next to the 
 _CONTEXT_DEPENDENT = {"trace", "references", "selected", "section_no", "as_of"}
 
 
+def _hint(hint: list[str], lang: str) -> str:
+    if not hint:
+        return ""
+    return f" (vouliez-vous dire {hint[0]!r} ?)" if lang == "fr" else f" (did you mean {hint[0]!r}?)"
+
+
 def unsafe_template_access(source: str, env) -> list[tuple[int, str]]:
     """(line, name) of every attribute or key starting with ``_`` (``''.__class__``, ``x['__globals__']``):
     the sandbox refuses them when rendering; lint refuses them before."""
@@ -247,17 +254,19 @@ def overlay_problems(location: str | Path) -> list[Problem]:
     """What ``balises lint --pack`` checks beyond the default-pack lint: the overrides themselves."""
     from .compose import renderer_for
 
-    base = read_layer(default_pack_dir())
-    overlay = read_layer(location)
+    # read leniently, bad sections and additions left out: lint_location reports them, the checks go on
+    base, (overlay,), _ = tolerant_layers(read_layer(default_pack_dir(), lenient=True),
+                                          [read_layer(location, lenient=True)])
     info = overlay.info
     pack_file = f"{location}/{PACK_FILE}"
     problems: list[Problem] = []
     if info.extends not in (None, "", "default"):
-        problems.append(Problem(pack_file, f"extends: only 'default' can be extended (got {info.extends!r})"))
+        problems.append(Problem(pack_file, f"extends: only 'default' can be extended (got {info.extends!r})",
+                                f"extends : seul « default » peut être étendu (reçu {info.extends!r})"))
     try:
         pack = build_pack(base, [overlay])
     except PackError as exc:
-        return problems + [Problem(str(location), exc.en)]
+        return problems + [Problem(str(location), exc.en, exc.fr)]
     base_pack = build_pack(base)
     base_clauses = set(base_pack.clause_ids())
     all_clauses = set(pack.clause_ids())
@@ -270,11 +279,12 @@ def overlay_problems(location: str | Path) -> list[Problem]:
         clause = rest.removesuffix(".md")
         if lang in ("fr", "en") and not rest.startswith("_") and clause not in all_clauses:
             hint = difflib.get_close_matches(clause, sorted(base_clauses), n=1)
-            problems.append(Problem(origin, f"overrides clause {clause!r}, which does not exist"
-                                    + (f" (did you mean {hint[0]!r}?)" if hint else "")))
+            problems.append(Problem(origin, f"overrides clause {clause!r}, which does not exist" + _hint(hint, "en"),
+                                    f"remplace la clause {clause!r}, qui n'existe pas" + _hint(hint, "fr")))
     for clause in info.disable_clauses:
         if clause not in base_clauses:
-            problems.append(Problem(pack_file, f"disable_clauses: unknown clause {clause!r}"))
+            problems.append(Problem(pack_file, f"disable_clauses: unknown clause {clause!r}",
+                                    f"disable_clauses : clause inconnue {clause!r}"))
 
     # disabled rules: unknown ids, and clauses left with no rule to choose them
     selectable = {sel.clause for rule in pack.rules.values() for sel in rule.select}
@@ -282,16 +292,19 @@ def overlay_problems(location: str | Path) -> list[Problem]:
         rule = base.rules.get(rule_id)
         if rule is None:
             hint = difflib.get_close_matches(rule_id, sorted(base.rules), n=1)
-            problems.append(Problem(pack_file, f"disable_rules: unknown rule {rule_id!r}"
-                                    + (f" (did you mean {hint[0]!r}?)" if hint else "")))
+            problems.append(Problem(pack_file, f"disable_rules: unknown rule {rule_id!r}" + _hint(hint, "en"),
+                                    f"disable_rules : règle inconnue {rule_id!r}" + _hint(hint, "fr")))
             continue
         for sel in rule.select:
             if sel.clause in all_clauses and sel.clause not in selectable:
                 problems.append(Problem(pack_file, f"disable_rules: without rule {rule_id}, clause {sel.clause} "
-                                        "is selected by no rule (disable the clause too, or add a rule)"))
+                                        "is selected by no rule (disable the clause too, or add a rule)",
+                                        f"disable_rules : sans la règle {rule_id}, aucune règle ne choisit la "
+                                        f"clause {sel.clause} (désactivez aussi la clause, ou ajoutez une règle)"))
     for section in pack.sections:
         if not any(c in selectable for c in section.clauses):
-            problems.append(Problem(pack_file, f"section {section.id}: no rule can select any of its clauses"))
+            problems.append(Problem(pack_file, f"section {section.id}: no rule can select any of its clauses",
+                                    f"section {section.id} : aucune règle ne peut choisir l'une de ses clauses"))
 
     # outline additions: `after` a clause that is not there
     if OUTLINE_FILE in overlay.files:
@@ -300,13 +313,16 @@ def overlay_problems(location: str | Path) -> list[Problem]:
         data = parse_yaml(overlay.files[OUTLINE_FILE], f"{location}/{OUTLINE_FILE}") or {}
         for add in data.get("add", []) if isinstance(data, dict) else []:
             if isinstance(add, dict) and add.get("after") and add["after"] not in all_clauses:
-                problems.append(Problem(f"{location}/{OUTLINE_FILE}",
-                                        f"add {add.get('clause')}: after unknown clause {add['after']!r}"))
+                at = f"{location}/{OUTLINE_FILE}" + (f":{add.line}" if getattr(add, "line", 0) else "")
+                problems.append(Problem(at, f"add {add.get('clause')}: after unknown clause {add['after']!r}",
+                                        f"ajout de {add.get('clause')} : après une clause inconnue "
+                                        f"{add['after']!r}"))
 
     problems.extend(defaults_problems(info.profile_defaults, pack_file))
     for lang in info.preamble:
         if lang not in ("fr", "en"):
-            problems.append(Problem(pack_file, f"preamble: unknown language {lang!r} (fr, en)"))
+            problems.append(Problem(pack_file, f"preamble: unknown language {lang!r} (fr, en)",
+                                    f"preamble : langue inconnue {lang!r} (fr, en)"))
 
     # templates reaching for Python internals
     env = renderer_for(pack).env
@@ -314,7 +330,9 @@ def overlay_problems(location: str | Path) -> list[Problem]:
         if origin.startswith(str(location)):
             for line, attr in unsafe_template_access(pack.templates[key], env):
                 problems.append(Problem(f"{origin}:{line}", f"template reaches a Python internal ({attr}): "
-                                        "not allowed in a pack"))
+                                        "not allowed in a pack",
+                                        f"le gabarit atteint un élément interne de Python ({attr}) : interdit "
+                                        "dans un paquet"))
 
     # a smoke test: the example profiles generate with this pack wherever they generate with the default one
     problems.extend(_smoke(pack, base_pack, str(location)))
@@ -329,14 +347,18 @@ def pack_problems(location: str | Path | None, own: bool = False) -> list[Proble
     found = lint_location(location)
     if location is None:
         return found
-    disabled = set(read_layer(location).info.disable_clauses)
+    disabled = set(read_layer(location, lenient=True).info.disable_clauses)
     # a clause the pack disables keeps its default template: not a problem of the pack
     found = [p for p in found if not (p.message == "template for a clause not in the outline"
                                       and any(p.where.endswith(f"/{c}.md") for c in disabled))]
     if own:
         inherited = set(lint_location(None))
         found = [p for p in found if p not in inherited]
-    return found + [p for p in overlay_problems(location) if p not in found]
+    overlay = [p for p in overlay_problems(location) if p not in found]
+    # a template already reported at its line: the examples it stops add nothing but noise
+    at_line = {p.where.rsplit(":", 1)[0] for p in found if p.where.rsplit(":", 1)[-1].isdigit()}
+    overlay = [p for p in overlay if not (p.where == str(location) and any(f"{f}:" in p.message for f in at_line))]
+    return found + overlay
 
 
 def defaults_problems(defaults: dict, where: str) -> list[Problem]:
@@ -353,8 +375,8 @@ def defaults_problems(defaults: dict, where: str) -> list[Problem]:
             path = f"{prefix}{key}"
             if path not in fields and not path.startswith("tools"):
                 hint = difflib.get_close_matches(path, [f for f in fields if not f.startswith("facts.")], n=1)
-                problems.append(Problem(where, f"profile_defaults: unknown question {path!r}"
-                                        + (f" (did you mean {hint[0]!r}?)" if hint else "")))
+                problems.append(Problem(where, f"profile_defaults: unknown question {path!r}" + _hint(hint, "en"),
+                                        f"profile_defaults : question inconnue {path!r}" + _hint(hint, "fr")))
             elif isinstance(value, dict):
                 walk(value, path + ".")
 
@@ -368,9 +390,10 @@ def defaults_problems(defaults: dict, where: str) -> list[Problem]:
         parse_profile(_merge_under(nested, sample), "profile_defaults")
     except BalisesError as exc:
         for problem in getattr(exc, "problems", []) or []:
-            problems.append(Problem(where, f"profile_defaults: {problem['message_en']}"))
+            problems.append(Problem(where, f"profile_defaults: {problem['message_en']}",
+                                    f"profile_defaults : {problem['message_fr']}"))
         if not getattr(exc, "problems", None):
-            problems.append(Problem(where, f"profile_defaults: {exc.en}"))
+            problems.append(Problem(where, f"profile_defaults: {exc.en}", f"profile_defaults : {exc.fr}"))
     return problems
 
 
@@ -379,8 +402,8 @@ def _smoke(pack, base_pack, where: str) -> list[Problem]:
     from .pack import apply_profile_defaults
     from .profile import load_profile
 
-    examples = sorted((default_pack_dir() / "examples").glob("*.yaml"))
-    problems = []
+    examples = sample_profiles()  # examples/ in a checkout, the wheel's copy after a pip install
+    failed: dict[tuple[str, str], list[str]] = {}
     for path in examples:
         try:
             profile = load_profile(path)
@@ -394,8 +417,21 @@ def _smoke(pack, base_pack, where: str) -> list[Problem]:
             try:
                 compose(apply_profile_defaults(profile, pack), pack, lang=lang)
             except BalisesError as exc:
-                problems.append(Problem(where, f"example {path.name} ({lang}) does not generate: {exc.en}"))
-    return problems
+                failed.setdefault((exc.en, exc.fr), []).append(f"{path.name} ({lang})")
+    # one problem per cause, naming the examples it stops (not one copy per example)
+    return [Problem(where, f"example(s) {', '.join(names)} do not generate: {en}",
+                    f"exemple(s) {', '.join(names)} ne se génèrent pas : {fr}")
+            for (en, fr), names in failed.items()]
+
+
+def smoke_skipped() -> tuple[str, str] | None:
+    """(fr, en) note when the smoke test of ``lint --pack`` cannot run: no sample profile to generate."""
+    if sample_profiles():
+        return None
+    return ("Test de fumée sauté : aucun profil d'exemple du paquet par défaut n'a été trouvé "
+            "(examples/ ou balises/default_pack/examples/).",
+            "Smoke test skipped: no sample profile of the default pack was found "
+            "(examples/ or balises/default_pack/examples/).")
 
 
 # ---------------------------------------------------------------- pack build / verify
@@ -438,16 +474,15 @@ def build_archive(directory: str | Path, output: str | Path | None = None) -> tu
 
 
 def verify_archive(path: str | Path) -> dict:
-    """The manifest of a built archive, after checking every file against it (PackError if tampered)."""
-    from .pack import verify_manifest
+    """The manifest of a built archive, after checking every file against it (PackError if tampered).
+    Read by the same reader as generation, so an archive with one top folder verifies as it generates."""
+    from .pack import read_pack
 
     path = Path(path)
-    read_pack_files(path)  # all safety checks, then the manifest
-    with zipfile.ZipFile(path) as archive:
-        raw = {MANIFEST_FILE: archive.read(MANIFEST_FILE)} if MANIFEST_FILE in archive.namelist() else {}
-    if not raw:
-        return verify_manifest({}, str(path))
-    return json.loads(raw[MANIFEST_FILE].decode("utf-8"))
+    if path.is_dir():
+        raise PackError(f"{path} : une archive .zip est attendue (construisez-la avec « balises pack build »).",
+                        f"{path}: a .zip archive is expected (build it with `balises pack build`).")
+    return read_pack(path)[1]
 
 
 def reference_findings(location: str | Path) -> list[str]:

@@ -131,7 +131,9 @@ def test_command_line_makes_no_outbound_connection(guard, tmp_path: Path):
     ]
     for args in runs:
         result = _run(guard, "-m", "balises", *args)
-        assert result.returncode == 0, (args, result.stderr)
+        # lint exits 1 on the default pack while it lists source URLs not yet at article level (test_lint.py)
+        assert result.returncode in ((0, 1) if args == ("lint",) else (0,)), (args, result.stderr)
+        assert "Traceback" not in result.stderr, args
         assert guard["log"].read_text() == "", args
     # the policy made with a reference that reached out has no external relationship left in any part
     with zipfile.ZipFile(tmp_path / "hostile.docx") as archive:
