@@ -7,11 +7,14 @@ balises/preview.py (no Streamlit there). Answers stay in the browser session: no
 from __future__ import annotations
 
 import argparse
-import copy
 import datetime as dt
+import hashlib
 import json
 import os
 import sys
+import threading
+import time
+import uuid
 
 import streamlit as st
 
@@ -19,7 +22,11 @@ from balises import api, preview
 from balises import wizard as wz
 from balises.compose import compose
 from balises.errors import BalisesError
-from balises.pack import load_pack
+from balises.kit import ACK_NAMES, CALENDAR_NAMES
+from balises.kit import DOCUMENTS as KIT_DOCUMENTS
+from balises.kit import build_kit
+from balises.kit import file_name as kit_file_name
+from balises.pack import apply_profile_defaults, load_pack, pack_profile_defaults
 from balises.profile import EFFECTIVE_DATES
 
 ss = st.session_state
@@ -41,26 +48,44 @@ def t(key: str, **kwargs) -> str:
     return wz.text(key, ss.ui_lang, **kwargs)
 
 
-def init_state() -> None:
+def init_state(pack) -> None:
     ss.setdefault("ui_lang", "fr")
-    ss.setdefault("answers", wz.default_answers())
+    if "answers" not in ss:
+        # the pack's recommended answers, by the function the CLI's apply_profile_defaults uses
+        ss.answers = wz.with_defaults(wz.default_answers(), pack_profile_defaults(pack))
+        ss.base_hash = answers_hash(ss.answers)
     ss.setdefault("step", 0)
     ss.setdefault("tried", set())
-    ss.setdefault("tools_v", 0)
-    ss.setdefault("tools_base", [])
+    ss.setdefault("tool_ids", [])
     ss.setdefault("upload_v", 0)
     ss.setdefault("flash", None)
     ss.setdefault("notes", [])
     ss.setdefault("memo", {})
+    sync_tool_ids()
+
+
+def answers_hash(answers) -> str:
+    data = json.dumps(wz.to_profile_data(answers), sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha1(data.encode("utf-8")).hexdigest()[:16]
+
+
+def sync_tool_ids() -> None:
+    """One stable id per tool card, so that removing a tool never shifts the others' fields."""
+    tools = ss.answers.setdefault("tools", [])
+    if len(ss.tool_ids) != len(tools):
+        for key in [k for k in ss.keys() if isinstance(k, str) and k.startswith("tool:")]:
+            del ss[key]
+        ss.tool_ids = [uuid.uuid4().hex[:8] for _ in tools]
 
 
 def reset_widgets() -> None:
     """Forget widget values so that they are shown again from the answers (after a resume or a switch)."""
-    for key in [k for k in ss.keys() if isinstance(k, str) and k.startswith("q:")]:
+    for key in [k for k in ss.keys() if isinstance(k, str) and k.startswith(("q:", "tool:"))]:
         del ss[key]
     ss.pop("doc_lang", None)
-    ss.tools_base = wz.tool_rows(ss.answers.get("tools") or [])
-    ss.tools_v += 1
+    ss.pop("tool_pick", None)
+    ss.tool_ids = []
+    sync_tool_ids()
 
 
 # ---------------------------------------------------------------- callbacks
@@ -84,13 +109,28 @@ def on_ui_lang() -> None:
 
 def go(delta: int) -> None:
     step = wz.STEPS[ss.step]
-    if step.id != "review" and wz.step_problems(ss.answers, step.id):
+    if delta > 0 and step.id != "review" and wz.step_problems(ss.answers, step.id):
         ss.tried.add(step.id)
         return
-    ss.step = max(0, min(len(wz.STEPS) - 1, ss.step + delta))
+    move_to(max(0, min(len(wz.STEPS) - 1, ss.step + delta)))
+
+
+def move_to(index: int) -> None:
+    ss.step = index
     ss.flash = None
     ss.notes = []
     ss.scroll_top = True
+
+
+def on_step_list() -> None:
+    """The step list: any step can be opened; going forward stops at the first step left with a problem."""
+    target = ss.nav_steps
+    for i in range(ss.step, target):
+        if wz.step_problems(ss.answers, wz.STEPS[i].id):
+            ss.tried.add(wz.STEPS[i].id)
+            target = i
+            break
+    move_to(target)
 
 
 def on_upload() -> None:
@@ -100,31 +140,53 @@ def on_upload() -> None:
     if uploaded is None:
         return
     try:
-        loaded = wz.load_answers_file(uploaded.name, uploaded.getvalue())
+        loaded = wz.load_answers_file(uploaded.name, uploaded.getvalue(), get_pack(pack_location()))
     except BalisesError as exc:
         ss.flash = ("error", exc, uploaded.name)
         return
     ss.answers = loaded.answers
     wz.fit_answers(ss.answers)
+    ss.base_hash = answers_hash(ss.answers)
     ss.tried = set()
     reset_widgets()
+    move_to(wz.resume_step(ss.answers))  # the first step with a problem, else the review
     ss.flash = ("success", loaded.message, loaded.notices)
 
 
-def add_common_tool() -> None:
-    name = ss.get("quick_tool")
+def add_tool() -> None:
+    name = ss.get("tool_pick")
     if not name:
         return
-    tools = wz.tools_from_rows(ss.answers.get("tools") or [])
-    tools.append(wz.common_tool_row(name))
-    ss.answers["tools"] = tools
-    ss.tools_base = wz.tool_rows(tools)
-    ss.tools_v += 1
+    row = wz.common_tool_row(name) if name in wz.COMMON_TOOLS else wz.blank_tool()
+    ss.answers.setdefault("tools", []).append(row)
+    ss.tool_ids.append(uuid.uuid4().hex[:8])
+    ss.setdefault("fresh_tools", set()).add(ss.tool_ids[-1])  # a new tool's card opens to be completed
+    ss.tool_pick = None
+
+
+def on_tool(uid: str, name: str) -> None:
+    i = ss.tool_ids.index(uid)
+    value = ss.get(f"tool:{uid}:{name}")
+    if name == "vendor":
+        value = value.strip() if isinstance(value, str) and value.strip() else None
+    elif name == "name":
+        value = value or ""
+    elif name == "uses":
+        value = list(value or [])
+    ss.answers["tools"][i][name] = value
+
+
+def remove_tool(uid: str) -> None:
+    i = ss.tool_ids.index(uid)
+    del ss.answers["tools"][i]
+    del ss.tool_ids[i]
+    for key in [k for k in ss.keys() if isinstance(k, str) and k.startswith(f"tool:{uid}:")]:
+        del ss[key]
 
 
 # ---------------------------------------------------------------- widgets
 
-def render_question(q: wz.Question, problems: list[wz.Problem], show_errors: bool) -> None:
+def render_question(q: wz.Question, problems: list[wz.Problem], show_errors: bool, effects=None) -> None:
     lang, answers = ss.ui_lang, ss.answers
     key = "q:" + q.path
     value = wz.get(answers, q.path)
@@ -134,14 +196,22 @@ def render_question(q: wz.Question, problems: list[wz.Problem], show_errors: boo
         options = q.options_for(answers)
         if key not in ss or ss[key] not in options:
             ss[key] = value if value in options else None
-        st.selectbox(label, options, format_func=lambda x: q.option_label(x, lang),
-                     placeholder=t("choose"), **common)
+        # no typing in short lists: no keyboard popping up on phones, no English "No results"
+        st.selectbox(label, options, format_func=lambda x: q.option_label(x, lang), filter_mode=None,
+                     placeholder=wz.tr(q.placeholder, lang) if q.placeholder else t("choose"), **common)
+    elif q.kind == "radio":
+        options = q.options_for(answers)
+        if key not in ss or ss[key] not in options:
+            ss[key] = value if value in options else options[0]
+        st.radio(label, options, format_func=lambda x: q.option_label(x, lang),
+                 captions=[q.caption_for(x, lang) for x in options], **common)
     elif q.kind == "multiselect":
         options = q.options_for(answers)
         if key not in ss:
             ss[key] = [x for x in (value or []) if x in options]
+        # no typing (no keyboard popping up on phones, no English "No results"), chips wrap, no "Select all"
         st.multiselect(label, options, format_func=lambda x: q.option_label(x, lang),
-                       placeholder=t("choose"), **common)
+                       placeholder=t("choose"), wrap=True, select_all=False, filter_mode=None, **common)
     else:
         if key not in ss:
             ss[key] = "" if (q.kind == "text" and value is None) else value
@@ -155,62 +225,154 @@ def render_question(q: wz.Question, problems: list[wz.Problem], show_errors: boo
             st.date_input(label, format="DD/MM/YYYY" if lang == "fr" else "YYYY-MM-DD",
                           min_value=EFFECTIVE_DATES[0], max_value=EFFECTIVE_DATES[1], **common)
     st.caption(q.help_for(answers, lang))
+    if effects:
+        def lines(options):
+            return "\n".join(f"- **{q.option_label(o, lang)}** → "  # a pack's titles and reasons, as text
+                             f"{wz.md_text((' ; ' if lang == 'fr' else '; ').join(effects[o]))}" for o in options)
+
+        chosen = [o for o in effects if o in (value or [])]
+        if chosen:  # said at once: what the options just chosen add
+            st.caption(t("adds_chosen") + "\n" + lines(chosen))
+        others = [o for o in effects if o not in chosen]
+        if others:
+            with st.expander(t("adds_title").rstrip(" :") + f" ({len(others)})", key="adds:" + q.path):
+                st.caption(lines(others))
     if show_errors:
         for p in problems:
             if p.field == q.path:
                 st.error(wz.md_text(p.message(lang)), icon=":material/warning:")
 
 
+EFFECT_PATHS = {"uses.admin", "uses.creative", "uses.public", "uses.hr", "data.personal_data"}
+
+
+def question_effects(q: wz.Question, pack, profile):
+    """What each option adds on its own, against the answers with every such list left empty: the lists
+    chosen on this step do not change it, so it is computed once per step, not once per click."""
+    if profile is None or q.path not in EFFECT_PATHS:
+        return None
+    lang = ss.ui_lang if ss.ui_lang in pack.info.languages else pack.info.languages[0]
+    neutral = profile.model_copy(update={
+        part: getattr(profile, part).model_copy(update={attr: [] for attr in attrs})
+        for part, attrs in (("uses", ("admin", "creative", "public", "hr")), ("data", ("personal_data",)))})
+    key = ("effects", q.path, profile_key(neutral), lang)
+    return memo(key, lambda: preview.option_effects(neutral, pack, lang, q.path, q.options_for(ss.answers)))
+
+
+def decisions(pack, profile) -> list:
+    if profile is None:
+        return []
+    return memo(("decisions", profile_key(profile)), lambda: preview.decisions_to_take(profile, pack))
+
+
+def render_decisions(pack, profile, step_id: str, field: str | None = None, shown=()) -> None:
+    """The decisions to take that arise at this step: what conflicts, the answer to change, what the policy
+    does meanwhile. Under the question to change (``field``), else at the top of the step (``shown``: the
+    questions of the step, whose decisions wait for their question)."""
+    lang = ss.ui_lang
+    here = [d for d in decisions(pack, profile) if wz.decision_step(d) == step_id
+            and (d.field == field if field else d.field not in shown)]
+    for d in here:
+        step_no = wz.step_index(wz.decision_step(d)) + 1
+        st.warning(f"**{t('decisions_title')}** — {wz.md_text(d.text(lang))}\n\n"
+                   f"{t('decisions_change', label=wz.decision_answer(d, lang), step=step_no)}\n\n"
+                   f"_{wz.md_text(d.safe.get(lang))}_", icon=":material/gavel:")
+
+
+def render_all_decisions(pack, profile) -> None:
+    lang = ss.ui_lang
+    found = decisions(pack, profile)
+    if not found:
+        return
+    st.subheader(t("decisions_all"))
+    st.caption(t("decisions_review"))
+    for n, d in enumerate(found):
+        step = wz.step_index(wz.decision_step(d))
+        st.warning(f"{wz.md_text(d.text(lang))}\n\n_{wz.md_text(d.safe.get(lang))}_", icon=":material/gavel:")
+        st.button(t("decisions_go", label=wz.decision_answer(d, lang), step=step + 1), key=f"decision_go_{n}",
+                  on_click=move_to, args=(step,), icon=":material/arrow_back:")
+
+
 def render_tools(q: wz.Question, problems: list[wz.Problem], show_errors: bool) -> None:
     lang = ss.ui_lang
     st.markdown(f"**{q.label_for(ss.answers, lang)}**")
     st.caption(q.help_for(ss.answers, lang))
+    st.caption(t("tools_risk_explain"))
+    tools = ss.answers.get("tools") or []
+    declared = [u for part in ("admin", "creative", "public", "hr") for u in (ss.answers.get("uses") or {}).get(part) or []]
+    badge = {"high": "red", "medium": "orange", "low": "green"}
+    labels = wz.TOOL_LABELS
+
+    def fmt(table):
+        return lambda x: wz.tr(table[x], lang) if x in table else str(x)
+
+    for n, (uid, tool) in enumerate(zip(list(ss.tool_ids), list(tools)), 1):
+        risk = next(iter(wz.tool_risks({**ss.answers, "tools": [tool]})), None)
+        # the collapsed card reads as one row: name, vendor, hosting, account, status, risk
+        summary = [wz.md_text(tool.get("name")) if tool.get("name") else t("tools_unnamed"),
+                   wz.md_text(tool.get("vendor")) if tool.get("vendor") else "",
+                   fmt(wz.v.HOSTING)(tool.get("hosting")), fmt(wz.v.ACCOUNT)(tool.get("account")),
+                   fmt(wz.v.TOOL_STATUS)(tool.get("status"))]
+        if risk is not None:
+            summary.append(f":{badge[risk.level]}-badge[{t('risk_title_' + risk.level)}]")
+        key = f"toolexp_{uid}"
+        with st.expander(" · ".join(x for x in summary if x), expanded=ss.get(key, uid in ss.get("fresh_tools", ())),
+                         key=key):
+            if risk is not None:
+                st.caption(f"{t('risk_title_' + risk.level).capitalize()} : {wz.risk_reasons(risk, lang)}"
+                           if lang == "fr" else f"{t('risk_title_' + risk.level).capitalize()}: "
+                           f"{wz.risk_reasons(risk, lang)}")
+            for field, default in (("name", ""), ("vendor", ""), ("hosting", "unknown"),
+                                   ("account", "free_consumer"), ("status", "under_review"), ("uses", [])):
+                k = f"tool:{uid}:{field}"
+                if k not in ss:
+                    current = tool.get(field)
+                    ss[k] = default if current is None else (list(current) if field == "uses" else current)
+            c1, c2 = st.columns(2)  # row by row, so that a phone stacks them in reading order
+            with c1:
+                st.text_input(wz.tr(labels["name"], lang), key=f"tool:{uid}:name", on_change=on_tool,
+                              args=(uid, "name"), max_chars=100)
+            with c2:
+                st.text_input(wz.tr(labels["vendor"], lang), key=f"tool:{uid}:vendor", on_change=on_tool,
+                              args=(uid, "vendor"), max_chars=100)
+            c1, c2 = st.columns(2)
+            with c1:
+                st.selectbox(wz.tr(labels["hosting"], lang), list(wz.v.HOSTING), key=f"tool:{uid}:hosting",
+                             format_func=fmt(wz.v.HOSTING), on_change=on_tool, args=(uid, "hosting"),
+                             filter_mode=None)
+            with c2:
+                st.selectbox(wz.tr(labels["status"], lang), list(wz.v.TOOL_STATUS), key=f"tool:{uid}:status",
+                             format_func=fmt(wz.v.TOOL_STATUS), on_change=on_tool, args=(uid, "status"),
+                             filter_mode=None,
+                             help=" ".join(wz.tr(x, lang) for x in wz.STATUS_HELP.values()))
+            st.radio(wz.tr(labels["account"], lang), list(wz.v.ACCOUNT), key=f"tool:{uid}:account",
+                     format_func=fmt(wz.v.ACCOUNT), on_change=on_tool, args=(uid, "account"), horizontal=True,
+                     captions=[wz.tr(wz.ACCOUNT_HELP[a], lang) for a in wz.v.ACCOUNT])
+            chosen = list(ss[f"tool:{uid}:uses"])
+            options = list(dict.fromkeys(declared + chosen)) if declared else list(wz.v.ALL_USES)
+            st.multiselect(wz.tr(labels["uses"], lang), options, key=f"tool:{uid}:uses",
+                           format_func=fmt(wz.v.ALL_USES), on_change=on_tool, args=(uid, "uses"),
+                           placeholder=t("choose"), wrap=True, select_all=False, filter_mode=None,
+                           help=t("tools_uses_help"))
+            if show_errors:
+                for p in problems:
+                    if p.field.startswith(f"tools[{n - 1}]"):
+                        st.error(wz.md_text(p.message(lang)), icon=":material/warning:")
+            st.button(t("tools_remove"), key=f"tool_remove_{uid}", on_click=remove_tool, args=(uid,),
+                      icon=":material/delete:")
+    if not tools:
+        st.caption(t("tools_none"))
     add_col, button_col = st.columns([3, 1], vertical_alignment="bottom")
     with add_col:
-        st.selectbox(t("tools_add"), list(wz.COMMON_TOOLS), index=None, placeholder=t("choose"),
-                     key="quick_tool", help=t("tools_add_help"))
+        st.selectbox(t("tools_add"), [*wz.COMMON_TOOLS, t("tools_other")], index=None, placeholder=t("choose"),
+                     key="tool_pick", help=t("tools_add_help"), filter_mode=None)
     with button_col:
-        st.button(t("tools_add_button"), on_click=add_common_tool, key="quick_tool_add",
-                  width="stretch")
-
-    def labels(table):
-        return lambda x: wz.tr(table[x], lang) if x in table else (x or "")
-
-    col = st.column_config
-    config = {
-        "name": col.TextColumn(wz.tr(wz._TOOL_LABELS["name"], lang), required=True, max_chars=100),
-        "vendor": col.TextColumn(wz.tr(wz._TOOL_LABELS["vendor"], lang), max_chars=100),
-        "hosting": col.SelectboxColumn(wz.tr(wz._TOOL_LABELS["hosting"], lang), options=list(wz.v.HOSTING),
-                                       format_func=labels(wz.v.HOSTING), default="unknown", required=True),
-        "account": col.SelectboxColumn(wz.tr(wz._TOOL_LABELS["account"], lang), options=list(wz.v.ACCOUNT),
-                                       format_func=labels(wz.v.ACCOUNT), default="free_consumer", required=True),
-        "status": col.SelectboxColumn(wz.tr(wz._TOOL_LABELS["status"], lang), options=list(wz.v.TOOL_STATUS),
-                                      format_func=labels(wz.v.TOOL_STATUS), default="under_review",
-                                      required=True),
-        "uses": col.MultiselectColumn(wz.tr(wz._TOOL_LABELS["uses"], lang), options=list(wz.v.ALL_USES),
-                                      format_func=labels(wz.v.ALL_USES), width="medium"),
-    }
-    edited = st.data_editor(ss.tools_base or [], key=f"tools_editor_{ss.tools_v}", num_rows="dynamic",
-                            column_config=config, column_order=list(wz.TOOL_COLUMNS), hide_index=True,
-                            width="stretch")
-    ss.answers["tools"] = wz.tools_from_rows(edited)
-    st.caption(t("tools_table_help"))
+        st.button(t("tools_add_button"), on_click=add_tool, key="tool_add", width="stretch",
+                  icon=":material/add:")
     if show_errors:
         for p in problems:
-            if p.field.startswith("tools"):
+            if p.field == "tools":
                 st.error(wz.md_text(p.message(lang)), icon=":material/warning:")
-    risks = wz.tool_risks(ss.answers)
-    st.markdown(f"**{t('tools_risk_title')}**")
-    st.caption(t("tools_risk_explain"))
-    if not risks:
-        st.caption(t("tools_none"))
-    else:
-        badge = {"high": "red", "medium": "orange", "low": "green"}
-        rows = [f"| {t('risk_tool')} | {t('risk_level')} | {t('risk_reasons')} |", "|---|---|---|"]
-        for r in risks:
-            name = wz.md_text(r.name)
-            rows.append(f"| {name} | :{badge[r.level]}-badge[{t('risk_' + r.level)}] | {wz.risk_reasons(r, lang)} |")
-        st.markdown("\n".join(rows))
 
 
 # ---------------------------------------------------------------- pages
@@ -218,8 +380,8 @@ def render_tools(q: wz.Question, problems: list[wz.Problem], show_errors: bool) 
 def memo(key: tuple, build):
     cache = ss.memo
     if key not in cache:
-        if len(cache) > 16:
-            cache.clear()
+        while len(cache) > 24:  # the oldest entries go first
+            cache.pop(next(iter(cache)))
         cache[key] = build()
     return cache[key]
 
@@ -228,9 +390,10 @@ def profile_key(profile) -> str:
     return json.dumps(profile.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
 
 
-def render_live_preview(pack, profile) -> None:
+def render_live_preview(pack, profile, heading: bool = True) -> None:
     lang = ss.ui_lang
-    st.subheader(t("preview_title"))
+    if heading:
+        st.subheader(t("preview_title"))
     st.caption(t("preview_caption"))
     if profile is None:
         st.info(t("preview_wait"))
@@ -244,8 +407,7 @@ def render_live_preview(pack, profile) -> None:
         return
     sections = len({e.section for e in trace})
     st.caption(t("preview_counts", sections=sections, clauses=len(trace)))
-    with st.container(height=620, border=False):
-        st.html(html)
+    st.html(html)  # the whole outline, in the page's own scroll: no box inside the box
 
 
 def _trace(profile, pack, lang):
@@ -264,6 +426,7 @@ def render_review(pack, profile, problems) -> None:
         return
     for fr, en in profile.notices:
         st.info(fr if lang == "fr" else en)
+    render_all_decisions(pack, profile)  # before the downloads: to be settled before adoption
     languages = list(profile.policy.languages)
     today = dt.date.today()
     org = profile.organisation.name
@@ -292,6 +455,7 @@ def render_review(pack, profile, problems) -> None:
     st.download_button(t("download_answers"), data=answers_text.encode("utf-8"), help=answers_name,
                        file_name=answers_name, mime="application/x-yaml",
                        key="dl_answers_review", icon=":material/download:", on_click="ignore")
+    render_kit(pack, profile, languages, org, today)
     st.subheader(t("text_preview"))
     if len(languages) > 1:
         if ss.get("doc_lang") not in languages:
@@ -307,8 +471,70 @@ def render_review(pack, profile, problems) -> None:
     except BalisesError as exc:
         st.error(f"{t('generation_failed')} {wz.md_text(exc.message(lang))}")
         return
-    with st.container(height=700, border=True):
+    with st.expander(t("text_preview_open"), icon=":material/article:"):
         st.html(html)
+
+
+_KITS: dict[tuple, object] = {}
+_KITS_LOCK = threading.Lock()
+
+
+def kit_files(profile, pack) -> dict[str, bytes]:
+    """The kit (balises.kit.build_kit, without PDF: LibreOffice is too slow for a click), built once per set of
+    answers, when a first document of it is asked for."""
+    key = (profile_key(profile), pack.label)
+    with _KITS_LOCK:
+        if key not in _KITS:
+            while len(_KITS) >= 4:
+                _KITS.pop(next(iter(_KITS)))
+            _KITS[key] = build_kit(profile, pack, pdf=False).files
+        return _KITS[key]
+
+
+def render_kit(pack, profile, languages, org, today) -> None:
+    """One button per file of the kit (balises.kit.build_kit, built once per set of answers, at the first click:
+    no work in the background, which thirty members reaching the review at once would multiply), and the zip."""
+    lang = ss.ui_lang
+    snapshot = profile.model_copy(deep=True)
+    slug = wz.slugify(org)
+    st.subheader(t("kit_title"))
+    st.caption(t("kit_help"))
+    mimes = {".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+             ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+             ".ics": "text/calendar"}
+    editions = [e for e, _, _ in KIT_DOCUMENTS if e in wz.EDITION_LABELS]
+    for doc_lang in languages:
+        lang_name = wz.tr(wz.v.LANGUAGES[doc_lang], lang)
+        files = []  # (label, file name in the kit, suffix)
+        for edition in editions:
+            label = wz.tr(wz.EDITION_LABELS[edition], lang)
+            files.append((label, kit_file_name(edition, doc_lang), ".docx"))
+            if edition == "tool_register":
+                files.append((label, kit_file_name(edition, doc_lang, ".xlsx"), ".xlsx"))
+        files.append((t("kit_ack"), ACK_NAMES[doc_lang], ".docx"))
+        if doc_lang == languages[0]:
+            files.append((t("kit_calendar"), CALENDAR_NAMES[doc_lang], ".ics"))
+        for i, (label, name, suffix) in enumerate(files):
+            if i % 2 == 0:  # one row per pair: a phone stacks them in reading order
+                cols = st.columns(2)
+            with cols[i % 2]:
+                st.download_button(f"{label} — {lang_name} ({suffix})",
+                                   data=lambda n=name: kit_files(snapshot, pack)[n], file_name=f"{slug}-{name}",
+                                   mime=mimes[suffix], key=f"dl_kit_{name}", help=f"{slug}-{name}",
+                                   width="stretch", on_click="ignore",
+                                   icon={".xlsx": ":material/table_view:", ".ics": ":material/event:"}.get(
+                                       suffix, ":material/description:"))
+    zip_name = wz.file_name("kit", org, lang, today)
+    st.download_button(t("kit_zip"), data=lambda: _zip(kit_files(snapshot, pack)), file_name=zip_name,
+                       mime="application/zip", key="dl_kit_zip", help=zip_name, icon=":material/folder_zip:",
+                       on_click="ignore", type="primary")
+    st.caption(t("kit_pdf"))
+
+
+def _zip(files: dict[str, bytes]) -> bytes:
+    from balises.kit import Kit
+
+    return Kit(files=dict(files)).zip_bytes()
 
 
 def _docx_builder(profile, pack, lang, edition):
@@ -327,19 +553,34 @@ def render_sidebar(pack) -> None:
                  format_func=lambda x: {"fr": "Français", "en": "English"}[x])
         st.divider()
         st.markdown(f"**{t('save_title')}**")
-        snapshot = copy.deepcopy(ss.answers)
         lang = ss.ui_lang
-        name = (snapshot.get("organisation") or {}).get("name") or ""
+        name = (ss.answers.get("organisation") or {}).get("name") or ""
         answers_name = wz.file_name("answers", name, lang)
-        st.download_button(t("save_answers"), data=lambda: wz.answers_yaml(snapshot, lang).encode("utf-8"),
-                           file_name=answers_name, mime="application/x-yaml", key="dl_answers",
-                           icon=":material/download:", help=f"{t('save_help')}\n\n{answers_name}", on_click="ignore",
-                           width="stretch")
+        st.download_button(t("save_answers"), data=answers_bytes(lang), file_name=answers_name,
+                           mime="application/x-yaml", key="dl_answers", icon=":material/download:",
+                           help=f"{t('save_help')}\n\n{answers_name}", on_click="ignore", width="stretch")
+        # Streamlit's uploader texts are English only: its button and limits line are replaced (CSS) by ours
         st.file_uploader(t("upload"), type=["yaml", "yml", "json", "docx"], key=f"upload_{ss.upload_v}",
                          on_change=on_upload, max_upload_size=2)
+        st.caption(t("upload_limits"))
         st.divider()
         st.caption(f"{t('pack')} : {wz.md_text(pack.label)}" if lang == "fr" else f"{t('pack')}: {wz.md_text(pack.label)}")
         st.caption(t("privacy"))
+
+
+def answers_bytes(lang: str):
+    """The answers file, built when the button is clicked, from the answers as they are then (the dict every
+    callback edits in place). A click right after typing is held in the page until the rerun that sends the
+    text is over (GUARD_JS), then goes to the button that rerun drew."""
+    answers, run = ss.answers, ss.run_state
+
+    def build() -> bytes:
+        start = time.monotonic()
+        while run["running"] and time.monotonic() - start < 10:  # a run under way: its edits first
+            time.sleep(0.02)
+        return wz.answers_yaml(answers, lang).encode("utf-8")
+
+    return build
 
 
 def render_flash() -> None:
@@ -362,50 +603,218 @@ def render_flash() -> None:
         st.info(wz.md_text(wz.tr(note, lang)))
 
 
+PAGE_CSS = """<style>
+/* help texts dark enough for WCAG AA (4.5:1) on white and on the sidebar's grey */
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { color: #53565e !important; opacity: 1 !important; }
+/* labels, chosen values and chips wrap on narrow screens instead of being cut */
+[data-testid="stWidgetLabel"], [data-testid="stWidgetLabel"] p { white-space: normal !important;
+  overflow: visible !important; text-overflow: clip !important; }
+[data-baseweb="select"] [title], [data-baseweb="select"] span { white-space: normal !important;
+  overflow-wrap: anywhere; }
+[data-testid="stButton"] button p, [data-testid="stDownloadButton"] button p { white-space: normal; }
+[data-testid="stMultiSelect"] [data-tag] { max-width: 100% !important; height: auto !important; }
+[data-testid="stMultiSelect"] [data-tag] > span[title] { white-space: normal !important;
+  overflow: visible !important; text-overflow: clip !important; }
+[data-testid="stExpander"] summary p { white-space: normal !important; }
+@media (max-width: 639.98px) {
+  /* on a phone the form comes first: less room above it */
+  [data-testid="stMainBlockContainer"] { padding-top: 3.5rem !important; }
+  [data-testid="stMainBlockContainer"] h1 { font-size: 1.6rem !important; padding: 0 !important; }
+  [data-testid="stMainBlockContainer"] h2 { font-size: 1.5rem !important; padding-top: 0.5rem !important; }
+  .st-key-masthead [data-testid="stCaptionContainer"] { display: none !important; }
+}
+/* the uploader's English texts: limits line hidden (ours is below), button relabelled */
+[data-testid="stFileUploaderDropzoneInstructions"] { display: none !important; }
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"],
+[data-testid="stFileUploaderDropzone"] button span:not([data-testid="stIconMaterial"]) { display: none !important; }
+[data-testid="stFileUploaderDropzone"] button::after { content: "__UPLOAD__"; }
+/* Streamlit's "Running..." / "Stop" are English only: the running figure alone says the page is working */
+[data-testid="stStatusWidget"] { font-size: 0 !important; }
+/* the live preview: beside the form on wide screens, behind a button on phones */
+/* (a tablet with the sidebar open is as narrow: the form takes the whole width there too) */
+@media (min-width: 1100px) { .st-key-preview_phone { display: none !important; } }
+@media (max-width: 1099.98px) {
+  [data-testid="stColumn"]:has(> div > .st-key-preview_side),
+  [data-testid="stColumn"]:has(.st-key-preview_side) { display: none !important; }
+  [data-testid="stHorizontalBlock"]:has(.st-key-preview_side) > [data-testid="stColumn"]:first-child {
+    width: 100% !important; flex: 1 1 100% !important; max-width: 100% !important; }
+}
+</style>"""
+
+GUARD_JS = """<script>
+(() => {
+  window.__balisesRuns = __RUN__;  // this script is drawn again by every run of the app
+  // Leaving or reloading with answers not downloaded since their last change asks for confirmation.
+  window.__balisesState = {hash: "__HASH__", base: "__BASE__"};
+  if (window.__balisesGuard) return;
+  window.__balisesGuard = true;
+  window.__balisesSaved = null;
+  window.addEventListener("beforeunload", (event) => {
+    const s = window.__balisesState;
+    if (s.hash !== s.base && s.hash !== window.__balisesSaved) { event.preventDefault(); event.returnValue = ""; }
+  });
+  // A download clicked while a text field still holds what was just typed: the click also leaves the field,
+  // which sends the text (a rerun). The click waits for that rerun to be over, then goes to the button it drew,
+  // so that the file holds the text just typed and is asked for by a button the server still knows.
+  const typing = (el) => !!el && (el.tagName === "TEXTAREA" ||
+    (el.tagName === "INPUT" && ["text", "number", "search", "email", "tel", "url"].includes(el.type)));
+  let held = null;
+  document.addEventListener("pointerdown", (event) => {
+    const wrap = event.target.closest('[data-testid="stDownloadButton"]');
+    held = wrap && typing(document.activeElement) ? {runs: window.__balisesRuns} : null;
+  }, true);
+  document.addEventListener("click", (event) => {
+    const wrap = event.target.closest('[data-testid="stDownloadButton"]');
+    if (!wrap) return;
+    window.__balisesSaved = window.__balisesState.hash;
+    if (!held || event.__balisesReplay) return;
+    const runs = held.runs;
+    held = null;
+    event.preventDefault();
+    event.stopImmediatePropagation();
+    const key = [...(wrap.closest('[class*="st-key-"]')?.classList || [])].find((c) => c.startsWith("st-key-"));
+    const app = document.querySelector('[data-testid="stApp"]');
+    const start = Date.now();
+    const replay = () => {
+      const settled = app?.dataset.testScriptState !== "running";
+      if (!(settled && (window.__balisesRuns > runs || Date.now() - start > 1500))) {
+        setTimeout(replay, 30);
+        return;
+      }
+      const button = (key ? document.querySelector("." + key) : wrap)?.querySelector("button");
+      if (!button) return;
+      const again = new MouseEvent("click", {bubbles: true, cancelable: true});
+      again.__balisesReplay = true;
+      button.dispatchEvent(again);
+    };
+    setTimeout(replay, 30);
+  }, true);
+  // Streamlit's own names for screen readers are English only: they are given in the interface's language
+  // (the uploader's button, whose visible label is ours through CSS, included).
+  let pending = false;
+  const name = () => {
+    pending = false;
+    for (const b of document.querySelectorAll('[data-testid="stFileUploaderDropzone"] button')) {
+      if (b.getAttribute("aria-label") !== window.__balisesUpload) b.setAttribute("aria-label", window.__balisesUpload);
+    }
+    const {words, prefixes} = window.__balisesAria || {words: {}, prefixes: []};
+    for (const el of document.querySelectorAll("[aria-label]")) {
+      const label = el.getAttribute("aria-label");
+      if (words[label]) { el.setAttribute("aria-label", words[label]); continue; }
+      for (const [from, to] of prefixes) {
+        if (label.startsWith(from)) { el.setAttribute("aria-label", to + label.slice(from.length)); break; }
+      }
+    }
+  };
+  window.__balisesName = name;
+  new MutationObserver(() => { if (!pending) { pending = true; requestAnimationFrame(name); } })
+    .observe(document.body, {childList: true, subtree: true});
+})();
+document.documentElement.lang = "__LANG__";
+window.__balisesUpload = "__UPLOAD__";
+window.__balisesAria = __ARIA__;
+window.__balisesName();
+</script>"""
+
+
+ARIA_FR = {"Open": "Ouvrir la liste", "Clear all": "Tout retirer", "Clear value": "Effacer", "Remove": "Retirer",
+           "Selected values": "Choix faits", "Increment": "Augmenter", "Decrement": "Diminuer",
+           "Choose date": "Choisir une date", "Clear date": "Effacer la date", "Collapse sidebar":
+           "Fermer le panneau latéral", "Expand sidebar": "Ouvrir le panneau latéral", "Sidebar": "Panneau latéral",
+           "Main menu": "Menu principal", "Close": "Fermer", "Add files": "Ajouter un fichier",
+           "Link to heading": "Lien vers ce titre", "file upload": "Envoi de fichier", "progress": "Progression"}
+ARIA_PREFIXES_FR = [["Remove ", "Retirer "], ["Help for ", "Aide : "]]
+
+
+def aria_words(lang: str) -> dict:
+    """Streamlit's English screen-reader names and their French; back to English when English is chosen."""
+    if lang == "fr":
+        return {"words": ARIA_FR, "prefixes": ARIA_PREFIXES_FR}
+    return {"words": {fr: en for en, fr in ARIA_FR.items()}, "prefixes": [[fr, en] for en, fr in ARIA_PREFIXES_FR]}
+
+
+def render_page_helpers() -> None:
+    st.html(PAGE_CSS.replace("__UPLOAD__", t("upload_button")))
+    st.html(GUARD_JS.replace("__RUN__", str(ss.run_state["count"]))
+            .replace("__HASH__", answers_hash(ss.answers)).replace("__BASE__", ss.base_hash)
+            .replace("__LANG__", ss.ui_lang).replace("__UPLOAD__", t("upload_button"))
+            .replace("__ARIA__", json.dumps(aria_words(ss.ui_lang), ensure_ascii=False)),
+            unsafe_allow_javascript=True)
+
+
+def render_step_list() -> None:
+    lang = ss.ui_lang
+    ss.nav_steps = ss.step
+    st.radio(t("steps_nav"), list(range(len(wz.STEPS))), horizontal=True, key="nav_steps",
+             on_change=on_step_list,
+             format_func=lambda i: f"{i + 1}. {wz.tr(wz.STEPS[i].title, lang)}")
+
+
 def main() -> None:
     st.set_page_config(page_title=wz.tr(wz.TEXTS["page_title"], ss.get("ui_lang", "fr")), page_icon="🧭",
-                       layout="wide", initial_sidebar_state="expanded")
-    init_state()
+                       layout="wide", initial_sidebar_state="auto")
+    ss.setdefault("ui_lang", "fr")
     try:
         pack = get_pack(pack_location())
     except BalisesError as exc:
         st.error(f"{t('pack_failed')}\n\n{wz.md_text(exc.message(ss.ui_lang))}")
         st.stop()
+    init_state(pack)
+    ss.setdefault("run_state", {"running": False, "count": 0})
+    ss.run_state["count"] += 1
+    ss.run_state["running"] = True
+    try:
+        page(pack)
+    finally:
+        ss.run_state["running"] = False
+
+
+def page(pack) -> None:
     render_sidebar(pack)
     lang = ss.ui_lang
     step = wz.STEPS[ss.step]
-    st.title(t("app_title"))
-    st.caption(t("tagline"))
-    if ss.step == 0:
-        st.caption("🔒 " + t("privacy"))
+    with st.container(key="masthead"):
+        st.title(t("app_title"))
+        st.caption(t("tagline"))
+        if ss.step == 0:
+            st.caption("🔒 " + t("privacy"))
     total = len(wz.STEPS)
     st.progress((ss.step + 1) / total, text=t("step_of", n=ss.step + 1, total=total, name=wz.tr(step.title, lang)))
-    st.markdown(" › ".join((f"**{i + 1}. {wz.tr(s.title, lang)}**" if i == ss.step else
-                            f"{'✓' if i < ss.step else str(i + 1) + '.'} {wz.tr(s.title, lang)}")
-                           for i, s in enumerate(wz.STEPS)))
+    render_step_list()
     render_flash()
     if ss.pop("scroll_top", False):  # a new step starts at its top, not where the buttons were
         st.html("<script>document.querySelector('[data-testid=\"stMain\"]')?.scrollTo(0, 0);"
                 "window.scrollTo(0, 0);</script>", unsafe_allow_javascript=True)
 
+    profile, all_problems = wz.validate(ss.answers)
+    if profile is not None:
+        profile = apply_profile_defaults(profile, pack)  # the CLI's own code path
     left, right = st.columns([3, 2], gap="large")
     with left:
         st.header(wz.tr(step.title, lang))
         if wz.tr(step.intro, lang):
             st.write(wz.tr(step.intro, lang))
+        with st.container(key="preview_phone"):
+            # drawn only once opened (the same panel is beside the form on wide screens): no work twice per run
+            phone = st.expander(t("preview_open"), icon=":material/visibility:", key="preview_open",
+                                on_change="rerun")
+            if phone.open:
+                with phone:
+                    render_live_preview(pack, profile, heading=False)
         show_errors = step.id in ss.tried
         problems = wz.step_problems(ss.answers, step.id) if show_errors else []
         if step.id != "review":
+            questions = wz.questions_for(step.id, ss.answers)
+            render_decisions(pack, profile, step.id, shown={q.path for q in questions})
             if problems:
                 st.error(t("fix_first") + "\n" + "\n".join(f"- {wz.md_text(p.message(lang))}" for p in problems), icon=":material/warning:")
-            for q in wz.questions_for(step.id, ss.answers):
+            for q in questions:
                 if q.kind == "tools":
                     render_tools(q, problems, show_errors)
                 else:
-                    render_question(q, problems, show_errors)
-    profile, all_problems = wz.validate(ss.answers)
-    with left:
-        if step.id == "review":
+                    render_question(q, problems, show_errors, question_effects(q, pack, profile))
+                render_decisions(pack, profile, step.id, field=q.path)
+        else:
             render_review(pack, profile, all_problems)
         st.divider()
         back, _, forward = st.columns([1, 2, 1])
@@ -417,7 +826,9 @@ def main() -> None:
                 st.button(t("next"), on_click=go, args=(1,), key="nav_next", type="primary",
                           width="stretch")
     with right:
-        render_live_preview(pack, profile)
+        with st.container(key="preview_side"):
+            render_live_preview(pack, profile)
+    render_page_helpers()
 
 
 main()

@@ -10,7 +10,8 @@ import datetime as dt
 import html
 import re
 
-from .compose import _numbers, build_trace, decisions_for
+from .compose import _numbers, _plan, build_trace, decisions_for
+from .decisions import DecisionToTake, decision_table
 from .document import Heading, ListBlock, Paragraph, PolicyDocument, Run, Table, TraceEntry
 from .facts import locale_for
 from .pack import Pack
@@ -25,7 +26,19 @@ def decision_trace(profile: Profile, pack: Pack, lang: str, as_of: dt.date | Non
     as_of = as_of or dt.date.today()
     locale = locale_for(lang, profile.organisation.jurisdiction)
     _, decisions = decisions_for(profile, pack, as_of, locale)
-    return build_trace(pack, decisions, lang, locale, _numbers(pack.sections), profile.organisation.jurisdiction)
+    # the policy's own plan (its sections at its length), as compose() numbers and filters them
+    plan = _plan(pack, decisions, "full", profile.policy.length)
+    in_policy = {c for _, chosen in plan for c, _ in chosen}
+    trace = build_trace(pack, decisions, lang, locale, _numbers([sdef for sdef, _ in plan]),
+                        profile.organisation.jurisdiction)
+    return [t for t in trace if t.clause in in_policy]
+
+
+def decisions_to_take(profile: Profile, pack: Pack, as_of: dt.date | None = None) -> list[DecisionToTake]:
+    """The decision table's "decisions to take" for these answers (conflicts the policy cannot settle)."""
+    as_of = as_of or dt.date.today()
+    facts, _ = decisions_for(profile, pack, as_of, locale_for("fr", profile.organisation.jurisdiction))
+    return list(decision_table(profile, facts, pack.decisions, as_of).to_take)
 
 
 def _section_heading(kind: str, number: str, title: str, lang: str) -> str:
@@ -35,27 +48,67 @@ def _section_heading(kind: str, number: str, title: str, lang: str) -> str:
 
 
 def trace_html(trace: list[TraceEntry], lang: str, pack: Pack | None = None) -> str:
-    """Sections, then each clause with its reasons, as collapsible HTML."""
+    """Sections, then the reasons of their clauses in plain words (no ids shown), as collapsible HTML.
+
+    Clauses whose reason reads the same are said once: the reader sees each reason a single time."""
     esc = html.escape
     parts = ['<div class="balises-trace">', _TRACE_STYLE]
     current = None
+    said: set[str] = set()
     for entry in trace:
         if entry.section != current:
             if current is not None:
                 parts.append("</ul></details>")
             current = entry.section
+            said = set()
             count = sum(1 for e in trace if e.section == entry.section)
             kind = "annex" if not entry.section_number.isdigit() else "body"
             parts.append(f'<details data-section="{esc(entry.section)}"><summary>'
                          f'{esc(_section_heading(kind, entry.section_number, entry.section_title, lang))}'
                          f' <span class="n">({count})</span></summary><ul>')
         why = " ".join(w for w in entry.why if w)
-        parts.append(f'<li data-clause="{esc(entry.clause)}"><code>{esc(entry.clause)}</code>'
-                     f'<br>{esc(why)}</li>')
+        if why in said:
+            parts.append(f'<li data-clause="{esc(entry.clause)}" hidden></li>')
+            continue
+        said.add(why)
+        parts.append(f'<li data-clause="{esc(entry.clause)}">{esc(why)}</li>')
     if current is not None:
         parts.append("</ul></details>")
     parts.append("</div>")
     return "".join(parts)
+
+
+def _gist(why: list[str]) -> str:
+    """The head of a reason, up to its colon: "L'organisation publie de l'information"."""
+    text = " ".join(w for w in why if w)
+    head = re.split(r"\s?:\s", text, maxsplit=1)[0].rstrip(" .")
+    return head if len(head) <= 90 else head[:88].rsplit(" ", 1)[0] + "…"
+
+
+def option_effects(profile: Profile, pack: Pack, lang: str, path: str, options: list[str],
+                   as_of: dt.date | None = None) -> dict[str, list[str]]:
+    """For each option of a list question (``uses.public``…), the titles of the sections that gain clauses
+    when the option is chosen, everything else as answered. Options that add nothing are left out."""
+    as_of = as_of or dt.date.today()
+    section, attr = path.split(".")
+    current = list(getattr(getattr(profile, section), attr))
+
+    def clauses(values: list[str]) -> dict[str, str]:
+        variant = profile.model_copy(update={section: getattr(profile, section).model_copy(update={attr: values})})
+        return {e.clause: f"« {e.section_title} » ({_gist(e.why)})" if lang == "fr" else
+                f"“{e.section_title}” ({_gist(e.why)})" for e in decision_trace(variant, pack, lang, as_of)}
+
+    base = clauses(current)
+    out: dict[str, list[str]] = {}
+    for option in options:
+        if option in current:
+            without = clauses([x for x in current if x != option])
+            added = {c: t for c, t in base.items() if c not in without}
+        else:
+            added = {c: t for c, t in clauses(current + [option]).items() if c not in base}
+        if added:
+            out[option] = list(dict.fromkeys(added.values()))
+    return out
 
 
 _TRACE_STYLE = """<style>
@@ -64,7 +117,6 @@ _TRACE_STYLE = """<style>
 .balises-trace .n{font-weight:400;opacity:.7}
 .balises-trace ul{margin:.25rem 0 .5rem 1rem;padding:0}
 .balises-trace li{margin:.35rem 0;font-size:.9rem;line-height:1.35}
-.balises-trace code{font-size:.75rem;opacity:.75}
 </style>"""
 
 

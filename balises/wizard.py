@@ -86,15 +86,19 @@ TEXTS: dict[str, tuple[str, str]] = {
         "unknown), an individual account without an organisation contract, and a free consumer account whose "
         "inputs are often used to train the model. Two signals or a prohibited tool: high risk; one signal: "
         "medium; none: low. The tool register (annex) carries this reading."),
-    "tools_add": ("Ajouter un outil courant", "Add a common tool"),
+    "tools_add": ("Ajouter un outil", "Add a tool"),
     "tools_add_button": ("Ajouter", "Add"),
-    "tools_add_help": ("Ajoute une ligne pré-remplie ; corrigez ensuite l'hébergement, le compte et le statut "
-                       "dans le tableau.", "Adds a pre-filled row; then correct hosting, account and status in "
-                       "the table."),
-    "tools_table_help": ("Modifiez une cellule en double-cliquant ; ajoutez une ligne sous le tableau ; "
-                         "supprimez-la en la sélectionnant à gauche puis avec la corbeille.",
-                         "Double-click a cell to edit it; add a row below the table; delete one by selecting it "
-                         "on the left, then the bin icon."),
+    "tools_add_help": ("Choisissez un outil courant (fournisseur et hébergement pré-remplis) ou « Autre outil » ; "
+                       "précisez ensuite son compte, son statut et ses usages dans sa fiche.",
+                       "Pick a common tool (vendor and hosting filled in) or “Other tool”; then set its account, "
+                       "status and uses on its card."),
+    "tools_other": ("Autre outil (à nommer)", "Other tool (to be named)"),
+    "tools_remove": ("Retirer cet outil", "Remove this tool"),
+    "tools_unnamed": ("(sans nom)", "(no name)"),
+    "tools_uses_help": ("Les usages proposés sont ceux déclarés à l'étape 3 (tous, si aucun n'est déclaré).",
+                        "The uses offered are those declared in step 3 (all of them, if none is declared)."),
+    "risk_title_high": ("risque élevé", "high risk"), "risk_title_medium": ("risque moyen", "medium risk"),
+    "risk_title_low": ("risque faible", "low risk"),
     "tools_none": ("Aucun outil déclaré : le registre des outils sera vide, à compléter.",
                    "No tool declared: the tool register will be empty, to be completed."),
     "risk_high": ("élevé", "high"), "risk_medium": ("moyen", "medium"), "risk_low": ("faible", "low"),
@@ -117,6 +121,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "download_answers": ("Télécharger les réponses (.yaml)", "Download the answers (.yaml)"),
     "downloads": ("Vos documents Word", "Your Word documents"),
     "text_preview": ("Aperçu du texte de la politique", "Preview of the policy text"),
+    "text_preview_open": ("Lire le texte complet de la politique", "Read the policy's full text"),
     "generation_failed": ("La politique n'a pas pu être produite avec ce paquet :",
                           "The policy could not be produced with this pack:"),
     "pack_failed": ("Le paquet de règles n'a pas pu être chargé :", "The rule pack could not be loaded:"),
@@ -126,6 +131,33 @@ TEXTS: dict[str, tuple[str, str]] = {
                      "Staff representation: a CSE exists only in France; answer changed to “{value}”."),
     "tools_row": ("Outils, ligne {n}", "Tools, row {n}"),
     "yes": ("oui", "yes"), "no": ("non", "no"),
+    "steps_nav": ("Aller à l'étape", "Go to step"),
+    "adds_title": ("Ce que les autres choix ajouteraient à la politique :",
+                   "What the other choices would add to the policy:"),
+    "adds_chosen": ("Vos choix ajoutent à la politique :", "Your choices add to the policy:"),
+    "adds_sections": ("clauses dans {sections}", "clauses in {sections}"),
+    "preview_open": ("Voir ce que contiendra la politique", "See what the policy will contain"),
+    "upload_button": ("Choisir un fichier", "Choose a file"),
+    "upload_limits": ("Fichier .yaml, .yml, .json ou .docx, 2 Mo au plus.",
+                      "A .yaml, .yml, .json or .docx file, 2 MB at most."),
+    "unsaved": ("Vos réponses ne sont pas enregistrées : quitter la page les efface.",
+                "Your answers are not saved: leaving the page erases them."),
+    "decisions_title": ("Décision à prendre", "Decision to take"),
+    "decisions_all": ("Décisions à prendre avant l'adoption", "Decisions to take before adoption"),
+    "decisions_change": ("Réponse à revoir : « {label} » (étape {step})", "Answer to review: “{label}” (step {step})"),
+    "decisions_review": ("La politique applique la règle prudente indiquée en attendant ; le plan de mise en œuvre "
+                         "reprend ces décisions.", "The policy applies the cautious rule shown meanwhile; the "
+                         "implementation plan lists these decisions."),
+    "decisions_go": ("Revoir « {label} » (étape {step})", "Review “{label}” (step {step})"),
+    "kit_title": ("Les documents d'accompagnement", "The companion documents"),
+    "kit_help": ("Préparés avec la politique, à partir des mêmes réponses : à remettre au personnel, à tenir à jour, "
+                 "à suivre pour l'adoption.", "Prepared with the policy, from the same answers: to hand to staff, to "
+                 "keep up to date, to follow for adoption."),
+    "kit_zip": ("Toute la trousse, toutes langues (.zip)", "The whole kit, all languages (.zip)"),
+    "kit_ack": ("Accusé de réception à signer", "Acknowledgement sheet to sign"),
+    "kit_calendar": ("Calendrier des révisions", "Review calendar"),
+    "kit_pdf": ("Pour un PDF, ouvrez le fichier Word et choisissez Fichier > Exporter au format PDF.",
+                "For a PDF, open the Word file and choose File > Export as PDF."),
 }
 
 
@@ -154,7 +186,8 @@ STEPS: tuple[Step, ...] = (
           "Where does your organisation stand with AI, what general rule do you want, and who owns the policy?"),
          ("maturity", "policy")),
     Step("uses", ("Usages", "Uses"),
-         ("Cochez ce que l'on fait déjà ou que l'on envisage de faire avec l'IA. Rien n'est obligatoire.",
+         ("Choisissez dans chaque liste ce que l'on fait déjà ou que l'on envisage de faire avec l'IA. Rien n'est "
+          "obligatoire.",
           "Pick what people already do or plan to do with AI. Nothing is compulsory."),
          ("uses",)),
     Step("data_tools", ("Données et outils", "Data and tools"),
@@ -183,7 +216,7 @@ Options = Callable[[Answers], list[str]]
 class Question:
     path: str  # dotted path in the profile: "organisation.name"
     step: str
-    kind: str  # text | select | multiselect | bool | int | date | tools
+    kind: str  # text | select | radio | multiselect | bool | int | date | tools
     label: tuple[str, str]
     help: tuple[str, str]
     table: dict[str, tuple[str, str]] | None = None  # enumeration labels
@@ -195,6 +228,12 @@ class Question:
     min_value: int | None = None
     max_value: int | None = None
     optional: bool = False
+    # one plain sentence per option, shown under it (radio questions)
+    captions: dict[str, tuple[str, str]] | None = None
+    placeholder: tuple[str, str] | None = None  # what an unanswered drop-down says (default "Choisir…")
+
+    def caption_for(self, value: Any, lang: str) -> str:
+        return tr(self.captions[value], lang) if self.captions and value in self.captions else ""
 
     def label_for(self, answers: Answers, lang: str) -> str:
         return tr(self.label_by.get(jurisdiction(answers) or "", self.label), lang)
@@ -227,11 +266,7 @@ def _staff_rep_options(answers: Answers) -> list[str]:
 
 
 def _legal_form_options(answers: Answers) -> list[str]:
-    if jurisdiction(answers) == "quebec":
-        if get(answers, "organisation.public_body"):
-            return ["public_body"]
-        return [f for f in v.LEGAL_FORMS if f != "public_body"]
-    return list(v.LEGAL_FORMS)
+    return list(v.LEGAL_FORMS)  # "public body" is one of them: no separate question
 
 
 _CANADA = ("quebec", "canada_other")
@@ -261,20 +296,19 @@ QUESTIONS: tuple[Question, ...] = (
               "collections, information du public).",
               "The sector adds the clauses specific to your field (performers, rights catalogues, collections, "
               "public information)."), table=v.SECTORS),
-    Question("organisation.public_body", "organisation", "bool",
-             ("Organisme public au sens de la Loi sur l'accès (RLRQ c. A-2.1)",
-              "Public body under Québec's Access Act (CQLR c. A-2.1)"),
-             ("Un organisme public (musée d'État, société d'État…) relève de la Loi sur l'accès plutôt que de la "
-              "loi sur le secteur privé (P-39.1) : la section sur les renseignements personnels cite alors A-2.1.",
-              "A public body (state museum, Crown corporation…) falls under the Access Act rather than the "
-              "private-sector act (P-39.1): the personal information section then cites A-2.1."),
-             visible=lambda a: jurisdiction(a) == "quebec"),
     Question("organisation.legal_form", "organisation", "select",
              ("Forme juridique", "Legal form"),
              ("Elle détermine qui adopte la politique et, pour un organisme public, les obligations propres au "
               "secteur public.",
               "It determines who adopts the policy and, for a public body, the obligations specific to the "
-              "public sector."), table=v.LEGAL_FORMS, options=_legal_form_options),
+              "public sector."), table=v.LEGAL_FORMS, options=_legal_form_options,
+             help_by={"quebec": (
+                 "Elle détermine qui adopte la politique. « Organisme public » (musée d'État, société d'État…) : "
+                 "la section sur les renseignements personnels cite la Loi sur l'accès (RLRQ c. A-2.1) plutôt que "
+                 "la loi sur le secteur privé (P-39.1).",
+                 "It determines who adopts the policy. “Public body” (state museum, Crown corporation…): the "
+                 "personal information section cites the Access Act (CQLR c. A-2.1) rather than the "
+                 "private-sector act (P-39.1).")}),
     Question("organisation.federally_regulated", "organisation", "bool",
              ("Entreprise de compétence fédérale (radiodiffuseur, par exemple)",
               "Federally regulated undertaking (a broadcaster, for example)"),
@@ -342,19 +376,88 @@ QUESTIONS: tuple[Question, ...] = (
                  "français.",
                  "One Word document is produced per language. In Québec, French is always included: the Charter "
                  "of the French language (s. 41) requires written communications to staff to be in French.")}),
+    Question("organisation.name_article", "organisation", "select",
+             ("Article du nom en français (facultatif)", "Article of the name in French (optional)"),
+             ("Pour écrire « adoptée par le Théâtre… » ou « par la Compagnie… ». Laissé vide, il est déduit du "
+              "premier mot du nom.",
+              "So that French writes « adoptée par le Théâtre… » or « par la Compagnie… ». Left empty, it is "
+              "guessed from the name's first word."),
+             table=v.NAME_ARTICLES, optional=True, visible=lambda a: "fr" in (get(a, "policy.languages") or []),
+             placeholder=("Déduit du nom", "Guessed from the name")),
+    Question("organisation.short_name", "organisation", "text",
+             ("Nom court, avec son article (facultatif)", "Short name, with its article (optional)"),
+             ("Le texte l'emploie après la première mention : « le Théâtre », « la Compagnie ». Laissé vide : "
+              "« l'organisation ».",
+              "The text uses it after the first mention: “the Theatre”, “the Company”. Left empty: “the "
+              "organisation”."), optional=True),
     # 2. Position
-    Question("maturity", "position", "select",
+    Question("maturity", "position", "radio",
              ("Où en est l'organisation avec l'IA ?", "Where does the organisation stand with AI?"),
-             ("La maturité adapte la feuille de route en annexe : premiers repères pour une organisation "
-              "réfractaire, encadrement des essais pour une organisation qui expérimente.",
-              "Maturity adapts the roadmap annex: first bearings for a resistant organisation, framing of trials "
-              "for one that experiments."), table=v.MATURITY),
-    Question("policy.stance", "position", "select",
+             ("Choisissez la phrase qui vous ressemble : elle règle le ton des principes et la feuille de route "
+              "en annexe, jamais les obligations légales.",
+              "Pick the sentence that sounds like you: it sets the tone of the principles and the roadmap annex, "
+              "never the legal duties."), table=v.MATURITY,
+             captions={
+                 "resistant": ("On s'en méfie et on ne veut pas pousser à l'usage : la politique fixe des limites "
+                               "et prend les craintes au sérieux.",
+                               "We distrust it and do not want to push its use: the policy sets limits and takes "
+                               "fears seriously."),
+                 "follower": ("Quelques personnes s'en servent déjà, chacune de son côté : la politique encadre "
+                              "ces usages et commence par les tâches administratives.",
+                              "A few people already use it, each on their own: the policy frames these uses and "
+                              "starts with administrative tasks."),
+                 "experimenting": ("On fait des essais : la politique transforme chaque essai en projet pilote "
+                                   "(objectif, durée, responsable, bilan).",
+                                   "We run trials: the policy turns each one into a pilot (goal, duration, owner, "
+                                   "review)."),
+                 "pioneer": ("L'IA fait partie du travail courant : la politique documente les usages, suit leurs "
+                             "effets sur les métiers et partage les pratiques.",
+                             "AI is part of everyday work: the policy documents uses, tracks their effects on "
+                             "jobs and shares practices."),
+             }),
+    Question("policy.stance", "position", "radio",
              ("Règle générale sur l'usage de l'IA", "General rule on the use of AI"),
-             ("Elle fixe le ton de toute la politique : usage encouragé, encadré par des conditions, restreint à "
-              "des cas approuvés ou interdit sauf exceptions.",
-              "It sets the tone of the whole policy: use encouraged, allowed under conditions, restricted to "
-              "approved cases, or prohibited save exceptions."), table=v.STANCES),
+             ("Elle fixe ce que le personnel peut faire sans demander ; les usages que vous déclarez à l'étape 3 "
+              "y sont rangés.",
+              "It sets what staff may do without asking; the uses you declare in step 3 are sorted under it."),
+             table=v.STANCES,
+             captions={
+                 "encouraged": ("Les usages déclarés sont permis ; seuls ceux qui touchent la voix ou "
+                                "l'interprétation d'une personne, le public ou le personnel restent sous "
+                                "conditions.",
+                                "Declared uses are allowed; only those touching a person's voice or performance, "
+                                "the public or staff stay under conditions."),
+                 "conditional": ("Les tâches administratives déclarées sont permises ; la création, le public et "
+                                 "le personnel sont permis sous conditions.",
+                                 "Declared administrative tasks are allowed; creation, the public and staff are "
+                                 "allowed under conditions."),
+                 "restricted": ("Seuls les usages déclarés sont admis, chacun sous conditions ; tout autre usage "
+                                "attend une approbation.",
+                                "Only the declared uses are allowed, each under conditions; any other use awaits "
+                                "approval."),
+                 "prohibited": ("L'IA générative n'est pas utilisée ; seuls les usages déclarés restent, comme "
+                                "exceptions encadrées.",
+                                "Generative AI is not used; only the declared uses remain, as framed "
+                                "exceptions."),
+             }),
+    Question("policy.length", "position", "radio",
+             ("Longueur de la politique à adopter", "Length of the policy to adopt"),
+             ("Les règles sont les mêmes à toute longueur ; seule l'explication change. Les documents "
+              "d'accompagnement (aide-mémoire, registre, plan) ne changent pas.",
+              "The rules are the same at every length; only the explanation changes. The companion documents "
+              "(staff summary, register, plan) do not change."),
+             table=v.LENGTHS,
+             captions={
+                 "concise": ("Pour un petit conseil qui veut l'essentiel : chaque règle en une phrase.",
+                             "For a small board that wants the essentials: each rule in one sentence."),
+                 "standard": ("Pour la plupart des organisations : chaque règle avec sa raison et son article "
+                              "de loi.", "For most organisations: each rule with its reason and legal "
+                              "article."),
+                 "complete": ("Pour une grande organisation ou un organisme public : critères d'approbation, "
+                              "table des matières, détails de mise en œuvre.",
+                              "For a large organisation or a public body: approval criteria, table of contents, "
+                              "implementation details."),
+             }),
     Question("policy.owner_role", "position", "text",
              ("Fonction responsable de la politique", "Role that owns the policy"),
              ("Cette fonction tient la politique à jour et répond aux questions ; elle est nommée dans la section "
@@ -445,11 +548,22 @@ QUESTIONS: tuple[Question, ...] = (
               "Each tool enters the tool register (annex) with its risk reading; the policy sets conditions of "
               "use for risky tools.")),
     # 5. Commitments
-    Question("commitments.disclosure", "commitments", "select",
+    Question("commitments.disclosure", "commitments", "radio",
              ("Quand signalez-vous l'usage de l'IA ?", "When do you disclose the use of AI?"),
              ("Ce niveau décide des mentions à apposer sur vos contenus et des avis fournis en annexe.",
               "This level decides the mentions put on your content and the notices provided in an annex."),
-             table=v.DISCLOSURE),
+             table=v.DISCLOSURE,
+             captions={
+                 "all_assisted": ("Une mention sur tout contenu où l'IA a aidé, même pour une retouche.",
+                                  "A mention on any content AI helped with, even a touch-up."),
+                 "substantial": ("Une mention quand l'IA a produit une part notable du texte, de l'image ou du son ; "
+                                 "pas pour une simple correction.",
+                                 "A mention when AI produced a notable part of the text, image or sound; not for a "
+                                 "mere correction."),
+                 "legal_minimum": ("Seulement ce que la loi exige (hypertrucages, agents conversationnels, textes "
+                                   "d'intérêt public).",
+                                   "Only what the law requires (deep fakes, chatbots, texts of public interest)."),
+             }),
     Question("commitments.human_review", "commitments", "bool",
              ("Tout contenu diffusé ou envoyé à l'extérieur est relu par une personne",
               "Every output published or sent outside is reviewed by a person"),
@@ -459,6 +573,13 @@ QUESTIONS: tuple[Question, ...] = (
              ("Engagements de sobriété environnementale", "Environmental sobriety commitments"),
              ("Si oui, la section sur l'environnement énumère des gestes concrets de sobriété pour vos usages.",
               "If so, the environment section lists concrete sobriety measures for your uses.")),
+    Question("commitments.voice_likeness_consent", "commitments", "bool",
+             ("Consentement écrit avant d'utiliser la voix ou l'image d'une personne",
+              "Written consent before using a person's voice or likeness"),
+             ("Si oui, la politique exige un consentement précis (usage, durée, rémunération). Si non, les usages "
+              "de voix ou d'image déclarés restent interdits : une décision à prendre.",
+              "If so, the policy requires specific consent (purpose, duration, pay). If not, the voice or "
+              "likeness uses declared stay prohibited: a decision to take.")),
     Question("commitments.training", "commitments", "bool",
              ("Plan de formation du personnel", "Staff training plan"),
              ("Si oui, la politique fixe un plan de formation par public, avec des échéances datées.",
@@ -488,6 +609,86 @@ COMMON_TOOLS: dict[str, dict[str, Any]] = {
 }
 
 
+# One line per account type: what a director needs to tell them apart (DeepL Pro, ChatGPT Plus…)
+ACCOUNT_HELP: dict[str, tuple[str, str]] = {
+    "free_consumer": ("Gratuit, ouvert par une personne avec son courriel : les saisies servent souvent à "
+                      "entraîner le modèle.",
+                      "Free, opened by a person with their email: inputs are often used to train the model."),
+    "paid_individual": ("Payé par carte au nom d'une personne (ChatGPT Plus, DeepL Pro Starter…), sans contrat "
+                        "signé par l'organisation.",
+                        "Paid by card in a person's name (ChatGPT Plus, DeepL Pro Starter…), with no contract "
+                        "signed by the organisation."),
+    "business": ("Contrat ou offre équipe au nom de l'organisation (ChatGPT Team, DeepL Pro Advanced, "
+                 "Microsoft 365…), avec des conditions sur les données.",
+                 "Contract or team plan in the organisation's name (ChatGPT Team, DeepL Pro Advanced, Microsoft "
+                 "365…), with terms on data."),
+    "self_hosted": ("Installé sur vos propres serveurs ou postes : rien ne sort de l'organisation.",
+                    "Installed on your own servers or computers: nothing leaves the organisation."),
+}
+STATUS_HELP: dict[str, tuple[str, str]] = {
+    "approved": ("Approuvé : permis pour les usages indiqués.", "Approved: allowed for the uses given."),
+    "under_review": ("En évaluation : essais sans données confidentielles ni personnelles.",
+                     "Under review: trials without confidential or personal data."),
+    "prohibited": ("Interdit : ne pas utiliser pour le travail.", "Prohibited: not to be used for work."),
+}
+TOOL_LABELS = {"name": ("Nom de l'outil", "Tool name"), "vendor": ("Fournisseur", "Vendor"),
+               "hosting": ("Où les données sont hébergées", "Where the data is hosted"),
+               "account": ("Type de compte", "Account type"), "status": ("Statut", "Status"),
+               "uses": ("Usages permis avec cet outil", "Uses allowed with this tool")}
+
+
+def blank_tool() -> dict[str, Any]:
+    return {"name": "", "vendor": None, "hosting": "unknown", "account": "free_consumer",
+            "status": "under_review", "uses": []}
+
+
+def resume_step(answers: Answers) -> int:
+    """Where a resumed questionnaire opens: the first step with a problem, else the review."""
+    _, problems = validate(answers)
+    for step in STEPS:
+        if any(step_of_field(p.field) == step.id for p in problems):
+            return step_index(step.id)
+    return step_index("review")
+
+
+# The kit's companion documents (balises.kit.DOCUMENTS), as the wizard names them on its buttons
+EDITION_LABELS: dict[str, tuple[str, str]] = {
+    "tool_register": ("Registre des outils", "Tool register"),
+    "disclosure_notices": ("Mentions de transparence", "Disclosure notices"),
+    "implementation_plan": ("Plan de mise en œuvre", "Implementation plan"),
+    "adviser_note": ("Note explicative", "Adviser's note"),
+}
+
+
+# The decision table names the step of a decision to take in its own words; the wizard's steps by id
+_DECISION_STEPS = {"tools": "data_tools", "data": "data_tools", "data_tools": "data_tools", "uses": "uses",
+                   "position": "position", "commitments": "commitments", "organisation": "organisation"}
+
+
+def decision_step(decision: Any) -> str:
+    """The wizard step where a decision to take arises (its ``step``, else the step of its ``field``)."""
+    return _DECISION_STEPS.get(decision.step) or step_of_field(decision.field)
+
+
+def decision_answer(decision: Any, lang: str) -> str:
+    """The question whose answer settles a decision to take."""
+    question = QUESTION_BY_PATH.get(decision.field)
+    return tr(question.label, lang) if question else decision.field
+
+
+def with_defaults(answers: Answers, defaults: dict[str, Any]) -> Answers:
+    """``answers`` with a pack's recommended answers (``pack_profile_defaults``) written over the blank form."""
+    out = copy.deepcopy(answers)
+    for key, value in (defaults or {}).items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = with_defaults(out[key], value)
+        elif key == "effective_date" and isinstance(value, str):
+            out[key] = dt.date.fromisoformat(value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
 def common_tool_row(name: str) -> dict[str, Any]:
     base = COMMON_TOOLS.get(name, {})
     return {"name": name, "vendor": base.get("vendor"), "hosting": base.get("hosting", "unknown"),
@@ -503,17 +704,17 @@ def default_answers(today: dt.date | None = None) -> Answers:
         "organisation": {"name": "", "jurisdiction": None, "province": None, "public_body": False, "federally_regulated": False,
                          "eu_market": False, "sector": None, "legal_form": "nonprofit", "employees": None,
                          "freelancers": False, "volunteers": False, "staff_representation": "none",
-                         "privacy_officer": ""},
+                         "privacy_officer": "", "name_article": None, "short_name": ""},
         "policy": {"languages": ["fr"], "stance": "conditional", "owner_role": "Direction générale",
                    "approved_by": "Conseil d'administration", "effective_date": today, "review_months": 12,
-                   "version": "1.0"},
+                   "version": "1.0", "length": "standard"},
         "maturity": "follower",
         "uses": {"admin": [], "creative": [], "public": [], "hr": [], "model_training": False},
         "data": {"personal_data": [], "personal_data_in_ai_tools": "never", "confidential_material": [],
                  "holds_rights_catalogue": False, "publishes_online": True},
         "tools": [],
         "commitments": {"disclosure": "substantial", "human_review": True, "environmental": True,
-                        "training": True},
+                        "training": True, "voice_likeness_consent": True},
     }
 
 
@@ -557,22 +758,16 @@ def fit_answers(answers: Answers) -> list[tuple[str, tuple[str, str]]]:
                         (TEXTS["adjusted_cse"][0].format(value=tr(v.STAFF_REPRESENTATION[new], "fr")),
                          TEXTS["adjusted_cse"][1].format(value=tr(v.STAFF_REPRESENTATION[new], "en")))))
     if j == "quebec":
-        if org.get("public_body") and org.get("legal_form") != "public_body":
-            org["legal_form"] = "public_body"
-            changes.append(("organisation.legal_form", ("", "")))
-        elif not org.get("public_body") and org.get("legal_form") == "public_body":
-            org["legal_form"] = None  # to be chosen again
-            changes.append(("organisation.legal_form", ("", "")))
         policy = answers.setdefault("policy", {})
         langs = list(policy.get("languages") or [])
         if "fr" not in langs:
             policy["languages"] = ["fr", *langs]
             changes.append(("policy.languages", ("", "")))
-    else:
-        public = org.get("legal_form") == "public_body"
-        if bool(org.get("public_body")) != public:
-            org["public_body"] = public
-            changes.append(("organisation.public_body", ("", "")))
+    # one question, the legal form, answers both "legal form" and "public body"
+    public = org.get("legal_form") == "public_body"
+    if bool(org.get("public_body")) != public:
+        org["public_body"] = public
+        changes.append(("organisation.public_body", ("", "")))
     return changes
 
 
@@ -613,21 +808,15 @@ def _is_nan(value: Any) -> bool:
     return isinstance(value, float) and value != value
 
 
-def tool_rows(tools: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Rows for the table editor: every column present."""
-    return [{"name": t.get("name") or "", "vendor": t.get("vendor") or "", "hosting": t.get("hosting", "unknown"),
-             "account": t.get("account", "free_consumer"), "status": t.get("status", "under_review"),
-             "uses": list(t.get("uses") or [])} for t in tools]
-
-
 def to_profile_data(answers: Answers) -> dict[str, Any]:
     """The wizard's answers as profile data (the answers-file contract), unanswered choices left out."""
     a = copy.deepcopy(answers)
     data: dict[str, Any] = {"schema_version": 1}
     org = {k: val for k, val in (a.get("organisation") or {}).items() if val is not None}
-    officer = org.get("privacy_officer")
-    if not (isinstance(officer, str) and officer.strip()):
-        org.pop("privacy_officer", None)
+    for optional in ("privacy_officer", "short_name"):
+        value = org.get(optional)
+        if not (isinstance(value, str) and value.strip()):
+            org.pop(optional, None)
     data["organisation"] = org
     policy = {k: val for k, val in (a.get("policy") or {}).items() if val is not None}
     if isinstance(policy.get("effective_date"), dt.date):
@@ -651,7 +840,10 @@ def answers_from_profile(profile: Profile) -> Answers:
     answers["maturity"] = data.get("maturity", "follower")
     answers["tools"] = [dict(t) for t in data.get("tools") or []]
     answers["organisation"]["privacy_officer"] = answers["organisation"].get("privacy_officer") or ""
+    answers["organisation"]["short_name"] = answers["organisation"].get("short_name") or ""
     answers["policy"]["effective_date"] = profile.policy.effective_date
+    if answers["organisation"].get("public_body"):
+        answers["organisation"]["legal_form"] = "public_body"  # the wizard asks it as a legal form
     return answers
 
 
@@ -783,6 +975,7 @@ _FILE_KINDS = {
     "policy": ("politique-ia", "ai-policy", "docx"),
     "staff_summary": ("aide-memoire-ia", "ai-staff-summary", "docx"),
     "answers": ("reponses-balises", "balises-answers", "yaml"),
+    "kit": ("trousse-ia", "ai-kit", "zip"),
 }
 
 
@@ -813,8 +1006,9 @@ class LoadedAnswers:
     notices: list[tuple[str, str]]
 
 
-def load_answers_file(name: str, data: bytes) -> LoadedAnswers:
-    """Answers from an uploaded file: YAML/JSON answers, or a policy .docx produced by Balises.
+def load_answers_file(name: str, data: bytes, pack: Any = None) -> LoadedAnswers:
+    """Answers from an uploaded file: YAML/JSON answers, or a policy .docx produced by Balises; the pack's
+    ``profile_defaults`` fill what the file leaves out, through the CLI's own function.
 
     Raises :class:`BalisesError` (with details naming each field) for anything else."""
     from .embedding import read_payload
@@ -826,10 +1020,10 @@ def load_answers_file(name: str, data: bytes) -> LoadedAnswers:
     if data[:2] == b"PK" or name.lower().endswith(".docx"):
         payload = read_payload(data, name)
         profile = parse_profile(payload.get("profile"), name)
-        pack = (payload.get("pack") or {}).get("label") or "?"
+        made_with = (payload.get("pack") or {}).get("label") or "?"
         date = str(payload.get("generated_on") or "?")
-        message = (TEXTS["upload_docx_ok"][0].format(name=name, date=date, pack=pack),
-                   TEXTS["upload_docx_ok"][1].format(name=name, date=date, pack=pack))
+        message = (TEXTS["upload_docx_ok"][0].format(name=name, date=date, pack=made_with),
+                   TEXTS["upload_docx_ok"][1].format(name=name, date=date, pack=made_with))
     else:
         try:
             decoded = data.decode("utf-8-sig")
@@ -838,6 +1032,10 @@ def load_answers_file(name: str, data: bytes) -> LoadedAnswers:
                                  f"{name}: the file is not UTF-8 text (YAML or JSON expected).") from None
         profile = profile_from_text(decoded, name)
         message = (TEXTS["upload_ok"][0].format(name=name), TEXTS["upload_ok"][1].format(name=name))
+    if pack is not None:
+        from .pack import apply_profile_defaults
+
+        profile = apply_profile_defaults(profile, pack)
     return LoadedAnswers(answers_from_profile(profile), message, list(profile.notices))
 
 

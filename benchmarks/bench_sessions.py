@@ -152,6 +152,8 @@ def walk(session: Session, start: threading.Barrier | None = None, rounds: int =
         at.file_uploader[0].set_value((f"membre-{i:02d}.yaml", yaml.safe_dump(member(i), allow_unicode=True)
                                        .encode("utf-8"), "application/x-yaml"))
         _timed(session, at)
+        at.radio(key="nav_steps").set_value(0)  # a resumed file opens at the review: back to step 1
+        _timed(session, at)
         for _ in range(rounds):
             for _step in range(5):
                 at.button(key="nav_next").click()

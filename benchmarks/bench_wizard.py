@@ -1,6 +1,14 @@
-"""Wizard re-run time: server time of one interaction with a full profile, step by step (AppTest).
+"""Wizard re-run time: server time of one interaction with a full profile, step by step (AppTest); and the
+timed scripted walk of a theatre director's answers from an empty form (``--walk``).
 
     python benchmarks/bench_wizard.py [--repeat 15]
+    python benchmarks/bench_wizard.py --walk [--app PATH]
+
+The walk counts what a person does in the browser: clicks (a drop-down is two: open, choose; each option of a
+list is two; a radio, a box, a button is one) and fields typed, and times the server's answer to each
+interaction (AppTest.run: the script re-run and AppTest's bookkeeping). ``--app`` runs it on another copy of
+app.py (an older commit, for a before/after comparison); the old tool table's cell edits are counted as a
+double-click and a choice (three clicks) and applied through the session, as AppTest cannot drive the table.
 
 Loads examples/theatre-quebec.yaml through the upload widget, then on every step repeats a typical
 interaction (tick a box, pick an option, type a text, switch the preview language) and reports the median and
@@ -34,15 +42,121 @@ def timed(at: AppTest) -> float:
     return elapsed
 
 
+class Walk:
+    def __init__(self, app: str):
+        self.at = AppTest.from_file(app, default_timeout=60)
+        self.clicks = 0
+        self.fields = 0
+        self.times: list[tuple[str, float]] = []
+        self.at.run()
+
+    def run(self, what: str, clicks: int = 0, fields: int = 0):
+        self.clicks += clicks
+        self.fields += fields
+        self.times.append((what, timed(self.at)))
+
+    def widget(self, key: str):
+        for getter in (self.at.text_input, self.at.selectbox, self.at.multiselect, self.at.checkbox,
+                       self.at.number_input, self.at.radio):
+            try:
+                return getter(key=key)
+            except KeyError:
+                continue
+        raise KeyError(key)
+
+    def text(self, key, value):
+        self.widget(key).input(value)
+        self.run(key, clicks=1, fields=1)
+
+    def choose(self, key, value):
+        box = self.widget(key)
+        radio = type(box).__name__ == "Radio"
+        box.set_value(value)
+        self.run(key, clicks=1 if radio else 2)
+
+    def options(self, key, values):
+        for n in range(1, len(values) + 1):
+            self.widget(key).set_value(values[:n])
+            self.run(key, clicks=2)
+
+    def tick(self, key):
+        self.widget(key).check()
+        self.run(key, clicks=1)
+
+    def button(self, key, what=None):
+        self.at.button(key=key).click()
+        self.run(what or key, clicks=1)
+
+
+def walk(app: str) -> None:
+    """A nine-person Québec theatre company, answers as in the issue, from an empty form to the review."""
+    w = Walk(app)
+    at = w.at
+    legacy = "quick_tool" in [s.key for s in at.selectbox] or "tools_v" in at.session_state
+    w.text("q:organisation.name", "Théâtre du Bord de l'Eau")
+    w.choose("q:organisation.jurisdiction", "quebec")
+    w.choose("q:organisation.sector", "performing_arts")
+    w.widget("q:organisation.employees").set_value(9)
+    w.run("q:organisation.employees", clicks=1, fields=1)
+    w.tick("q:organisation.freelancers")
+    w.choose("q:organisation.staff_representation", "union")
+    w.widget("q:policy.languages").set_value(["fr", "en"])
+    w.run("q:policy.languages", clicks=2)
+    w.button("nav_next")
+    w.choose("q:maturity", "follower")
+    w.text("q:policy.owner_role", "Direction générale et artistique")
+    w.button("nav_next")
+    w.options("q:uses.admin", ["grant_writing", "communications", "translation"])
+    w.options("q:uses.creative", ["stage_design"])
+    w.button("nav_next")
+    w.options("q:data.personal_data", ["audience", "donors_members"])
+    w.options("q:data.confidential_material", ["grant_applications"])
+    pick, add = ("quick_tool", "quick_tool_add") if legacy else ("tool_pick", "tool_add")
+    for tool in ("ChatGPT", "DeepL"):
+        w.choose(pick, tool)
+        w.button(add, "add " + tool)
+    if legacy:  # the table: DeepL's account cell, then its uses cell (double-click, choose)
+        tools = at.session_state["answers"]["tools"]
+        tools[1]["account"] = "paid_individual"
+        tools[1]["uses"] = ["translation"]
+        at.session_state["tools_base"] = tools
+        at.session_state["tools_v"] += 1
+        w.run("table: DeepL account", clicks=3)
+        w.run("table: DeepL uses", clicks=3)
+    else:
+        uid = at.session_state["tool_ids"][1]
+        w.choose(f"tool:{uid}:account", "paid_individual")
+        w.options(f"tool:{uid}:uses", ["translation"])
+    w.button("nav_next")
+    w.choose("q:commitments.disclosure", "all_assisted")
+    w.button("nav_next")
+    header = at.header[0].value
+    times = sorted(t for _, t in w.times)
+    print(f"walk on {app}: reached “{header}”")
+    print(f"  interactions {len(times)}, clicks {w.clicks}, fields typed {w.fields}")
+    print(f"  server time per interaction: median {statistics.median(times):.1f} ms, "
+          f"p95 {times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))]:.1f} ms, "
+          f"max {times[-1]:.1f} ms, total {sum(times) / 1000:.2f} s")
+    slowest = sorted(w.times, key=lambda x: -x[1])[:3]
+    print("  slowest: " + ", ".join(f"{what} {ms:.0f} ms" for what, ms in slowest))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--walk", action="store_true", help="the timed scripted walk from an empty form")
+    parser.add_argument("--app", default=str(ROOT / "app.py"), help="app.py to walk (default: this one)")
     args = parser.parse_args()
+    if args.walk:
+        walk(args.app)
+        return
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.run()
     at.file_uploader[0].set_value(("theatre.yaml", (ROOT / "examples/theatre-quebec.yaml").read_bytes(),
                                    "application/x-yaml"))
+    at.run()
+    at.radio(key="nav_steps").set_value(0)  # a resumed file opens at the review: back to step 1
     at.run()
 
     def toggle(path):
@@ -59,7 +173,7 @@ def main() -> None:
 
     def reselect(path, a, b):
         def act():
-            box = at.selectbox(key="q:" + path)
+            box = at.radio(key="q:" + path)
             box.set_value(b if box.value == a else a)
         return act
 

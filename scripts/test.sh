@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up a fresh Debian machine and runs the whole test suite: the README's test command, and CI's.
 #   Debian packages: LibreOffice (documents open), pandoc (read back), poppler (PDF pages), Chromium (wizard e2e),
+#   npm (to fetch axe-core, the accessibility checker of the wizard's browser test),
 #   iproute2 (the no-network test's loopback-only namespace)
 #   Python packages: the project and its test extras, in .venv
 set -euo pipefail
@@ -11,6 +12,7 @@ command -v soffice  >/dev/null 2>&1 || need+=(libreoffice-writer-nogui)
 command -v pandoc   >/dev/null 2>&1 || need+=(pandoc)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 [ -x /usr/bin/chromium ]            || need+=(chromium)
+command -v npm      >/dev/null 2>&1 || need+=(npm)
 fc-list 2>/dev/null | grep -qi "Liberation Sans" || need+=(fonts-liberation2)
 command -v ip       >/dev/null 2>&1 || need+=(iproute2)   # no-network test: a namespace with loopback only
 if [ ${#need[@]} -gt 0 ]; then
@@ -23,6 +25,11 @@ fi
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null
 .venv/bin/python -m pip install -q -e ".[test]"
+# axe-core (the accessibility checker the browser test injects), from the npm registry, kept inside .venv
+AXE=.venv/axe/node_modules/axe-core/axe.min.js
+[ -f "$AXE" ] || (mkdir -p .venv/axe && cd .venv/axe && npm install --no-save --no-audit --no-fund --silent axe-core@4) \
+  || echo "axe-core could not be fetched from the npm registry: the wizard's browser test will say so" >&2
+export BALISES_AXE="$PWD/$AXE"
 
 # Streamlit must not phone home, even from the tests
 export STREAMLIT_BROWSER_GATHER_USAGE_STATS=false

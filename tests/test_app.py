@@ -41,7 +41,8 @@ def errors(at: AppTest) -> list[str]:
 def w(at: AppTest, path: str):
     """The widget of the question at ``path``, whatever its kind."""
     key = "q:" + path
-    for getter in (at.text_input, at.selectbox, at.multiselect, at.checkbox, at.number_input, at.date_input):
+    for getter in (at.text_input, at.selectbox, at.multiselect, at.checkbox, at.number_input, at.date_input,
+                   at.radio):
         try:
             return getter(key=key)
         except KeyError:
@@ -136,12 +137,9 @@ def test_validation_messages_on_later_steps():
     assert header(at) == "Usages"
     nxt(at)
     assert header(at) == "Données et outils"
-    # a tool without a name (as left by an empty table cell) blocks the step, naming the row
-    at.session_state["answers"]["tools"] = [{"name": "", "vendor": "X", "hosting": "usa", "account": "business",
-                                             "status": "approved", "uses": []}]
-    at.session_state["tools_base"] = wizard.tool_rows(at.session_state["answers"]["tools"])
-    at.session_state["tools_v"] += 1
-    at.run()
+    # a tool added as "other tool" and left without a name blocks the step, naming the tool
+    at.selectbox(key="tool_pick").select_index(len(wizard.COMMON_TOOLS)).run()
+    at.button(key="tool_add").click().run()
     nxt(at)
     assert header(at) == "Données et outils"
     assert any("« Outils, ligne 1, nom » : ne peut pas être vide" in e for e in errors(at))
@@ -162,8 +160,8 @@ def test_every_step_back_and_forth_keeps_all_answers():
     w(at, "organisation.freelancers").check().run()
     w(at, "policy.languages").set_value(["fr", "en"]).run()
     nxt(at)
-    w(at, "maturity").select("experimenting").run()
-    w(at, "policy.stance").select("restricted").run()
+    w(at, "maturity").set_value("experimenting").run()
+    w(at, "policy.stance").set_value("restricted").run()
     w(at, "policy.owner_role").input("Direction artistique").run()
     w(at, "policy.review_months").set_value(6).run()
     w(at, "policy.effective_date").set_value(dt.date(2027, 1, 15)).run()
@@ -174,12 +172,12 @@ def test_every_step_back_and_forth_keeps_all_answers():
     nxt(at)
     assert header(at) == "Données et outils"
     w(at, "data.personal_data").set_value(["audience", "minors"]).run()
-    at.selectbox(key="quick_tool").select("ChatGPT").run()
-    at.button(key="quick_tool_add").click().run()
+    at.selectbox(key="tool_pick").select("ChatGPT").run()
+    at.button(key="tool_add").click().run()
     nxt(at)
     assert header(at) == "Engagements"
     w(at, "commitments.environmental").uncheck().run()
-    w(at, "commitments.disclosure").select("all_assisted").run()
+    w(at, "commitments.disclosure").set_value("all_assisted").run()
     nxt(at)
     assert header(at) == "Relecture et téléchargement"
     for _ in range(5):
@@ -201,7 +199,7 @@ def test_every_step_back_and_forth_keeps_all_answers():
     nxt(at)
     assert w(at, "data.personal_data").value == ["audience", "minors"]
     assert [t["name"] for t in at.session_state["answers"]["tools"]] == ["ChatGPT"]
-    assert any("ChatGPT" in m.value and "élevé" in m.value for m in at.markdown)  # risk reading
+    assert "risque élevé" in tool_cards(at)[0]  # risk reading
     nxt(at)
     assert w(at, "commitments.environmental").value is False
     assert w(at, "commitments.disclosure").value == "all_assisted"
@@ -245,7 +243,6 @@ def test_options_depend_on_the_jurisdiction():
     assert w(at, "organisation.staff_representation").options == ["Aucune", "Syndicat"]
     assert w(at, "organisation.staff_representation").value == "union"  # CSE dropped, the union kept
     assert any("le CSE n'existe qu'en France" in i.value for i in at.info)
-    assert has(at, "organisation.public_body") and "A-2.1" in w(at, "organisation.public_body").label
     assert has(at, "organisation.federally_regulated")
     assert not has(at, "organisation.eu_market")
     captions = " ".join(c.value for c in at.caption)
@@ -253,10 +250,11 @@ def test_options_depend_on_the_jurisdiction():
     # French cannot be removed from a Québec policy
     w(at, "policy.languages").set_value(["en"]).run()
     assert w(at, "policy.languages").value == ["fr", "en"]
-    # a public body has the public-body legal form
-    w(at, "organisation.public_body").check().run()
-    assert w(at, "organisation.legal_form").value == "public_body"
-    assert w(at, "organisation.legal_form").options == ["Organisme public"]
+    # "public body" is asked once, as a legal form; the help says what it changes in Québec
+    assert not has(at, "organisation.public_body")
+    w(at, "organisation.legal_form").select("public_body").run()
+    assert at.session_state["answers"]["organisation"]["public_body"] is True
+    assert "Loi sur l'accès (RLRQ c. A-2.1)" in " ".join(c.value for c in at.caption)
 
     w(at, "organisation.jurisdiction").select("canada_other").run()
     assert has(at, "organisation.federally_regulated") and not has(at, "organisation.public_body")
@@ -270,19 +268,104 @@ def test_options_depend_on_the_jurisdiction():
 
 # ---------------------------------------------------------------- save and resume
 
-def test_upload_valid_answers_file_fills_every_step():
+def flat(block) -> list:
+    """The elements of a block in page order."""
+    out = []
+    for key in sorted(getattr(block, "children", {}) or {}):
+        child = block.children[key]
+        out.append(child)
+        out.extend(flat(child))
+    return out
+
+
+def goto(at: AppTest, step: str) -> AppTest:
+    """Through the step list."""
+    at.radio(key="nav_steps").set_value(wizard.step_index(step)).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def tool_cards(at: AppTest) -> list[str]:
+    return [e.label for e in at.expander if e.proto.label and " · " in e.proto.label]
+
+
+def test_upload_valid_answers_file_opens_the_review_and_fills_every_step():
     at = start()
     upload(at, "theatre.yaml", THEATRE.read_bytes())
     assert any("Réponses reprises de « theatre.yaml »" in s.value for s in at.success)
+    assert header(at) == "Relecture et téléchargement"  # nothing to fix: straight to the review
+    goto(at, "organisation")
     assert w(at, "organisation.name").value == "Théâtre de la Grande Marée"
     assert w(at, "organisation.staff_representation").value == "union"
-    for _ in range(3):
-        nxt(at)
+    goto(at, "data_tools")
     assert header(at) == "Données et outils"
     assert [t["name"] for t in at.session_state["answers"]["tools"]] == ["ChatGPT", "DeepL Pro",
                                                                          "Microsoft 365 Copilot"]
-    risk = next(m.value for m in at.markdown if "DeepL Pro" in m.value)
-    assert "ChatGPT | :red-badge[élevé]" in risk and "DeepL Pro | :orange-badge[moyen] | hébergé hors de votre zone de protection |" in risk
+    cards = tool_cards(at)  # one readable row per tool, its risk reading at the end
+    assert cards[0].startswith("ChatGPT · OpenAI") and cards[0].endswith(":red-badge[risque élevé]")
+    assert cards[1].startswith("DeepL Pro · DeepL · Union européenne · Contrat entreprise / organisation")
+    assert cards[1].endswith(":orange-badge[risque moyen]")
+    assert any("Risque moyen : hébergé hors de votre zone de protection" == c.value for c in at.caption)
+
+
+def test_tool_edits_are_kept_whatever_the_next_click():
+    at = start()
+    upload(at, "theatre.yaml", THEATRE.read_bytes())
+    goto(at, "data_tools")
+    uid = at.session_state["tool_ids"][1]  # DeepL Pro
+    at.radio(key=f"tool:{uid}:account").set_value("paid_individual").run()
+    assert "risque élevé" in tool_cards(at)[1]
+    back(at)  # the very next click is "Précédent"
+    nxt(at)
+    assert at.session_state["answers"]["tools"][1]["account"] == "paid_individual"
+    assert at.radio(key=f"tool:{uid}:account").value == "paid_individual"
+    assert "Abonnement individuel payant" in tool_cards(at)[1] and "risque élevé" in tool_cards(at)[1]
+    # the account choices explain themselves, one line each
+    captions = at.radio(key=f"tool:{uid}:account").proto.captions
+    assert len(captions) == 4 and "sans contrat signé par l'organisation" in captions[1]
+    # removing a tool keeps the others' edits on their own cards
+    at.text_input(key=f"tool:{uid}:vendor").input("DeepL SE").run()
+    at.button(key=f"tool_remove_{at.session_state['tool_ids'][0]}").click().run()
+    assert [t["name"] for t in at.session_state["answers"]["tools"]] == ["DeepL Pro", "Microsoft 365 Copilot"]
+    assert at.text_input(key=f"tool:{uid}:vendor").value == "DeepL SE"
+    assert yaml.safe_load(wizard.answers_yaml(at.session_state["answers"]))["tools"][0]["vendor"] == "DeepL SE"
+
+
+def test_step_list_opens_any_step_but_stops_at_a_step_left_with_a_problem():
+    at = start()
+    goto(at, "commitments")
+    assert header(at) == "Organisation"  # step 1 is unanswered: the list stops there and says why
+    assert any("Nom de l'organisation" in e for e in errors(at))
+    fill_organisation(at)
+    goto(at, "commitments")
+    assert header(at) == "Engagements"
+    goto(at, "position")
+    assert header(at) == "Position"
+
+
+def test_questions_explain_themselves():
+    at = start()
+    fill_organisation(at)
+    goto(at, "position")
+    maturity = w(at, "maturity")
+    assert len(maturity.proto.captions) == 4 and all(c for c in maturity.proto.captions)
+    assert len(w(at, "policy.stance").proto.captions) == 4
+    goto(at, "uses")
+    assert "Cochez" not in " ".join(m.value for m in at.markdown)
+    # an option that adds clauses says where, in plain words
+    effects = next(e for e in at.expander if e.key == "adds:uses.public")
+    text = " ".join(c.value for c in effects.caption)
+    assert "**Textes générés par IA informant le public** → « Transparence » (L'organisation publie de " \
+           "l'information)" in text
+    # once chosen, it is said at once, outside the folded list
+    w(at, "uses.public").set_value(["ai_text_public_interest"]).run()
+    said = [c.value for c in at.caption if c.value.startswith("Vos choix ajoutent à la politique :")]
+    assert said and "**Textes générés par IA informant le public** → « Transparence »" in said[0]
+    effects = next(e for e in at.expander if e.key == "adds:uses.public")
+    assert "Textes générés par IA" not in " ".join(c.value for c in effects.caption)
+    # the live panel gives reasons, never internal ids
+    trace = next(h.value for h in at.get("html") if 'class="balises-trace"' in h.value)
+    assert "<code>" not in trace and "governance.privacy_officer_qc" not in re.sub(r'data-clause="[^"]+"', "", trace)
 
 
 def test_upload_json_and_invalid_files_keep_current_answers():
@@ -307,6 +390,7 @@ def test_upload_json_and_invalid_files_keep_current_answers():
     assert w(at, "organisation.name").value == "Mes réponses en cours"
     upload(at, "a.json", b'{"organisation": {"name": "Studio JSON", "jurisdiction": "france", '
                          b'"sector": "audiovisual", "employees": 80, "staff_representation": "cse"}}')
+    goto(at, "organisation")
     assert w(at, "organisation.name").value == "Studio JSON"
     assert w(at, "organisation.staff_representation").value == "cse"
 
@@ -318,6 +402,7 @@ def test_upload_a_balises_docx_resumes_its_answers():
     upload(at, "politique.docx", docx_bytes,
            "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
     assert any("politique « politique.docx »" in s.value for s in at.success)
+    goto(at, "organisation")
     assert w(at, "organisation.name").value == "Théâtre de la Grande Marée"
     data = yaml.safe_load(wizard.answers_yaml(at.session_state["answers"]))
     assert parse_profile(data) == profile
@@ -335,8 +420,6 @@ def test_answers_download_at_any_step_has_org_and_date_in_its_name():
 def test_review_preview_matches_the_generated_policy():
     at = start()
     upload(at, "theatre.yaml", THEATRE.read_bytes())
-    for _ in range(5):
-        nxt(at)
     assert header(at) == "Relecture et téléchargement"
     profile = parse_profile(wizard.to_profile_data(at.session_state["answers"]))
     assert profile == load_profile(THEATRE)
@@ -395,3 +478,125 @@ def test_file_names_are_slugified_and_dated():
     assert wizard.file_name("staff_summary", "Œuvre / Studio *2*", "en", on) == \
         "oeuvre-studio-2-ai-staff-summary-2026-12-01.docx"
     assert wizard.file_name("answers", "", "fr", on) == "organisation-reponses-balises-2026-12-01.yaml"
+
+
+# ---------------------------------------------------------------- a pack's recommended answers
+
+ASSOCIATION_PACK = """name: assoc-restricted
+version: "1.0.0"
+publisher: "Association des compagnies (test)"
+languages: [fr, en]
+extends: default
+profile_defaults:
+  policy.stance: restricted
+  policy.review_months: 24
+  commitments:
+    disclosure: all_assisted
+"""
+
+
+def test_pack_defaults_give_the_same_profile_in_the_wizard_and_in_the_cli(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from balises.cli import main
+    from balises.embedding import read_payload
+
+    root = tmp_path / "pack"
+    (root / "rules").mkdir(parents=True)
+    (root / "pack.yaml").write_text(ASSOCIATION_PACK, encoding="utf-8")
+    monkeypatch.setenv("BALISES_PACK", str(root))
+    at = start()
+    fill_organisation(at, name="Compagnie Associée", employees=4)
+    goto(at, "position")
+    assert w(at, "policy.stance").value == "restricted"  # the pack's answer, shown and changeable
+    assert w(at, "policy.review_months").value == 24
+    wizard_profile = parse_profile(wizard.to_profile_data(at.session_state["answers"]))
+
+    # the CLI, from a file with the same four answers
+    answers = tmp_path / "answers.yaml"
+    answers.write_text(yaml.safe_dump({"organisation": {"name": "Compagnie Associée", "jurisdiction": "quebec",
+                                                        "sector": "performing_arts", "employees": 4}},
+                                      allow_unicode=True), encoding="utf-8")
+    out = tmp_path / "policy.docx"
+    result = CliRunner().invoke(main, ["generate", str(answers), "-o", str(out), "--pack", str(root)])
+    assert result.exit_code == 0, result.output
+    cli_profile = parse_profile(read_payload(out.read_bytes())["profile"])
+    assert cli_profile.policy.stance == "restricted" and cli_profile.commitments.disclosure == "all_assisted"
+    assert wizard_profile.model_dump() == cli_profile.model_dump()
+
+    # a resumed file that leaves the stance out gets the pack's, as in the CLI
+    at = start()
+    upload(at, "answers.yaml", answers.read_bytes())
+    assert at.session_state["answers"]["policy"]["stance"] == "restricted"
+    assert parse_profile(wizard.to_profile_data(at.session_state["answers"])).model_dump() == cli_profile.model_dump()
+
+
+# ---------------------------------------------------------------- decisions to take, the kit, the new keys
+
+def test_decisions_to_take_show_at_their_step_with_the_answer_to_change():
+    at = start()
+    upload(at, "theatre.yaml", THEATRE.read_bytes())
+    assert not any("Décision à prendre" in x.value for x in at.warning)
+    goto(at, "data_tools")
+    uid = at.session_state["tool_ids"][0]  # ChatGPT, a free consumer account
+    at.selectbox(key=f"tool:{uid}:status").set_value("approved").run()
+    at.multiselect(key=f"tool:{uid}:uses").set_value(["grant_writing"]).run()
+    text = "\n".join(x.value for x in at.warning)
+    assert "ChatGPT est approuvé pour « Rédaction de demandes de subvention », qui demande des informations " \
+           "confidentielles" in text
+    assert "Réponse à revoir : « Vos outils d'IA » (étape 4)" in text
+    assert "En attendant, ChatGPT ne sert pas à cet usage." in text
+    # said under the tools, where the answer is changed, not at the top of the step
+    order = flat(at.main)
+    pick = next(i for i, e in enumerate(order) if getattr(e, "key", None) == "tool_pick")
+    said = next(i for i, e in enumerate(order) if "ChatGPT est approuvé pour" in str(getattr(e, "value", "")))
+    first_question = next(i for i, e in enumerate(order) if getattr(e, "key", None) == "q:data.personal_data")
+    assert first_question < pick < said
+    goto(at, "uses")
+    assert not any("ChatGPT est approuvé pour" in x.value for x in at.warning)  # not this step's
+    goto(at, "review")
+    assert any("ChatGPT est approuvé pour" in x.value for x in at.warning)  # all of them on the review
+    go = next(b for b in at.button if b.key and b.key.startswith("decision_go_"))
+    assert go.label == "Revoir « Vos outils d'IA » (étape 4)"
+    go.click().run()
+    assert header(at) == "Données et outils"
+
+
+def test_review_offers_the_whole_kit_and_its_zip():
+    at = start()
+    upload(at, "theatre.yaml", THEATRE.read_bytes())
+    today = dt.date.today().isoformat()
+    names = {b.proto.help.split()[-1] for b in at.get("download_button")}
+    for lang, docs in (("fr", ("registre-des-outils", "mentions-de-transparence", "plan-de-mise-en-oeuvre",
+                                "note-explicative")),
+                       ("en", ("tool-register", "disclosure-notices", "implementation-plan", "adviser-note"))):
+        for doc in docs:
+            assert f"theatre-de-la-grande-maree-{doc}.{lang}.docx" in names
+    assert "theatre-de-la-grande-maree-registre-des-outils.fr.xlsx" in names
+    assert f"theatre-de-la-grande-maree-trousse-ia-{today}.zip" in names
+
+
+def test_new_profile_keys_are_asked():
+    at = start()
+    fill_organisation(at, name="Compagnie des Ateliers")
+    w(at, "organisation.name_article").select("la").run()
+    w(at, "organisation.short_name").input("la Compagnie").run()
+    goto(at, "position")
+    assert [c.split(" :")[0] for c in w(at, "policy.length").proto.captions][0].startswith("Pour un petit conseil")
+    w(at, "policy.length").set_value("concise").run()
+    goto(at, "commitments")
+    w(at, "commitments.voice_likeness_consent").uncheck().run()
+    profile = parse_profile(wizard.to_profile_data(at.session_state["answers"]))
+    assert profile.organisation.name_article == "la" and profile.organisation.short_name == "la Compagnie"
+    assert profile.policy.length == "concise" and profile.commitments.voice_likeness_consent is False
+    # left empty, the optional keys stay out of the answers file
+    assert "short_name" not in wizard.to_profile_data(wizard.default_answers())["organisation"]
+
+
+def test_resume_opens_the_first_step_with_a_problem_else_the_review():
+    answers = wizard.answers_from_profile(load_profile(THEATRE))
+    assert wizard.resume_step(answers) == wizard.step_index("review")
+    answers["tools"].append(wizard.blank_tool())  # a tool left without a name
+    assert wizard.resume_step(answers) == wizard.step_index("data_tools")
+    answers["organisation"]["sector"] = None
+    assert wizard.resume_step(answers) == wizard.step_index("organisation")

@@ -858,7 +858,7 @@ def test_wizard_resumes_any_date_the_contract_accepts_and_refuses_the_others(day
     text = (HOSTILE / "valid.yaml").read_text().replace("2026-12-01", day)
     at.file_uploader[0].set_value(("answers.yaml", text.encode(), "application/x-yaml")).run()
     assert not at.exception, at.exception
-    assert at.button(key="nav_next")  # the page is whole: its buttons are there
+    assert at.button(key="nav_back")  # the page is whole: its buttons are there (a resumed file opens the review)
     if accepted:
         assert at.session_state["answers"]["policy"]["effective_date"].isoformat() == day
     else:
