@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
+import signal
 import stat
 import tempfile
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -78,13 +81,16 @@ def write_atomic(path: str | Path, data: bytes) -> Path:
     """Write the whole file or nothing: a temporary file beside the target, then an atomic rename.
     An existing file is replaced only once the new one is complete."""
     path = check_output_path(path)
-    try:  # a folder that passes the access check may still refuse files (read-only mount, /proc, quota)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp",
-                                   dir=path.parent if str(path.parent) else ".")
-    except OSError as exc:
-        raise OutputError(f"Écriture de {path} impossible : {exc.strerror}.",
-                          f"Cannot write {path}: {exc.strerror}.") from None
-    _PENDING.add(tmp)
+    # a stop signal between creating the temporary file and recording it would leave it behind: held until
+    # it is recorded (the handler then finds it and removes it)
+    with _signals_held():
+        try:  # a folder that passes the access check may still refuse files (read-only mount, /proc, quota)
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp",
+                                       dir=path.parent if str(path.parent) else ".")
+        except OSError as exc:
+            raise OutputError(f"Écriture de {path} impossible : {exc.strerror}.",
+                              f"Cannot write {path}: {exc.strerror}.") from None
+        _PENDING.add(tmp)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -108,6 +114,19 @@ def write_atomic(path: str | Path, data: bytes) -> Path:
 
 
 _PENDING: set[str] = set()  # temporary files being written, for a signal handler that must exit at once
+
+
+@contextlib.contextmanager
+def _signals_held():
+    """SIGINT and SIGTERM held back (delivered on exit) where the platform and the thread allow it."""
+    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
 def remove_pending_temp_files() -> None:
