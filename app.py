@@ -24,9 +24,10 @@ from balises.compose import compose
 from balises.errors import BalisesError
 from balises.kit import ACK_NAMES, CALENDAR_NAMES
 from balises.kit import DOCUMENTS as KIT_DOCUMENTS
-from balises.kit import build_kit
+from balises.kit import build_kit, soffice
 from balises.kit import file_name as kit_file_name
 from balises.pack import apply_profile_defaults, load_pack, pack_profile_defaults
+from balises.update import update as update_policy
 from balises.profile import EFFECTIVE_DATES
 
 ss = st.session_state
@@ -456,6 +457,7 @@ def render_review(pack, profile, problems) -> None:
                        file_name=answers_name, mime="application/x-yaml",
                        key="dl_answers_review", icon=":material/download:", on_click="ignore")
     render_kit(pack, profile, languages, org, today)
+    render_update(pack)
     st.subheader(t("text_preview"))
     if len(languages) > 1:
         if ss.get("doc_lang") not in languages:
@@ -479,15 +481,15 @@ _KITS: dict[tuple, object] = {}
 _KITS_LOCK = threading.Lock()
 
 
-def kit_files(profile, pack) -> dict[str, bytes]:
-    """The kit (balises.kit.build_kit, without PDF: LibreOffice is too slow for a click), built once per set of
-    answers, when a first document of it is asked for."""
-    key = (profile_key(profile), pack.label)
+def kit_files(profile, pack, pdf: bool = False) -> dict[str, bytes]:
+    """The kit (balises.kit.build_kit), built once per set of answers when a first document of it is asked for;
+    with its PDFs only when that zip is asked for (LibreOffice takes a few seconds)."""
+    key = (profile_key(profile), pack.label, pdf)
     with _KITS_LOCK:
         if key not in _KITS:
             while len(_KITS) >= 4:
                 _KITS.pop(next(iter(_KITS)))
-            _KITS[key] = build_kit(profile, pack, pdf=False).files
+            _KITS[key] = build_kit(profile, pack, pdf=pdf).files
         return _KITS[key]
 
 
@@ -528,7 +530,34 @@ def render_kit(pack, profile, languages, org, today) -> None:
     st.download_button(t("kit_zip"), data=lambda: _zip(kit_files(snapshot, pack)), file_name=zip_name,
                        mime="application/zip", key="dl_kit_zip", help=zip_name, icon=":material/folder_zip:",
                        on_click="ignore", type="primary")
-    st.caption(t("kit_pdf"))
+    if soffice():
+        st.download_button(t("kit_zip_pdf"), data=lambda: _zip(kit_files(snapshot, pack, pdf=True)),
+                           file_name=zip_name.replace(".zip", "-pdf.zip"), mime="application/zip",
+                           key="dl_kit_zip_pdf", help=zip_name, icon=":material/picture_as_pdf:", on_click="ignore")
+    else:
+        st.caption(t("kit_pdf"))
+
+
+def render_update(pack) -> None:
+    """An adopted policy brought up to date as `balises update` does: the organisation's edits kept, Balises'
+    changes as Word tracked changes with their reasons, the version moved on."""
+    st.subheader(t("update_title"))
+    st.caption(t("update_help"))
+    uploaded = st.file_uploader(t("update_upload"), type=["docx"], key="update_upload")
+    if uploaded is None:
+        return
+    data = uploaded.getvalue()
+    try:
+        result = memo(("update", hashlib.sha256(data).hexdigest(), pack.label),
+                      lambda: update_policy(data, pack, source=uploaded.name))
+    except BalisesError as exc:
+        st.error(wz.md_text(exc.message(ss.ui_lang)))
+        return
+    st.code("\n".join(result.lines(ss.ui_lang)), language=None)
+    name = uploaded.name.rsplit(".", 1)[0] + f"-v{result.version}.docx"
+    st.download_button(t("update_download", version=result.version), data=result.docx, file_name=name,
+                       mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                       key="dl_update", icon=":material/published_with_changes:", on_click="ignore")
 
 
 def _zip(files: dict[str, bytes]) -> bytes:

@@ -156,8 +156,23 @@ TEXTS: dict[str, tuple[str, str]] = {
     "kit_zip": ("Toute la trousse, toutes langues (.zip)", "The whole kit, all languages (.zip)"),
     "kit_ack": ("Accusé de réception à signer", "Acknowledgement sheet to sign"),
     "kit_calendar": ("Calendrier des révisions", "Review calendar"),
-    "kit_pdf": ("Pour un PDF, ouvrez le fichier Word et choisissez Fichier > Exporter au format PDF.",
-                "For a PDF, open the Word file and choose File > Export as PDF."),
+    "kit_pdf": ("Pour un PDF, ouvrez le fichier Word et choisissez Fichier > Exporter au format PDF (ou installez "
+                "LibreOffice sur ce serveur : la trousse offrira alors ses PDF).",
+                "For a PDF, open the Word file and choose File > Export as PDF (or install LibreOffice on this "
+                "server: the kit will then offer its PDFs)."),
+    "kit_zip_pdf": ("Toute la trousse avec les PDF (.zip, quelques secondes)",
+                    "The whole kit with the PDFs (.zip, a few seconds)"),
+    "update_title": ("Mettre à jour une politique adoptée", "Update an adopted policy"),
+    "update_help": ("Déposez la politique telle que l'organisation l'a adoptée (le fichier Word produit par Balises, "
+                    "avec vos modifications) : vos modifications sont gardées, et les changements de Balises (droit "
+                    "nouveau, meilleur texte) y sont proposés en modifications suivies de Word, chacune avec sa "
+                    "raison, à accepter ou refuser.",
+                    "Give the policy as the organisation adopted it (the Word file Balises produced, with your "
+                    "edits): your edits are kept, and Balises' changes (new law, better text) are proposed as Word "
+                    "tracked changes, each with its reason, to accept or reject."),
+    "update_upload": ("Politique adoptée (.docx)", "Adopted policy (.docx)"),
+    "update_download": ("Télécharger la version {version} (modifications suivies)",
+                        "Download version {version} (tracked changes)"),
 }
 
 

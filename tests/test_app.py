@@ -600,3 +600,41 @@ def test_resume_opens_the_first_step_with_a_problem_else_the_review():
     assert wizard.resume_step(answers) == wizard.step_index("data_tools")
     answers["organisation"]["sector"] = None
     assert wizard.resume_step(answers) == wizard.step_index("organisation")
+
+
+def test_review_updates_an_adopted_policy_keeping_its_edits():
+    """Issue 13 in the wizard: the adopted policy given at the review comes back with the organisation's
+    edit kept and the new version to download (the same update as `balises update`)."""
+    import docx
+
+    profile = load_profile(str(THEATRE))
+    adopted = api.generate(profile, load_pack(), lang="fr", as_of=dt.date(2026, 7, 1)).docx
+    document = docx.Document(io.BytesIO(adopted))
+    document.add_paragraph("Paragraphe ajouté par le conseil d'administration.")
+    edited = io.BytesIO()
+    document.save(edited)
+    at = start()
+    upload(at, "theatre.yaml", THEATRE.read_bytes())
+    assert header(at) == "Relecture et téléchargement"
+    at.file_uploader(key="update_upload").set_value(
+        ("politique-adoptee.docx", edited.getvalue(),
+         "application/vnd.openxmlformats-officedocument.wordprocessingml.document")).run()
+    assert not at.exception, at.exception
+    summary = "\n".join(c.value for c in at.code)
+    assert "Version 1.0 →" in summary
+    button = next(b for b in at.get("download_button") if b.proto.help.startswith("politique-adoptee-v")
+                  or "politique-adoptee-v" in b.proto.label or "(modifications suivies)" in b.proto.label)
+    assert "modifications suivies" in button.proto.label
+
+
+def test_review_refuses_a_word_file_balises_did_not_write():
+    import docx
+
+    buf = io.BytesIO()
+    docx.Document().save(buf)
+    at = start()
+    upload(at, "theatre.yaml", THEATRE.read_bytes())
+    at.file_uploader(key="update_upload").set_value(
+        ("autre.docx", buf.getvalue(), "application/vnd.openxmlformats-officedocument.wordprocessingml.document")).run()
+    assert not at.exception, at.exception
+    assert any("Balises" in e for e in errors(at))
