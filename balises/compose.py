@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from . import markup
+from .decisions import decision_table
 from .document import Clause, Metadata, PolicyDocument, Section, TraceEntry, TraceSource
 from .errors import BalisesError, PackError
 from .facts import Facts, derive, locale_for
@@ -13,8 +14,7 @@ from .pack import Pack, SectionDef
 from .profile import Profile
 from .rules import Decisions, decide
 from .templating import ClauseRenderer, format_date, helpers
-from .views import org_names, table_view
-from .decisions import decision_table
+from .views import org_names, table_view, worded_table
 
 TITLES = {
     "full": ("Politique d'utilisation de l'intelligence artificielle",
@@ -249,11 +249,7 @@ def effective_label(doc: PolicyDocument) -> str:
 
 def explain_table(profile: Profile, pack: Pack, lang: str, as_of: dt.date | None = None) -> list[str]:
     """The decision table and the decisions to take, as lines of text (``balises explain``)."""
-    as_of = as_of or dt.date.today()
-    locale = locale_for(lang, profile.organisation.jurisdiction)
-    facts = derive(profile, locale)
-    view = table_view(decision_table(profile, facts, pack.decisions, as_of), pack, profile, lang, locale,
-                      helpers(lang, locale, pack.terms)["term"])
+    view = worded_table(profile, pack, lang, as_of or dt.date.today())
     fr = lang == "fr"
     lines = ["Tableau de décision" if fr else "Decision table", ""]
     lines.append("Usages" if fr else "Uses")

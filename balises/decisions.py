@@ -24,6 +24,9 @@ from .rules import Bilingual, Source
 
 Verdict = Literal["permitted", "conditional", "ask_first", "prohibited"]
 InfoClass = Literal["public", "internal", "confidential", "personal", "sensitive"]
+# the kinds of conflicting answers this module detects (each worded in decisions/conflicts.yaml)
+CONFLICT_CODES = ("tool_info_mismatch", "approved_free_account", "use_without_tool", "prohibited_with_uses",
+                  "voice_likeness_without_consent", "personal_data_needed")
 VERDICT_ORDER: tuple[str, ...] = ("permitted", "conditional", "ask_first", "prohibited")
 CLASS_ORDER: tuple[str, ...] = ("public", "internal", "confidential", "personal", "sensitive")
 CATEGORIES = ("admin", "creative", "public", "hr")
@@ -248,20 +251,6 @@ class DecisionTable(_Frozen):
     def tool(self, name: str) -> ToolRuling | None:
         return next((t for t in self.tools if t.name == name), None)
 
-    def by_verdict(self, verdict: str) -> list[UseRuling]:
-        return [u for u in self.uses if u.verdict == verdict]
-
-    def fired_rules(self) -> list[str]:
-        seen: dict[str, None] = {}
-        for u in self.uses:
-            for r in u.reasons:
-                seen[r.rule] = None
-        for t in self.tools:
-            for ruling in t.classes.values():
-                for r in ruling.reasons:
-                    seen[r.rule] = None
-        return list(seen)
-
 
 def _rule_out(rules: list[DecisionRule], context: dict, as_of: dt.date) -> Ruling:
     verdict: str | None = None
@@ -380,7 +369,8 @@ def decision_table(profile: Any, facts: Any, data: DecisionData, as_of: dt.date)
     if set(profile.data.personal_data) & set(data.sensitive_personal_data):
         held.append("sensitive")
     return DecisionTable(uses=tuple(rulings), tools=tuple(tools),
-                         to_take=tuple(_to_take(conflicts, data, tools, profile)), classes_held=tuple(held))
+                         to_take=tuple(_to_take(conflicts, data, tools, {r.id: r.needs for r in rulings})),
+                         classes_held=tuple(held))
 
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
@@ -392,7 +382,7 @@ def fill(text: str, values: dict[str, str]) -> str:
 
 
 def _to_take(conflicts: dict[tuple[str, str], list[str]], data: DecisionData, tools: list[ToolRuling],
-             profile: Any) -> list[DecisionToTake]:
+             needs: dict[str, str]) -> list[DecisionToTake]:
     out = []
     for (code, subject), uses in conflicts.items():
         spec = data.conflicts.get(code)
@@ -401,28 +391,20 @@ def _to_take(conflicts: dict[tuple[str, str], list[str]], data: DecisionData, to
                             f"decisions/conflicts.yaml: conflict {code} is not described there.")
         texts = {}
         wording = spec.one if spec.one is not None and len(uses) == 1 else spec
+        tool = next((t for t in tools if t.name == subject), None)
+        info = needs[uses[0]] if code == "tool_info_mismatch" and uses else subject if subject in CLASS_ORDER else ""
         for lang in ("fr", "en"):
-            tool = next((t for t in tools if t.name == subject), None)
             values = {
                 "tool": subject,
                 "uses": join([vocabulary.label(u, lang, "use") for u in uses], lang),
                 "account": vocabulary.label(tool.account, lang, "account").lower() if tool else "",
             }
-            info = ""
-            if code == "tool_info_mismatch" and uses:
-                info = _class_needed(uses[0], profile, data)
-            elif subject in CLASS_ORDER:
-                info = subject
             values["info_lower"] = vocabulary.label(info, lang, "info_class").lower() if info else ""
             texts[lang] = (fill(getattr(wording, lang), values), fill(wording.safe.get(lang), values))
         out.append(DecisionToTake(code=code, step=spec.step, field=spec.field, subject=subject,
                                   message=Bilingual(fr=texts["fr"][0], en=texts["en"][0]),
                                   safe=Bilingual(fr=texts["fr"][1], en=texts["en"][1])))
     return out
-
-
-def _class_needed(use_id: str, profile: Any, data: DecisionData) -> str:
-    return _needs(data.uses[use_id], profile.model_dump(mode="python")["data"], data.sensitive_personal_data)
 
 
 def join(items: list[str], lang: str) -> str:

@@ -82,7 +82,7 @@ def build_kit(profile: Profile, pack: Pack, as_of: dt.date | None = None, length
             kit.documents[file_name(edition, lang)] = doc
             kit.files[file_name(edition, lang)] = render_docx(doc, pack.reference_docx)
             if edition == "tool_register":
-                kit.files[file_name(edition, lang, ".xlsx")] = tool_register_xlsx(doc, profile, pack, as_of, lang)
+                kit.files[file_name(edition, lang, ".xlsx")] = tool_register_xlsx(profile, pack, as_of, lang)
             if edition == "full":  # the staff's signatures, and the dates to keep, follow from the policy
                 ack = acknowledgement_document(doc)
                 kit.documents[ACK_NAMES[lang]] = ack

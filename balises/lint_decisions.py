@@ -8,10 +8,8 @@ from typing import Any
 
 from . import vocabulary
 from .conditions import condition_problems
-from .decisions import CLASS_ORDER
+from .decisions import CLASS_ORDER, CONFLICT_CODES
 
-CONFLICT_CODES = ("tool_info_mismatch", "approved_free_account", "use_without_tool", "prohibited_with_uses",
-                  "voice_likeness_without_consent", "personal_data_needed")
 # what a decision rule may test besides the profile and facts
 SUBJECT_FIELDS: dict[str, list[str] | None] = {
     "use.id": list(vocabulary.ALL_USES), "use.category": ["admin", "creative", "public", "hr"],

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from .document import PolicyDocument, document_text
 
 FRENCH_PREPOSITIONS = ("par", "de", "à", "pour", "avec", "sur", "chez", "dans", "selon", "envers", "entre")
-_DOUBLE_OK = {"nous", "vous", "que", "elle", "il"}  # « nous nous engageons », « ce que que » is still flagged
+_DOUBLE_OK = {"nous", "vous", "que", "elle", "il"}  # « nous nous engageons », « vous vous adressez »
 
 
 @dataclass(frozen=True)

@@ -8,10 +8,7 @@ import datetime as dt
 import io
 from typing import Any
 
-from .decisions import decision_table
-from .facts import derive, locale_for
-from .templating import helpers
-from .views import table_view
+from .views import worded_table
 
 HEADERS = {
     "fr": {"tools": "Outils", "uses": "Usages", "tool": "Outil", "vendor": "Fournisseur", "hosting": "Hébergement",
@@ -30,15 +27,11 @@ def safe_cell(value: Any) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def tool_register_xlsx(doc: Any, profile: Any, pack: Any, as_of: dt.date | None, lang: str) -> bytes:
+def tool_register_xlsx(profile: Any, pack: Any, as_of: dt.date | None, lang: str) -> bytes:
     import openpyxl
     from openpyxl.styles import Alignment, Font
 
-    as_of = as_of or dt.date.today()
-    locale = locale_for(lang, profile.organisation.jurisdiction)
-    facts = derive(profile, locale)
-    view = table_view(decision_table(profile, facts, pack.decisions, as_of), pack, profile, lang, locale,
-                      helpers(lang, locale, pack.terms)["term"])
+    view = worded_table(profile, pack, lang, as_of or dt.date.today())
     h = HEADERS[lang]
     book = openpyxl.Workbook()
     tools = book.active

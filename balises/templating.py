@@ -58,10 +58,6 @@ def format_date(value: dt.date | str | None, locale: str) -> str:
     return f"{value.day} {EN_MONTHS[value.month - 1]} {value.year}"
 
 
-def join_words(items: list, lang: str) -> str:
-    return join(items, lang)
-
-
 def add_months(day: dt.date, months: int) -> dt.date:
     month = day.month - 1 + months
     year = day.year + month // 12
@@ -293,7 +289,7 @@ class ClauseRenderer:
             auto_reload=False,
         )
         self.env.filters["md"] = lambda v: Markup(str(v))  # already markup (e.g. a rule's parameter text)
-        self.env.filters["join_words"] = lambda items, lang="fr": join_words(items, lang)
+        self.env.filters["join_words"] = lambda items, lang="fr": join(items, lang)
         self.env.filters["ucfirst"] = lambda v: (str(v)[:1].upper() + str(v)[1:]) if v else ""
         for key, func in list(self.env.filters.items()):
             self.env.filters[key] = _bounded_filter(func)
@@ -380,6 +376,6 @@ def helpers(lang: str, locale: str, terms: dict[str, dict[str, str]]) -> dict[st
         "labels": labels,
         "term": term,
         "date": lambda d: format_date(d, locale),
-        "join": lambda items: join_words(items, lang),
+        "join": lambda items: join(items, lang),
         "add_months": add_months,
     }

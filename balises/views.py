@@ -10,7 +10,10 @@ import re
 from typing import Any, Callable
 
 from . import vocabulary
-from .decisions import CLASS_ORDER, VERDICT_ORDER, DecisionTable, fill, join
+from .decisions import CLASS_ORDER, VERDICT_ORDER, DecisionTable, decision_table, fill, join
+from .errors import PackError
+from .facts import derive, locale_for
+from .templating import helpers
 
 # First words of an organisation's name and the article French gives them (« le Théâtre… »).
 _ARTICLE_BY_WORD = {
@@ -115,8 +118,6 @@ _FALLBACK_TERMS = {
 
 
 def _with_fallback(term: Callable[[str], str], lang: str) -> Callable[[str], str]:
-    from .errors import PackError
-
     def get(key: str) -> str:
         try:
             return term(key)
@@ -125,6 +126,14 @@ def _with_fallback(term: Callable[[str], str], lang: str) -> Callable[[str], str
                 raise
             return _FALLBACK_TERMS[key][0 if lang == "fr" else 1]
     return get
+
+
+def worded_table(profile: Any, pack: Any, lang: str, as_of: Any) -> dict[str, Any]:
+    """The decision table of ``profile`` as of ``as_of``, worded in ``lang`` (for the register spreadsheet and
+    ``balises explain``; compose words the table it already holds)."""
+    locale = locale_for(lang, profile.organisation.jurisdiction)
+    table = decision_table(profile, derive(profile, locale), pack.decisions, as_of)
+    return table_view(table, pack, profile, lang, locale, helpers(lang, locale, pack.terms)["term"])
 
 
 def table_view(table: DecisionTable, pack: Any, profile: Any, lang: str, locale: str,
