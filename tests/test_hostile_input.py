@@ -588,8 +588,8 @@ def _report_neutralised(tmp: Path, result) -> None:
                 assert not (value or "").startswith(("=", "+", "-", "@", "\t", "\r")), line
 
 
-def _xlsx_big_part(tmp: Path, pack: Path) -> list[str]:
-    """A 2 MB workbook whose sheet inflates to 2 GB (the issue's was its shared strings; openpyxl reads both)."""
+def _member_book(tmp: Path) -> Path:
+    """A workbook of one valid member, for the attacks to tamper with."""
     import openpyxl
 
     path = tmp / "members.xlsx"
@@ -597,6 +597,12 @@ def _xlsx_big_part(tmp: Path, pack: Path) -> list[str]:
     book.active.append(list(ROW))
     book.active.append(["Membre", *list(ROW.values())[1:]])
     book.save(path)
+    return path
+
+
+def _xlsx_big_part(tmp: Path, pack: Path) -> list[str]:
+    """A 2 MB workbook whose sheet inflates to 2 GB (the issue's was its shared strings; openpyxl reads both)."""
+    path = _member_book(tmp)
     with zipfile.ZipFile(path) as old:
         parts = {n: old.read(n) for n in old.namelist()}
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as new:
@@ -615,13 +621,7 @@ def _xlsx_big_part(tmp: Path, pack: Path) -> list[str]:
 
 
 def _xlsx_dtd(tmp: Path, pack: Path) -> list[str]:
-    import openpyxl
-
-    path = tmp / "members.xlsx"
-    book = openpyxl.Workbook()
-    book.active.append(list(ROW))
-    book.active.append(["Membre", *list(ROW.values())[1:]])
-    book.save(path)
+    path = _member_book(tmp)
     sheet = _part(path, "xl/worksheets/sheet1.xml")
     sheet = sheet.replace('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>', "", 1)
     sheet = ('<?xml version="1.0"?><!DOCTYPE worksheet [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>'
