@@ -26,7 +26,7 @@ from balises.kit import ACK_NAMES, CALENDAR_NAMES
 from balises.kit import DOCUMENTS as KIT_DOCUMENTS
 from balises.kit import build_kit, soffice
 from balises.kit import file_name as kit_file_name
-from balises.pack import apply_profile_defaults, load_pack, pack_profile_defaults
+from balises.pack import load_pack
 from balises.update import update as update_policy
 from balises.profile import EFFECTIVE_DATES
 
@@ -52,8 +52,7 @@ def t(key: str, **kwargs) -> str:
 def init_state(pack) -> None:
     ss.setdefault("ui_lang", "fr")
     if "answers" not in ss:
-        # the pack's recommended answers, by the function the CLI's apply_profile_defaults uses
-        ss.answers = wz.with_defaults(wz.default_answers(), pack_profile_defaults(pack))
+        ss.answers = wz.default_answers(pack=pack)  # the pack's recommended answers over the contract's defaults
         ss.base_hash = answers_hash(ss.answers)
     ss.setdefault("step", 0)
     ss.setdefault("tried", set())
@@ -226,6 +225,9 @@ def render_question(q: wz.Question, problems: list[wz.Problem], show_errors: boo
             st.date_input(label, format="DD/MM/YYYY" if lang == "fr" else "YYYY-MM-DD",
                           min_value=EFFECTIVE_DATES[0], max_value=EFFECTIVE_DATES[1], **common)
     st.caption(q.help_for(answers, lang))
+    recommended, publisher = ss.get("from_pack") or ((), "")
+    if q.path in recommended:
+        st.caption(":material/verified: " + t("from_pack", publisher=wz.md_text(publisher)))
     if effects:
         def lines(options):
             return "\n".join(f"- **{q.option_label(o, lang)}** → "  # a pack's titles and reasons, as text
@@ -789,6 +791,8 @@ def main() -> None:
         st.error(f"{t('pack_failed')}\n\n{wz.md_text(exc.message(ss.ui_lang))}")
         st.stop()
     init_state(pack)
+    # the answers still as the pack recommends them: said under their question
+    ss.from_pack = (wz.from_pack(ss.answers, pack), pack.info.publisher or pack.info.name)
     ss.setdefault("run_state", {"running": False, "count": 0})
     ss.run_state["count"] += 1
     ss.run_state["running"] = True
@@ -815,9 +819,7 @@ def page(pack) -> None:
         st.html("<script>document.querySelector('[data-testid=\"stMain\"]')?.scrollTo(0, 0);"
                 "window.scrollTo(0, 0);</script>", unsafe_allow_javascript=True)
 
-    profile, all_problems = wz.validate(ss.answers)
-    if profile is not None:
-        profile = apply_profile_defaults(profile, pack)  # the CLI's own code path
+    profile, all_problems = wz.validate(ss.answers, pack)  # the CLI's own code path (contract/answers.py)
     left, right = st.columns([3, 2], gap="large")
     with left:
         st.header(wz.tr(step.title, lang))

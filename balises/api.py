@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import os
 import signal
 import stat
@@ -28,6 +29,14 @@ class GeneratedPolicy:
     @property
     def trace(self) -> list[dict]:
         return [t.model_dump(mode="json") for t in self.document.trace]
+
+
+def decision_trace(document: PolicyDocument) -> bytes:
+    """What decided the text, as JSON: the answers read, the decision table, each clause with its rules and
+    sources. The same answers give the same bytes through every shell (CLI, wizard, batch, regenerate)."""
+    trace = {"answers": document.profile, "decisions": document.decisions,
+             "clauses": [t.model_dump(mode="json") for t in document.trace]}
+    return json.dumps(trace, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8")
 
 
 def generate(profile: Profile, pack: Pack | None = None, lang: str | None = None, as_of: dt.date | None = None,

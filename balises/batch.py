@@ -29,6 +29,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from .contract.paths import FieldPath
 from .errors import BalisesError, InputFileError, ProfileError
 from .profile import Profile, Tool
 
@@ -140,13 +141,8 @@ def unflatten(row: dict[str, Any]) -> dict:
                 tools.setdefault(int(match.group(1)), {})[match.group(2)] = value
             continue
         value = _cell(raw, col in LIST_COLUMNS)
-        if value is None:
-            continue
-        target = data
-        parts = col.split(".")
-        for part in parts[:-1]:
-            target = target.setdefault(part, {})
-        target[parts[-1]] = value
+        if value is not None:
+            FieldPath.parse(col).set(data, value)
     if tools:
         data["tools"] = [tools[i] for i in sorted(tools)]
     return data
@@ -167,19 +163,21 @@ def flatten(profile_data: dict) -> dict[str, str]:
             row[col] = str(value)
 
     for col, _ in PROFILE_COLUMNS:
-        value: Any = profile_data
-        for part in col.split("."):
-            value = value.get(part) if isinstance(value, dict) else None
-        put(col, value)
+        put(col, FieldPath.parse(col).get(profile_data))
     for i, tool in enumerate(profile_data.get("tools") or [], start=1):
         for name, _ in TOOL_COLUMNS:
             put(f"tools.{i}.{name}", tool.get(name))
     return row
 
 
-def column_of(field: str) -> str:
-    """A profile error's field path (``tools[0].hosting``) as the spreadsheet column (``tools.1.hosting``)."""
-    return re.sub(r"tools\[(\d+)\]", lambda m: f"tools.{int(m.group(1)) + 1}", field)
+def column_of(message: str) -> str:
+    """A profile problem's message, its field path (``tools[0].hosting``) written as the spreadsheet's column
+    (``tools.1.hosting``)."""
+    field, sep, rest = message.partition(" ")
+    try:
+        return FieldPath.parse(field.rstrip(":")).column + field[len(field.rstrip(":")):] + sep + rest
+    except ValueError:
+        return message
 
 
 # ---------------------------------------------------------------- reading the input
@@ -466,11 +464,11 @@ def error_text(exc: BaseException, lang: str) -> str:
 
 
 def generate_row(number: int, label: str, data: Any, target: str, lang: str | None, as_of: dt.date | None,
-                 messages: str = "en") -> dict:
+                 messages: str = "en", trace: bool = False) -> dict:
     """Generate one policy; never raises: the outcome is a report line."""
     from . import api
-    from .pack import apply_profile_defaults, load_pack
-    from .profile import parse_profile
+    from .contract.answers import resolve
+    from .pack import load_pack
 
     org = ""
     if isinstance(data, dict) and isinstance(data.get("organisation"), dict):
@@ -479,9 +477,13 @@ def generate_row(number: int, label: str, data: Any, target: str, lang: str | No
     try:
         pack = _WORKER.get("pack") or load_pack()
         source = f"row {label}" if label.isdigit() else label
-        profile = apply_profile_defaults(parse_profile(data, source), pack)
+        profile = resolve(data, pack, source).profile
         result = api.generate(profile, pack, lang=lang, as_of=as_of)
         line["written"] = write_if_changed(Path(target), result.docx)
+        if trace:
+            trace_file, trace_data = Path(target).with_suffix(".trace.json"), api.decision_trace(result.document)
+            if not (trace_file.is_file() and trace_file.read_bytes() == trace_data):
+                api.write_atomic(trace_file, trace_data)
     except Exception as exc:  # noqa: BLE001 - a bad row never stops the others
         line.update(status="error", file="", error=error_text(exc, messages))
     return line
@@ -609,8 +611,10 @@ def _output_folder(out: Path) -> None:
 
 def run_batch(source: str | Path, out_dir: str | Path, pack_location: str | None = None, lang: str | None = None,
               as_of: dt.date | None = None, jobs: int | None = None, messages: str = "en",
-              progress: Callable[[int], None] | None = None, rows: list[Row] | None = None) -> BatchResult:
-    """One policy per row of ``source`` into ``out_dir``, and ``out_dir/report.csv``."""
+              progress: Callable[[int], None] | None = None, rows: list[Row] | None = None,
+              traces: bool = False) -> BatchResult:
+    """One policy per row of ``source`` into ``out_dir`` (with its decision trace if ``traces``), and
+    ``out_dir/report.csv``."""
     from .pack import load_pack
 
     out = Path(out_dir)
@@ -626,7 +630,8 @@ def run_batch(source: str | Path, out_dir: str | Path, pack_location: str | None
             if progress:
                 progress(1)
             continue
-        tasks.append((row.number, row.label, row.data, str(out / names[row.number]), lang, as_of, messages))
+        tasks.append((row.number, row.label, row.data, str(out / names[row.number]), lang, as_of, messages,
+                      traces))
     try:
         lines += run_parallel(tasks, generate_row, str(Path(pack_location).resolve()) if pack_location else None,
                               jobs, progress)

@@ -16,7 +16,9 @@ import click
 from . import api
 from .compose import EDITIONS, LENGTHS, compose, explain_table
 from .errors import BalisesError
-from .pack import apply_profile_defaults, load_pack
+from .contract import answers
+from .contract.paths import FieldPath
+from .pack import load_pack
 from .profile import json_schema, load_profile
 
 
@@ -70,7 +72,8 @@ def main() -> None:
                    "LibreOffice is installed.")
 @click.option("--no-pdf", is_flag=True, default=False, help="With --kit: Word and spreadsheet files only.")
 @click.option("--trace", "trace_path", type=click.Path(), default=None,
-              help="Also write the decision trace (JSON): every clause, the rules that chose it, their sources.")
+              help="Also write the decision trace (JSON): the answers read, the decision table, every clause "
+                   "with the rules that chose it and their sources.")
 @click.option("--edition", type=click.Choice(EDITIONS), default="full",
               help="The policy (full), or one companion document of the kit on its own.")
 def generate(profile, output, lang, as_of, pack, length, kit, no_pdf, trace_path, edition):
@@ -83,11 +86,11 @@ def generate(profile, output, lang, as_of, pack, length, kit, no_pdf, trace_path
         if trace_path:
             api.check_output_path(trace_path)
         loaded = load_pack(pack)
-        prof = apply_profile_defaults(load_profile(profile), loaded)
+        prof = answers.load(profile, loaded).profile
         result = api.generate(prof, loaded, lang=lang, as_of=_as_of(as_of), edition=edition, length=length)
         api.write_atomic(output, result.docx)
         if trace_path:
-            api.write_atomic(trace_path, json.dumps(result.trace, ensure_ascii=False, indent=2).encode("utf-8"))
+            api.write_atomic(trace_path, api.decision_trace(result.document))
     except BalisesError as exc:
         _fail(exc)
     lang_used = result.document.meta.lang
@@ -102,7 +105,7 @@ def _generate_kit(profile, output, as_of, pack, length, pdf: bool) -> None:
 
     try:
         loaded = load_pack(pack)
-        prof = apply_profile_defaults(load_profile(profile), loaded)
+        prof = answers.load(profile, loaded).profile
         kit = build_kit(prof, loaded, as_of=_as_of(as_of), length=length, pdf=pdf, lang_ui=_lang())
         written = write_kit(kit, output)
     except BalisesError as exc:
@@ -125,13 +128,21 @@ def explain(profile, lang, as_of, pack):
     to take before adoption, then why each clause is in the policy: section, clause, why, source."""
     try:
         loaded = load_pack(pack)
-        prof = apply_profile_defaults(load_profile(profile), loaded)
-        doc = compose(prof, loaded, lang=lang, as_of=_as_of(as_of))
-        table_lines = explain_table(prof, loaded, doc.meta.lang, _as_of(as_of))
+        given = answers.load(profile, loaded)
+        doc = compose(given.profile, loaded, lang=lang, as_of=_as_of(as_of))
+        table_lines = explain_table(given.profile, loaded, doc.meta.lang, _as_of(as_of))
     except BalisesError as exc:
         _fail(exc)
     for line in table_lines:
         click.echo(line)
+    recommended = given.from_pack()
+    if recommended:
+        fr = doc.meta.lang == "fr"
+        click.echo(f"\n{'Réponses venues du paquet' if fr else 'Answers from the pack'} {loaded.info.name}"
+                   f" ({'le fichier ne les donne pas' if fr else 'the file leaves them out'})")
+        data = given.profile.model_dump(mode="json")
+        for path in recommended:
+            click.echo(f"  {path}: {json.dumps(FieldPath.parse(path).get(data), ensure_ascii=False)}")
     current = None
     for entry in doc.trace:
         if entry.section != current:

@@ -112,7 +112,9 @@ def _progress(total: int, label: str):
 @click.option("-j", "--jobs", type=click.IntRange(1, 256), default=None, help="Worker processes (default: all cores).")
 @click.option("--template", "template", type=click.Path(), default=None,
               help="Write a template spreadsheet (.csv or .xlsx) with every column and example rows, then stop.")
-def batch(source, out_dir, pack, lang, as_of, jobs, template):
+@click.option("--traces", is_flag=True, default=False,
+              help="Also write each policy's decision trace (NAME.trace.json beside NAME.docx).")
+def batch(source, out_dir, pack, lang, as_of, jobs, template, traces):
     """One policy per row of SOURCE (.csv, .xlsx, or a folder of profiles) into OUTPUT, with report.csv.
 
     Exit code 1 when a row failed (the others are generated; report.csv says why, field by field)."""
@@ -132,7 +134,7 @@ def batch(source, out_dir, pack, lang, as_of, jobs, template):
         rows = read_rows(source)
         with _progress(len(rows), "Generating") as bar:
             result = run_batch(source, out_dir, pack_location=pack, lang=lang, as_of=date, jobs=jobs,
-                               messages=_lang(), progress=bar.update, rows=rows)
+                               messages=_lang(), progress=bar.update, rows=rows, traces=traces)
     except BalisesError as exc:
         _fail(exc)
     except Interrupted as exc:
@@ -154,7 +156,9 @@ def batch(source, out_dir, pack, lang, as_of, jobs, template):
 @AS_OF
 @click.option("-j", "--jobs", type=click.IntRange(1, 256), default=None, help="Worker processes for a folder.")
 @click.option("--json", "as_json", is_flag=True, help="Print the changes as JSON.")
-def regenerate(old, output, pack, as_of, jobs, as_json):
+@click.option("--trace", "trace_path", type=click.Path(), default=None,
+              help="Also write the new policy's decision trace (JSON), as balises generate --trace does.")
+def regenerate(old, output, pack, as_of, jobs, as_json, trace_path):
     """Make OLD.docx again from its embedded answers with the current pack and law, and say what changed.
 
     Edits made to OLD since it was generated are not kept: `balises update` keeps them.
@@ -184,11 +188,15 @@ def regenerate(old, output, pack, as_of, jobs, as_json):
                 sys.exit(1)
             return
         api.check_output_path(output)
+        if trace_path:
+            api.check_output_path(trace_path)
         if Path(output).resolve() == Path(old).resolve():
             raise BalisesError("Donnez un autre nom au nouveau document : l'ancien reste la référence.",
                                "Give the new document another name: the old one stays the reference.")
         result = regen(read_docx(old), load_pack(pack), as_of=date, source=old)
         api.write_atomic(output, result.docx)
+        if trace_path:
+            api.write_atomic(trace_path, api.decision_trace(result.document))
     except BalisesError as exc:
         _fail(exc)
     lang = _lang()

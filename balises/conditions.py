@@ -21,13 +21,15 @@ import datetime as dt
 import difflib
 from typing import Any
 
+from .contract.paths import MISSING, FieldPath
+
 COMBINATORS = ("all", "any", "not")
 OPERATORS = ("equals", "not_equals", "in", "not_in", "contains", "contains_any", "contains_all",
              "gt", "gte", "lt", "lte", "absent", "empty")
 LIST_OPERANDS = ("in", "not_in", "contains_any", "contains_all")
 ORDER_OPERATORS = ("gt", "gte", "lt", "lte")
 
-_MISSING = object()
+_MISSING = MISSING
 
 
 def check(cond: Any, where: str = "when") -> list[str]:
@@ -91,13 +93,7 @@ def fields_of(cond: Any) -> list[tuple[str, str, Any]]:
 
 
 def lookup(context: dict, path: str) -> Any:
-    value: Any = context
-    for part in path.split("."):
-        if isinstance(value, dict) and part in value:
-            value = value[part]
-        else:
-            return _MISSING
-    return value
+    return FieldPath.parse(path).get(context, _MISSING)
 
 
 def holds(cond: dict | None, context: dict) -> bool:

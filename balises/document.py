@@ -126,6 +126,7 @@ class PolicyDocument(BaseModel):
     sections: list[Section]
     trace: list[TraceEntry]
     profile: dict[str, Any]  # the answers, embedded so that the policy can be regenerated
+    decisions: dict[str, Any] = Field(default_factory=dict)  # the decision table, for the decision trace
     notices: list[str] = Field(default_factory=list)
     history: list[HistoryEntry] = Field(default_factory=list)  # rendered as a table after the last body section
 

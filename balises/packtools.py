@@ -19,6 +19,8 @@ from jinja2 import TemplateSyntaxError, nodes
 from .errors import BalisesError, PackError
 from .lint import Problem, known_fields, tolerant_layers
 from .lint_decisions import sample_profiles
+from .contract import answers
+from .contract.paths import merge, nest
 from .pack import (
     MANIFEST_FILE,
     OUTLINE_FILE,
@@ -28,7 +30,6 @@ from .pack import (
     build_pack,
     default_pack_dir,
     files_checksum,
-    nest_defaults,
     read_layer,
     read_pack_files,
 )
@@ -368,7 +369,7 @@ def defaults_problems(defaults: dict, where: str) -> list[Problem]:
     if not defaults:
         return problems
     fields = known_fields()
-    nested = nest_defaults(defaults)
+    nested = nest(defaults)
 
     def walk(data: dict, prefix: str) -> None:
         for key, value in data.items():
@@ -384,10 +385,8 @@ def defaults_problems(defaults: dict, where: str) -> list[Problem]:
     if problems:
         return problems
     sample = {"organisation": {"name": "x", "jurisdiction": "quebec", "sector": "other", "employees": 1}}
-    from .pack import _merge_under
-
     try:
-        parse_profile(_merge_under(nested, sample), "profile_defaults")
+        parse_profile(merge(nested, sample), "profile_defaults")
     except BalisesError as exc:
         for problem in getattr(exc, "problems", []) or []:
             problems.append(Problem(where, f"profile_defaults: {problem['message_en']}",
@@ -399,14 +398,11 @@ def defaults_problems(defaults: dict, where: str) -> list[Problem]:
 
 def _smoke(pack, base_pack, where: str) -> list[Problem]:
     from .compose import compose
-    from .pack import apply_profile_defaults
-    from .profile import load_profile
-
     examples = sample_profiles()  # examples/ in a checkout, the wheel's copy after a pip install
     failed: dict[tuple[str, str], list[str]] = {}
     for path in examples:
         try:
-            profile = load_profile(path)
+            profile = answers.load(path, None).profile
         except BalisesError:
             continue
         for lang in pack.info.languages:
@@ -415,7 +411,7 @@ def _smoke(pack, base_pack, where: str) -> list[Problem]:
             except BalisesError:
                 continue  # the default pack itself cannot do it: not this pack's fault
             try:
-                compose(apply_profile_defaults(profile, pack), pack, lang=lang)
+                compose(answers.load(path, pack).profile, pack, lang=lang)
             except BalisesError as exc:
                 failed.setdefault((exc.en, exc.fr), []).append(f"{path.name} ({lang})")
     # one problem per cause, naming the examples it stops (not one copy per example)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import re
 from pathlib import Path
 from typing import Any, Literal
@@ -17,6 +18,8 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
 from pydantic_core import PydanticCustomError
 
 from . import vocabulary as v
+from .contract import rules as contract_rules
+from .contract.paths import FieldPath
 from .errors import ProfileError
 from .safeyaml import load_data_file, parse_json, parse_yaml
 
@@ -225,24 +228,12 @@ class Profile(_Strict):
 
     @model_validator(mode="after")
     def _contract_rules(self):
-        org = self.organisation
-        if org.staff_representation in ("cse", "union_and_cse") and org.jurisdiction != "france":
-            raise PydanticCustomError("cse_outside_france", "CSE only in France",
-                                      {"field": "organisation.staff_representation",
-                                       "value": org.staff_representation})
-        if org.public_body != (org.legal_form == "public_body"):
-            raise PydanticCustomError("public_body_form", "public_body and legal_form disagree",
-                                      {"field": "organisation.public_body", "value": org.public_body,
-                                       "legal_form": org.legal_form})
-        if org.federally_regulated and org.jurisdiction not in ("quebec", "canada_other"):
-            raise PydanticCustomError("federal_outside_canada", "federally_regulated only in Canada",
-                                      {"field": "organisation.federally_regulated", "value": True})
-        if org.province and org.jurisdiction != "canada_other":
-            raise PydanticCustomError("province_outside_canada_other", "province only for canada_other",
-                                      {"field": "organisation.province", "value": org.province})
-        if org.eu_market and org.jurisdiction != "switzerland":
-            raise PydanticCustomError("eu_market_outside_switzerland", "eu_market only for Switzerland",
-                                      {"field": "organisation.eu_market", "value": True})
+        # the cross-field rules are data (balises/contract/rules.yaml); a model error carries one of them
+        data = self.model_dump(mode="json")
+        for rule in contract_rules.broken(data):
+            org = data["organisation"]
+            raise PydanticCustomError(rule.code, rule.code, {"field": rule.field, "value": rule.path.get(data),
+                                                             "legal_form": org.get("legal_form")})
         return self
 
     @property
@@ -287,36 +278,18 @@ _FIELD_MESSAGES: dict[str, tuple[str, str]] = {
     "empty_text": ("ne peut pas être vide", "must not be empty"),
     "text_too_long": ("texte trop long ({length} caractères ; maximum {max_length})",
                       "text too long ({length} characters; at most {max_length})"),
-    "cse_outside_france": (
-        "{value!r} : le CSE n'existe qu'en France ; valeurs permises ici : none, union",
-        "{value!r}: a CSE (works council) exists only in France; allowed here: none, union"),
-    "public_body_form": (
-        "public_body ({value}) et legal_form ({legal_form!r}) se contredisent : un organisme public a "
-        "public_body: true et legal_form: public_body, et seulement lui",
-        "public_body ({value}) and legal_form ({legal_form!r}) disagree: a public body has public_body: true "
-        "and legal_form: public_body, and only it does"),
-    "federal_outside_canada": (
-        "une entreprise de compétence fédérale n'existe qu'au Canada (jurisdiction quebec ou canada_other)",
-        "federally regulated applies only in Canada (jurisdiction quebec or canada_other)"),
-    "province_outside_canada_other": (
-        "{value!r} : la province ne se donne qu'avec jurisdiction canada_other (le Québec a sa propre juridiction)",
-        "{value!r}: province is given only with jurisdiction canada_other (Québec is its own jurisdiction)"),
-    "eu_market_outside_switzerland": (
-        "eu_market ne concerne que la Suisse (ailleurs dans l'UE, le règlement s'applique déjà)",
-        "eu_market applies only to Switzerland (in the EU the AI Act applies anyway)"),
     "schema_version": ("version de schéma {value!r} inconnue ; version permise : 1",
                        "unknown schema version {value!r}; allowed: 1"),
 }
 
 
+@functools.lru_cache(maxsize=1)
+def _contract_messages() -> dict[str, tuple[str, str]]:
+    return {r.code: (r.message.fr, r.message.en) for r in contract_rules.refusals() if r.message}
+
+
 def _path(loc: tuple) -> str:
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += ("." if out else "") + str(part)
-    return out
+    return str(FieldPath(tuple(loc)))
 
 
 def _model_at(loc: tuple) -> type[BaseModel] | None:
@@ -366,14 +339,14 @@ def describe_errors(exc: ValidationError) -> tuple[list[tuple[str, str]], list[d
             allowed = list(model.model_fields) if model else []
         elif etype == "literal_error":
             allowed = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
-        elif etype in _FIELD_MESSAGES and "field" in ctx:
+        elif (etype in _FIELD_MESSAGES or etype in _contract_messages()) and "field" in ctx:
             field = ctx["field"]
             value = ctx.get("value")
         if field == "schema_version" and etype == "literal_error":
             etype = "schema_version"
         if not field:
             field = "(profile)"
-        template = _FIELD_MESSAGES.get(etype)
+        template = _FIELD_MESSAGES.get(etype) or _contract_messages().get(etype)
         texts = []
         for i, lang in enumerate(("fr", "en")):
             if template is None:
@@ -401,20 +374,7 @@ def parse_profile(data: Any, source: str = "profile") -> Profile:
             f"{source} : le profil doit être un tableau associatif (clé: valeur) avec organisation, policy…",
             f"{source}: the profile must be a mapping (key: value) with organisation, policy…",
             details=[], problems=[])
-    data = dict(data)
-    notices: list[tuple[str, str]] = []
-    org = data.get("organisation")
-    policy = data.get("policy") if isinstance(data.get("policy"), dict) else None
-    if isinstance(org, dict) and org.get("jurisdiction") == "quebec":
-        langs = (policy or {}).get("languages")
-        if isinstance(langs, list) and "fr" not in langs:
-            data["policy"] = dict(policy or {}, languages=["fr", *langs])
-            notices.append((
-                "Le français a été ajouté aux langues de la politique : au Québec, les communications écrites "
-                "au personnel sont en français (Charte de la langue française, art. 41).",
-                "French was added to the policy's languages: in Québec, written communications to staff must "
-                "be in French (Charter of the French language, s. 41).",
-            ))
+    data, notices = contract_rules.adjust(dict(data))
     try:
         profile = Profile.model_validate(data)
     except ValidationError as exc:
@@ -434,11 +394,14 @@ def load_profile(path: str | Path) -> Profile:
     return parse_profile(load_data_file(path), str(path))
 
 
-def profile_from_text(text: str | bytes, source: str = "profile") -> Profile:
-    """A profile from uploaded text: JSON if it looks like JSON, YAML otherwise."""
+def profile_data_from_text(text: str | bytes, source: str = "profile") -> Any:
+    """Answers from uploaded text, unvalidated: JSON if it looks like JSON, YAML otherwise."""
     stripped = text.lstrip()[:1] if isinstance(text, str) else text.lstrip()[:1]
-    raw = parse_json(text, source) if stripped in ("{", b"{") else parse_yaml(text, source)
-    return parse_profile(raw, source)
+    return parse_json(text, source) if stripped in ("{", b"{") else parse_yaml(text, source)
+
+
+def profile_from_text(text: str | bytes, source: str = "profile") -> Profile:
+    return parse_profile(profile_data_from_text(text, source), source)
 
 
 def profile_to_data(profile: Profile) -> dict:

@@ -21,7 +21,8 @@ from jinja2 import TemplateSyntaxError, meta
 from . import embedding
 from .document import Clause, Heading, ListBlock, ListItem, Paragraph, PolicyDocument, Run, block_text
 from .errors import BalisesError
-from .pack import Pack, apply_profile_defaults, load_pack
+from .contract.answers import resolve
+from .pack import Pack, load_pack
 from .profile import parse_profile
 
 if TYPE_CHECKING:
@@ -493,7 +494,7 @@ def regenerate(old_docx: bytes, pack: Pack | None = None, as_of: dt.date | None 
 
     pack = pack or load_pack()
     old = embedding.read_payload(old_docx, source)
-    profile = apply_profile_defaults(parse_profile(old.get("profile"), f"{source} (embedded answers)"), pack)
+    profile = resolve(old.get("profile"), pack, f"{source} (embedded answers)").profile
     lang = lang or old.get("lang")
     edition = old.get("edition") or "full"
     document = compose(profile, pack, lang=lang, as_of=as_of, edition=edition)
@@ -758,7 +759,7 @@ def update(adopted_docx: bytes, pack: Pack | None = None, as_of: dt.date | None 
     pack = pack or load_pack()
     as_of = as_of or dt.date.today()
     old = embedding.read_payload(adopted_docx, source)
-    profile = apply_profile_defaults(parse_profile(old.get("profile"), f"{source} (embedded answers)"), pack)
+    profile = resolve(old.get("profile"), pack, f"{source} (embedded answers)").profile
     lang = old.get("lang")
     edition = old.get("edition") or "full"
     document = compose(profile, pack, lang=lang, as_of=as_of, edition=edition)
@@ -805,11 +806,11 @@ def redline(old_docx: bytes, new_docx: bytes, pack: Pack | None = None, when: dt
         raise BalisesError("Les deux politiques n'ont pas la même langue ou la même édition : pas de comparaison "
                            "suivie possible.",
                            "The two policies differ in language or edition: no tracked comparison is possible.")
-    profile = apply_profile_defaults(parse_profile(new.get("profile"), "new (embedded answers)"), pack)
+    profile = resolve(new.get("profile"), pack, "new (embedded answers)").profile
     document = compose(profile, pack, lang=new.get("lang"), as_of=_date(new.get("generated_on")),
                        edition=new.get("edition") or "full")
     diff = diff_payloads(old, new, pack, document)
-    old_profile = apply_profile_defaults(parse_profile(old.get("profile"), "old (embedded answers)"), pack)
+    old_profile = resolve(old.get("profile"), pack, "old (embedded answers)").profile
     base_units = _base_units(old, old_profile, pack, old.get("lang"), old.get("edition") or "full")[0]
     when = when or dt.datetime.combine(_date(new.get("generated_on")) or dt.date.today(), dt.time(12, 0))
     return merge_documents(old_docx, new_docx, new, document, diff, base_units, when)[0]

@@ -17,9 +17,12 @@ from typing import Any, Callable
 import yaml
 
 from . import vocabulary as v
+from .contract import answers as layered
+from .contract import rules as contract_rules
+from .contract.paths import FieldPath, flatten
 from .errors import BalisesError, InputFileError, ProfileError
 from .facts import ToolRisk, tool_risk
-from .profile import EU_MEMBERS, Profile, Tool, parse_profile, profile_from_text, profile_to_data
+from .profile import EU_MEMBERS, Profile, Tool, profile_data_from_text, profile_to_data
 
 UI_LANGS = ("fr", "en")
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
@@ -129,6 +132,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "notices": ("À noter", "Note"),
     "adjusted_cse": ("Représentation du personnel : le CSE n'existe qu'en France ; réponse ramenée à « {value} ».",
                      "Staff representation: a CSE exists only in France; answer changed to “{value}”."),
+    "from_pack": ("Réponse recommandée par {publisher} ; vous pouvez la changer.",
+                  "Answer recommended by {publisher}; you may change it."),
     "tools_row": ("Outils, ligne {n}", "Tools, row {n}"),
     "yes": ("oui", "yes"), "no": ("non", "no"),
     "steps_nav": ("Aller à l'étape", "Go to step"),
@@ -257,9 +262,8 @@ class Question:
         return tr(self.help_by.get(jurisdiction(answers) or "", self.help), lang)
 
     def options_for(self, answers: Answers) -> list[str]:
-        if self.options is not None:
-            return self.options(answers)
-        return list(self.table or {})
+        options = self.options(answers) if self.options is not None else list(self.table or {})
+        return [o for o in options if contract_rules.allows(answers, self.path, o)]
 
     def is_visible(self, answers: Answers) -> bool:
         return self.visible(answers) if self.visible else True
@@ -274,17 +278,11 @@ def jurisdiction(answers: Answers) -> str | None:
     return (answers.get("organisation") or {}).get("jurisdiction")
 
 
-def _staff_rep_options(answers: Answers) -> list[str]:
-    if jurisdiction(answers) == "france":
-        return list(v.STAFF_REPRESENTATION)
-    return ["none", "union"]
+def contract_allows(path: str, value: Any) -> Callable[[Answers], bool]:
+    """A question asked only where the contract allows an answer other than its default (a province only
+    outside Québec in Canada, eu_market only in Switzerland)."""
+    return lambda answers: contract_rules.allows(answers, path, value)
 
-
-def _legal_form_options(answers: Answers) -> list[str]:
-    return list(v.LEGAL_FORMS)  # "public body" is one of them: no separate question
-
-
-_CANADA = ("quebec", "canada_other")
 
 QUESTIONS: tuple[Question, ...] = (
     # 1. Organisation
@@ -304,7 +302,7 @@ QUESTIONS: tuple[Question, ...] = (
               "ailleurs, la LPRPDE s'applique aux activités commerciales.",
               "British Columbia and Alberta have their own personal information act; elsewhere, PIPEDA applies "
               "to commercial activities."), table=v.PROVINCES, optional=True,
-             visible=lambda a: jurisdiction(a) == "canada_other"),
+             visible=contract_allows("organisation.province", "on")),
     Question("organisation.sector", "organisation", "select",
              ("Secteur", "Sector"),
              ("Le secteur ajoute les clauses propres à votre métier (interprètes, catalogues de droits, "
@@ -316,7 +314,7 @@ QUESTIONS: tuple[Question, ...] = (
              ("Elle détermine qui adopte la politique et, pour un organisme public, les obligations propres au "
               "secteur public.",
               "It determines who adopts the policy and, for a public body, the obligations specific to the "
-              "public sector."), table=v.LEGAL_FORMS, options=_legal_form_options,
+              "public sector."), table=v.LEGAL_FORMS,
              help_by={"quebec": (
                  "Elle détermine qui adopte la politique. « Organisme public » (musée d'État, société d'État…) : "
                  "la section sur les renseignements personnels cite la Loi sur l'accès (RLRQ c. A-2.1) plutôt que "
@@ -330,14 +328,14 @@ QUESTIONS: tuple[Question, ...] = (
              ("Une entreprise fédérale relève de la LPRPDE et du droit fédéral du travail : la politique cite ces "
               "lois plutôt que la loi provinciale.",
               "A federal undertaking falls under PIPEDA and federal labour law: the policy cites them instead of "
-              "the provincial act."), visible=lambda a: jurisdiction(a) in _CANADA),
+              "the provincial act."), visible=contract_allows("organisation.federally_regulated", True)),
     Question("organisation.eu_market", "organisation", "bool",
              ("Vous mettez des systèmes d'IA ou leurs résultats sur le marché de l'Union européenne",
               "You place AI systems or their output on the European Union market"),
              ("Si oui, le règlement européen sur l'IA vous concerne aussi et la politique ajoute ses obligations, "
               "dont la transparence.",
               "If so, the EU AI Act concerns you too and the policy adds its obligations, transparency among "
-              "them."), visible=lambda a: jurisdiction(a) == "switzerland"),
+              "them."), visible=contract_allows("organisation.eu_market", True)),
     Question("organisation.employees", "organisation", "int",
              ("Nombre de salariés", "Number of employees"),
              ("La taille choisit la gouvernance : une personne responsable de l'IA sous 20 salariés, un comité à "
@@ -361,7 +359,7 @@ QUESTIONS: tuple[Question, ...] = (
               "un outil qui touche le travail.",
               "The policy provides for informing and consulting staff representatives before introducing a tool "
               "that affects work."),
-             table=v.STAFF_REPRESENTATION, options=_staff_rep_options,
+             table=v.STAFF_REPRESENTATION,
              help_by={"france": (
                  "En France, le CSE est consulté avant l'introduction d'une nouvelle technologie : la politique "
                  "prévoit cette consultation.",
@@ -691,19 +689,6 @@ def decision_answer(decision: Any, lang: str) -> str:
     return tr(question.label, lang) if question else decision.field
 
 
-def with_defaults(answers: Answers, defaults: dict[str, Any]) -> Answers:
-    """``answers`` with a pack's recommended answers (``pack_profile_defaults``) written over the blank form."""
-    out = copy.deepcopy(answers)
-    for key, value in (defaults or {}).items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = with_defaults(out[key], value)
-        elif key == "effective_date" and isinstance(value, str):
-            out[key] = dt.date.fromisoformat(value)
-        else:
-            out[key] = copy.deepcopy(value)
-    return out
-
-
 def common_tool_row(name: str) -> dict[str, Any]:
     base = COMMON_TOOLS.get(name, {})
     return {"name": name, "vendor": base.get("vendor"), "hosting": base.get("hosting", "unknown"),
@@ -712,77 +697,53 @@ def common_tool_row(name: str) -> dict[str, Any]:
 
 # ---------------------------------------------------------------- answers
 
-def default_answers(today: dt.date | None = None) -> Answers:
-    """A fresh questionnaire: required choices are left open (None) so that the user makes them."""
-    today = today or dt.date.today()
-    return {
-        "organisation": {"name": "", "jurisdiction": None, "province": None, "public_body": False, "federally_regulated": False,
-                         "eu_market": False, "sector": None, "legal_form": "nonprofit", "employees": None,
-                         "freelancers": False, "volunteers": False, "staff_representation": "none",
-                         "privacy_officer": "", "name_article": None, "short_name": ""},
-        "policy": {"languages": ["fr"], "stance": "conditional", "owner_role": "Direction générale",
-                   "approved_by": "Conseil d'administration", "effective_date": today, "review_months": 12,
-                   "version": "1.0", "length": "standard"},
-        "maturity": "follower",
-        "uses": {"admin": [], "creative": [], "public": [], "hr": [], "model_training": False},
-        "data": {"personal_data": [], "personal_data_in_ai_tools": "never", "confidential_material": [],
-                 "holds_rights_catalogue": False, "publishes_online": True},
-        "tools": [],
-        "commitments": {"disclosure": "substantial", "human_review": True, "environmental": True,
-                        "training": True, "voice_likeness_consent": True},
-    }
+def default_answers(today: dt.date | None = None, pack: Any = None) -> Answers:
+    """A fresh questionnaire: the contract's defaults under the pack's recommended answers; required choices
+    left open (None) so that the user makes them, text fields empty."""
+    answers = layered.start(pack, today)
+    answers.pop("schema_version", None)
+    for question in QUESTIONS:
+        if question.kind == "text" and get(answers, question.path) is None:
+            set_value(answers, question.path, "")
+    return answers
+
+
+def from_pack(answers: Answers, pack: Any) -> set[str]:
+    """The questions whose answer is still the one the pack recommends (the wizard says so under them)."""
+    recommended = flatten(layered.pack_defaults(pack))
+    return {str(path) for path, value in recommended.items() if _same(path.get(answers), value)}
+
+
+def _same(answer: Any, recommended: Any) -> bool:
+    if isinstance(answer, dt.date) and isinstance(recommended, str):
+        return answer.isoformat() == recommended
+    return answer == recommended
 
 
 def get(answers: Answers, path: str) -> Any:
-    node: Any = answers
-    for part in path.split("."):
-        if not isinstance(node, dict):
-            return None
-        node = node.get(part)
-    return node
+    return FieldPath.parse(path).get(answers)
 
 
 def set_value(answers: Answers, path: str, value: Any) -> None:
-    parts = path.split(".")
-    node = answers
-    for part in parts[:-1]:
-        node = node.setdefault(part, {})
-    node[parts[-1]] = value
+    FieldPath.parse(path).set(answers, value)
+
+
+_ADJUST_NOTES = {"cse_outside_france": "adjusted_cse"}
 
 
 def fit_answers(answers: Answers) -> list[tuple[str, tuple[str, str]]]:
-    """Bring answers in line with the jurisdiction (questions that do not apply there are reset).
-
-    Returns (path, message) for every answer changed that the user had chosen, to tell them; hidden
-    questions are reset silently."""
-    changes: list[tuple[str, tuple[str, str]]] = []
-    org = answers.setdefault("organisation", {})
-    j = org.get("jurisdiction")
-    if j not in _CANADA and org.get("federally_regulated"):
-        org["federally_regulated"] = False
-        changes.append(("organisation.federally_regulated", ("", "")))
-    if j != "canada_other" and org.get("province"):
-        org["province"] = None  # a province is asked only outside Québec, in Canada
-    if j != "switzerland" and org.get("eu_market"):
-        org["eu_market"] = False
-        changes.append(("organisation.eu_market", ("", "")))
-    if j != "france" and org.get("staff_representation") in ("cse", "union_and_cse"):
-        new = "union" if org["staff_representation"] == "union_and_cse" else "none"
-        org["staff_representation"] = new
-        changes.append(("organisation.staff_representation",
-                        (TEXTS["adjusted_cse"][0].format(value=tr(v.STAFF_REPRESENTATION[new], "fr")),
-                         TEXTS["adjusted_cse"][1].format(value=tr(v.STAFF_REPRESENTATION[new], "en")))))
-    if j == "quebec":
-        policy = answers.setdefault("policy", {})
-        langs = list(policy.get("languages") or [])
-        if "fr" not in langs:
-            policy["languages"] = ["fr", *langs]
-            changes.append(("policy.languages", ("", "")))
-    # one question, the legal form, answers both "legal form" and "public body"
-    public = org.get("legal_form") == "public_body"
-    if bool(org.get("public_body")) != public:
-        org["public_body"] = public
-        changes.append(("organisation.public_body", ("", "")))
+    """Bring answers in line with the contract's rules (balises/contract/rules.yaml) after an answer changed:
+    an answer a rule no longer allows is reset. Returns (path, message) for every answer changed; a message
+    only where the user had chosen it (hidden questions are reset silently)."""
+    candidates = {q.path: ([False, True] if q.kind == "bool" else [None, *q.options_for(answers)])
+                  for q in QUESTIONS}
+    candidates["organisation.public_body"] = [False, True]  # asked as a legal form
+    changes = []
+    for code, path, _, new in contract_rules.repair(answers, candidates):
+        key, question = _ADJUST_NOTES.get(code), QUESTION_BY_PATH.get(path)
+        note = tuple(TEXTS[key][i].format(value=question.option_label(new, lang))
+                     for i, lang in enumerate(UI_LANGS)) if key and question else ("", "")
+        changes.append((path, note))
     return changes
 
 
@@ -876,10 +837,11 @@ class Problem:
         return f"“{self.label[1]}”: {self.reason[1]}"
 
 
-def validate(answers: Answers) -> tuple[Profile | None, list[Problem]]:
-    """The profile, or the problems found by the profile model (parse_profile)."""
+def validate(answers: Answers, pack: Any = None) -> tuple[Profile | None, list[Problem]]:
+    """The profile (the answers over the pack's, as the CLI reads a file), or the problems the profile model
+    found."""
     try:
-        return parse_profile(to_profile_data(answers), "wizard"), []
+        return layered.resolve(to_profile_data(answers), pack, "wizard").profile, []
     except ProfileError as exc:
         return None, [_problem(p) for p in exc.problems] or [
             Problem("(profile)", ("Réponses", "Answers"), (exc.fr, exc.en))]
@@ -1023,7 +985,7 @@ class LoadedAnswers:
 
 def load_answers_file(name: str, data: bytes, pack: Any = None) -> LoadedAnswers:
     """Answers from an uploaded file: YAML/JSON answers, or a policy .docx produced by Balises; the pack's
-    ``profile_defaults`` fill what the file leaves out, through the CLI's own function.
+    ``profile_defaults`` fill what the file leaves out, as in the CLI (balises/contract/answers.py).
 
     Raises :class:`BalisesError` (with details naming each field) for anything else."""
     from .embedding import read_payload
@@ -1034,7 +996,7 @@ def load_answers_file(name: str, data: bytes, pack: Any = None) -> LoadedAnswers
         raise InputFileError(f"{name} : {TEXTS['upload_empty'][0]}.", f"{name}: {TEXTS['upload_empty'][1]}.")
     if data[:2] == b"PK" or name.lower().endswith(".docx"):
         payload = read_payload(data, name)
-        profile = parse_profile(payload.get("profile"), name)
+        raw = payload.get("profile")
         made_with = (payload.get("pack") or {}).get("label") or "?"
         date = str(payload.get("generated_on") or "?")
         message = (TEXTS["upload_docx_ok"][0].format(name=name, date=date, pack=made_with),
@@ -1045,12 +1007,9 @@ def load_answers_file(name: str, data: bytes, pack: Any = None) -> LoadedAnswers
         except UnicodeDecodeError:
             raise InputFileError(f"{name} : le fichier n'est pas du texte UTF-8 (YAML ou JSON attendu).",
                                  f"{name}: the file is not UTF-8 text (YAML or JSON expected).") from None
-        profile = profile_from_text(decoded, name)
+        raw = profile_data_from_text(decoded, name)
         message = (TEXTS["upload_ok"][0].format(name=name), TEXTS["upload_ok"][1].format(name=name))
-    if pack is not None:
-        from .pack import apply_profile_defaults
-
-        profile = apply_profile_defaults(profile, pack)
+    profile = layered.resolve(raw, pack, name).profile
     return LoadedAnswers(answers_from_profile(profile), message, list(profile.notices))
 
 

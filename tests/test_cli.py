@@ -25,9 +25,12 @@ def test_generate_writes_policy_and_trace(tmp_path):
     assert result.exit_code == 0, result.output
     assert "sections" in result.output and "(fr)" in result.output
     assert docx.Document(str(out)).paragraphs[1].text == "Théâtre de la Grande Marée"
-    entries = json.loads(trace.read_text(encoding="utf-8"))
+    written = json.loads(trace.read_text(encoding="utf-8"))
+    entries = written["clauses"]
     assert {"section", "clause", "rules", "why", "sources"} <= set(entries[0])
     assert any(e["clause"] == "data.qc_law25_efvp" for e in entries)
+    assert written["answers"]["organisation"]["name"] == "Théâtre de la Grande Marée"
+    assert "grant_writing" in {u["id"] for u in written["decisions"]["uses"]}
 
 
 def test_generate_in_english_on_request(tmp_path):

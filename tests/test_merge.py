@@ -13,7 +13,8 @@ from balises import api
 from balises.docx.redline import body_of, resolved_texts
 from balises.docx.units import key
 from balises.merge import plan
-from balises.pack import apply_profile_defaults, load_pack
+from balises.contract import answers
+from balises.pack import load_pack
 from balises.profile import load_profile
 from balises.update import update
 
@@ -94,7 +95,7 @@ def test_plan_whitespace_and_non_breaking_spaces_are_not_edits():
 @pytest.fixture(scope="module")
 def studio():
     pack = load_pack()
-    profile = apply_profile_defaults(load_profile(STUDIO), pack)
+    profile = answers.load(STUDIO, pack).profile
     old = api.generate(profile, pack, lang="fr", as_of=dt.date(2026, 7, 1)).docx
     document = open_docx(old)
     # edited + no change by Balises

@@ -13,7 +13,8 @@ from balises.cli import main
 from balises.compose import compose
 from balises.embedding import clause_fingerprints
 from balises.errors import PackError
-from balises.pack import apply_profile_defaults, load_pack, read_pack_files
+from balises.contract import answers
+from balises.pack import load_pack, read_pack_files
 from balises.packtools import build_archive, pack_problems
 from balises.profile import load_profile, parse_profile
 from balises.update import context_dependent_clauses
@@ -36,7 +37,7 @@ def test_fixture_pack_differs_from_default_exactly_at_its_overrides():
     profile = load_profile(STUDIO)
     default = compose(profile, load_pack(), lang="fr", as_of=AS_OF)
     custom_pack = load_pack(FIXTURE)
-    custom = compose(apply_profile_defaults(profile, custom_pack), custom_pack, lang="fr", as_of=AS_OF)
+    custom = compose(answers.load(STUDIO, custom_pack).profile, custom_pack, lang="fr", as_of=AS_OF)
 
     before = {t.clause: t.model_dump() for t in default.trace}
     after = {t.clause: t.model_dump() for t in custom.trace}
@@ -64,14 +65,20 @@ def test_preamble_and_profile_defaults():
     assert doc.meta.preamble.startswith("Modèle proposé par")
     assert doc.meta.pack_name == "assoc-fixture" and "assoc-fixture 1.2.0" in doc.meta.pack
 
-    minimal = parse_profile({"organisation": {"name": "Petit Studio", "jurisdiction": "france",
-                                              "sector": "audiovisual", "employees": 3},
-                             "commitments": {"disclosure": "legal_minimum"}})
-    filled = apply_profile_defaults(minimal, pack)
-    assert filled.policy.review_months == 24  # left out by the profile: the pack's default
-    assert filled.commitments.disclosure == "legal_minimum"  # given by the profile: kept
-    assert filled.organisation.name == "Petit Studio"
-    assert apply_profile_defaults(minimal, load_pack()) is minimal  # no defaults, no change
+    minimal = {"organisation": {"name": "Petit Studio", "jurisdiction": "france", "sector": "audiovisual",
+                                "employees": 3},
+               "commitments": {"disclosure": "legal_minimum"}}
+    filled = answers.resolve(minimal, pack)
+    assert filled.profile.policy.review_months == 24  # left out by the profile: the pack's default
+    assert filled.profile.commitments.disclosure == "legal_minimum"  # given by the profile: kept
+    assert filled.profile.organisation.name == "Petit Studio"
+    # each answer knows its layer: what explain and the wizard say "from the pack"
+    assert filled.origin("policy.review_months") == "pack"
+    assert filled.origin("commitments.disclosure") == "answers"
+    assert filled.origin("policy.stance") == "contract"
+    plain = answers.resolve(minimal, load_pack())
+    assert plain.profile.policy.review_months == 12 and plain.origin("policy.review_months") == "contract"
+    assert plain.profile == parse_profile(minimal)  # no defaults, the answers alone
 
 
 def test_fixture_pack_has_no_problem_of_its_own():

@@ -1,0 +1,116 @@
+"""Answers in layers: the contract's defaults < the pack's recommended answers < the organisation's own
+answers (a file, a spreadsheet row, the wizard's session). One implementation for the CLI, the wizard,
+batch and regenerate; each value knows its layer, so the wizard and ``balises explain`` can say "from the
+pack".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Literal, Mapping
+
+from pydantic import BaseModel
+
+from ..profile import Profile, parse_profile, profile_to_data
+from ..safeyaml import load_data_file
+from .paths import FieldPath, flatten, merge, nest
+
+Layer = Literal["contract", "pack", "answers"]
+LAYER_WORDS: dict[str, tuple[str, str]] = {
+    "contract": ("valeur par défaut de Balises", "Balises' default"),
+    "pack": ("recommandé par le modèle", "from the pack"),
+    "answers": ("vos réponses", "your answers"),
+}
+
+
+@dataclass(frozen=True)
+class LayeredAnswers:
+    """A validated profile and the layer each of its answers came from."""
+
+    profile: Profile
+    origins: Mapping[str, Layer]
+
+    def origin(self, path: str | FieldPath) -> Layer:
+        return self.origins.get(str(FieldPath.parse(path)), "contract")
+
+    def from_pack(self) -> list[str]:
+        return [path for path, layer in self.origins.items() if layer == "pack"]
+
+
+def _model_defaults(model: type[BaseModel], today: dt.date) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name, info in model.model_fields.items():
+        inner = info.annotation
+        if isinstance(inner, type) and issubclass(inner, BaseModel):
+            out[name] = _model_defaults(inner, today)
+        elif name == "effective_date":
+            out[name] = today  # its factory is "today": the date the answers are given
+        elif info.is_required():
+            out[name] = None  # a question the organisation must answer
+        else:
+            value = info.get_default(call_default_factory=True)
+            out[name] = value.model_dump(mode="json") if isinstance(value, BaseModel) else value
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def _contract_defaults_json() -> Mapping[str, Any]:
+    return MappingProxyType(_model_defaults(Profile, dt.date(2000, 1, 1)))
+
+
+def contract_defaults(today: dt.date | None = None) -> dict[str, Any]:
+    """Every answer's default as the contract (the profile model) states it; None where an answer is required."""
+    out = merge(_contract_defaults_json())
+    out["policy"]["effective_date"] = today or dt.date.today()
+    return out
+
+
+def pack_defaults(pack: Any) -> dict[str, Any]:
+    """The answers the pack's layers recommend, nested; a later layer (an extending pack) wins."""
+    if pack is None:
+        return {}
+    return merge(*(nest(layer.profile_defaults) for layer in pack.layers))
+
+
+def start(pack: Any, today: dt.date | None = None) -> dict[str, Any]:
+    """A blank questionnaire: the contract's defaults with the pack's recommended answers over them."""
+    out = merge(contract_defaults(today), pack_defaults(pack))
+    date = FieldPath.parse("policy.effective_date")
+    if isinstance(date.get(out), str):
+        date.set(out, dt.date.fromisoformat(date.get(out)))
+    return out
+
+
+def resolve(data: Any, pack: Any, source: str = "profile") -> LayeredAnswers:
+    """The organisation's answers (``data``) over the pack's, validated once; each answer's layer recorded."""
+    defaults = pack_defaults(pack)
+    if not isinstance(data, dict):
+        parse_profile(data, source)  # raises: the message says what a profile is
+    profile = parse_profile(merge(defaults, data) if defaults else data, source)
+    given, recommended = flatten(data), flatten(defaults)
+    origins: dict[str, Layer] = {}
+    for path in flatten(profile_to_data(profile)):
+        origins[str(path)] = ("answers" if _covered(path, given) else
+                              "pack" if _covered(path, recommended) else "contract")
+    return LayeredAnswers(profile, MappingProxyType(origins))
+
+
+def _covered(path: FieldPath, layer: Mapping[FieldPath, Any]) -> bool:
+    """Whether a layer gave this answer (or the whole list or mapping holding it)."""
+    return any(path.parts[:n] in keys for n, keys in _prefixes(layer).items())
+
+
+def _prefixes(layer: Mapping[FieldPath, Any]) -> dict[int, set]:
+    out: dict[int, set] = {}
+    for p in layer:
+        out.setdefault(len(p.parts), set()).add(p.parts)
+    return out
+
+
+def load(path: str | Path, pack: Any) -> LayeredAnswers:
+    """An answers file (YAML or JSON) resolved over the pack's recommended answers."""
+    return resolve(load_data_file(Path(path)), pack, str(path))

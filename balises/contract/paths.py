@@ -1,0 +1,150 @@
+"""A field of the answers, written one way everywhere: ``organisation.employees``, ``tools[0].name``.
+
+The CLI's messages, the conditions of rules, the wizard's questions, a pack's ``profile_defaults``, the
+spreadsheet's columns (``tools.1.name``, counted from 1 for people) and lint all name fields through
+:class:`FieldPath`, so a path is parsed, read, written and flattened by one piece of code.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import re
+from dataclasses import dataclass
+from typing import Any, Iterator, Mapping
+
+MISSING: Any = type("Missing", (), {"__repr__": lambda self: "MISSING", "__bool__": lambda self: False})()
+_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+@dataclass(frozen=True, order=True)
+class FieldPath:
+    parts: tuple[str | int, ...]
+
+    @classmethod
+    def parse(cls, text: "str | FieldPath") -> "FieldPath":
+        """``organisation.name``, ``tools[0].name`` (or the location tuple pydantic gives)."""
+        if isinstance(text, FieldPath):
+            return text
+        if isinstance(text, tuple):
+            return cls(tuple(text))
+        return _parse(text)
+
+    @classmethod
+    def _from_text(cls, text: str) -> "FieldPath":
+        parts: list[str | int] = []
+        pos = 0
+        for match in _PART.finditer(text):
+            parts.append(match.group(1) if match.group(1) is not None else int(match.group(2)))
+            pos = match.end()
+        if not parts or pos != len(text):
+            raise ValueError(f"not a field path: {text!r}")
+        return cls(tuple(parts))
+
+    @classmethod
+    def from_column(cls, column: str) -> "FieldPath":
+        """A spreadsheet column (``tools.2.name``: the second tool) as a path (``tools[1].name``)."""
+        parts: list[str | int] = []
+        for part in column.split("."):
+            if part.isdigit() and parts:
+                parts.append(int(part) - 1)
+            else:
+                parts.append(part)
+        return cls(tuple(parts))
+
+    @property
+    def column(self) -> str:
+        """The spreadsheet column of this field (list positions counted from 1)."""
+        return ".".join(str(p + 1) if isinstance(p, int) else p for p in self.parts)
+
+    def __str__(self) -> str:
+        out = ""
+        for part in self.parts:
+            out += f"[{part}]" if isinstance(part, int) else ("." if out else "") + part
+        return out
+
+    def get(self, data: Any, default: Any = None) -> Any:
+        node = data
+        for part in self.parts:
+            if isinstance(part, int):
+                if not isinstance(node, (list, tuple)) or not -len(node) <= part < len(node):
+                    return default
+                node = node[part]
+            elif isinstance(node, Mapping) and part in node:
+                node = node[part]
+            else:
+                return default
+        return node
+
+    def set(self, data: dict, value: Any) -> None:
+        """Write ``value`` in place, creating the mappings on the way (a list grows to reach its index)."""
+        node: Any = data
+        for part, following in zip(self.parts, self.parts[1:]):
+            empty: Any = [] if isinstance(following, int) else {}
+            if isinstance(part, int):
+                while len(node) <= part:
+                    node.append(copy.copy(empty))
+                if not isinstance(node[part], (dict, list)):
+                    node[part] = empty
+                node = node[part]
+            else:
+                if not isinstance(node.get(part), (dict, list)):
+                    node[part] = empty
+                node = node[part]
+        last = self.parts[-1]
+        if isinstance(last, int):
+            while len(node) <= last:
+                node.append(None)
+        node[last] = value
+
+    def startswith(self, other: "FieldPath | str") -> bool:
+        prefix = FieldPath.parse(other).parts
+        return self.parts[:len(prefix)] == prefix
+
+
+@functools.lru_cache(maxsize=4096)  # conditions name the same few fields thousands of times
+def _parse(text: str) -> FieldPath:
+    return FieldPath._from_text(text)
+
+
+def leaves(data: Any, prefix: tuple = ()) -> Iterator[tuple[FieldPath, Any]]:
+    """Every answer in ``data`` with its path. A list of plain values is one answer; a list of mappings
+    (the tools) is walked item by item."""
+    if isinstance(data, Mapping):
+        for key, value in data.items():
+            yield from leaves(value, prefix + (str(key),))
+    elif isinstance(data, list) and data and all(isinstance(item, Mapping) for item in data):
+        for i, item in enumerate(data):
+            yield from leaves(item, prefix + (i,))
+    elif prefix:
+        yield FieldPath(prefix), data
+
+
+def flatten(data: Any) -> dict[FieldPath, Any]:
+    return dict(leaves(data))
+
+
+def nest(flat: Mapping[Any, Any]) -> dict:
+    """``{"policy.stance": "x"}`` and ``{"policy": {"stance": "x"}}`` alike, as nested mappings."""
+    out: dict = {}
+    for key, value in flat.items():
+        if isinstance(value, Mapping):
+            value = nest(value)
+            current = FieldPath.parse(str(key)).get(out)
+            if isinstance(current, dict):
+                value = merge(current, value)
+        FieldPath.parse(key if isinstance(key, FieldPath) else str(key)).set(out, copy.deepcopy(value))
+    return out
+
+
+def merge(*layers: Mapping) -> dict:
+    """The layers as one mapping, a later layer winning; mappings merge key by key, lists and values are
+    replaced whole (a pack's list of languages is not added to the answers' own)."""
+    out: dict = {}
+    for layer in layers:
+        for key, value in (layer or {}).items():
+            if isinstance(value, Mapping) and isinstance(out.get(key), dict):
+                out[key] = merge(out[key], value)
+            else:
+                out[key] = copy.deepcopy(dict(value) if isinstance(value, Mapping) else value)
+    return out
