@@ -386,7 +386,7 @@ def defaults_problems(defaults: dict, where: str) -> list[Problem]:
         return problems
     sample = {"organisation": {"name": "x", "jurisdiction": "quebec", "sector": "other", "employees": 1}}
     try:
-        parse_profile(merge(nested, sample), "profile_defaults")
+        parse_profile(merge(sample, nested), "profile_defaults")  # the pack's answers over a sample
     except BalisesError as exc:
         for problem in getattr(exc, "problems", []) or []:
             problems.append(Problem(where, f"profile_defaults: {problem['message_en']}",
