@@ -23,7 +23,7 @@ import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -168,16 +168,6 @@ def flatten(profile_data: dict) -> dict[str, str]:
         for name, _ in TOOL_COLUMNS:
             put(f"tools.{i}.{name}", tool.get(name))
     return row
-
-
-def column_of(message: str) -> str:
-    """A profile problem's message, its field path (``tools[0].hosting``) written as the spreadsheet's column
-    (``tools.1.hosting``)."""
-    field, sep, rest = message.partition(" ")
-    try:
-        return FieldPath.parse(field.rstrip(":")).column + field[len(field.rstrip(":")):] + sep + rest
-    except ValueError:
-        return message
 
 
 # ---------------------------------------------------------------- reading the input
@@ -455,9 +445,8 @@ def write_if_changed(path: Path, data: bytes) -> bool:
 
 
 def error_text(exc: BaseException, lang: str) -> str:
-    if isinstance(exc, ProfileError) and exc.problems:
-        key = "message_fr" if lang == "fr" else "message_en"
-        return " | ".join(column_of(p[key]) for p in exc.problems)
+    if isinstance(exc, ProfileError) and exc.problems:  # each named by its column in the spreadsheet
+        return " | ".join(replace(p, where=FieldPath.parse(p.where).column).text(lang) for p in exc.problems)
     if isinstance(exc, BalisesError):
         return " ".join(exc.message(lang).split())
     return f"internal error ({type(exc).__name__}: {exc})"

@@ -30,10 +30,9 @@ class InputFileError(BalisesError):
 class ProfileError(BalisesError):
     """A profile that does not satisfy the contract; details name each field."""
 
-    def __init__(self, fr: str, en: str, *, details: list[tuple[str, str]], problems: list[dict] | None = None):
-        super().__init__(fr, en, details=details)
-        # machine-readable problems: {"field": "organisation.sector", "value": ..., "allowed": [...]}
-        self.problems = problems or []
+    def __init__(self, fr: str, en: str, *, problems: list | None = None):
+        self.problems = list(problems or [])  # balises.problems.Problem, one per field at fault
+        super().__init__(fr, en, details=[(p.text("fr"), p.text("en")) for p in self.problems])
 
 
 class PackError(BalisesError):

@@ -33,6 +33,7 @@ from .pack import (
     read_layer,
     validation_message_fr,
 )
+from .problems import Problem
 from .profile import Profile
 from .rules import LEGAL_KINDS, Rule, Source
 from .safeyaml import parse_yaml
@@ -47,22 +48,6 @@ CONTEXT_NAMES = {"org", "facts", "lang", "locale", "jurisdiction", "as_of", "tra
 # a template line longer than this is hard to review; split it (Jinja joins lines with {%- -%})
 MAX_TEMPLATE_LINE = 160
 _DICT_METHODS = {"get", "items", "keys", "values"}  # the context holds dicts: their methods are not fields
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One problem of a pack: where (``file`` or ``file:line``), its message in English and in French.
-    Formatted only at the edge (:meth:`text`), in the language the user chose."""
-
-    where: str
-    message: str  # English
-    fr: str = ""  # French ("": not yet translated, the English is shown)
-
-    def text(self, lang: str = "en") -> str:
-        return f"{self.where}: {self.fr or self.message if lang == 'fr' else self.message}"
-
-    def __str__(self) -> str:
-        return self.text("en")
 
 
 def _literal_values(annotation) -> list[str] | None:

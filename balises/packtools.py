@@ -389,8 +389,8 @@ def defaults_problems(defaults: dict, where: str) -> list[Problem]:
         parse_profile(merge(sample, nested), "profile_defaults")  # the pack's answers over a sample
     except BalisesError as exc:
         for problem in getattr(exc, "problems", []) or []:
-            problems.append(Problem(where, f"profile_defaults: {problem['message_en']}",
-                                    f"profile_defaults : {problem['message_fr']}"))
+            problems.append(Problem(where, f"profile_defaults: {problem.text('en')}",
+                                    f"profile_defaults : {problem.text('fr')}", problem.code))
         if not getattr(exc, "problems", None):
             problems.append(Problem(where, f"profile_defaults: {exc.en}", f"profile_defaults : {exc.fr}"))
     return problems

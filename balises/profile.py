@@ -21,6 +21,7 @@ from . import vocabulary as v
 from .contract import rules as contract_rules
 from .contract.paths import FieldPath
 from .errors import ProfileError
+from .problems import Problem
 from .safeyaml import load_data_file, parse_json, parse_yaml
 
 
@@ -323,9 +324,9 @@ def _short(value: Any) -> Any:
     return value if len(text) <= 80 else text[:77] + "..."
 
 
-def describe_errors(exc: ValidationError) -> tuple[list[tuple[str, str]], list[dict]]:
-    """One (fr, en) line per problem, each starting with the field path, and the same as data."""
-    lines, problems = [], []
+def describe_errors(exc: ValidationError) -> list[Problem]:
+    """One problem per error, at its field path, with its reason in French and in English."""
+    problems = []
     for err in exc.errors(include_url=False):
         loc = tuple(err["loc"])
         etype = err["type"]
@@ -360,11 +361,9 @@ def describe_errors(exc: ValidationError) -> tuple[list[tuple[str, str]], list[d
                                                   "hint": hint})
                 except (KeyError, IndexError, ValueError, TypeError):
                     text = err["msg"]
-            texts.append(f"{field} : {text}" if lang == "fr" else f"{field}: {text}")
-        lines.append((texts[0], texts[1]))
-        problems.append({"field": field, "type": etype, "value": value, "allowed": allowed,
-                         "message_fr": texts[0], "message_en": texts[1]})
-    return lines, problems
+            texts.append(text)
+        problems.append(Problem(field, texts[1], texts[0], etype))
+    return problems
 
 
 def parse_profile(data: Any, source: str = "profile") -> Profile:
@@ -372,18 +371,17 @@ def parse_profile(data: Any, source: str = "profile") -> Profile:
     if not isinstance(data, dict):
         raise ProfileError(
             f"{source} : le profil doit être un tableau associatif (clé: valeur) avec organisation, policy…",
-            f"{source}: the profile must be a mapping (key: value) with organisation, policy…",
-            details=[], problems=[])
+            f"{source}: the profile must be a mapping (key: value) with organisation, policy…")
     data, notices = contract_rules.adjust(dict(data))
     try:
         profile = Profile.model_validate(data)
     except ValidationError as exc:
-        details, problems = describe_errors(exc)
-        count = len(details)
+        problems = describe_errors(exc)
+        count = len(problems)
         raise ProfileError(
             f"{source} : profil invalide ({count} problème{'s' if count > 1 else ''}).",
             f"{source}: invalid profile ({count} problem{'s' if count > 1 else ''}).",
-            details=details, problems=problems,
+            problems=problems,
         ) from None
     profile._notices = notices
     return profile

@@ -16,6 +16,7 @@ from typing import Any, Callable
 
 import yaml
 
+from . import problems
 from . import vocabulary as v
 from .contract import answers as layered
 from .contract import rules as contract_rules
@@ -867,21 +868,12 @@ def field_label(path: str) -> tuple[str, str]:
     return path, path
 
 
-def _strip_field(message: str, fieldname: str) -> str:
-    for prefix in (f"{fieldname} : ", f"{fieldname}: "):
-        if message.startswith(prefix):
-            return message[len(prefix):]
-    return message
-
-
 _REASONS = {"missing": ("réponse obligatoire", "an answer is required")}
 
 
-def _problem(p: dict) -> Problem:
-    fieldname = p["field"]
-    reason = _REASONS.get(p.get("type")) or (_strip_field(p["message_fr"], fieldname),
-                                             _strip_field(p["message_en"], fieldname))
-    return Problem(fieldname, field_label(fieldname), reason)
+def _problem(p: problems.Problem) -> Problem:
+    """A problem of the contract, named by the wizard's question rather than by its field path."""
+    return Problem(p.where, field_label(p.where), _REASONS.get(p.code) or (p.reason("fr"), p.reason("en")))
 
 
 def _belongs(fieldname: str, prefixes: tuple[str, ...]) -> bool:

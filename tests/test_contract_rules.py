@@ -47,8 +47,8 @@ def test_the_model_refuses_what_a_rule_forbids_naming_the_field(code):
     with pytest.raises(ProfileError) as caught:
         parse_profile(answers(changes))
     [problem] = caught.value.problems
-    assert problem["type"] == code and problem["field"] == field
-    assert problem["message_fr"].startswith(field) and problem["message_en"].startswith(field)
+    assert problem.code == code and problem.where == field
+    assert problem.text("fr").startswith(f"{field}: ") and problem.text("en").startswith(f"{field}: ")
 
 
 @pytest.mark.parametrize("code", sorted(BREAKING))

@@ -75,7 +75,7 @@ def test_field_errors_name_field_value_and_allowed(path, value, field, words_en,
         assert w in en, en
     for w in words_fr:
         assert w in fr, fr
-    assert err.problems[0]["field"] == field
+    assert err.problems[0].where == field
 
 
 def test_unknown_key_is_rejected_with_a_hint():

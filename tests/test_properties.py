@@ -214,7 +214,7 @@ def test_free_text_is_refused_by_name_or_kept(data, field, text):
     try:
         profile = parse_profile(data)
     except ProfileError as exc:
-        fields = [p["field"] for p in exc.problems]
+        fields = [p.where for p in exc.problems]
         assert fields == [field], exc.message("en")
         assert exc.message("en").count(field) >= 1
         return
