@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
 from pydantic_core import PydanticCustomError
 
 from . import vocabulary as v
+from .contract import questions as wizard_questions
 from .contract import rules as contract_rules
 from .contract.paths import FieldPath
 from .errors import ProfileError
@@ -408,7 +409,21 @@ def profile_to_data(profile: Profile) -> dict:
 
 
 def json_schema() -> dict:
+    """The contract as a JSON Schema; a field the wizard asks is titled and described by its question
+    (balises/contract/questions.yaml), in English, with the French under ``x-label-fr`` and ``x-help-fr``."""
     schema = Profile.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "Balises organisation profile (schema_version 1)"
+    for question in wizard_questions.questions():
+        _schema_property(schema, question.path).update(question.schema_keys())
     return schema
+
+
+def _schema_property(schema: dict, path: str) -> dict:
+    """The schema of the field at ``path``: a property of the profile or of one of its parts ($defs)."""
+    *parents, name = FieldPath.parse(path).parts
+    node, model = schema, Profile
+    for part in parents:
+        model = model.model_fields[part].annotation
+        node = schema["$defs"][model.__name__]
+    return node["properties"][name]

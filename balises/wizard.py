@@ -1,5 +1,6 @@
-"""The wizard's logic, without Streamlit: steps, questions and their help texts (fr/en), the answers held
-while the wizard runs, their conversion to profile data, per-step validation, files in and out.
+"""The wizard's logic, without Streamlit: its interface texts (fr/en), the steps and questions (data, read
+from balises/contract/questions.yaml), the answers held while the wizard runs, their conversion to profile
+data, per-step validation, files in and out.
 
 ``app.py`` is the thin Streamlit shell over this module. Validation goes through
 :func:`balises.profile.parse_profile`, the same model as the CLI: one source of truth.
@@ -11,8 +12,8 @@ import copy
 import datetime as dt
 import re
 import unicodedata
-from dataclasses import dataclass, field
-from typing import Any, Callable
+from dataclasses import dataclass
+from typing import Any
 
 import yaml
 
@@ -21,17 +22,14 @@ from . import vocabulary as v
 from .contract import answers as layered
 from .contract import rules as contract_rules
 from .contract.paths import FieldPath, flatten
+from .contract.questions import Answers, Question, Step, questions, steps, tr
 from .errors import BalisesError, InputFileError, ProfileError
 from .facts import ToolRisk, tool_risk
-from .profile import EU_MEMBERS, Profile, Tool, profile_data_from_text, profile_to_data
+from .profile import Profile, Tool, profile_data_from_text, profile_to_data
 
 UI_LANGS = ("fr", "en")
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 TOOL_COLUMNS = ("name", "vendor", "hosting", "account", "status", "uses")
-
-
-def tr(pair: tuple[str, str], lang: str) -> str:
-    return pair[0] if lang == "fr" else pair[1]
 
 
 # ---------------------------------------------------------------- interface texts
@@ -189,39 +187,8 @@ def text(key: str, lang: str, **kwargs: Any) -> str:
 
 # ---------------------------------------------------------------- steps and questions
 
-@dataclass(frozen=True)
-class Step:
-    id: str
-    title: tuple[str, str]
-    intro: tuple[str, str]
-    fields: tuple[str, ...]  # profile paths validated on this step (prefixes)
-
-
-STEPS: tuple[Step, ...] = (
-    Step("organisation", ("Organisation", "Organisation"),
-         ("Qui êtes-vous ? Ces réponses choisissent les lois citées et la forme de la gouvernance.",
-          "Who are you? These answers choose the laws cited and the shape of governance."),
-         ("organisation", "policy.languages")),
-    Step("position", ("Position", "Position"),
-         ("Où en est votre organisation avec l'IA, quelle règle générale voulez-vous, et qui tient la politique ?",
-          "Where does your organisation stand with AI, what general rule do you want, and who owns the policy?"),
-         ("maturity", "policy")),
-    Step("uses", ("Usages", "Uses"),
-         ("Choisissez dans chaque liste ce que l'on fait déjà ou que l'on envisage de faire avec l'IA. Rien n'est "
-          "obligatoire.",
-          "Pick what people already do or plan to do with AI. Nothing is compulsory."),
-         ("uses",)),
-    Step("data_tools", ("Données et outils", "Data and tools"),
-         ("Quelles informations détenez-vous, et quels outils d'IA sont utilisés ?",
-          "What information do you hold, and which AI tools are used?"),
-         ("data", "tools")),
-    Step("commitments", ("Engagements", "Commitments"),
-         ("Ce à quoi l'organisation s'engage envers son public et son équipe.",
-          "What the organisation commits to towards its audience and its team."),
-         ("commitments",)),
-    Step("review", ("Relecture et téléchargement", "Review and download"),
-         ("", ""), ()),
-)
+# The steps and questions are data (balises/contract/questions.yaml): labels, help, options, when each is asked
+STEPS: tuple[Step, ...] = steps()
 STEP_IDS = tuple(s.id for s in STEPS)
 
 
@@ -229,376 +196,11 @@ def step_index(step_id: str) -> int:
     return STEP_IDS.index(step_id)
 
 
-Answers = dict[str, Any]
-Options = Callable[[Answers], list[str]]
-
-
-@dataclass(frozen=True)
-class Question:
-    path: str  # dotted path in the profile: "organisation.name"
-    step: str
-    kind: str  # text | select | radio | multiselect | bool | int | date | tools
-    label: tuple[str, str]
-    help: tuple[str, str]
-    table: dict[str, tuple[str, str]] | None = None  # enumeration labels
-    options: Options | None = None  # options for these answers (default: the whole table)
-    visible: Callable[[Answers], bool] | None = None
-    # label / help replaced for some jurisdictions
-    label_by: dict[str, tuple[str, str]] = field(default_factory=dict)
-    help_by: dict[str, tuple[str, str]] = field(default_factory=dict)
-    min_value: int | None = None
-    max_value: int | None = None
-    optional: bool = False
-    # one plain sentence per option, shown under it (radio questions)
-    captions: dict[str, tuple[str, str]] | None = None
-    placeholder: tuple[str, str] | None = None  # what an unanswered drop-down says (default "Choisir…")
-
-    def caption_for(self, value: Any, lang: str) -> str:
-        return tr(self.captions[value], lang) if self.captions and value in self.captions else ""
-
-    def label_for(self, answers: Answers, lang: str) -> str:
-        return tr(self.label_by.get(jurisdiction(answers) or "", self.label), lang)
-
-    def help_for(self, answers: Answers, lang: str) -> str:
-        return tr(self.help_by.get(jurisdiction(answers) or "", self.help), lang)
-
-    def options_for(self, answers: Answers) -> list[str]:
-        options = self.options(answers) if self.options is not None else list(self.table or {})
-        return [o for o in options if contract_rules.allows(answers, self.path, o)]
-
-    def is_visible(self, answers: Answers) -> bool:
-        return self.visible(answers) if self.visible else True
-
-    def option_label(self, value: Any, lang: str) -> str:
-        if self.table and value in self.table:
-            return tr(self.table[value], lang)
-        return str(value)
-
-
 def jurisdiction(answers: Answers) -> str | None:
     return (answers.get("organisation") or {}).get("jurisdiction")
 
 
-def contract_allows(path: str, value: Any) -> Callable[[Answers], bool]:
-    """A question asked only where the contract allows an answer other than its default (a province only
-    outside Québec in Canada, eu_market only in Switzerland)."""
-    return lambda answers: contract_rules.allows(answers, path, value)
-
-
-QUESTIONS: tuple[Question, ...] = (
-    # 1. Organisation
-    Question("organisation.name", "organisation", "text",
-             ("Nom de l'organisation", "Name of the organisation"),
-             ("Il figure sur la page titre, en pied de page et dans les clauses qui désignent l'organisation.",
-              "It appears on the title page, in the footer and in the clauses that name the organisation.")),
-    Question("organisation.jurisdiction", "organisation", "select",
-             ("Où l'organisation est-elle établie ?", "Where is the organisation established?"),
-             ("Le lieu choisit les lois citées (Loi 25, LPRPDE, RGPD, règlement européen sur l'IA, nLPD) et le "
-              "vocabulaire du document.",
-              "The location chooses the laws cited (Québec's Law 25, PIPEDA, GDPR, EU AI Act, Swiss FADP) and "
-              "the document's vocabulary."), table=v.JURISDICTIONS),
-    Question("organisation.province", "organisation", "select",
-             ("Province ou territoire", "Province or territory"),
-             ("La Colombie-Britannique et l'Alberta ont leur propre loi sur les renseignements personnels ; "
-              "ailleurs, la LPRPDE s'applique aux activités commerciales.",
-              "British Columbia and Alberta have their own personal information act; elsewhere, PIPEDA applies "
-              "to commercial activities."), table=v.PROVINCES, optional=True,
-             visible=contract_allows("organisation.province", "on")),
-    Question("organisation.sector", "organisation", "select",
-             ("Secteur", "Sector"),
-             ("Le secteur ajoute les clauses propres à votre métier (interprètes, catalogues de droits, "
-              "collections, information du public).",
-              "The sector adds the clauses specific to your field (performers, rights catalogues, collections, "
-              "public information)."), table=v.SECTORS),
-    Question("organisation.legal_form", "organisation", "select",
-             ("Forme juridique", "Legal form"),
-             ("Elle détermine qui adopte la politique et, pour un organisme public, les obligations propres au "
-              "secteur public.",
-              "It determines who adopts the policy and, for a public body, the obligations specific to the "
-              "public sector."), table=v.LEGAL_FORMS,
-             help_by={"quebec": (
-                 "Elle détermine qui adopte la politique. « Organisme public » (musée d'État, société d'État…) : "
-                 "la section sur les renseignements personnels cite la Loi sur l'accès (RLRQ c. A-2.1) plutôt que "
-                 "la loi sur le secteur privé (P-39.1).",
-                 "It determines who adopts the policy. “Public body” (state museum, Crown corporation…): the "
-                 "personal information section cites the Access Act (CQLR c. A-2.1) rather than the "
-                 "private-sector act (P-39.1).")}),
-    Question("organisation.federally_regulated", "organisation", "bool",
-             ("Entreprise de compétence fédérale (radiodiffuseur, par exemple)",
-              "Federally regulated undertaking (a broadcaster, for example)"),
-             ("Une entreprise fédérale relève de la LPRPDE et du droit fédéral du travail : la politique cite ces "
-              "lois plutôt que la loi provinciale.",
-              "A federal undertaking falls under PIPEDA and federal labour law: the policy cites them instead of "
-              "the provincial act."), visible=contract_allows("organisation.federally_regulated", True)),
-    Question("organisation.eu_market", "organisation", "bool",
-             ("Vous mettez des systèmes d'IA ou leurs résultats sur le marché de l'Union européenne",
-              "You place AI systems or their output on the European Union market"),
-             ("Si oui, le règlement européen sur l'IA vous concerne aussi et la politique ajoute ses obligations, "
-              "dont la transparence.",
-              "If so, the EU AI Act concerns you too and the policy adds its obligations, transparency among "
-              "them."), visible=contract_allows("organisation.eu_market", True)),
-    Question("organisation.employees", "organisation", "int",
-             ("Nombre de salariés", "Number of employees"),
-             ("La taille choisit la gouvernance : une personne responsable de l'IA sous 20 salariés, un comité à "
-              "partir de 20.",
-              "Size chooses the governance: one AI lead under 20 employees, a committee from 20."),
-             min_value=0, max_value=1_000_000),
-    Question("organisation.freelancers", "organisation", "bool",
-             ("Vous travaillez régulièrement avec des pigistes, intermittents ou artistes autonomes",
-              "You regularly work with freelancers or self-employed artists"),
-             ("Si oui, la politique dit ce qu'elle leur demande, comment elle leur est remise et ce qu'elle "
-              "protège de leur travail.",
-              "If so, the policy says what it asks of them, how they receive it and what it protects of their "
-              "work.")),
-    Question("organisation.volunteers", "organisation", "bool",
-             ("Des bénévoles travaillent avec vous", "Volunteers work with you"),
-             ("Si oui, la politique s'applique aussi aux bénévoles et prévoit leur information et leur formation.",
-              "If so, the policy also covers volunteers and provides for informing and training them.")),
-    Question("organisation.staff_representation", "organisation", "select",
-             ("Représentation du personnel", "Staff representation"),
-             ("La politique prévoit d'informer et de consulter les représentants du personnel avant d'introduire "
-              "un outil qui touche le travail.",
-              "The policy provides for informing and consulting staff representatives before introducing a tool "
-              "that affects work."),
-             table=v.STAFF_REPRESENTATION,
-             help_by={"france": (
-                 "En France, le CSE est consulté avant l'introduction d'une nouvelle technologie : la politique "
-                 "prévoit cette consultation.",
-                 "In France, the works council (CSE) is consulted before a new technology is introduced: the "
-                 "policy provides for it.")}),
-    Question("organisation.privacy_officer", "organisation", "text",
-             ("Fonction responsable des données personnelles (facultatif)",
-              "Role in charge of personal data (optional)"),
-             ("Cette fonction est nommée comme contact pour les questions de données ; laissée vide, la politique "
-              "rappelle d'en désigner une.",
-              "This role is named as the contact for data questions; left empty, the policy reminds you to "
-              "appoint one."),
-             label_by={"quebec": ("Personne responsable de la protection des renseignements personnels "
-                                  "(fonction, facultatif)",
-                                  "Person in charge of the protection of personal information (role, optional)"),
-                       **{j: ("Délégué·e à la protection des données ou responsable (fonction, facultatif)",
-                              "Data protection officer or person in charge (role, optional)") for j in EU_MEMBERS}},
-             optional=True),
-    Question("policy.languages", "organisation", "multiselect",
-             ("Langues de la politique", "Languages of the policy"),
-             ("Un document Word est produit pour chaque langue choisie.",
-              "One Word document is produced for each language chosen."),
-             table=v.LANGUAGES,
-             help_by={"quebec": (
-                 "Un document Word est produit par langue. Au Québec, le français est toujours inclus : la Charte "
-                 "de la langue française (art. 41) exige que les communications écrites au personnel soient en "
-                 "français.",
-                 "One Word document is produced per language. In Québec, French is always included: the Charter "
-                 "of the French language (s. 41) requires written communications to staff to be in French.")}),
-    Question("organisation.name_article", "organisation", "select",
-             ("Article du nom en français (facultatif)", "Article of the name in French (optional)"),
-             ("Pour écrire « adoptée par le Théâtre… » ou « par la Compagnie… ». Laissé vide, il est déduit du "
-              "premier mot du nom.",
-              "So that French writes « adoptée par le Théâtre… » or « par la Compagnie… ». Left empty, it is "
-              "guessed from the name's first word."),
-             table=v.NAME_ARTICLES, optional=True, visible=lambda a: "fr" in (get(a, "policy.languages") or []),
-             placeholder=("Déduit du nom", "Guessed from the name")),
-    Question("organisation.short_name", "organisation", "text",
-             ("Nom court, avec son article (facultatif)", "Short name, with its article (optional)"),
-             ("Le texte l'emploie après la première mention : « le Théâtre », « la Compagnie ». Laissé vide : "
-              "« l'organisation ».",
-              "The text uses it after the first mention: “the Theatre”, “the Company”. Left empty: “the "
-              "organisation”."), optional=True),
-    # 2. Position
-    Question("maturity", "position", "radio",
-             ("Où en est l'organisation avec l'IA ?", "Where does the organisation stand with AI?"),
-             ("Choisissez la phrase qui vous ressemble : elle règle le ton des principes et la feuille de route "
-              "en annexe, jamais les obligations légales.",
-              "Pick the sentence that sounds like you: it sets the tone of the principles and the roadmap annex, "
-              "never the legal duties."), table=v.MATURITY,
-             captions={
-                 "resistant": ("On s'en méfie et on ne veut pas pousser à l'usage : la politique fixe des limites "
-                               "et prend les craintes au sérieux.",
-                               "We distrust it and do not want to push its use: the policy sets limits and takes "
-                               "fears seriously."),
-                 "follower": ("Quelques personnes s'en servent déjà, chacune de son côté : la politique encadre "
-                              "ces usages et commence par les tâches administratives.",
-                              "A few people already use it, each on their own: the policy frames these uses and "
-                              "starts with administrative tasks."),
-                 "experimenting": ("On fait des essais : la politique transforme chaque essai en projet pilote "
-                                   "(objectif, durée, responsable, bilan).",
-                                   "We run trials: the policy turns each one into a pilot (goal, duration, owner, "
-                                   "review)."),
-                 "pioneer": ("L'IA fait partie du travail courant : la politique documente les usages, suit leurs "
-                             "effets sur les métiers et partage les pratiques.",
-                             "AI is part of everyday work: the policy documents uses, tracks their effects on "
-                             "jobs and shares practices."),
-             }),
-    Question("policy.stance", "position", "radio",
-             ("Règle générale sur l'usage de l'IA", "General rule on the use of AI"),
-             ("Elle fixe ce que le personnel peut faire sans demander ; les usages que vous déclarez à l'étape 3 "
-              "y sont rangés.",
-              "It sets what staff may do without asking; the uses you declare in step 3 are sorted under it."),
-             table=v.STANCES,
-             captions={
-                 "encouraged": ("Les usages déclarés sont permis ; seuls ceux qui touchent la voix ou "
-                                "l'interprétation d'une personne, le public ou le personnel restent sous "
-                                "conditions.",
-                                "Declared uses are allowed; only those touching a person's voice or performance, "
-                                "the public or staff stay under conditions."),
-                 "conditional": ("Les tâches administratives déclarées sont permises ; la création, le public et "
-                                 "le personnel sont permis sous conditions.",
-                                 "Declared administrative tasks are allowed; creation, the public and staff are "
-                                 "allowed under conditions."),
-                 "restricted": ("Seuls les usages déclarés sont admis, chacun sous conditions ; tout autre usage "
-                                "attend une approbation.",
-                                "Only the declared uses are allowed, each under conditions; any other use awaits "
-                                "approval."),
-                 "prohibited": ("L'IA générative n'est pas utilisée ; seuls les usages déclarés restent, comme "
-                                "exceptions encadrées.",
-                                "Generative AI is not used; only the declared uses remain, as framed "
-                                "exceptions."),
-             }),
-    Question("policy.length", "position", "radio",
-             ("Longueur de la politique à adopter", "Length of the policy to adopt"),
-             ("Les règles sont les mêmes à toute longueur ; seule l'explication change. Les documents "
-              "d'accompagnement (aide-mémoire, registre, plan) ne changent pas.",
-              "The rules are the same at every length; only the explanation changes. The companion documents "
-              "(staff summary, register, plan) do not change."),
-             table=v.LENGTHS,
-             captions={
-                 "concise": ("Pour un petit conseil qui veut l'essentiel : chaque règle en une phrase.",
-                             "For a small board that wants the essentials: each rule in one sentence."),
-                 "standard": ("Pour la plupart des organisations : chaque règle avec sa raison et son article "
-                              "de loi.", "For most organisations: each rule with its reason and legal "
-                              "article."),
-                 "complete": ("Pour une grande organisation ou un organisme public : critères d'approbation, "
-                              "table des matières, détails de mise en œuvre.",
-                              "For a large organisation or a public body: approval criteria, table of contents, "
-                              "implementation details."),
-             }),
-    Question("policy.owner_role", "position", "text",
-             ("Fonction responsable de la politique", "Role that owns the policy"),
-             ("Cette fonction tient la politique à jour et répond aux questions ; elle est nommée dans la section "
-              "sur la gouvernance.",
-              "This role keeps the policy up to date and answers questions; it is named in the governance "
-              "section.")),
-    Question("policy.approved_by", "position", "text",
-             ("Instance qui adopte la politique", "Body that adopts the policy"),
-             ("Elle figure sur la page titre et dans la section sur l'entrée en vigueur.",
-              "It appears on the title page and in the section on entry into force.")),
-    Question("policy.effective_date", "position", "date",
-             ("Date d'entrée en vigueur", "Effective date"),
-             ("La date figure sur la page titre et fixe la prochaine révision ; les échéances de formation en "
-              "découlent.",
-              "The date appears on the title page and sets the next review; training deadlines follow from it.")),
-    Question("policy.review_months", "position", "int",
-             ("Révision tous les … mois", "Review every … months"),
-             ("Le droit de l'IA change vite : la politique prévoit sa propre révision à cet intervalle (3 à 36 "
-              "mois).",
-              "AI law changes fast: the policy schedules its own review at this interval (3 to 36 months)."),
-             min_value=3, max_value=36),
-    Question("policy.version", "position", "text",
-             ("Version de la politique", "Policy version"),
-             ("Affichée en pied de page, elle dit quelle version est en vigueur.",
-              "Shown in the footer, it tells which version is in force.")),
-    # 3. Uses
-    Question("uses.admin", "uses", "multiselect",
-             ("Usages administratifs", "Administrative uses"),
-             ("Chaque usage déclaré entre dans la liste des usages permis, avec ses précautions.",
-              "Each use declared enters the list of permitted uses, with its precautions."), table=v.ADMIN_USES),
-    Question("uses.creative", "uses", "multiselect",
-             ("Usages en création", "Creative uses"),
-             ("Les usages créatifs ajoutent les clauses sur le droit d'auteur, la contribution humaine et les "
-              "droits des artistes.",
-              "Creative uses add the clauses on copyright, human contribution and artists' rights."),
-             table=v.CREATIVE_USES),
-    Question("uses.public", "uses", "multiselect",
-             ("Usages visibles du public", "Uses the public sees"),
-             ("Ce que le public voit ou entend ajoute les obligations de transparence et des avis prêts à "
-              "afficher en annexe.",
-              "What the public sees or hears adds transparency duties and ready-to-post notices in an annex."),
-             table=v.PUBLIC_USES),
-    Question("uses.hr", "uses", "multiselect",
-             ("Usages qui touchent le personnel", "Uses that affect staff"),
-             ("Les usages en gestion du personnel sont encadrés de près : ils ajoutent consultation, information "
-              "des personnes et contrôle humain.",
-              "Uses in managing staff are closely regulated: they add consultation, informing people and human "
-              "oversight."), table=v.HR_USES),
-    Question("uses.model_training", "uses", "bool",
-             ("Vous entraînez ou affinez des modèles d'IA sur vos contenus ou ceux de tiers",
-              "You train or fine-tune AI models on your own or third-party content"),
-             ("Si oui, la politique ajoute les règles sur les droits des contenus d'entraînement et leur "
-              "documentation.",
-              "If so, the policy adds the rules on rights in training content and its documentation.")),
-    # 4. Data and tools
-    Question("data.personal_data", "data_tools", "multiselect",
-             ("Renseignements personnels que vous détenez", "Personal data you hold"),
-             ("Chaque catégorie resserre les règles de saisie dans les outils d'IA ; mineurs, données sensibles "
-              "et biométrie ajoutent des protections.",
-              "Each category tightens what may be entered into AI tools; minors, sensitive and biometric data add "
-              "protections."), table=v.PERSONAL_DATA),
-    Question("data.personal_data_in_ai_tools", "data_tools", "select",
-             ("Des renseignements personnels peuvent-ils être saisis dans un outil d'IA ?",
-              "May personal data be entered into an AI tool?"),
-             ("Votre réponse devient la règle de la section sur les données personnelles.",
-              "Your answer becomes the rule of the personal data section."), table=v.PERSONAL_DATA_IN_AI_TOOLS),
-    Question("data.confidential_material", "data_tools", "multiselect",
-             ("Documents confidentiels", "Confidential material"),
-             ("Ils sont nommés dans la liste de ce qu'on ne saisit jamais dans un outil non approuvé.",
-              "They are named in the list of what is never entered into an unapproved tool."),
-             table=v.CONFIDENTIAL_MATERIAL),
-    Question("data.holds_rights_catalogue", "data_tools", "bool",
-             ("Vous détenez un catalogue de droits, des collections ou des archives",
-              "You hold a rights catalogue, collections or archives"),
-             ("Si oui, la politique protège ces œuvres : pas de versement dans un outil d'IA sans autorisation, "
-              "et opposition à leur usage pour entraîner des IA.",
-              "If so, the policy protects these works: none is fed to an AI tool without permission, and their "
-              "use to train AI is opted out.")),
-    Question("data.publishes_online", "data_tools", "bool",
-             ("Vous diffusez des contenus (site, réseaux, publications)",
-              "You publish content (website, social media, publications)"),
-             ("Si oui, la politique dit quand et comment signaler la part de l'IA dans ce que vous diffusez.",
-              "If so, the policy says when and how to disclose AI's part in what you publish.")),
-    Question("tools", "data_tools", "tools",
-             ("Vos outils d'IA", "Your AI tools"),
-             ("Chaque outil entre dans le registre des outils (annexe) avec sa lecture de risque ; la politique "
-              "fixe les conditions d'usage des outils à risque.",
-              "Each tool enters the tool register (annex) with its risk reading; the policy sets conditions of "
-              "use for risky tools.")),
-    # 5. Commitments
-    Question("commitments.disclosure", "commitments", "radio",
-             ("Quand signalez-vous l'usage de l'IA ?", "When do you disclose the use of AI?"),
-             ("Ce niveau décide des mentions à apposer sur vos contenus et des avis fournis en annexe.",
-              "This level decides the mentions put on your content and the notices provided in an annex."),
-             table=v.DISCLOSURE,
-             captions={
-                 "all_assisted": ("Une mention sur tout contenu où l'IA a aidé, même pour une retouche.",
-                                  "A mention on any content AI helped with, even a touch-up."),
-                 "substantial": ("Une mention quand l'IA a produit une part notable du texte, de l'image ou du son ; "
-                                 "pas pour une simple correction.",
-                                 "A mention when AI produced a notable part of the text, image or sound; not for a "
-                                 "mere correction."),
-                 "legal_minimum": ("Seulement ce que la loi exige (hypertrucages, agents conversationnels, textes "
-                                   "d'intérêt public).",
-                                   "Only what the law requires (deep fakes, chatbots, texts of public interest)."),
-             }),
-    Question("commitments.human_review", "commitments", "bool",
-             ("Tout contenu diffusé ou envoyé à l'extérieur est relu par une personne",
-              "Every output published or sent outside is reviewed by a person"),
-             ("Si oui, la politique rend cette vérification humaine obligatoire avant toute diffusion.",
-              "If so, the policy makes this human check compulsory before anything goes out.")),
-    Question("commitments.environmental", "commitments", "bool",
-             ("Engagements de sobriété environnementale", "Environmental sobriety commitments"),
-             ("Si oui, la section sur l'environnement énumère des gestes concrets de sobriété pour vos usages.",
-              "If so, the environment section lists concrete sobriety measures for your uses.")),
-    Question("commitments.voice_likeness_consent", "commitments", "bool",
-             ("Consentement écrit avant d'utiliser la voix ou l'image d'une personne",
-              "Written consent before using a person's voice or likeness"),
-             ("Si oui, la politique exige un consentement précis (usage, durée, rémunération). Si non, les usages "
-              "de voix ou d'image déclarés restent interdits : une décision à prendre.",
-              "If so, the policy requires specific consent (purpose, duration, pay). If not, the voice or "
-              "likeness uses declared stay prohibited: a decision to take.")),
-    Question("commitments.training", "commitments", "bool",
-             ("Plan de formation du personnel", "Staff training plan"),
-             ("Si oui, la politique fixe un plan de formation par public, avec des échéances datées.",
-              "If so, the policy sets a training plan per audience, with dated deadlines.")),
-)
+QUESTIONS: tuple[Question, ...] = questions()
 QUESTION_BY_PATH = {q.path: q for q in QUESTIONS}
 
 

@@ -1,0 +1,360 @@
+"""The wizard's steps and questions (``questions.yaml`` beside this file), read once and checked: the wizard
+renders them, :func:`balises.profile.json_schema` takes each asked field's title and description from them,
+and :func:`markdown` writes their section of docs/profile.md (``python -m balises.contract.questions
+--write-docs``).
+
+A question's ``visible`` and its variants' ``when`` are conditions in the language of the rules
+(balises/conditions.py), evaluated over the wizard's answers so far; its options are a table of
+balises/vocabulary.py, which also labels them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+from pathlib import Path
+from typing import Annotated, Any, Literal, Mapping
+
+from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator,
+                      model_validator)
+
+from .. import conditions
+from .. import vocabulary
+from ..safeyaml import load_data_file
+from . import rules as contract_rules
+from .paths import FieldPath
+
+QUESTIONS_FILE = Path(__file__).with_name("questions.yaml")
+DOCS_FILE = Path(__file__).resolve().parents[2] / "docs" / "profile.md"
+DOCS_START, DOCS_END = "<!-- questions:start -->", "<!-- questions:end -->"
+WRITE_DOCS = "python -m balises.contract.questions --write-docs"
+CHOICE_KINDS = ("select", "radio", "multiselect")
+Answers = dict[str, Any]
+
+
+def tr(pair: tuple[str, str], lang: str) -> str:
+    """A (fr, en) text in ``lang``."""
+    return pair[0] if lang == "fr" else pair[1]
+
+
+# ---------------------------------------------------------------- read-only values
+
+def _read_only(self, *args, **kwargs):
+    raise TypeError("the questions are read once and shared: they are read-only")
+
+
+class _FrozenDict(dict):
+    """A mapping of the file (a condition, the captions), shared by every caller: it refuses changes. Still a
+    ``dict``, so that balises.conditions reads it as any condition."""
+
+    __setitem__ = __delitem__ = clear = pop = popitem = setdefault = update = __ior__ = _read_only
+
+    def __copy__(self):
+        return self
+
+    def __deepcopy__(self, memo):
+        return self
+
+
+class _FrozenList(list):
+    __setitem__ = __delitem__ = append = extend = insert = pop = remove = clear = sort = reverse = _read_only
+    __iadd__ = __imul__ = _read_only
+
+    def __copy__(self):
+        return self
+
+    def __deepcopy__(self, memo):
+        return self
+
+
+def _frozen(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return _FrozenDict({k: _frozen(x) for k, x in value.items()})
+    if isinstance(value, list):
+        return _FrozenList(_frozen(x) for x in value)
+    return value
+
+
+def _fr_en(value: Any) -> Any:
+    if not isinstance(value, Mapping):
+        raise ValueError("a text is a mapping {fr: …, en: …}")
+    unknown = sorted(set(value) - {"fr", "en"})
+    if unknown:
+        raise ValueError(f"unknown key {unknown[0]!r}: a text has fr and en")
+    missing = [lang for lang in ("fr", "en") if lang not in value]
+    if missing:
+        raise ValueError(f"missing {missing[0]!r}: a text has fr and en")
+    return value["fr"], value["en"]
+
+
+def _condition(value: dict) -> dict:
+    conditions.require_valid(value)
+    return _frozen(value)
+
+
+Text = Annotated[tuple[str, str], BeforeValidator(_fr_en)]  # {fr, en} in the file, (fr, en) once read
+Condition = Annotated[dict, AfterValidator(_condition)]
+
+
+def tables() -> dict[str, vocabulary.Labels]:
+    """The enumeration tables of balises/vocabulary.py a question may offer, by name."""
+    return {name: table for name, table in vars(vocabulary).items() if name.isupper()
+            and isinstance(table, dict) and all(isinstance(x, tuple) for x in table.values())}
+
+
+# ---------------------------------------------------------------- the file's model
+
+class _Data(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Step(_Data):
+    id: str
+    title: Text
+    intro: Text
+    fields: tuple[str, ...]  # the answers checked on leaving the step (path prefixes)
+
+
+class Variant(_Data):
+    when: Condition
+    label: Text | None = None
+    help: Text | None = None
+
+    @model_validator(mode="after")
+    def _says_something(self):
+        if self.label is None and self.help is None:
+            raise ValueError("a variant gives a label, a help or both")
+        return self
+
+
+class Question(_Data):
+    path: str  # the answer it sets: "organisation.name"
+    step: str
+    kind: Literal["text", "select", "radio", "multiselect", "bool", "int", "date", "tools"]
+    label: Text
+    help: Text
+    options: str | None = None  # a table of balises/vocabulary.py
+    optional: bool = False
+    min_value: int | None = Field(None, alias="min")
+    max_value: int | None = Field(None, alias="max")
+    placeholder: Text | None = None  # what an unanswered drop-down says (default "Choisir…")
+    captions: dict[str, Text] | None = None  # one plain sentence per option, shown under it
+    visible: Condition | None = None
+    asked_where_allowed: bool = False
+    variants: tuple[Variant, ...] = ()
+
+    @field_validator("path")
+    @classmethod
+    def _path(cls, value: str) -> str:
+        written = str(FieldPath.parse(value))
+        if written != value:
+            raise ValueError(f"not a field path as the contract writes them: {written}")
+        return value
+
+    @field_validator("options")
+    @classmethod
+    def _table(cls, value: str | None) -> str | None:
+        known = tables()
+        if value is not None and value not in known:
+            raise ValueError(f"unknown table {value!r}{conditions.suggest(value, known)}; the tables of "
+                             "balises/vocabulary.py: " + ", ".join(known))
+        return value
+
+    @field_validator("captions")
+    @classmethod
+    def _freeze(cls, value):
+        return _frozen(value)
+
+    @model_validator(mode="after")
+    def _consistent(self):
+        if (self.kind in CHOICE_KINDS) != (self.options is not None):
+            raise ValueError(f"a {self.kind} question {'needs' if self.kind in CHOICE_KINDS else 'has no'} "
+                             "options")
+        unknown = sorted(set(self.captions or {}) - set(self.table or {}))
+        if unknown:
+            raise ValueError(f"caption for {unknown[0]!r}, not an option of {self.options}")
+        if self.asked_where_allowed and not self._other_answers():
+            raise ValueError("asked_where_allowed needs options or a yes/no question")
+        return self
+
+    @property
+    def table(self) -> vocabulary.Labels | None:
+        """The options' labels (value -> (fr, en))."""
+        return getattr(vocabulary, self.options) if self.options else None
+
+    def _other_answers(self) -> list:
+        """The answers other than the default that the contract's rules may allow or not."""
+        return [True] if self.kind == "bool" else list(self.table or {})
+
+    def _worded(self, part: str, answers: Answers) -> tuple[str, str]:
+        for variant in self.variants:
+            text = getattr(variant, part)
+            if text is not None and conditions.holds(variant.when, answers):
+                return text
+        return getattr(self, part)
+
+    def label_for(self, answers: Answers, lang: str) -> str:
+        return tr(self._worded("label", answers), lang)
+
+    def help_for(self, answers: Answers, lang: str) -> str:
+        return tr(self._worded("help", answers), lang)
+
+    def options_for(self, answers: Answers) -> list[str]:
+        """The options the contract's rules allow with these answers."""
+        return [o for o in self.table or {} if contract_rules.allows(answers, self.path, o)]
+
+    def is_visible(self, answers: Answers) -> bool:
+        if self.visible is not None and not conditions.holds(self.visible, answers):
+            return False
+        return not self.asked_where_allowed or any(contract_rules.allows(answers, self.path, value)
+                                                   for value in self._other_answers())
+
+    def option_label(self, value: Any, lang: str) -> str:
+        table = self.table
+        return tr(table[value], lang) if table and value in table else str(value)
+
+    def caption_for(self, value: Any, lang: str) -> str:
+        return tr(self.captions[value], lang) if self.captions and value in self.captions else ""
+
+    def schema_keys(self) -> dict[str, str]:
+        """What the JSON Schema says of the field: the question in English, the French beside it."""
+        return {"title": self.label[1], "description": self.help[1],
+                "x-label-fr": self.label[0], "x-help-fr": self.help[0]}
+
+
+class Questionnaire(_Data):
+    steps: tuple[Step, ...]
+    questions: tuple[Question, ...]
+
+    @model_validator(mode="after")
+    def _known_steps_and_one_question_a_field(self):
+        step_ids = [s.id for s in self.steps]
+        paths = [q.path for q in self.questions]
+        for q in self.questions:
+            if q.step not in step_ids:
+                raise ValueError(f"question {q.path}: unknown step {q.step!r}; steps: {', '.join(step_ids)}")
+            if paths.count(q.path) > 1:
+                raise ValueError(f"question {q.path}: asked twice")
+        if len(set(step_ids)) != len(step_ids):
+            raise ValueError("two steps have the same id")
+        return self
+
+
+@functools.lru_cache(maxsize=1)
+def questionnaire() -> Questionnaire:
+    return Questionnaire.model_validate(load_data_file(QUESTIONS_FILE))
+
+
+def steps() -> tuple[Step, ...]:
+    return questionnaire().steps
+
+
+def questions() -> tuple[Question, ...]:
+    return questionnaire().questions
+
+
+# ---------------------------------------------------------------- docs/profile.md
+
+_OPERATORS = {"equals": "is", "not_equals": "is not", "in": "is one of", "not_in": "is none of",
+              "contains": "contains", "contains_any": "contains one of", "contains_all": "contains all of",
+              "gt": ">", "gte": "≥", "lt": "<", "lte": "≤"}
+
+
+def _values(operand: Any) -> str:
+    items = operand if isinstance(operand, list) else [operand]
+    return ", ".join(f"`{str(x).lower() if isinstance(x, bool) else x}`" for x in items)
+
+
+def describe(cond: dict) -> str:
+    """A condition in plain English, for the docs: ``organisation.jurisdiction`` is ``quebec``."""
+    for key, joint in (("all", " and "), ("any", " or ")):
+        if key in cond:
+            return joint.join(describe(c) for c in cond[key])
+    if "not" in cond:
+        return f"not ({describe(cond['not'])})"
+    op = next(k for k in cond if k != "field")
+    field, operand = f"`{cond['field']}`", cond[op]
+    if op in ("absent", "empty"):
+        return f"{field} is {'not ' if operand else ''}{'answered' if op == 'absent' else 'filled in'}"
+    return f"{field} {_OPERATORS[op]} {_values(operand)}"
+
+
+def _allowed_values(q: Question) -> str:
+    if q.table is not None:
+        values = f"{'any' if q.kind == 'multiselect' else 'one'} of {_values(list(q.table))}"
+    else:
+        values = {"bool": "`true`, `false`", "text": "text", "date": "a date (YYYY-MM-DD)",
+                  "int": f"a whole number, {q.min_value}..{q.max_value}",
+                  "tools": "a list of tools (name, vendor, hosting, account, status, uses)"}[q.kind]
+    return values + (" (optional)" if q.optional else "")
+
+
+def _when_asked(q: Question) -> str:
+    asked = []
+    if q.visible is not None:
+        asked.append(f"when {describe(q.visible)}")
+    if q.asked_where_allowed:
+        rules = [describe(r.require) for r in contract_rules.refusals() if r.field == q.path]
+        asked.append(f"where rules.yaml allows an answer ({' and '.join(rules)})")
+    asked = asked or ["always"]
+    for variant in q.variants:
+        worded = " and ".join(part for part in ("label", "help") if getattr(variant, part) is not None)
+        asked.append(f"{worded} worded for {describe(variant.when)}")
+    return "; ".join(asked)
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def markdown() -> str:
+    """The questions' section of docs/profile.md, between its markers."""
+    lines = [DOCS_START, "",
+             f"Generated from `balises/contract/questions.yaml` by `{WRITE_DOCS}`: edit the questions there, "
+             "not here. Values come from `balises/vocabulary.py`.", ""]
+    for n, step in enumerate(steps(), 1):
+        asked = [q for q in questions() if q.step == step.id]
+        if not asked:
+            continue
+        title = step.title[1] if step.title[0] == step.title[1] else f"{step.title[1]} ({step.title[0]})"
+        lines += [f"### {n}. {title}", "", "| Field | Question (fr) | Question (en) | Values | Asked |",
+                  "| --- | --- | --- | --- | --- |"]
+        for q in asked:
+            cells = (f"`{q.path}`", q.label[0], q.label[1], _allowed_values(q), _when_asked(q))
+            lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+        lines.append("")
+    lines.append(DOCS_END)
+    return "\n".join(lines)
+
+
+def with_questions(doc: str) -> str:
+    """``doc`` (docs/profile.md) with its questions' section regenerated; the rest kept as written."""
+    start, end = doc.find(DOCS_START), doc.find(DOCS_END)
+    if start < 0 or end < start:
+        raise ValueError(f"{DOCS_FILE.name}: the markers {DOCS_START} and {DOCS_END} are missing")
+    return doc[:start] + markdown() + doc[end + len(DOCS_END):]
+
+
+def write_docs(path: Path = DOCS_FILE) -> bool:
+    """Regenerate the questions' section of docs/profile.md; whether the file changed."""
+    doc = path.read_text(encoding="utf-8")
+    new = with_questions(doc)
+    if new != doc:
+        path.write_text(new, encoding="utf-8")
+    return new != doc
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m balises.contract.questions",
+                                     description="The wizard's questions: print their section of the docs, "
+                                                 "or write it.")
+    parser.add_argument("--write-docs", action="store_true", help=f"regenerate the section in {DOCS_FILE}")
+    args = parser.parse_args(argv)
+    if args.write_docs:
+        print(f"{DOCS_FILE}: {'updated' if write_docs() else 'already up to date'}")
+    else:
+        print(markdown())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,224 @@
+"""The wizard's questions as data (balises/contract/questions.yaml): one question per asked field of the
+contract, conditions the linter accepts, both languages, the JSON Schema and docs/profile.md made from
+them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from pydantic import BaseModel, ValidationError
+
+from balises import conditions
+from balises import wizard as wz
+from balises.contract import questions as qs
+from balises.contract.paths import FieldPath
+from balises.lint import Problem, known_fields
+from balises.profile import Profile, json_schema
+from balises.safeyaml import load_data_file
+
+# the contract's fields the wizard does not ask, and why
+NOT_ASKED = {
+    "schema_version": "written by the wizard, always 1",
+    "organisation.public_body": "asked as the legal form public_body",
+}
+
+
+def _leaf_fields(model: type[BaseModel] = Profile, prefix: str = "") -> dict[str, object]:
+    out = {}
+    for name, info in model.model_fields.items():
+        ann = info.annotation
+        if isinstance(ann, type) and issubclass(ann, BaseModel):
+            out.update(_leaf_fields(ann, f"{prefix}{name}."))
+        else:
+            out[f"{prefix}{name}"] = ann
+    return out
+
+
+def _field(path: str):
+    """The model field at ``path`` (KeyError if there is none)."""
+    *parents, name = FieldPath.parse(path).parts
+    model = Profile
+    for part in parents:
+        model = model.model_fields[part].annotation
+    return model.model_fields[name]
+
+
+def _conditions(question: qs.Question):
+    if question.visible is not None:
+        yield f"{question.path}.visible", question.visible
+    for i, variant in enumerate(question.variants):
+        yield f"{question.path}.variants[{i}].when", variant.when
+
+
+def _texts(question: qs.Question):
+    yield "label", question.label
+    yield "help", question.help
+    if question.placeholder:
+        yield "placeholder", question.placeholder
+    for value, caption in (question.captions or {}).items():
+        yield f"captions.{value}", caption
+    for i, variant in enumerate(question.variants):
+        for part in ("label", "help"):
+            if getattr(variant, part) is not None:
+                yield f"variants[{i}].{part}", getattr(variant, part)
+
+
+def test_every_asked_field_of_the_contract_has_exactly_one_question():
+    paths = [q.path for q in qs.questions()]
+    assert len(paths) == len(set(paths))
+    leaves = _leaf_fields()
+    assert set(NOT_ASKED) <= set(leaves)
+    assert set(paths) == set(leaves) - set(NOT_ASKED), "a field of the profile without a question (or the "\
+        "reverse): add it to balises/contract/questions.yaml or to NOT_ASKED with the reason"
+
+
+def test_every_question_names_a_real_field_of_the_right_type():
+    fields = known_fields()
+    kinds = {"bool": bool, "int": int, "date": dt.date}
+    for q in qs.questions():
+        field = _field(q.path)
+        assert str(FieldPath.parse(q.path)) == q.path
+        if q.kind in kinds:
+            assert field.annotation is kinds[q.kind], q.path
+        if q.table is not None:  # the vocabulary table the question offers is the field's own enumeration
+            assert list(q.table) == fields[q.path], q.path
+        else:
+            assert fields[q.path] is None, f"{q.path}: an enumeration asked without its options"
+
+
+def test_every_condition_is_well_formed_and_names_known_answers_and_values():
+    # the wizard's answers hold the profile's fields, never the facts derived from them
+    fields = {path: values for path, values in known_fields().items() if not path.startswith("facts.")}
+    found = 0
+    for q in qs.questions():
+        for where, cond in _conditions(q):
+            found += 1
+            assert conditions.check(cond, where) == []
+            assert conditions.condition_problems(cond, fields, where, where, where, Problem) == []
+    assert found >= 6
+
+
+def test_every_question_speaks_french_and_english():
+    for q in qs.questions():
+        for where, (fr, en) in _texts(q):
+            assert fr.strip() and en.strip(), f"{q.path}.{where}"
+    for step in qs.steps():
+        assert all(step.title), step.id
+        assert all(step.intro) or step.id == "review", step.id
+
+
+def test_the_visible_condition_and_the_contract_decide_what_is_asked():
+    answers = wz.default_answers(today=dt.date(2026, 12, 1))
+    assert isinstance(answers["policy"]["effective_date"], dt.date)
+    article = wz.QUESTION_BY_PATH["organisation.name_article"]
+    answers["policy"]["languages"] = None
+    assert not article.is_visible(answers)
+    answers["policy"]["languages"] = ["en", "fr"]
+    assert article.is_visible(answers)
+    asked = {}
+    for j in (None, "quebec", "canada_other", "switzerland", "france"):
+        answers["organisation"]["jurisdiction"] = j
+        asked[j] = [q.path for q in wz.questions_for("organisation", answers)]
+    assert "organisation.federally_regulated" in asked["quebec"]
+    assert "organisation.province" in asked["canada_other"]
+    assert "organisation.eu_market" in asked["switzerland"]
+    for optional in ("organisation.federally_regulated", "organisation.province", "organisation.eu_market"):
+        assert optional not in asked[None] and optional not in asked["france"]
+
+
+def test_variants_replace_the_label_or_the_help_where_their_condition_holds():
+    officer = wz.QUESTION_BY_PATH["organisation.privacy_officer"]
+    assert officer.label_for({}, "en") == "Role in charge of personal data (optional)"
+    belgium, quebec = ({"organisation": {"jurisdiction": j}} for j in ("belgium", "quebec"))
+    assert officer.label_for(belgium, "fr").startswith("Délégué·e")
+    assert officer.label_for(quebec, "en").startswith("Person in charge")
+    languages = wz.QUESTION_BY_PATH["policy.languages"]
+    assert languages.help_for(quebec, "fr").endswith("en français.")
+    assert languages.label_for(quebec, "fr") == "Langues de la politique"
+
+
+def test_the_questions_are_read_once_and_read_only():
+    assert qs.questions() is qs.questions()
+    article = wz.QUESTION_BY_PATH["organisation.name_article"]
+    with pytest.raises(TypeError):
+        article.visible["contains"] = "en"
+    with pytest.raises(TypeError):
+        wz.QUESTION_BY_PATH["maturity"].captions.pop("pioneer")
+    with pytest.raises(ValidationError):
+        article.optional = False
+
+
+def _one_question(**changes) -> dict:
+    question = {"path": "organisation.sector", "step": "organisation", "kind": "select", "options": "SECTORS",
+                "label": {"fr": "Secteur", "en": "Sector"}, "help": {"fr": "Aide", "en": "Help"}}
+    return {"steps": [{"id": "organisation", "title": {"fr": "O", "en": "O"}, "intro": {"fr": "", "en": ""},
+                       "fields": ["organisation"]}], "questions": [{**question, **changes}]}
+
+
+@pytest.mark.parametrize("changes, said", [
+    ({"hepl": {"fr": "x", "en": "y"}}, "hepl"),
+    ({"label": {"fr": "Secteur", "en": "Sector", "de": "Sektor"}}, "'de'"),
+    ({"help": {"fr": "Aide"}}, "missing 'en'"),
+    ({"options": "SECTOR"}, "did you mean 'SECTORS'"),
+    ({"captions": {"opera": {"fr": "x", "en": "y"}}}, "'opera', not an option of SECTORS"),
+    ({"visible": {"field": "policy.languages", "has": "fr"}}, "unknown operator"),
+    ({"variants": [{"when": {"field": "organisation.jurisdiction", "equals": "quebec"}}]}, "a label, a help"),
+    ({"step": "elsewhere"}, "unknown step 'elsewhere'"),
+    ({"kind": "bool"}, "a bool question has no options"),
+    ({"path": "organisation..sector"}, "not a field path as the contract writes them: organisation.sector"),
+    ({"path": "organisation.[0]"}, "not a field path"),
+])
+def test_a_wrong_question_file_is_refused_naming_what_is_wrong(changes, said):
+    with pytest.raises(ValidationError) as info:
+        qs.Questionnaire.model_validate(_one_question(**changes))
+    assert said in str(info.value)
+
+
+def test_the_file_read_is_the_file_checked():
+    assert qs.Questionnaire.model_validate(load_data_file(qs.QUESTIONS_FILE)) == qs.questionnaire()
+
+
+def test_the_json_schema_titles_and_describes_each_asked_field_with_its_question():
+    schema = json_schema()
+    org = schema["$defs"]["Organisation"]["properties"]
+    assert org["province"]["title"] == "Province or territory"
+    assert org["province"]["x-label-fr"] == "Province ou territoire"
+    assert org["province"]["description"].startswith("British Columbia and Alberta")
+    assert org["province"]["x-help-fr"].startswith("La Colombie-Britannique")
+    for q in qs.questions():
+        *parents, name = FieldPath.parse(q.path).parts
+        part = Profile.model_fields[parents[0]].annotation.__name__ if parents else None
+        props = schema["$defs"][part]["properties"] if part else schema["properties"]
+        assert (props[name]["title"], props[name]["description"]) == (q.label[1], q.help[1]), q.path
+        assert (props[name]["x-label-fr"], props[name]["x-help-fr"]) == (q.label[0], q.help[0]), q.path
+    # a field without a question keeps what the model says of it
+    assert "x-label-fr" not in org["public_body"]
+    assert "x-label-fr" not in schema["$defs"]["Tool"]["properties"]["name"]
+    assert schema["properties"]["schema_version"]["title"] == "Schema Version"
+
+
+def test_docs_profile_md_lists_the_questions_as_the_file_says():
+    doc = qs.DOCS_FILE.read_text(encoding="utf-8")
+    assert doc.count(qs.DOCS_START) == 1 and doc.count(qs.DOCS_END) == 1
+    assert qs.with_questions(doc) == doc, f"docs/profile.md is out of date: run {qs.WRITE_DOCS}"
+    section = qs.markdown()
+    for q in qs.questions():
+        assert f"| `{q.path}` | {q.label[0]} | {q.label[1]} |" in section
+    assert "when `policy.languages` contains `fr`" in section
+    assert "where rules.yaml allows an answer (`organisation.jurisdiction` is `canada_other`)" in section
+    assert "one of `quebec`, `canada_other`" in section
+    assert doc.startswith("# The organisation profile")  # the hand-written part is kept
+
+
+def test_write_docs_regenerates_only_the_section(tmp_path):
+    doc = tmp_path / "profile.md"
+    doc.write_text(f"# Head\n\n{qs.DOCS_START}\nstale\n{qs.DOCS_END}\n\nTail.\n", encoding="utf-8")
+    assert qs.write_docs(doc) is True
+    text = doc.read_text(encoding="utf-8")
+    assert text.startswith(f"# Head\n\n{qs.DOCS_START}") and text.endswith(f"{qs.DOCS_END}\n\nTail.\n")
+    assert "stale" not in text and "`organisation.name`" in text
+    assert qs.write_docs(doc) is False
+    doc.write_text("# No markers\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="markers"):
+        qs.write_docs(doc)
