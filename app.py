@@ -27,6 +27,7 @@ from balises.kit import DOCUMENTS as KIT_DOCUMENTS
 from balises.kit import build_kit, soffice
 from balises.kit import file_name as kit_file_name
 from balises.pack import load_pack
+from balises.slug import slugify
 from balises.update import update as update_policy
 from balises.profile import EFFECTIVE_DATES
 
@@ -500,7 +501,7 @@ def render_kit(pack, profile, languages, org, today) -> None:
     no work in the background, which thirty members reaching the review at once would multiply), and the zip."""
     lang = ss.ui_lang
     snapshot = profile.model_copy(deep=True)
-    slug = wz.slugify(org)
+    slug = slugify(org, fallback="organisation")
     st.subheader(t("kit_title"))
     st.caption(t("kit_help"))
     mimes = {".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",

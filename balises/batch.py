@@ -19,7 +19,6 @@ import signal
 import threading
 import time
 import typing
-import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -32,6 +31,7 @@ from pydantic import BaseModel
 from .contract.paths import FieldPath
 from .errors import BalisesError, InputFileError, ProfileError
 from .profile import Profile, Tool
+from .slug import slugify
 
 MAX_ROWS = 20_000
 MAX_SHEET_BYTES = 50 * 1024 * 1024
@@ -315,12 +315,6 @@ def _folder_rows(folder: Path) -> list[Row]:
 
 # ---------------------------------------------------------------- file names
 
-def slugify(text: str, max_len: int = 80) -> str:
-    ascii_text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode("ascii")
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    return slug[:max_len].rstrip("-")
-
-
 def output_names(rows: list[Row], suffix: str = ".docx") -> dict[int, str]:
     """One unique file name per row, from the organisation's name (rows in order: stable across runs)."""
     names: dict[int, str] = {}
@@ -328,7 +322,7 @@ def output_names(rows: list[Row], suffix: str = ".docx") -> dict[int, str]:
     for row in rows:
         org = (row.data or {}).get("organisation") if isinstance(row.data, dict) else None
         name = org.get("name") if isinstance(org, dict) else None
-        stem = slugify(name) if name else ""
+        stem = slugify(name, 80)
         stem = stem or f"row-{row.number}"
         candidate, n = stem + suffix, 1
         while candidate.lower() in used:

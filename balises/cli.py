@@ -18,6 +18,7 @@ from .compose import EDITIONS, LENGTHS, compose, explain_table
 from .errors import BalisesError
 from .contract import answers
 from .contract.paths import FieldPath
+from .document import heading_text
 from .pack import load_pack
 from .profile import json_schema, load_profile
 
@@ -147,7 +148,7 @@ def explain(profile, lang, as_of, pack):
     for entry in doc.trace:
         if entry.section != current:
             current = entry.section
-            click.echo(f"\n{entry.section_number}. {entry.section_title}")
+            click.echo(f"\n{heading_text(entry.section_number, entry.section_title)}")
         variant = f" [{entry.variant}]" if entry.variant else ""
         click.echo(f"  {entry.clause}{variant}  ({', '.join(entry.rules)})")
         for why in dict.fromkeys(entry.why):

@@ -82,7 +82,8 @@ def build_trace(pack: Pack, decisions: Decisions, lang: str, locale: str,
     return entries
 
 
-def _numbers(sections: list[SectionDef]) -> dict[str, str]:
+def section_numbers(sections: list[SectionDef]) -> dict[str, str]:
+    """The policy's section numbers (1, 2…); a document of the kit has none."""
     numbers, n = {}, 0
     for s in sections:
         if s.kind == "body":
@@ -106,7 +107,7 @@ def compose(profile: Profile, pack: Pack, lang: str | None = None, as_of: dt.dat
     planned = _plan(pack, decisions, edition, length)
     # section numbers are the policy's, in every document of the kit ("see section 4 of the policy")
     policy_plan = planned if edition == "full" else _plan(pack, decisions, "full", length)
-    numbers = _numbers([sdef for sdef, _ in policy_plan])
+    numbers = section_numbers([sdef for sdef, _ in policy_plan])
     in_policy = {c for _, chosen in policy_plan for c, _ in chosen}
     trace = [t for t in build_trace(pack, decisions, lang, locale, numbers, profile.organisation.jurisdiction)
              if t.clause in in_policy]

@@ -62,10 +62,11 @@ class Section(BaseModel):
     clauses: list[Clause]
     staff_edition: bool = True
 
-    def heading(self, lang: str) -> str:
-        if self.kind == "annex" and self.number:
-            return f"{'Annexe' if lang == 'fr' else 'Annex'} {self.number} – {self.title}"
-        return self.title
+
+def heading_text(number: str, title: str, separator: str = ". ") -> str:
+    """A section's heading as text: "7. Title" for a numbered section of the policy; the title alone for a
+    section without a number (a document of the kit)."""
+    return f"{number}{separator}{title}" if number else title
 
 
 class TraceSource(BaseModel):
@@ -160,7 +161,7 @@ def block_text(block: Any) -> list[str]:
 def document_text(doc: PolicyDocument) -> str:
     lines = [doc.meta.title, doc.meta.subtitle]
     for s in doc.sections:
-        lines.append(s.heading(doc.meta.lang))
+        lines.append(s.title)
         for c in s.clauses:
             for b in c.blocks:
                 lines.extend(block_text(b))

@@ -17,6 +17,7 @@ from pathlib import Path
 from jinja2 import TemplateSyntaxError, nodes
 
 from .errors import BalisesError, PackError
+from .slug import slugify
 from .lint import Problem, known_fields, tolerant_layers
 from .lint_decisions import sample_profiles
 from .contract import answers
@@ -40,13 +41,6 @@ EXAMPLE_CLAUSE = "purpose.object"
 
 # ---------------------------------------------------------------- pack init
 
-def _slug(text: str) -> str:
-    import unicodedata
-
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:60] or "my-pack"
-
-
 def init_pack(directory: str | Path, extends: str = "default", name: str | None = None,
               publisher: str | None = None) -> list[Path]:
     """Scaffold a pack in ``directory`` (created; must be empty). Returns the files written."""
@@ -58,7 +52,7 @@ def init_pack(directory: str | Path, extends: str = "default", name: str | None 
         raise BalisesError(f"{target} existe déjà et n'est pas un dossier vide : choisissez un autre dossier.",
                            f"{target} already exists and is not an empty folder: choose another folder.")
     base = read_layer(default_pack_dir())
-    name = _slug(name or target.resolve().name)
+    name = slugify(name or target.resolve().name, fallback="my-pack")
     publisher = publisher or "Mon association"
     written: list[Path] = []
 
@@ -455,7 +449,7 @@ def build_archive(directory: str | Path, output: str | Path | None = None) -> tu
         "files": hashes,
         "checksum": checksum,
     }
-    output = Path(output) if output else Path(f"{_slug(info.name)}-{info.version}.zip")
+    output = Path(output) if output else Path(f"{slugify(info.name, fallback='my-pack')}-{info.version}.zip")
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name, data in [(MANIFEST_FILE, json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8")),

@@ -10,9 +10,9 @@ import datetime as dt
 import html
 import re
 
-from .compose import _numbers, _plan, build_trace, decisions_for
+from .compose import section_numbers, _plan, build_trace, decisions_for
 from .decisions import DecisionToTake, decision_table
-from .document import Heading, ListBlock, Paragraph, PolicyDocument, Run, Table, TraceEntry
+from .document import Heading, ListBlock, Paragraph, PolicyDocument, Run, Table, TraceEntry, heading_text
 from .facts import locale_for
 from .pack import Pack
 from .profile import Profile
@@ -29,7 +29,7 @@ def decision_trace(profile: Profile, pack: Pack, lang: str, as_of: dt.date | Non
     # the policy's own plan (its sections at its length), as compose() numbers and filters them
     plan = _plan(pack, decisions, "full", profile.policy.length)
     in_policy = {c for _, chosen in plan for c, _ in chosen}
-    trace = build_trace(pack, decisions, lang, locale, _numbers([sdef for sdef, _ in plan]),
+    trace = build_trace(pack, decisions, lang, locale, section_numbers([sdef for sdef, _ in plan]),
                         profile.organisation.jurisdiction)
     return [t for t in trace if t.clause in in_policy]
 
@@ -39,12 +39,6 @@ def decisions_to_take(profile: Profile, pack: Pack, as_of: dt.date | None = None
     as_of = as_of or dt.date.today()
     facts, _ = decisions_for(profile, pack, as_of, locale_for("fr", profile.organisation.jurisdiction))
     return list(decision_table(profile, facts, pack.decisions, as_of).to_take)
-
-
-def _section_heading(kind: str, number: str, title: str, lang: str) -> str:
-    if number.isdigit():
-        return f"{number}. {title}"
-    return f"{'Annexe' if lang == 'fr' else 'Annex'} {number} – {title}"
 
 
 def trace_html(trace: list[TraceEntry], lang: str, pack: Pack | None = None) -> str:
@@ -62,9 +56,8 @@ def trace_html(trace: list[TraceEntry], lang: str, pack: Pack | None = None) -> 
             current = entry.section
             said = set()
             count = sum(1 for e in trace if e.section == entry.section)
-            kind = "annex" if not entry.section_number.isdigit() else "body"
             parts.append(f'<details data-section="{esc(entry.section)}"><summary>'
-                         f'{esc(_section_heading(kind, entry.section_number, entry.section_title, lang))}'
+                         f'{esc(heading_text(entry.section_number, entry.section_title))}'
                          f' <span class="n">({count})</span></summary><ul>')
         why = " ".join(w for w in entry.why if w)
         if why in said:
@@ -158,7 +151,7 @@ def to_markdown(doc: PolicyDocument) -> str:
     lines = [f"# {_md_escape(doc.meta.title)}", "", f"**{_md_escape(doc.meta.subtitle)}**", ""]
     lines += [_md_escape(line) for line in _meta_lines(doc)] + [""]
     for section in doc.sections:
-        lines += [f"## {_md_escape(_section_heading(section.kind, section.number, section.title, lang))}", ""]
+        lines += [f"## {_md_escape(heading_text(section.number, section.title))}", ""]
         sub = 0
         for clause in section.clauses:
             for block in clause.blocks:
@@ -227,7 +220,7 @@ def to_html(doc: PolicyDocument) -> str:
     parts += [f'<p class="meta">{esc(line)}</p>' for line in _meta_lines(doc)]
     for section in doc.sections:
         parts.append(f'<section data-section="{esc(section.id)}">'
-                     f"<h2>{esc(_section_heading(section.kind, section.number, section.title, lang))}</h2>")
+                     f"<h2>{esc(heading_text(section.number, section.title))}</h2>")
         sub = 0
         for clause in section.clauses:
             parts.append(f'<div class="clause" data-clause="{esc(clause.id)}">')

@@ -19,11 +19,11 @@ from typing import TYPE_CHECKING, Literal
 from jinja2 import TemplateSyntaxError, meta
 
 from . import embedding
+from .compose import section_numbers
 from .document import Clause, Heading, ListBlock, ListItem, Paragraph, PolicyDocument, Run, block_text
 from .errors import BalisesError
 from .contract.answers import resolve
 from .pack import Pack, load_pack
-from .profile import parse_profile
 
 if TYPE_CHECKING:
     from .merge import MergePlan
@@ -367,11 +367,7 @@ def _decorate(changes: list[ClauseChange], pack: Pack, lang: str, new: dict,
 
     jurisdiction = ((new.get("profile") or {}).get("organisation") or {}).get("jurisdiction", "")
     locale = locale_for(lang, jurisdiction) if jurisdiction else lang
-    numbers, n = {}, 0
-    for s in pack.sections:
-        if s.kind == "body":
-            n += 1
-        numbers[s.id] = str(n) if s.kind == "body" else (s.letter or "")
+    numbers = section_numbers(pack.sections)  # a section the new document no longer has: the pack's order
     texts = {}
     if document is not None:
         for section in document.sections:
@@ -422,9 +418,7 @@ def changes_clause(diff: PolicyDiff, lang: str, conflicts: int = 0, approved_by:
         blocks.append(Paragraph(runs=[Run(text=label[0].upper() + label[1:], bold=True)]))
         items = []
         for change in changes:
-            where = (f"section {change.section_number}" if change.section_number and change.section_number.isdigit()
-                     else (f"annexe {change.section_number}" if fr else f"annex {change.section_number}")
-                     if change.section_number else change.section)
+            where = f"section {change.section_number}" if change.section_number else change.section
             excerpt = (f"« {change.excerpt} »" if fr else f"“{change.excerpt}”") if change.excerpt else change.clause
             reason = (change.plain or change.reasons or [("", "")])[0][i]
             text = f"{verbs[change.kind][i]} ({where}, {change.section_title}){' :' if fr else ':'} {excerpt}"

@@ -11,7 +11,6 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import re
-import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +18,7 @@ import yaml
 
 from . import problems
 from . import vocabulary as v
+from .slug import slugify
 from .contract import answers as layered
 from .contract import rules as contract_rules
 from .contract.paths import FieldPath, flatten
@@ -531,17 +531,6 @@ def risk_reasons(risk: ToolRisk, lang: str) -> str:
 
 # ---------------------------------------------------------------- files in and out
 
-_LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"})
-
-
-def slugify(name: str, fallback: str = "organisation") -> str:
-    name = (name or "").translate(_LIGATURES)
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
-    slug = slug[:60].rstrip("-")
-    return slug or fallback
-
-
 _FILE_KINDS = {
     "policy": ("politique-ia", "ai-policy", "docx"),
     "staff_summary": ("aide-memoire-ia", "ai-staff-summary", "docx"),
@@ -554,7 +543,7 @@ def file_name(kind: str, organisation: str, lang: str, on: dt.date | None = None
     """``theatre-de-la-grande-maree-politique-ia-2026-11-23.docx``"""
     fr, en, ext = _FILE_KINDS[kind]
     on = on or dt.date.today()
-    return f"{slugify(organisation)}-{fr if lang == 'fr' else en}-{on.isoformat()}.{ext}"
+    return f"{slugify(organisation, fallback='organisation')}-{fr if lang == 'fr' else en}-{on.isoformat()}.{ext}"
 
 
 def answers_yaml(answers: Answers, lang: str = "fr", on: dt.date | None = None) -> str:

@@ -8,7 +8,8 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from balises.batch import Row, flatten, output_names, read_rows, slugify, template_columns, unflatten
+from balises.batch import Row, flatten, output_names, read_rows, template_columns, unflatten
+from balises.slug import slugify
 from balises.cli import main
 from balises.embedding import read_payload
 from balises.profile import parse_profile

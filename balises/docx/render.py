@@ -16,7 +16,7 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Emu, Inches, Mm
 from lxml.etree import SubElement
 
-from ..document import Heading, ListBlock, Paragraph, PolicyDocument, Run, Table, runs_text
+from ..document import Heading, ListBlock, Paragraph, PolicyDocument, Run, Table, heading_text, runs_text
 from ..embedding import CUSTOM_XML_PART, payload_xml
 from ..errors import PackError
 from .reference import FOOTER_MARKER, ORDERED_ABSTRACT_ID
@@ -238,7 +238,7 @@ def _toc(writer: _Writer, doc: PolicyDocument, template, pages: dict[str, int] |
     content = sdt.find(qn("w:sdtContent"))
     for child in list(content):
         content.remove(child)
-    entries = [(f"{s.number}.\u00a0{s.title}" if s.kind == "body" else s.heading(doc.meta.lang)) for s in doc.sections]
+    entries = [heading_text(s.number, s.title, ".\u00a0") for s in doc.sections]
     for i, text in enumerate(entries):
         p = OxmlElement("w:p")
         p.append(parse_xml(f'<w:pPr {W}><w:pStyle w:val="TOC1"/><w:tabs><w:tab w:val="right" w:leader="dot" '
@@ -426,7 +426,7 @@ def render_docx(doc: PolicyDocument, reference: bytes, toc_pages: dict[str, int]
     mark("")
     for i, sec in enumerate(doc.sections):
         if not (not policy and sec.title == meta.title):  # a companion document's title is not said twice
-            writer.heading(1, [Run(text=sec.heading(meta.lang) if sec.kind == "annex" else sec.title)],
+            writer.heading(1, [Run(text=sec.title)],
                            page_break=with_toc and i == 0, numbered=sec.kind == "body")
         mark("")
         for clause in sec.clauses:
