@@ -28,7 +28,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .contract.paths import FieldPath
+from .contract.paths import FieldPath, is_model, model_fields
 from .errors import BalisesError, InputFileError, ProfileError
 from .profile import Profile, Tool
 from .slug import slugify
@@ -52,20 +52,9 @@ def _is_list(annotation) -> bool:
     return any(_is_list(a) for a in typing.get_args(annotation)) if origin is typing.Union else False
 
 
-def _columns_of(model: type[BaseModel], prefix: str) -> list[tuple[str, bool]]:
-    out = []
-    for name, info in model.model_fields.items():
-        ann = info.annotation
-        if isinstance(ann, type) and issubclass(ann, BaseModel):
-            out += _columns_of(ann, f"{prefix}{name}.")
-        elif name == "tools" and not prefix:
-            continue
-        else:
-            out.append((f"{prefix}{name}", _is_list(ann)))
-    return out
-
-
-PROFILE_COLUMNS = [c for c in _columns_of(Profile, "") if c[0] != "schema_version"]
+# one column per answer; the tools have numbered columns of their own (tools.1.name…)
+PROFILE_COLUMNS = [(path.column, _is_list(info.annotation)) for path, info in model_fields(Profile)
+                   if not is_model(info) and str(path) not in ("schema_version", "tools")]
 TOOL_COLUMNS = [(name, _is_list(info.annotation)) for name, info in Tool.model_fields.items()]
 LIST_COLUMNS = {name for name, is_list in PROFILE_COLUMNS if is_list}
 TOOL_LIST_COLUMNS = {name for name, is_list in TOOL_COLUMNS if is_list}

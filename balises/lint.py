@@ -33,6 +33,7 @@ from .pack import (
     read_layer,
     validation_message_fr,
 )
+from .contract.paths import model_fields
 from .problems import Problem
 from .profile import Profile
 from .rules import LEGAL_KINDS, Rule, Source
@@ -64,18 +65,8 @@ def _literal_values(annotation) -> list[str] | None:
 
 def known_fields() -> dict[str, list[str] | None]:
     """Every dotted path a rule may test, with its allowed values where it is an enumeration."""
-    fields: dict[str, list[str] | None] = {}
-
-    def walk(model: type[BaseModel], prefix: str) -> None:
-        for name, info in model.model_fields.items():
-            path = f"{prefix}{name}"
-            ann = info.annotation
-            fields[path] = _literal_values(ann)
-            if isinstance(ann, type) and issubclass(ann, BaseModel):
-                walk(ann, path + ".")
-
-    walk(Profile, "")
-    walk(Facts, "facts.")
+    fields = {str(path): _literal_values(info.annotation) for path, info in model_fields(Profile)}
+    fields.update({str(path): _literal_values(info.annotation) for path, info in model_fields(Facts, ("facts",))})
     fields["facts.privacy_regime"] = list(typing.get_args(Facts.model_fields["privacy_regime"].annotation))
     return fields
 

@@ -21,7 +21,7 @@ from .slug import slugify
 from .lint import Problem, known_fields, tolerant_layers
 from .lint_decisions import sample_profiles
 from .contract import answers
-from .contract.paths import merge, nest
+from .contract.paths import flatten, merge, nest
 from .pack import (
     MANIFEST_FILE,
     OUTLINE_FILE,
@@ -365,17 +365,12 @@ def defaults_problems(defaults: dict, where: str) -> list[Problem]:
     fields = known_fields()
     nested = nest(defaults)
 
-    def walk(data: dict, prefix: str) -> None:
-        for key, value in data.items():
-            path = f"{prefix}{key}"
-            if path not in fields and not path.startswith("tools"):
-                hint = difflib.get_close_matches(path, [f for f in fields if not f.startswith("facts.")], n=1)
-                problems.append(Problem(where, f"profile_defaults: unknown question {path!r}" + _hint(hint, "en"),
-                                        f"profile_defaults : question inconnue {path!r}" + _hint(hint, "fr")))
-            elif isinstance(value, dict):
-                walk(value, path + ".")
-
-    walk(nested, "")
+    for found in flatten(nested):
+        path = str(found)
+        if path not in fields and not found.startswith("tools"):
+            hint = difflib.get_close_matches(path, [f for f in fields if not f.startswith("facts.")], n=1)
+            problems.append(Problem(where, f"profile_defaults: unknown question {path!r}" + _hint(hint, "en"),
+                                    f"profile_defaults : question inconnue {path!r}" + _hint(hint, "fr")))
     if problems:
         return problems
     sample = {"organisation": {"name": "x", "jurisdiction": "quebec", "sector": "other", "employees": 1}}

@@ -17,7 +17,7 @@ from pydantic import BaseModel
 
 from ..profile import Profile, parse_profile, profile_to_data
 from ..safeyaml import load_data_file
-from .paths import FieldPath, flatten, merge, nest
+from .paths import FieldPath, flatten, is_model, merge, model_fields, nest
 
 Layer = Literal["contract", "pack", "answers"]
 LAYER_WORDS: dict[str, tuple[str, str]] = {
@@ -41,25 +41,19 @@ class LayeredAnswers:
         return [path for path, layer in self.origins.items() if layer == "pack"]
 
 
-def _model_defaults(model: type[BaseModel], today: dt.date) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for name, info in model.model_fields.items():
-        inner = info.annotation
-        if isinstance(inner, type) and issubclass(inner, BaseModel):
-            out[name] = _model_defaults(inner, today)
-        elif name == "effective_date":
-            out[name] = today  # its factory is "today": the date the answers are given
-        elif info.is_required():
-            out[name] = None  # a question the organisation must answer
-        else:
-            value = info.get_default(call_default_factory=True)
-            out[name] = value.model_dump(mode="json") if isinstance(value, BaseModel) else value
-    return out
+def _default(info: Any) -> Any:
+    if info.is_required():
+        return None  # a question the organisation must answer
+    value = info.get_default(call_default_factory=True)
+    return value.model_dump(mode="json") if isinstance(value, BaseModel) else value
 
 
 @functools.lru_cache(maxsize=1)
 def _contract_defaults_json() -> Mapping[str, Any]:
-    return MappingProxyType(_model_defaults(Profile, dt.date(2000, 1, 1)))
+    out: dict[str, Any] = {}
+    for path, info in model_fields(Profile):
+        path.set(out, {} if is_model(info) else _default(info))
+    return MappingProxyType(out)
 
 
 def contract_defaults(today: dt.date | None = None) -> dict[str, Any]:

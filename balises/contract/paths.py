@@ -107,6 +107,21 @@ def _parse(text: str) -> FieldPath:
     return FieldPath._from_text(text)
 
 
+def model_fields(model: Any, prefix: tuple = ()) -> Iterator[tuple[FieldPath, Any]]:
+    """Every field of a pydantic model with its path and FieldInfo, a nested model's fields after it
+    (the profile's fields for lint, the spreadsheet's columns and the contract's defaults)."""
+    for name, info in model.model_fields.items():
+        path = FieldPath(prefix + (name,))
+        yield path, info
+        annotation = info.annotation
+        if isinstance(annotation, type) and hasattr(annotation, "model_fields"):
+            yield from model_fields(annotation, path.parts)
+
+
+def is_model(info: Any) -> bool:
+    return isinstance(info.annotation, type) and hasattr(info.annotation, "model_fields")
+
+
 def leaves(data: Any, prefix: tuple = ()) -> Iterator[tuple[FieldPath, Any]]:
     """Every answer in ``data`` with its path. A list of plain values is one answer; a list of mappings
     (the tools) is walked item by item."""
