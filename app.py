@@ -40,8 +40,9 @@ def pack_location() -> str | None:
     return args.pack or os.environ.get("BALISES_PACK") or None
 
 
-@st.cache_resource(show_spinner=False)
 def get_pack(location: str | None):
+    """The pack, shared by every session: ``load_pack`` keeps it per location and file time (so an edited pack is
+    read again, which a Streamlit resource cache would hide), and its engine is shared through ``engine_for``."""
     return load_pack(location)
 
 

@@ -5,15 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from . import markup
 from .decisions import decision_table
 from .document import Clause, Metadata, PolicyDocument, Section, TraceEntry, TraceSource
+from .engine import engine_for
 from .errors import BalisesError, PackError
 from .facts import Facts, derive, locale_for
 from .pack import Pack, SectionDef
 from .profile import Profile
 from .rules import Decisions, decide
-from .templating import ClauseRenderer, format_date, helpers
+from .templating import format_date, helpers
 from .views import org_names, table_view, worded_table
 
 TITLES = {
@@ -31,12 +31,6 @@ def rule_context(profile: Profile, facts: Facts) -> dict[str, Any]:
     context = profile.model_dump(mode="python")
     context["facts"] = facts.model_dump(mode="python")
     return context
-
-
-def renderer_for(pack: Pack) -> ClauseRenderer:
-    if pack._env is None:  # one sandbox per pack: compiled templates are reused across documents
-        pack._env = ClauseRenderer(pack)
-    return pack._env
 
 
 def choose_language(profile: Profile, pack: Pack, lang: str | None) -> str:
@@ -111,7 +105,7 @@ def compose(profile: Profile, pack: Pack, lang: str | None = None, as_of: dt.dat
     trace = [t for t in build_trace(pack, decisions, lang, locale, numbers, profile.organisation.jurisdiction)
              if t.clause in in_policy]
     references = _references(trace)
-    renderer = renderer_for(pack)
+    engine = engine_for(pack)
     org = profile.organisation
     words = helpers(lang, locale, pack.terms)
     base = {
@@ -136,13 +130,13 @@ def compose(profile: Profile, pack: Pack, lang: str | None = None, as_of: dt.dat
     for sdef, chosen in planned:
         clauses = []
         for clause_id, decision in chosen:
-            if not renderer.has(clause_id, lang):
+            if not engine.has(clause_id, lang):
                 raise PackError(f"Clause {clause_id} : gabarit {lang} manquant dans {pack.label}.",
                                 f"Clause {clause_id}: {lang} template missing in {pack.label}.")
             context = {**base, "params": decision.params, "variant": decision.variant, "clause_id": clause_id,
                        "section_number": numbers.get(sdef.id, "")}
-            text = renderer.render(clause_id, lang, context)
-            blocks = markup.parse(text, locale)
+            text = engine.render(clause_id, lang, context)
+            blocks = engine.parse(text, locale)
             if blocks:
                 clauses.append(Clause(id=clause_id, blocks=blocks, rules=list(decision.rules)))
         if clauses:  # a section with nothing to say for this profile is absent, never padded

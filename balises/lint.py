@@ -14,7 +14,7 @@ from jinja2 import TemplateSyntaxError, meta, nodes
 from pydantic import BaseModel, ValidationError
 
 from . import conditions
-from .compose import renderer_for
+from .engine import engine_for
 from .errors import InputFileError, PackError
 from .facts import Facts
 from .conditions import condition_problems
@@ -352,7 +352,7 @@ def lint_pack(pack: Pack, layers: list[Layer], as_read: list[Layer] | None = Non
                     for where, fr, en in pack.reference_findings)
 
     selectable = set()
-    env = renderer_for(pack).env
+    env = engine_for(pack).env
     for rule in pack.rules.values():
         where = rule.where()
         problems.extend(condition_problems(rule.when, fields, where, f"rule {rule.id}", f"règle {rule.id}",

@@ -95,7 +95,6 @@ class Pack:
     decisions: DecisionData = field(default_factory=DecisionData)
     # what was removed from the reference .docx because it reached out of the machine: (where, fr, en)
     reference_findings: list[tuple[str, str, str]] = field(default_factory=list)
-    _env: Any = None
 
     @property
     def label(self) -> str:

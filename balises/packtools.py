@@ -252,7 +252,7 @@ def unsafe_template_access(source: str, env) -> list[tuple[int, str]]:
 
 def overlay_problems(location: str | Path) -> list[Problem]:
     """What ``balises lint --pack`` checks beyond the default-pack lint: the overrides themselves."""
-    from .compose import renderer_for
+    from .engine import engine_for
 
     # read leniently, bad sections and additions left out: lint_location reports them, the checks go on
     base, (overlay,), _ = tolerant_layers(read_layer(default_pack_dir(), lenient=True),
@@ -325,7 +325,7 @@ def overlay_problems(location: str | Path) -> list[Problem]:
                                     f"preamble : langue inconnue {lang!r} (fr, en)"))
 
     # templates reaching for Python internals
-    env = renderer_for(pack).env
+    env = engine_for(pack).env
     for key, origin in pack.template_files.items():
         if origin.startswith(str(location)):
             for line, attr in unsafe_template_access(pack.templates[key], env):

@@ -20,6 +20,7 @@ from jinja2 import TemplateSyntaxError, meta
 
 from . import embedding
 from .document import Clause, Heading, ListBlock, ListItem, Paragraph, PolicyDocument, Run, block_text
+from .engine import engine_for
 from .errors import BalisesError
 from .pack import Pack, apply_profile_defaults, load_pack
 from .profile import parse_profile
@@ -158,9 +159,7 @@ def _fingerprints(payload: dict) -> dict[str, dict]:
 
 def context_dependent_clauses(pack: Pack) -> set[str]:
     """Clauses whose text reads the trace, the references, ``selected``, section numbers or the date."""
-    from .compose import renderer_for
-
-    env = renderer_for(pack).env
+    env = engine_for(pack).env
     out = set()
     for key, source in pack.templates.items():
         lang, _, rest = key.partition("/")
@@ -489,7 +488,6 @@ def regenerate(old_docx: bytes, pack: Pack | None = None, as_of: dt.date | None 
     """The policy in ``old_docx`` made again from its embedded answers, with ``pack`` and the law as of
     ``as_of`` (default: today), with what changed. Raises a BalisesError the user can act on."""
     from .compose import compose
-    from .docx import render_docx
 
     pack = pack or load_pack()
     old = embedding.read_payload(old_docx, source)
@@ -505,7 +503,7 @@ def regenerate(old_docx: bytes, pack: Pack | None = None, as_of: dt.date | None 
                               f"{pack.info.name}",
                               f"the policy was made with pack {old_name}; it is remade with {pack.info.name}"))
     insert_changes(document, diff)
-    return Regenerated(docx=render_docx(document, pack.reference_docx), document=document, diff=diff,
+    return Regenerated(docx=engine_for(pack).render_docx(document), document=document, diff=diff,
                        old_payload=old)
 
 
@@ -660,11 +658,10 @@ def _base_units(old: dict, profile, pack: Pack, lang: str, edition: str) -> tupl
             isinstance(u, dict) and isinstance(u.get("clause"), str) and isinstance(u.get("text"), str) for u in units):
         return units, True
     from .compose import compose
-    from .docx import render_docx
 
     day = _date(old.get("generated_on")) or dt.date.today()
     document = compose(profile, pack, lang=lang, as_of=day, edition=edition)
-    return embedding.read_payload(render_docx(document, pack.reference_docx))["units"], False
+    return embedding.read_payload(engine_for(pack).render_docx(document))["units"], False
 
 
 def _comment_lines(merged, change: ClauseChange | None, document: PolicyDocument, lang: str) -> list[str]:
@@ -753,7 +750,6 @@ def update(adopted_docx: bytes, pack: Pack | None = None, as_of: dt.date | None 
     with ``pack`` and the law as of ``as_of``: a three-way merge shown as Word tracked changes, the changes
     classified, the version moved on (unless ``version`` is given) and the history carried over."""
     from .compose import compose
-    from .docx import render_docx
 
     pack = pack or load_pack()
     as_of = as_of or dt.date.today()
@@ -780,7 +776,7 @@ def update(adopted_docx: bytes, pack: Pack | None = None, as_of: dt.date | None 
     def render(conflicts: int) -> tuple[bytes, dict]:
         document.history = _history(old, new_version, as_of, diff, conflicts, meta.lang, meta.approved_by)
         insert_changes(document, diff, conflicts, old_version)
-        data = render_docx(document, pack.reference_docx)
+        data = engine_for(pack).render_docx(document)
         return data, embedding.read_payload(data)
 
     new_docx, new_payload = render(0)
