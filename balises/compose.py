@@ -21,6 +21,13 @@ TITLES = {
              "Policy on the use of artificial intelligence"),
     "short": ("Politique IA", "AI policy"),
 }
+# what every template may use besides the profile's top-level keys: the context compose() gives each clause
+CONTEXT_NAMES = frozenset({
+    "org", "facts", "lang", "locale", "jurisdiction", "as_of", "trace", "references", "selected", "section_no",
+    "next_review", "length", "table", "label", "labels", "term", "date", "join", "add_months", "org_the", "org_of",
+    "org_to", "short", "short_of", "short_to", "params", "variant", "clause_id", "section_number"})
+# those that make a clause's text follow the rest of the document (annexes E and F, cross-references, dates)
+DOCUMENT_NAMES = frozenset({"trace", "references", "selected", "section_no", "as_of"})
 # "full" is the policy to adopt (its numbered sections); the others are the kit's companion documents.
 EDITIONS = ("full", "staff_summary", "tool_register", "disclosure_notices", "implementation_plan", "adviser_note")
 LENGTHS = ("concise", "standard", "complete")

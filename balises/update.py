@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Literal
 from jinja2 import TemplateSyntaxError, meta
 
 from . import embedding
+from .compose import DOCUMENT_NAMES, compose
 from .document import Clause, Heading, ListBlock, ListItem, Paragraph, PolicyDocument, Run, block_text
 from .engine import engine_for
 from .errors import BalisesError
@@ -29,8 +30,6 @@ if TYPE_CHECKING:
     from .merge import MergePlan
 
 CHANGES_CLAUSE = "balises.changes"  # the block added by regeneration; never part of a diff itself
-# what makes a clause's text follow the rest of the document (annexes E and F, cross-references, dates)
-CONTEXT_NAMES = {"trace", "references", "selected", "section_no", "as_of"}
 
 Kind = Literal["added", "removed", "changed", "updated"]
 # what a change means for the organisation: the first three are material (re-adoption, acknowledgement)
@@ -167,7 +166,7 @@ def context_dependent_clauses(pack: Pack) -> set[str]:
             names = meta.find_undeclared_variables(env.parse(source))
         except TemplateSyntaxError:
             continue
-        if names & CONTEXT_NAMES:
+        if names & DOCUMENT_NAMES:
             out.add(rest[:-3])
     return out
 
@@ -487,8 +486,6 @@ def regenerate(old_docx: bytes, pack: Pack | None = None, as_of: dt.date | None 
                source: str = "document", lang: str | None = None) -> Regenerated:
     """The policy in ``old_docx`` made again from its embedded answers, with ``pack`` and the law as of
     ``as_of`` (default: today), with what changed. Raises a BalisesError the user can act on."""
-    from .compose import compose
-
     pack = pack or load_pack()
     old = embedding.read_payload(old_docx, source)
     profile = apply_profile_defaults(parse_profile(old.get("profile"), f"{source} (embedded answers)"), pack)
@@ -657,8 +654,6 @@ def _base_units(old: dict, profile, pack: Pack, lang: str, edition: str) -> tupl
     if units and isinstance(units, list) and all(
             isinstance(u, dict) and isinstance(u.get("clause"), str) and isinstance(u.get("text"), str) for u in units):
         return units, True
-    from .compose import compose
-
     day = _date(old.get("generated_on")) or dt.date.today()
     document = compose(profile, pack, lang=lang, as_of=day, edition=edition)
     return embedding.read_payload(engine_for(pack).render_docx(document))["units"], False
@@ -749,8 +744,6 @@ def update(adopted_docx: bytes, pack: Pack | None = None, as_of: dt.date | None 
     """The adopted policy (``adopted_docx``, as the organisation has it now, edits included) brought up to date
     with ``pack`` and the law as of ``as_of``: a three-way merge shown as Word tracked changes, the changes
     classified, the version moved on (unless ``version`` is given) and the history carried over."""
-    from .compose import compose
-
     pack = pack or load_pack()
     as_of = as_of or dt.date.today()
     old = embedding.read_payload(adopted_docx, source)
@@ -792,8 +785,6 @@ def redline(old_docx: bytes, new_docx: bytes, pack: Pack | None = None, when: dt
     """Any two Balises policies as one Word file: the new one, with every difference from the old one as a
     tracked change and a comment (``balises diff OLD NEW --redline OUT``). Edits made to the old one by hand
     are kept as in an update."""
-    from .compose import compose
-
     pack = pack or load_pack()
     old = embedding.read_payload(old_docx, "old")
     new = embedding.read_payload(new_docx, "new")

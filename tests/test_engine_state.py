@@ -8,10 +8,10 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from balises.api import generate
-from balises.compose import compose
+from balises.compose import CONTEXT_NAMES, DOCUMENT_NAMES, compose
 from balises.document import Paragraph, document_text
-from balises.engine import engine_for
-from balises.profile import parse_profile
+from balises.engine import Engine, engine_for
+from balises.profile import Profile, parse_profile
 from balises.safeyaml import load_data_file
 
 from .conftest import EXAMPLES
@@ -87,3 +87,17 @@ def test_twenty_threads_get_one_engine_for_a_new_pack(pack):
     with ThreadPoolExecutor(max_workers=20) as pool:
         engines = list(pool.map(lambda _: engine_for(fresh), range(20)))
     assert all(e is engines[0] for e in engines)
+
+
+def test_the_context_names_are_the_context_compose_gives(pack, monkeypatch):
+    seen: set[str] = set()
+    render = Engine.render
+
+    def spy(self, clause, lang, context):
+        seen.update(context)
+        return render(self, clause, lang, context)
+
+    monkeypatch.setattr(Engine, "render", spy)
+    compose(_profiles()[0], pack, lang="fr", as_of=AS_OF)
+    assert seen - set(Profile.model_fields) == CONTEXT_NAMES
+    assert DOCUMENT_NAMES <= CONTEXT_NAMES

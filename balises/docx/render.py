@@ -89,13 +89,12 @@ class _Writer:
     lookup through ``Styles.default`` for every paragraph and run, a table's cells recomputed for every row)
     made rendering cost most of a generation. The XML written is the same."""
 
-    def __init__(self, document, lang: str, style_ids: Mapping[str, str | None] | None = None):
+    def __init__(self, document, style_ids: Mapping[str, str | None] | None = None):
         self.document = document
         self.body = document.element.body
         self.sect_pr = self.body.find(qn("w:sectPr"))
         self.part = document.part
         self.styles = {}
-        self.lang = lang
         self._links: dict[str, str] = {}
         # the pack's resolved ids (its engine's, shared and read only), and this document's own lookups
         self._style_ids: dict[str, str | None] = dict(style_ids or {})
@@ -376,7 +375,7 @@ def reference_style_ids(reference: bytes) -> dict[str, str | None]:
     """The id python-docx writes for each style of :data:`STYLE_NAMES` the reference document has (None for
     the default style of its type). A style it lacks is left out: using it raises the pack's error."""
     document = _open(reference)
-    writer = _Writer(document, "")
+    writer = _Writer(document)
     ids = {}
     for name in STYLE_NAMES:
         try:
@@ -395,7 +394,7 @@ def render_docx(doc: PolicyDocument, reference: bytes, toc_pages: dict[str, int]
     document = _open(reference)
     meta = doc.meta
     labels = LABELS[meta.lang]
-    writer = _Writer(document, meta.lang, style_ids)
+    writer = _Writer(document, style_ids)
     body = writer.body
     toc_template = body.find(qn("w:sdt"))
     for child in list(body):
