@@ -5,47 +5,18 @@ Exit codes: 0 success; 1 lint found problems; 2 bad input (the message names the
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import sys
-from pathlib import Path
 
 import click
 
-from . import api
+from . import api, cli_packs, cli_update
+from .cli_common import AS_OF, PACK, _as_of, _fail, _lang
 from .compose import EDITIONS, LENGTHS, compose, explain_table
 from .errors import BalisesError
 from .pack import apply_profile_defaults, load_pack
 from .profile import json_schema, load_profile
-
-
-def _lang() -> str:
-    for var in ("BALISES_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
-        value = os.environ.get(var, "")
-        if value:
-            return "fr" if value.lower().startswith("fr") else "en"
-    return "en"
-
-
-def _fail(exc: BalisesError) -> None:
-    click.echo(exc.message(_lang()), err=True)
-    sys.exit(2)
-
-
-def _as_of(value: str | None) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)", param_hint="--as-of") from None
-
-
-PACK = click.option("--pack", "pack", type=click.Path(), default=None,
-                    help="A pack folder or .zip archive layered over the default pack.")
-AS_OF = click.option("--as-of", "as_of", default=None, metavar="YYYY-MM-DD",
-                     help="Generate as of this date (rules not yet in force are left out). Default: today.")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -185,8 +156,8 @@ def schema():
     click.echo(json.dumps(json_schema(), ensure_ascii=False, indent=2))
 
 
-from . import cli_packs  # noqa: E402,F401 - pack, batch, regenerate and diff commands register on `main`
-from . import cli_update  # noqa: E402,F401 - the update command registers on `main`
+for _command in (*cli_packs.COMMANDS, *cli_update.COMMANDS):  # pack, batch, regenerate, diff, test, update
+    main.add_command(_command)
 
 
 class Terminated(KeyboardInterrupt):

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import click
 
-from .cli import AS_OF, PACK, _as_of, _fail, _lang, main
+from .cli_common import AS_OF, PACK, _as_of, _fail, _lang
 from .errors import BalisesError
 
 
-@main.group()
+@click.group()
 def pack() -> None:
     """Author and distribute a pack (your own wording, rules, defaults and letterhead)."""
 
@@ -101,7 +101,7 @@ def _progress(total: int, label: str):
     return click.progressbar(length=total, label=label, file=sys.stderr, show_pos=True, show_eta=True)
 
 
-@main.command()
+@click.command()
 @click.argument("source", type=click.Path(), required=False)
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False), default=None,
               help="The folder for the policies and report.csv (created if needed).")
@@ -146,7 +146,7 @@ def batch(source, out_dir, pack, lang, as_of, jobs, template):
         sys.exit(1)
 
 
-@main.command()
+@click.command()
 @click.argument("old", type=click.Path())
 @click.option("-o", "--output", required=True, type=click.Path(),
               help="The new Word file (or, when OLD is a folder, the folder for the new policies).")
@@ -200,7 +200,7 @@ def regenerate(old, output, pack, as_of, jobs, as_json):
     click.echo(f"{output}: written ({result.diff.summary()}).")
 
 
-@main.command()
+@click.command()
 @click.argument("old", type=click.Path())
 @click.argument("new", type=click.Path())
 @PACK
@@ -232,7 +232,7 @@ def diff(old, new, pack, as_json, redline_path):
         click.echo(line)
 
 
-@main.command("test")
+@click.command("test")
 @PACK
 def test_pack(pack):
     """Run a pack's own cases (tests/*.yaml in the pack; without --pack, the default pack's tests/cases/):
@@ -270,3 +270,6 @@ def test_pack(pack):
                    else f"{len(failed)} of {len(results)} case(s) failed: {names}", err=True)
         sys.exit(1)
     click.echo(f"{len(results)} cas réussis." if fr else f"{len(results)} case(s) passed.")
+
+
+COMMANDS = (pack, batch, regenerate, diff, test_pack)  # added to the `balises` group by balises.cli

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import click
 
-from .cli import AS_OF, PACK, _as_of, _fail, _lang, main
+from .cli_common import AS_OF, PACK, _as_of, _fail, _lang
 from .errors import BalisesError
 
 
-@main.command()
+@click.command()
 @click.argument("adopted", type=click.Path())
 @click.option("-o", "--output", required=True, type=click.Path(),
               help="The new Word file (or, when ADOPTED is a folder, the folder for the new policies).")
@@ -71,3 +71,6 @@ def update(adopted, output, pack, as_of, version, jobs, as_json):
             click.echo(line)
     click.echo(f"{output}: written (version {result.version}; {result.diff.class_summary()}; "
                f"{len(result.conflicts)} conflict(s)).")
+
+
+COMMANDS = (update,)  # added to the `balises` group by balises.cli

@@ -13,7 +13,6 @@ from urllib.parse import urlsplit
 from jinja2 import TemplateSyntaxError, meta, nodes
 from pydantic import BaseModel, ValidationError
 
-from . import conditions
 from .compose import CONTEXT_NAMES, LENGTHS
 from .engine import engine_for
 from .errors import InputFileError, PackError
