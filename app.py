@@ -22,7 +22,7 @@ from balises import api, preview
 from balises import wizard as wz
 from balises.compose import compose
 from balises.errors import BalisesError
-from balises.kit import ACK_NAMES, CALENDAR_NAMES
+from balises.kit import ACK_NAMES, CALENDAR_NAMES, Kit
 from balises.kit import DOCUMENTS as KIT_DOCUMENTS
 from balises.kit import build_kit, soffice
 from balises.kit import file_name as kit_file_name
@@ -562,8 +562,6 @@ def render_update(pack) -> None:
 
 
 def _zip(files: dict[str, bytes]) -> bytes:
-    from balises.kit import Kit
-
     return Kit(files=dict(files)).zip_bytes()
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
 
 import click
@@ -15,7 +16,10 @@ from . import api, cli_packs, cli_update
 from .cli_common import AS_OF, PACK, _as_of, _fail, _lang
 from .compose import EDITIONS, LENGTHS, compose, explain_table
 from .errors import BalisesError
+from .kit import build_kit, write_kit
+from .lint import lint_location
 from .pack import apply_profile_defaults, load_pack
+from .packtools import pack_problems, smoke_skipped
 from .profile import json_schema, load_profile
 
 
@@ -69,8 +73,6 @@ def generate(profile, output, lang, as_of, pack, length, kit, no_pdf, trace_path
 
 
 def _generate_kit(profile, output, as_of, pack, length, pdf: bool) -> None:
-    from .kit import build_kit, write_kit
-
     try:
         loaded = load_pack(pack)
         prof = apply_profile_defaults(load_profile(profile), loaded)
@@ -124,16 +126,12 @@ def lint(pack):
     """Check a pack (the default one, or --pack layered over it): every problem in one run, as file:line:
     message, in French or English (BALISES_LANG or the locale). Exit 1 when problems are found, 2 when the
     pack cannot be read."""
-    from .lint import lint_location
-
     lang = _lang()
     note = None
     try:
         if pack is None:
             problems = lint_location(pack)
         else:
-            from .packtools import pack_problems, smoke_skipped  # the default checks plus the pack's overrides
-
             problems = pack_problems(pack)
             note = smoke_skipped()
     except BalisesError as exc:
@@ -170,8 +168,6 @@ def _on_sigterm(signum, frame) -> None:
 
 def run() -> None:
     """Console entry point: a user never sees a traceback (BALISES_DEBUG=1 shows it to a developer)."""
-    import signal
-
     signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         # not standalone: click would turn Ctrl-C into "Aborted!" and exit 1 before we could say more

@@ -13,7 +13,7 @@ from .facts import Facts, derive, locale_for
 from .pack import Pack, SectionDef
 from .profile import Profile
 from .rules import Decisions, decide
-from .templating import format_date, helpers
+from .templating import add_months, format_date, helpers
 from .views import org_names, table_view, worded_table
 
 TITLES = {
@@ -188,8 +188,6 @@ def _edition_sections(pack: Pack, edition: str) -> set[str]:
 
 
 def _next_review(profile: Profile) -> dt.date:
-    from .templating import add_months
-
     return add_months(profile.policy.effective_date, profile.policy.review_months)
 
 

@@ -14,12 +14,16 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .adoption import acknowledgement_document, review_calendar
+from .api import write_atomic
 from .compose import compose
 from .document import PolicyDocument
 from .engine import engine_for
 from .errors import OutputError
 from .pack import Pack
 from .profile import Profile
+from .register_xlsx import tool_register_xlsx
+from .templating import generation_limits
 
 # (edition, French file name, English file name), in the order a director reads them
 DOCUMENTS: tuple[tuple[str, str, str], ...] = (
@@ -67,10 +71,6 @@ class Kit:
 def build_kit(profile: Profile, pack: Pack, as_of: dt.date | None = None, length: str | None = None,
               pdf: bool = True, lang_ui: str = "en") -> Kit:
     """Every document of the kit in every language of ``profile.policy.languages``."""
-    from .adoption import acknowledgement_document, review_calendar
-    from .templating import generation_limits
-    from .register_xlsx import tool_register_xlsx
-
     kit = Kit()
     defined = {e for s in pack.sections for e in s.editions} | {"full"}
     for lang in profile.policy.languages:
@@ -176,8 +176,6 @@ def to_pdf(files: dict[str, bytes], timeout: int = 300) -> dict[str, bytes] | No
 
 def write_kit(kit: Kit, out_dir: str | Path) -> list[Path]:
     """Write every file of the kit into ``out_dir`` (created if needed), each atomically."""
-    from .api import write_atomic
-
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise OutputError(f"{out} existe et n'est pas un dossier.", f"{out} exists and is not a folder.")

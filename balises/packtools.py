@@ -11,13 +11,17 @@ import difflib
 import io
 import json
 import re
+import unicodedata
 import zipfile
 from pathlib import Path
 
 from jinja2 import TemplateSyntaxError, nodes
 
+from .api import write_atomic
+from .compose import compose
+from .engine import engine_for
 from .errors import BalisesError, PackError
-from .lint import Problem, known_fields, tolerant_layers
+from .lint import Problem, known_fields, lint_location, tolerant_layers
 from .lint_decisions import sample_profiles
 from .pack import (
     MANIFEST_FILE,
@@ -25,13 +29,18 @@ from .pack import (
     PACK_FILE,
     REFERENCE_FILE,
     Layer,
+    _merge_under,
+    apply_profile_defaults,
     build_pack,
     default_pack_dir,
     files_checksum,
     nest_defaults,
     read_layer,
+    read_pack,
     read_pack_files,
 )
+from .profile import load_profile, parse_profile
+from .safeyaml import parse_yaml
 
 ARCHIVE_DATE = (1980, 1, 1, 0, 0, 0)  # fixed, so that building the same pack twice gives the same bytes
 EXAMPLE_CLAUSE = "purpose.object"
@@ -40,8 +49,6 @@ EXAMPLE_CLAUSE = "purpose.object"
 # ---------------------------------------------------------------- pack init
 
 def _slug(text: str) -> str:
-    import unicodedata
-
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:60] or "my-pack"
 
@@ -252,8 +259,6 @@ def unsafe_template_access(source: str, env) -> list[tuple[int, str]]:
 
 def overlay_problems(location: str | Path) -> list[Problem]:
     """What ``balises lint --pack`` checks beyond the default-pack lint: the overrides themselves."""
-    from .engine import engine_for
-
     # read leniently, bad sections and additions left out: lint_location reports them, the checks go on
     base, (overlay,), _ = tolerant_layers(read_layer(default_pack_dir(), lenient=True),
                                           [read_layer(location, lenient=True)])
@@ -308,8 +313,6 @@ def overlay_problems(location: str | Path) -> list[Problem]:
 
     # outline additions: `after` a clause that is not there
     if OUTLINE_FILE in overlay.files:
-        from .safeyaml import parse_yaml
-
         data = parse_yaml(overlay.files[OUTLINE_FILE], f"{location}/{OUTLINE_FILE}") or {}
         for add in data.get("add", []) if isinstance(data, dict) else []:
             if isinstance(add, dict) and add.get("after") and add["after"] not in all_clauses:
@@ -342,8 +345,6 @@ def overlay_problems(location: str | Path) -> list[Problem]:
 def pack_problems(location: str | Path | None, own: bool = False) -> list[Problem]:
     """Everything ``balises lint --pack`` reports: the default-pack lint over the layered pack, plus the
     overlay checks. ``own``: only what comes from the pack itself, not from the default pack."""
-    from .lint import lint_location
-
     found = lint_location(location)
     if location is None:
         return found
@@ -362,8 +363,6 @@ def pack_problems(location: str | Path | None, own: bool = False) -> list[Proble
 
 
 def defaults_problems(defaults: dict, where: str) -> list[Problem]:
-    from .profile import parse_profile
-
     problems = []
     if not defaults:
         return problems
@@ -384,7 +383,6 @@ def defaults_problems(defaults: dict, where: str) -> list[Problem]:
     if problems:
         return problems
     sample = {"organisation": {"name": "x", "jurisdiction": "quebec", "sector": "other", "employees": 1}}
-    from .pack import _merge_under
 
     try:
         parse_profile(_merge_under(nested, sample), "profile_defaults")
@@ -398,10 +396,6 @@ def defaults_problems(defaults: dict, where: str) -> list[Problem]:
 
 
 def _smoke(pack, base_pack, where: str) -> list[Problem]:
-    from .compose import compose
-    from .pack import apply_profile_defaults
-    from .profile import load_profile
-
     examples = sample_profiles()  # examples/ in a checkout, the wheel's copy after a pip install
     failed: dict[tuple[str, str], list[str]] = {}
     for path in examples:
@@ -438,8 +432,6 @@ def smoke_skipped() -> tuple[str, str] | None:
 
 def build_archive(directory: str | Path, output: str | Path | None = None) -> tuple[Path, dict]:
     """Write the pack folder as one .zip with ``manifest.json``. Returns the path and the manifest."""
-    from .api import write_atomic
-
     directory = Path(directory)
     if not directory.is_dir():
         raise PackError(f"{directory} : un dossier de paquet est attendu.", f"{directory}: a pack folder is expected.")
@@ -476,8 +468,6 @@ def build_archive(directory: str | Path, output: str | Path | None = None) -> tu
 def verify_archive(path: str | Path) -> dict:
     """The manifest of a built archive, after checking every file against it (PackError if tampered).
     Read by the same reader as generation, so an archive with one top folder verifies as it generates."""
-    from .pack import read_pack
-
     path = Path(path)
     if path.is_dir():
         raise PackError(f"{path} : une archive .zip est attendue (construisez-la avec « balises pack build »).",
@@ -487,8 +477,8 @@ def verify_archive(path: str | Path) -> dict:
 
 def reference_findings(location: str | Path) -> list[str]:
     """What the pack's reference .docx carries that reaches out of the machine (``where: message`` each)."""
+    # lazy: python-docx (~25 ms) only for this check, not at `balises --help`
     from .docx.reference import sanitise_docx
-    from .pack import REFERENCE_FILE
 
     files = read_pack_files(location)
     if REFERENCE_FILE not in files:

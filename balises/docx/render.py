@@ -311,8 +311,6 @@ def _properties(document, doc: PolicyDocument) -> None:
 
 
 def _history(writer: _Writer, doc: PolicyDocument) -> None:
-    from ..templating import format_date
-
     labels = LABELS[doc.meta.lang]
     writer.heading(2, [Run(text=labels["history"])], numbered=False)
     writer.table(Table(header=[[Run(text=c)] for c in labels["history_cols"]],
