@@ -29,8 +29,12 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .errors import BalisesError, InputFileError, ProfileError
-from .profile import Profile, Tool
+from . import api
+from .api import remove_pending_temp_files, write_atomic
+from .errors import BalisesError, InputFileError, OutputError, ProfileError
+from .pack import apply_profile_defaults, default_pack_dir, load_pack
+from .profile import Profile, Tool, parse_profile
+from .safeyaml import load_data_file
 
 MAX_ROWS = 20_000
 MAX_SHEET_BYTES = 50 * 1024 * 1024
@@ -291,6 +295,7 @@ def _declares_dtd(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
 
 
 def _xlsx_records(path: Path) -> tuple[list, Iterable]:
+    # lazy: openpyxl takes ~200 ms to load, and only a .xlsx sheet needs it
     import openpyxl
 
     _check_xlsx(path)
@@ -310,8 +315,6 @@ def _xlsx_records(path: Path) -> tuple[list, Iterable]:
 
 
 def _folder_rows(folder: Path) -> list[Row]:
-    from .safeyaml import load_data_file
-
     rows = []
     files = sorted(p for p in folder.iterdir() if p.suffix.lower() in (".yaml", ".yml", ".json") and p.is_file())
     if not files:
@@ -357,8 +360,6 @@ _WORKER: dict = {}
 
 
 def _init_worker(pack_location: str | None) -> None:
-    from .pack import load_pack
-
     _WORKER["pack"] = load_pack(pack_location)  # once per worker process
 
 
@@ -371,8 +372,6 @@ def _init_worker_process(pack_location: str | None) -> None:
 
 
 def _worker_stop(signum, frame) -> None:
-    from .api import remove_pending_temp_files
-
     remove_pending_temp_files()
     os._exit(128 + signum)
 
@@ -448,8 +447,6 @@ def same_docx(path: Path, data: bytes) -> bool:
 
 def write_if_changed(path: Path, data: bytes) -> bool:
     """Write atomically unless the file already holds the same document: re-running is idempotent."""
-    from .api import write_atomic
-
     if path.exists() and same_docx(path, data):
         return False
     write_atomic(path, data)
@@ -468,10 +465,6 @@ def error_text(exc: BaseException, lang: str) -> str:
 def generate_row(number: int, label: str, data: Any, target: str, lang: str | None, as_of: dt.date | None,
                  messages: str = "en") -> dict:
     """Generate one policy; never raises: the outcome is a report line."""
-    from . import api
-    from .pack import apply_profile_defaults, load_pack
-    from .profile import parse_profile
-
     org = ""
     if isinstance(data, dict) and isinstance(data.get("organisation"), dict):
         org = str(data["organisation"].get("name") or "")
@@ -515,8 +508,6 @@ def neutralise_cell(value: Any) -> Any:
 
 
 def write_report(out_dir: Path, lines: list[dict], columns: list[str] = REPORT_COLUMNS) -> Path:
-    from .api import write_atomic
-
     buffer = io.StringIO(newline="")
     writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
@@ -598,8 +589,6 @@ def _interrupted_report(exc: Interrupted, out: Path, done: list[dict], tasks: li
 
 
 def _output_folder(out: Path) -> None:
-    from .errors import OutputError
-
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:  # a file, a FIFO or a device where the folder should be; no permission
@@ -611,8 +600,6 @@ def run_batch(source: str | Path, out_dir: str | Path, pack_location: str | None
               as_of: dt.date | None = None, jobs: int | None = None, messages: str = "en",
               progress: Callable[[int], None] | None = None, rows: list[Row] | None = None) -> BatchResult:
     """One policy per row of ``source`` into ``out_dir``, and ``out_dir/report.csv``."""
-    from .pack import load_pack
-
     out = Path(out_dir)
     _output_folder(out)
     started = time.time() - 1  # file times may be rounded down to the second
@@ -642,9 +629,6 @@ def run_batch(source: str | Path, out_dir: str | Path, pack_location: str | None
 
 def template_rows() -> tuple[list[str], list[dict[str, str]]]:
     """The header and two example rows (from the example profiles, when at hand)."""
-    from .pack import default_pack_dir
-    from .safeyaml import load_data_file
-
     rows = []
     examples = default_pack_dir() / "examples"
     for name in ("theatre-quebec.yaml", "animation-studio-france.yaml"):
@@ -663,11 +647,10 @@ def template_rows() -> tuple[list[str], list[dict[str, str]]]:
 
 def write_template(path: str | Path) -> Path:
     """A template spreadsheet (.csv or .xlsx): every column of the layout, and example rows."""
-    from .api import write_atomic
-
     path = Path(path)
     header, rows = template_rows()
     if path.suffix.lower() == ".xlsx":
+        # lazy: openpyxl takes ~200 ms to load, and only a .xlsx sheet needs it
         import openpyxl
         from openpyxl.styles import Font
 
@@ -701,6 +684,7 @@ REGEN_COLUMNS = ["row", "organisation", "status", "file", "changes", "error"]
 
 def regenerate_file(number: int, label: str, source: str, target: str, as_of: dt.date | None,
                     messages: str = "en") -> dict:
+    # lazy: update imports batch's worker machinery (a cycle)
     from .update import read_docx, regenerate
 
     line = {"row": label, "organisation": "", "status": "ok", "file": Path(target).name, "changes": "", "error": ""}
@@ -736,8 +720,6 @@ def policies_in(folder: Path, out: Path, what: tuple[str, str]) -> list[Path]:
 def run_regenerate_folder(folder: str | Path, out_dir: str | Path, pack_location: str | None = None,
                           as_of: dt.date | None = None, jobs: int | None = None, messages: str = "en",
                           progress: Callable[[int], None] | None = None) -> BatchResult:
-    from .pack import load_pack
-
     folder, out = Path(folder), Path(out_dir)
     files = policies_in(folder, out, ("anciennes politiques", "old policies"))
     _output_folder(out)

@@ -17,8 +17,10 @@ from typing import Any, Callable
 import yaml
 
 from . import vocabulary as v
+from .embedding import read_payload
 from .errors import BalisesError, InputFileError, ProfileError
 from .facts import ToolRisk, tool_risk
+from .pack import apply_profile_defaults
 from .profile import EU_MEMBERS, Profile, Tool, parse_profile, profile_from_text, profile_to_data
 
 UI_LANGS = ("fr", "en")
@@ -1026,8 +1028,6 @@ def load_answers_file(name: str, data: bytes, pack: Any = None) -> LoadedAnswers
     ``profile_defaults`` fill what the file leaves out, through the CLI's own function.
 
     Raises :class:`BalisesError` (with details naming each field) for anything else."""
-    from .embedding import read_payload
-
     if len(data) > MAX_UPLOAD_BYTES:
         raise InputFileError(f"{name} : {TEXTS['upload_too_big'][0]}.", f"{name}: {TEXTS['upload_too_big'][1]}.")
     if not data.strip():
@@ -1048,8 +1048,6 @@ def load_answers_file(name: str, data: bytes, pack: Any = None) -> LoadedAnswers
         profile = profile_from_text(decoded, name)
         message = (TEXTS["upload_ok"][0].format(name=name), TEXTS["upload_ok"][1].format(name=name))
     if pack is not None:
-        from .pack import apply_profile_defaults
-
         profile = apply_profile_defaults(profile, pack)
     return LoadedAnswers(answers_from_profile(profile), message, list(profile.notices))
 
