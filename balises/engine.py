@@ -43,7 +43,8 @@ class Engine:
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError(f"Engine is read only ({name})")
 
-    __delattr__ = __setattr__
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"Engine is read only ({name})")
 
     def __repr__(self) -> str:
         return f"<Engine {self.pack.label}>"

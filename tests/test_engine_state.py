@@ -3,6 +3,8 @@ threads composing at once get the serial results. The state kept between documen
 read-only object per pack, nothing stored on the pack."""
 
 import datetime as dt
+import io
+import zipfile
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -10,6 +12,7 @@ import pytest
 from balises.api import generate
 from balises.compose import CONTEXT_NAMES, DOCUMENT_NAMES, compose
 from balises.document import Paragraph, document_text
+from balises.docx import render_docx
 from balises.engine import Engine, engine_for
 from balises.profile import Profile, parse_profile
 from balises.safeyaml import load_data_file
@@ -59,6 +62,8 @@ def test_the_engine_is_read_only(pack):
         engine.pack = None
     with pytest.raises(AttributeError):
         engine._renderer = None
+    with pytest.raises(AttributeError):
+        del engine._parsed
     with pytest.raises(TypeError):
         engine.style_ids()["Normal"] = "Other"
 
@@ -101,3 +106,13 @@ def test_the_context_names_are_the_context_compose_gives(pack, monkeypatch):
     compose(_profiles()[0], pack, lang="fr", as_of=AS_OF)
     assert seen - set(Profile.model_fields) == CONTEXT_NAMES
     assert DOCUMENT_NAMES <= CONTEXT_NAMES
+
+
+def test_the_engines_style_ids_write_what_a_lookup_per_document_writes(pack):
+    document = compose(_profiles()[0], pack, lang="fr", as_of=AS_OF)
+    assert {"Normal", "Heading 1", "Title", "List Bullet"} <= set(engine_for(pack).style_ids())
+    parts = []
+    for data in (engine_for(pack).render_docx(document), render_docx(document, pack.reference_docx)):
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            parts.append(z.read("word/document.xml"))
+    assert parts[0] == parts[1]
