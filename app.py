@@ -22,7 +22,7 @@ from balises import api, preview
 from balises import wizard as wz
 from balises.compose import compose
 from balises.errors import BalisesError
-from balises.kit import ACK_NAMES, CALENDAR_NAMES
+from balises.kit import ACK_NAMES, CALENDAR_NAMES, Kit
 from balises.kit import DOCUMENTS as KIT_DOCUMENTS
 from balises.kit import build_kit, soffice
 from balises.kit import file_name as kit_file_name
@@ -41,8 +41,9 @@ def pack_location() -> str | None:
     return args.pack or os.environ.get("BALISES_PACK") or None
 
 
-@st.cache_resource(show_spinner=False)
 def get_pack(location: str | None):
+    """The pack, shared by every session: ``load_pack`` keeps it per location and file time (so an edited pack is
+    read again, which a Streamlit resource cache would hide), and its engine is shared through ``engine_for``."""
     return load_pack(location)
 
 
@@ -564,8 +565,6 @@ def render_update(pack) -> None:
 
 
 def _zip(files: dict[str, bytes]) -> bytes:
-    from balises.kit import Kit
-
     return Kit(files=dict(files)).zip_bytes()
 
 

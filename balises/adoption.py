@@ -12,6 +12,9 @@ import datetime as dt
 import hashlib
 
 from .document import Clause, Paragraph, PolicyDocument, Run, Section, Table
+from .profile import parse_profile
+from .templating import format_date
+from .views import org_names
 
 TITLES = ("Accusé de réception de la politique IA", "Acknowledgement of the AI policy")
 
@@ -36,11 +39,6 @@ def staff_groups(profile: dict, lang: str) -> list[tuple[str, str, int]]:
 def acknowledgement_document(policy: PolicyDocument) -> PolicyDocument:
     """The acknowledgement sheets of ``policy`` (the composed policy the kit renders): one section per staff
     group, to print and sign or to fill in. Renders with :func:`balises.docx.render_docx` like the policy."""
-    from .templating import format_date
-
-    from .profile import parse_profile
-    from .views import org_names
-
     meta = policy.meta
     fr = meta.lang == "fr"
     when = format_date(meta.effective_date, meta.locale)
@@ -87,6 +85,7 @@ def watched_dates(policy: PolicyDocument) -> list[tuple[dt.date, str, list[str]]
 def review_calendar(policy: PolicyDocument) -> bytes:
     """An .ics file: the policy's next review (with a reminder a month before) and each legal date it
     watches. UIDs are stable, so importing a newer file updates the events instead of doubling them."""
+    # lazy: icalendar (~35 ms) only for a kit's calendar, not at `balises --help`
     from icalendar import Alarm, Calendar, Event
 
     meta = policy.meta

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .compose import compose
 from .document import PolicyDocument
+from .engine import engine_for
 from .errors import OutputError
 from .pack import Pack, load_pack
 from .profile import Profile
@@ -42,12 +43,11 @@ def decision_trace(document: PolicyDocument) -> bytes:
 def generate(profile: Profile, pack: Pack | None = None, lang: str | None = None, as_of: dt.date | None = None,
              edition: str = "full", length: str | None = None) -> GeneratedPolicy:
     """A policy as Word bytes, with the document model it was rendered from."""
-    from .docx import render_docx  # python-docx is imported only when a Word file is asked for
 
     pack = pack or load_pack()
     with generation_limits():  # an untrusted pack's templates: time and size for the whole policy
         document = compose(profile, pack, lang=lang, as_of=as_of, edition=edition, length=length)
-    return GeneratedPolicy(document=document, docx=render_docx(document, pack.reference_docx))
+    return GeneratedPolicy(document=document, docx=engine_for(pack).render_docx(document))
 
 
 def check_output_path(path: str | Path) -> Path:

@@ -28,9 +28,14 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from . import api
+from .api import remove_pending_temp_files, write_atomic
+from .contract.answers import resolve
 from .contract.paths import FieldPath, is_model, model_fields
-from .errors import BalisesError, InputFileError, ProfileError
+from .errors import BalisesError, InputFileError, OutputError, ProfileError
+from .pack import default_pack_dir, load_pack
 from .profile import Profile, Tool
+from .safeyaml import load_data_file
 from .slug import slugify
 
 MAX_ROWS = 20_000
@@ -268,6 +273,7 @@ def _declares_dtd(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
 
 
 def _xlsx_records(path: Path) -> tuple[list, Iterable]:
+    # lazy: openpyxl takes ~200 ms to load, and only a .xlsx sheet needs it
     import openpyxl
 
     _check_xlsx(path)
@@ -287,8 +293,6 @@ def _xlsx_records(path: Path) -> tuple[list, Iterable]:
 
 
 def _folder_rows(folder: Path) -> list[Row]:
-    from .safeyaml import load_data_file
-
     rows = []
     files = sorted(p for p in folder.iterdir() if p.suffix.lower() in (".yaml", ".yml", ".json") and p.is_file())
     if not files:
@@ -328,8 +332,6 @@ _WORKER: dict = {}
 
 
 def _init_worker(pack_location: str | None) -> None:
-    from .pack import load_pack
-
     _WORKER["pack"] = load_pack(pack_location)  # once per worker process
 
 
@@ -342,8 +344,6 @@ def _init_worker_process(pack_location: str | None) -> None:
 
 
 def _worker_stop(signum, frame) -> None:
-    from .api import remove_pending_temp_files
-
     remove_pending_temp_files()
     os._exit(128 + signum)
 
@@ -419,8 +419,6 @@ def same_docx(path: Path, data: bytes) -> bool:
 
 def write_if_changed(path: Path, data: bytes) -> bool:
     """Write atomically unless the file already holds the same document: re-running is idempotent."""
-    from .api import write_atomic
-
     if path.exists() and same_docx(path, data):
         return False
     write_atomic(path, data)
@@ -438,10 +436,6 @@ def error_text(exc: BaseException, lang: str) -> str:
 def generate_row(number: int, label: str, data: Any, target: str, lang: str | None, as_of: dt.date | None,
                  messages: str = "en", trace: bool = False) -> dict:
     """Generate one policy; never raises: the outcome is a report line."""
-    from . import api
-    from .contract.answers import resolve
-    from .pack import load_pack
-
     org = ""
     if isinstance(data, dict) and isinstance(data.get("organisation"), dict):
         org = str(data["organisation"].get("name") or "")
@@ -489,8 +483,6 @@ def neutralise_cell(value: Any) -> Any:
 
 
 def write_report(out_dir: Path, lines: list[dict], columns: list[str] = REPORT_COLUMNS) -> Path:
-    from .api import write_atomic
-
     buffer = io.StringIO(newline="")
     writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
@@ -572,8 +564,6 @@ def _interrupted_report(exc: Interrupted, out: Path, done: list[dict], tasks: li
 
 
 def _output_folder(out: Path) -> None:
-    from .errors import OutputError
-
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:  # a file, a FIFO or a device where the folder should be; no permission
@@ -587,8 +577,6 @@ def run_batch(source: str | Path, out_dir: str | Path, pack_location: str | None
               traces: bool = False) -> BatchResult:
     """One policy per row of ``source`` into ``out_dir`` (with its decision trace if ``traces``), and
     ``out_dir/report.csv``."""
-    from .pack import load_pack
-
     out = Path(out_dir)
     _output_folder(out)
     started = time.time() - 1  # file times may be rounded down to the second
@@ -619,9 +607,6 @@ def run_batch(source: str | Path, out_dir: str | Path, pack_location: str | None
 
 def template_rows() -> tuple[list[str], list[dict[str, str]]]:
     """The header and two example rows (from the example profiles, when at hand)."""
-    from .pack import default_pack_dir
-    from .safeyaml import load_data_file
-
     rows = []
     examples = default_pack_dir() / "examples"
     for name in ("theatre-quebec.yaml", "animation-studio-france.yaml"):
@@ -640,11 +625,10 @@ def template_rows() -> tuple[list[str], list[dict[str, str]]]:
 
 def write_template(path: str | Path) -> Path:
     """A template spreadsheet (.csv or .xlsx): every column of the layout, and example rows."""
-    from .api import write_atomic
-
     path = Path(path)
     header, rows = template_rows()
     if path.suffix.lower() == ".xlsx":
+        # lazy: openpyxl takes ~200 ms to load, and only a .xlsx sheet needs it
         import openpyxl
         from openpyxl.styles import Font
 
@@ -678,6 +662,7 @@ REGEN_COLUMNS = ["row", "organisation", "status", "file", "changes", "error"]
 
 def regenerate_file(number: int, label: str, source: str, target: str, as_of: dt.date | None,
                     messages: str = "en") -> dict:
+    # lazy: update imports batch's worker machinery (a cycle)
     from .update import read_docx, regenerate
 
     line = {"row": label, "organisation": "", "status": "ok", "file": Path(target).name, "changes": "", "error": ""}
@@ -713,8 +698,6 @@ def policies_in(folder: Path, out: Path, what: tuple[str, str]) -> list[Path]:
 def run_regenerate_folder(folder: str | Path, out_dir: str | Path, pack_location: str | None = None,
                           as_of: dt.date | None = None, jobs: int | None = None, messages: str = "en",
                           progress: Callable[[int], None] | None = None) -> BatchResult:
-    from .pack import load_pack
-
     folder, out = Path(folder), Path(out_dir)
     files = policies_in(folder, out, ("anciennes politiques", "old policies"))
     _output_folder(out)

@@ -5,50 +5,25 @@ Exit codes: 0 success; 1 lint found problems; 2 bad input (the message names the
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
+import signal
 import sys
-from pathlib import Path
 
 import click
 
-from . import api
+from . import api, cli_packs, cli_update
+from .cli_common import AS_OF, PACK, _as_of, _fail, _lang
 from .compose import EDITIONS, LENGTHS, compose, explain_table
 from .errors import BalisesError
 from .contract import answers
 from .contract.paths import FieldPath
 from .document import heading_text
+from .kit import build_kit, write_kit
+from .lint import lint_location
 from .pack import load_pack
+from .packtools import pack_problems, smoke_skipped
 from .profile import json_schema, load_profile
-
-
-def _lang() -> str:
-    for var in ("BALISES_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
-        value = os.environ.get(var, "")
-        if value:
-            return "fr" if value.lower().startswith("fr") else "en"
-    return "en"
-
-
-def _fail(exc: BalisesError) -> None:
-    click.echo(exc.message(_lang()), err=True)
-    sys.exit(2)
-
-
-def _as_of(value: str | None) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)", param_hint="--as-of") from None
-
-
-PACK = click.option("--pack", "pack", type=click.Path(), default=None,
-                    help="A pack folder or .zip archive layered over the default pack.")
-AS_OF = click.option("--as-of", "as_of", default=None, metavar="YYYY-MM-DD",
-                     help="Generate as of this date (rules not yet in force are left out). Default: today.")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -102,8 +77,6 @@ def generate(profile, output, lang, as_of, pack, length, kit, no_pdf, trace_path
 
 
 def _generate_kit(profile, output, as_of, pack, length, pdf: bool) -> None:
-    from .kit import build_kit, write_kit
-
     try:
         loaded = load_pack(pack)
         prof = answers.load(profile, loaded).profile
@@ -165,16 +138,12 @@ def lint(pack):
     """Check a pack (the default one, or --pack layered over it): every problem in one run, as file:line:
     message, in French or English (BALISES_LANG or the locale). Exit 1 when problems are found, 2 when the
     pack cannot be read."""
-    from .lint import lint_location
-
     lang = _lang()
     note = None
     try:
         if pack is None:
             problems = lint_location(pack)
         else:
-            from .packtools import pack_problems, smoke_skipped  # the default checks plus the pack's overrides
-
             problems = pack_problems(pack)
             note = smoke_skipped()
     except BalisesError as exc:
@@ -197,8 +166,8 @@ def schema():
     click.echo(json.dumps(json_schema(), ensure_ascii=False, indent=2))
 
 
-from . import cli_packs  # noqa: E402,F401 - pack, batch, regenerate and diff commands register on `main`
-from . import cli_update  # noqa: E402,F401 - the update command registers on `main`
+for _command in (*cli_packs.COMMANDS, *cli_update.COMMANDS):  # pack, batch, regenerate, diff, test, update
+    main.add_command(_command)
 
 
 class Terminated(KeyboardInterrupt):
@@ -211,8 +180,6 @@ def _on_sigterm(signum, frame) -> None:
 
 def run() -> None:
     """Console entry point: a user never sees a traceback (BALISES_DEBUG=1 shows it to a developer)."""
-    import signal
-
     signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         # not standalone: click would turn Ctrl-C into "Aborted!" and exit 1 before we could say more

@@ -4,16 +4,21 @@
 from __future__ import annotations
 
 import json
+import signal
 import sys
 from pathlib import Path
 
 import click
 
-from .cli import AS_OF, PACK, _as_of, _fail, _lang, main
+from . import api
+from .cli_common import AS_OF, PACK, _as_of, _fail, _lang
 from .errors import BalisesError
+from .pack import default_pack_dir, load_pack
+from .packcases import CaseResult, pack_case_files, parse_case, run_case
+from .packtools import build_archive, init_pack, pack_problems, reference_findings, verify_archive
 
 
-@main.group()
+@click.group()
 def pack() -> None:
     """Author and distribute a pack (your own wording, rules, defaults and letterhead)."""
 
@@ -25,8 +30,6 @@ def pack() -> None:
 @click.option("--publisher", default=None, help="Who publishes it (shown in the preamble).")
 def pack_init(directory, extends, name, publisher):
     """Create a new pack in DIRECTORY: pack.yaml, an example clause, the reference .docx, a README."""
-    from .packtools import init_pack
-
     try:
         written = init_pack(directory, extends=extends, name=name, publisher=publisher)
     except BalisesError as exc:
@@ -44,8 +47,6 @@ def pack_init(directory, extends, name, publisher):
 @click.option("--force", is_flag=True, help="Build even if `balises lint --pack` finds problems.")
 def pack_build(directory, output, force):
     """Write the pack in DIRECTORY as one .zip archive with a manifest and checksums."""
-    from .packtools import build_archive, pack_problems
-
     try:
         problems = pack_problems(directory, own=True)
         if problems and not force:
@@ -64,8 +65,6 @@ def pack_build(directory, output, force):
 @click.argument("archive", type=click.Path())
 def pack_verify(archive):
     """Check a pack archive against its manifest and print its checksum."""
-    from .packtools import reference_findings, verify_archive
-
     try:
         manifest = verify_archive(archive)
         found = reference_findings(archive)
@@ -83,8 +82,6 @@ def pack_verify(archive):
 
 def _interrupted(exc) -> None:
     """Say truthfully what an interrupted batch wrote, then exit 130 (Ctrl-C) or 143 (SIGTERM)."""
-    import signal
-
     name = "Ctrl-C" if exc.signum == signal.SIGINT else signal.Signals(exc.signum).name
     result = exc.result
     if result is None:
@@ -101,7 +98,7 @@ def _progress(total: int, label: str):
     return click.progressbar(length=total, label=label, file=sys.stderr, show_pos=True, show_eta=True)
 
 
-@main.command()
+@click.command()
 @click.argument("source", type=click.Path(), required=False)
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False), default=None,
               help="The folder for the policies and report.csv (created if needed).")
@@ -118,6 +115,7 @@ def batch(source, out_dir, pack, lang, as_of, jobs, template, traces):
     """One policy per row of SOURCE (.csv, .xlsx, or a folder of profiles) into OUTPUT, with report.csv.
 
     Exit code 1 when a row failed (the others are generated; report.csv says why, field by field)."""
+    # lazy: batch (~15 ms) only for the commands that run it, not at `balises --help`
     from .batch import Interrupted, read_rows, run_batch, write_template
 
     if template:
@@ -148,7 +146,7 @@ def batch(source, out_dir, pack, lang, as_of, jobs, template, traces):
         sys.exit(1)
 
 
-@main.command()
+@click.command()
 @click.argument("old", type=click.Path())
 @click.option("-o", "--output", required=True, type=click.Path(),
               help="The new Word file (or, when OLD is a folder, the folder for the new policies).")
@@ -164,11 +162,10 @@ def regenerate(old, output, pack, as_of, jobs, as_json, trace_path):
     Edits made to OLD since it was generated are not kept: `balises update` keeps them.
 
     OLD may be a folder of policies: each is regenerated into OUTPUT, with report.csv."""
-    from . import api
+    # lazy: batch (~15 ms) only for the commands that run it, not at `balises --help`
     from .batch import Interrupted, run_regenerate_folder
-    from .pack import load_pack
-    from .update import read_docx
-    from .update import regenerate as regen
+    # lazy: update loads python-docx and batch (~40 ms), not needed at `balises --help`
+    from .update import read_docx, regenerate as regen
 
     try:
         date = _as_of(as_of)
@@ -208,7 +205,7 @@ def regenerate(old, output, pack, as_of, jobs, as_json, trace_path):
     click.echo(f"{output}: written ({result.diff.summary()}).")
 
 
-@main.command()
+@click.command()
 @click.argument("old", type=click.Path())
 @click.argument("new", type=click.Path())
 @PACK
@@ -217,8 +214,7 @@ def regenerate(old, output, pack, as_of, jobs, as_json, trace_path):
               help="Also write NEW as a Word file with every change from OLD as a tracked change and a comment.")
 def diff(old, new, pack, as_json, redline_path):
     """List, per section, the clauses added, removed and changed between two policies, and why."""
-    from . import api
-    from .pack import load_pack
+    # lazy: update loads python-docx and batch (~40 ms), not needed at `balises --help`
     from .update import diff_documents, read_docx, redline
 
     try:
@@ -240,14 +236,11 @@ def diff(old, new, pack, as_json, redline_path):
         click.echo(line)
 
 
-@main.command("test")
+@click.command("test")
 @PACK
 def test_pack(pack):
     """Run a pack's own cases (tests/*.yaml in the pack; without --pack, the default pack's tests/cases/):
     each is a profile with the clauses, phrases and rules its policy must and must not have."""
-    from .pack import default_pack_dir, load_pack
-    from .packcases import CaseResult, pack_case_files, parse_case, run_case
-
     fr = _lang() == "fr"
     try:
         cases, files, label = pack_case_files(pack)
@@ -278,3 +271,6 @@ def test_pack(pack):
                    else f"{len(failed)} of {len(results)} case(s) failed: {names}", err=True)
         sys.exit(1)
     click.echo(f"{len(results)} cas réussis." if fr else f"{len(results)} case(s) passed.")
+
+
+COMMANDS = (pack, batch, regenerate, diff, test_pack)  # added to the `balises` group by balises.cli

@@ -9,11 +9,13 @@ from pathlib import Path
 
 import click
 
-from .cli import AS_OF, PACK, _as_of, _fail, _lang, main
+from . import api
+from .cli_common import AS_OF, PACK, _as_of, _fail, _lang
 from .errors import BalisesError
+from .pack import load_pack
 
 
-@main.command()
+@click.command()
 @click.argument("adopted", type=click.Path())
 @click.option("-o", "--output", required=True, type=click.Path(),
               help="The new Word file (or, when ADOPTED is a folder, the folder for the new policies).")
@@ -29,10 +31,8 @@ def update(adopted, output, pack, as_of, version, jobs, as_json):
     Paragraphs you edited or added stay; Balises' changes appear as tracked changes (author "Balises") with a
     comment giving the reason; where both changed a passage, your text stays and the new one is proposed
     beside it. ADOPTED may be a folder of members' policies: each is updated into OUTPUT, with report.csv."""
-    from . import api
-    from .pack import load_pack
-    from .update import read_docx, run_update_folder
-    from .update import update as do_update
+    # lazy: update loads python-docx and batch (~40 ms), not needed at `balises --help`
+    from .update import read_docx, run_update_folder, update as do_update
 
     try:
         date = _as_of(as_of)
@@ -71,3 +71,6 @@ def update(adopted, output, pack, as_of, version, jobs, as_json):
             click.echo(line)
     click.echo(f"{output}: written (version {result.version}; {result.diff.class_summary()}; "
                f"{len(result.conflicts)} conflict(s)).")
+
+
+COMMANDS = (update,)  # added to the `balises` group by balises.cli

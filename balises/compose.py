@@ -5,15 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from . import markup
 from .decisions import decision_table
 from .document import Clause, Metadata, PolicyDocument, Section, TraceEntry, TraceSource
+from .engine import engine_for
 from .errors import BalisesError, PackError
 from .facts import Facts, derive, locale_for
 from .pack import Pack, SectionDef
 from .profile import Profile
 from .rules import Decisions, decide
-from .templating import ClauseRenderer, format_date, helpers
+from .templating import add_months, format_date, helpers
 from .views import org_names, table_view, worded_table
 
 TITLES = {
@@ -21,6 +21,13 @@ TITLES = {
              "Policy on the use of artificial intelligence"),
     "short": ("Politique IA", "AI policy"),
 }
+# what every template may use besides the profile's top-level keys: the context compose() gives each clause
+CONTEXT_NAMES = frozenset({
+    "org", "facts", "lang", "locale", "jurisdiction", "as_of", "trace", "references", "selected", "section_no",
+    "next_review", "length", "table", "label", "labels", "term", "date", "join", "add_months", "org_the", "org_of",
+    "org_to", "short", "short_of", "short_to", "params", "variant", "clause_id", "section_number"})
+# those that make a clause's text follow the rest of the document (annexes E and F, cross-references, dates)
+DOCUMENT_NAMES = frozenset({"trace", "references", "selected", "section_no", "as_of"})
 # "full" is the policy to adopt (its numbered sections); the others are the kit's companion documents.
 EDITIONS = ("full", "staff_summary", "tool_register", "disclosure_notices", "implementation_plan", "adviser_note")
 LENGTHS = ("concise", "standard", "complete")
@@ -31,12 +38,6 @@ def rule_context(profile: Profile, facts: Facts) -> dict[str, Any]:
     context = profile.model_dump(mode="python")
     context["facts"] = facts.model_dump(mode="python")
     return context
-
-
-def renderer_for(pack: Pack) -> ClauseRenderer:
-    if pack._env is None:  # one sandbox per pack: compiled templates are reused across documents
-        pack._env = ClauseRenderer(pack)
-    return pack._env
 
 
 def choose_language(profile: Profile, pack: Pack, lang: str | None) -> str:
@@ -112,7 +113,7 @@ def compose(profile: Profile, pack: Pack, lang: str | None = None, as_of: dt.dat
     trace = [t for t in build_trace(pack, decisions, lang, locale, numbers, profile.organisation.jurisdiction)
              if t.clause in in_policy]
     references = _references(trace)
-    renderer = renderer_for(pack)
+    engine = engine_for(pack)
     org = profile.organisation
     words = helpers(lang, locale, pack.terms)
     base = {
@@ -137,13 +138,13 @@ def compose(profile: Profile, pack: Pack, lang: str | None = None, as_of: dt.dat
     for sdef, chosen in planned:
         clauses = []
         for clause_id, decision in chosen:
-            if not renderer.has(clause_id, lang):
+            if not engine.has(clause_id, lang):
                 raise PackError(f"Clause {clause_id} : gabarit {lang} manquant dans {pack.label}.",
                                 f"Clause {clause_id}: {lang} template missing in {pack.label}.")
             context = {**base, "params": decision.params, "variant": decision.variant, "clause_id": clause_id,
                        "section_number": numbers.get(sdef.id, "")}
-            text = renderer.render(clause_id, lang, context)
-            blocks = markup.parse(text, locale)
+            text = engine.render(clause_id, lang, context)
+            blocks = engine.parse(text, locale)
             if blocks:
                 clauses.append(Clause(id=clause_id, blocks=blocks, rules=list(decision.rules)))
         if clauses:  # a section with nothing to say for this profile is absent, never padded
@@ -189,8 +190,6 @@ def _edition_sections(pack: Pack, edition: str) -> set[str]:
 
 
 def _next_review(profile: Profile) -> dt.date:
-    from .templating import add_months
-
     return add_months(profile.policy.effective_date, profile.policy.review_months)
 
 

@@ -30,7 +30,6 @@ class ToolRisk(BaseModel):
     hosted_outside: bool  # outside the jurisdiction's protected area (Québec, Canada, EU/EEA, Switzerland)
     hosting_unknown: bool
     consumer_account: bool  # free or individual account: no organisation contract
-    may_train_on_inputs: bool  # consumer accounts' inputs are commonly reused for training by default
     level: Literal["high", "medium", "low"]
 
 
@@ -79,12 +78,11 @@ def tool_risk(tool: Tool, jurisdiction: str) -> ToolRisk:
     unknown = tool.hosting == "unknown"
     outside = inside is not None and not unknown and tool.hosting not in inside
     consumer = tool.account in ("free_consumer", "paid_individual")
-    train = tool.account == "free_consumer" or (tool.account == "paid_individual")
     score = sum([outside or unknown, consumer, tool.account == "free_consumer"])
     level = "high" if score >= 2 or tool.status == "prohibited" else ("medium" if score == 1 else "low")
     return ToolRisk(name=tool.name, vendor=tool.vendor, hosting=tool.hosting, account=tool.account,
                     status=tool.status, uses=list(tool.uses), hosted_outside=outside, hosting_unknown=unknown,
-                    consumer_account=consumer, may_train_on_inputs=train, level=level)
+                    consumer_account=consumer, level=level)
 
 
 def _regime(profile: Profile) -> str:

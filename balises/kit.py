@@ -14,11 +14,16 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .adoption import acknowledgement_document, review_calendar
+from .api import write_atomic
 from .compose import compose
 from .document import PolicyDocument
+from .engine import engine_for
 from .errors import OutputError
 from .pack import Pack
 from .profile import Profile
+from .register_xlsx import tool_register_xlsx
+from .templating import generation_limits
 
 # (edition, French file name, English file name), in the order a director reads them
 DOCUMENTS: tuple[tuple[str, str, str], ...] = (
@@ -66,11 +71,6 @@ class Kit:
 def build_kit(profile: Profile, pack: Pack, as_of: dt.date | None = None, length: str | None = None,
               pdf: bool = True, lang_ui: str = "en") -> Kit:
     """Every document of the kit in every language of ``profile.policy.languages``."""
-    from .adoption import acknowledgement_document, review_calendar
-    from .templating import generation_limits
-    from .docx import render_docx
-    from .register_xlsx import tool_register_xlsx
-
     kit = Kit()
     defined = {e for s in pack.sections for e in s.editions} | {"full"}
     for lang in profile.policy.languages:
@@ -80,13 +80,13 @@ def build_kit(profile: Profile, pack: Pack, as_of: dt.date | None = None, length
             with generation_limits():  # an untrusted pack's templates: time and size per document
                 doc = compose(profile, pack, lang=lang, as_of=as_of, edition=edition, length=length)
             kit.documents[file_name(edition, lang)] = doc
-            kit.files[file_name(edition, lang)] = render_docx(doc, pack.reference_docx)
+            kit.files[file_name(edition, lang)] = engine_for(pack).render_docx(doc)
             if edition == "tool_register":
                 kit.files[file_name(edition, lang, ".xlsx")] = tool_register_xlsx(profile, pack, as_of, lang)
             if edition == "full":  # the staff's signatures, and the dates to keep, follow from the policy
                 ack = acknowledgement_document(doc)
                 kit.documents[ACK_NAMES[lang]] = ack
-                kit.files[ACK_NAMES[lang]] = render_docx(ack, pack.reference_docx)
+                kit.files[ACK_NAMES[lang]] = engine_for(pack).render_docx(ack)
                 if lang == profile.policy.languages[0]:
                     kit.files[CALENDAR_NAMES[lang]] = review_calendar(doc)
     if pdf:
@@ -103,7 +103,6 @@ def _number_contents(kit: Kit, pdfs: dict[str, bytes], pack: Pack) -> None:
     """A policy with a table of contents: its page numbers read from the first PDF, then written into the
     Word file and its PDF again, so that the contents show page numbers everywhere (Word updates the field
     itself on opening as well)."""
-    from .docx import render_docx
 
     for name, doc in kit.documents.items():
         if not doc.meta.toc:
@@ -111,7 +110,7 @@ def _number_contents(kit: Kit, pdfs: dict[str, bytes], pack: Pack) -> None:
         pages = heading_pages(pdfs[Path(name).stem + ".pdf"], doc)
         if not pages:
             continue
-        kit.files[name] = render_docx(doc, pack.reference_docx, toc_pages=pages)
+        kit.files[name] = engine_for(pack).render_docx(doc, toc_pages=pages)
         again = to_pdf({name: kit.files[name]})
         if again:
             pdfs.update(again)
@@ -177,8 +176,6 @@ def to_pdf(files: dict[str, bytes], timeout: int = 300) -> dict[str, bytes] | No
 
 def write_kit(kit: Kit, out_dir: str | Path) -> list[Path]:
     """Write every file of the kit into ``out_dir`` (created if needed), each atomically."""
-    from .api import write_atomic
-
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise OutputError(f"{out} existe et n'est pas un dossier.", f"{out} exists and is not a folder.")

@@ -13,8 +13,8 @@ from urllib.parse import urlsplit
 from jinja2 import TemplateSyntaxError, meta, nodes
 from pydantic import BaseModel, ValidationError
 
-from . import conditions
-from .compose import renderer_for
+from .compose import CONTEXT_NAMES, LENGTHS
+from .engine import engine_for
 from .errors import InputFileError, PackError
 from .facts import Facts
 from .conditions import condition_problems
@@ -38,13 +38,6 @@ from .problems import Problem
 from .profile import Profile
 from .rules import LEGAL_KINDS, Rule, Source
 from .safeyaml import parse_yaml
-
-# what every template may use besides the profile's top-level keys (see compose.compose)
-CONTEXT_NAMES = {"org", "facts", "lang", "locale", "jurisdiction", "as_of", "trace", "references", "selected",
-                 "section_no", "next_review", "label", "labels", "term", "date", "join", "add_months", "params",
-                 "variant", "clause_id", "section_number", "length", "table", "org_the", "org_of", "org_to",
-                 "short", "short_of", "short_to"}
-
 
 # a template line longer than this is hard to review; split it (Jinja joins lines with {%- -%})
 MAX_TEMPLATE_LINE = 160
@@ -182,8 +175,6 @@ _ROOTS = {"org": "organisation", "facts": "facts", "jurisdiction": "organisation
 
 
 def _extra_values() -> dict[str, list[str]]:
-    from .compose import LENGTHS
-
     return {"lang": ["fr", "en"], "length": list(LENGTHS)}
 
 
@@ -328,7 +319,7 @@ def lint_pack(pack: Pack, layers: list[Layer], as_read: list[Layer] | None = Non
                     for where, fr, en in pack.reference_findings)
 
     selectable = set()
-    env = renderer_for(pack).env
+    env = engine_for(pack).env
     for rule in pack.rules.values():
         where = rule.where()
         problems.extend(condition_problems(rule.when, fields, where, f"rule {rule.id}", f"règle {rule.id}",

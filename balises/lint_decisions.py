@@ -7,8 +7,13 @@ from pathlib import Path
 from typing import Any
 
 from . import vocabulary
+from .compose import EDITIONS, compose
 from .conditions import condition_problems
 from .decisions import CLASS_ORDER, CONFLICT_CODES
+from .errors import BalisesError
+from .profile import parse_profile
+from .prose import check_document
+from .safeyaml import load_data_file
 
 # what a decision rule may test besides the profile and facts
 SUBJECT_FIELDS: dict[str, list[str] | None] = {
@@ -52,12 +57,6 @@ def lint_decisions(pack: Any, fields: dict[str, list[str] | None], problem) -> l
 
 def lint_prose(pack: Any, samples: list[Path], problem) -> list:
     """Every document of the kit for each sample profile, in each language, checked for seams."""
-    from .compose import EDITIONS, compose
-    from .errors import BalisesError
-    from .profile import parse_profile
-    from .prose import check_document
-    from .safeyaml import load_data_file
-
     identifiers = {r for r in pack.rules if "-" in r} | {r.id for r in pack.decisions.rules}
     defined = {e for s in pack.sections for e in s.editions} | {"full"}
     out = []

@@ -3,7 +3,6 @@ typography of the document's locale and XML-illegal characters removed."""
 
 from __future__ import annotations
 
-import functools
 import re
 
 from markdown_it import MarkdownIt
@@ -102,20 +101,9 @@ def _merge(runs: list[Run], locale: str) -> list[Run]:
     return merged
 
 
-@functools.lru_cache(maxsize=4096)
-def _parse_cached(text: str, locale: str) -> tuple[Block, ...]:
-    return tuple(_parse(text, locale))
-
-
 def parse(text: str, locale: str) -> list[Block]:
-    """Blocks of one clause's rendered markup. Clauses whose text does not depend on the organisation
-    (most definitions, principles, annex headers) come out identical from one policy to the next: a batch or
-    a wizard session parses each distinct text once. The cache keeps its own blocks: each caller gets a copy
-    (three times cheaper than parsing), so editing one document never changes the next."""
-    return [b.model_copy(deep=True) for b in _parse_cached(text, locale)]
-
-
-def _parse(text: str, locale: str) -> list[Block]:
+    """Blocks of one clause's rendered markup, parsed afresh (the pack's engine keeps them: see
+    :meth:`balises.engine.Engine.parse`)."""
     tokens = _PARSER.parse(text)
     blocks, _ = _blocks(tokens, 0, None, locale)
     return blocks

@@ -95,7 +95,6 @@ class Pack:
     decisions: DecisionData = field(default_factory=DecisionData)
     # what was removed from the reference .docx because it reached out of the machine: (where, fr, en)
     reference_findings: list[tuple[str, str, str]] = field(default_factory=list)
-    _env: Any = None
 
     @property
     def label(self) -> str:
@@ -525,8 +524,10 @@ def build_pack(base: Layer, overlays: list[Layer] = ()) -> Pack:
         default = default_pack_dir()
         decision_layers = [(str(default), _decision_files(read_pack_files(default), str(default)))]
     decisions = parse_decision_files(decision_layers)
-    from .docx.reference import sanitise_docx  # the reference is copied into every policy: sanitised once here
+    # lazy: python-docx (~25 ms) is loaded when a pack is, not at `balises --help`
+    from .docx.reference import sanitise_docx
 
+    # the reference is copied into every policy: sanitised once here
     reference, found = sanitise_docx(reference, reference_where)
     return Pack(decisions=decisions, info=top, layers=[base.info, *[o.info for o in overlays]], sections=sections,
                 rules=rules,

@@ -10,8 +10,14 @@ from typing import Literal, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from .compose import EDITIONS, compose, decisions_for
+from .document import document_text
 from .errors import BalisesError
-from .safeyaml import parse_yaml
+from .lint_decisions import sample_profiles
+from .pack import default_pack_dir, read_pack_files
+from .contract.answers import resolve
+from .contract.paths import merge
+from .safeyaml import load_data_file, parse_yaml
 
 DEFAULT_AS_OF = dt.date(2026, 11, 23)
 Phrases = Union[list[str], dict[Literal["fr", "en"], list[str]]]
@@ -42,13 +48,6 @@ def for_lang(value, lang: str) -> list[str]:
     return value or []
 
 
-def deep_merge(base: dict, over: dict) -> dict:
-    out = dict(base)
-    for key, value in over.items():
-        out[key] = deep_merge(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
-    return out
-
-
 @dataclass
 class CaseResult:
     name: str
@@ -73,8 +72,6 @@ def parse_case(raw: bytes, where: str) -> Case:
 def pack_case_files(location: str | Path | None) -> tuple[dict[str, bytes], dict[str, bytes], str]:
     """(case files, all files, label) of the pack at ``location``: ``tests/*.yaml`` in the folder or archive;
     for the default pack (``None``), ``tests/cases/*.yaml`` of a checkout."""
-    from .pack import default_pack_dir, read_pack_files
-
     if location is None:
         root = default_pack_dir()
         folder = root / "tests" / "cases"
@@ -93,8 +90,6 @@ def pack_case_files(location: str | Path | None) -> tuple[dict[str, bytes], dict
 
 def _profile_data(case: Case, files: dict[str, bytes], where: str, root: Path | None) -> dict:
     """The case's profile: inline, a file of the pack, or (default pack) a path from the repository root."""
-    from .safeyaml import load_data_file
-
     if isinstance(case.profile, dict):
         return case.profile
     name = str(PurePosixPath(case.profile))
@@ -103,8 +98,6 @@ def _profile_data(case: Case, files: dict[str, bytes], where: str, root: Path | 
     elif root is not None and (root / name).is_file():
         data = load_data_file(root / name)
     else:
-        from .lint_decisions import sample_profiles
-
         found = [p for p in sample_profiles() if p.name == PurePosixPath(name).name]
         if not found:
             raise BalisesError(f"{where} : profil introuvable : {case.profile}",
@@ -116,10 +109,6 @@ def _profile_data(case: Case, files: dict[str, bytes], where: str, root: Path | 
 def run_case(case: Case, pack, name: str, files: dict[str, bytes] | None = None,
              root: Path | None = None) -> CaseResult:
     """Generate the kit of the case's profile with ``pack`` in each language and list what does not hold."""
-    from .compose import EDITIONS, compose, decisions_for
-    from .document import document_text
-    from .profile import parse_profile
-
     result = CaseResult(name=name, description=case.description)
     fail = result.failures.append
     for label, ids, known in (("clauses", case.must_have_clauses + case.must_not_have_clauses, pack.clause_ids()),
@@ -129,7 +118,8 @@ def run_case(case: Case, pack, name: str, files: dict[str, bytes] | None = None,
             fail(f"{label} the pack does not have: {', '.join(unknown)}")
     if result.failures:
         return result
-    profile = parse_profile(deep_merge(_profile_data(case, files or {}, name, root), case.overrides), name)
+    # the case's answers over the pack's recommended answers, as every shell reads answers
+    profile = resolve(merge(_profile_data(case, files or {}, name, root), case.overrides), pack, name).profile
     as_of = case.as_of or DEFAULT_AS_OF
     defined = {e for s in pack.sections for e in s.editions} | {"full"}
     fired = set(decisions_for(profile, pack, as_of)[1].fired)

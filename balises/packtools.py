@@ -16,9 +16,12 @@ from pathlib import Path
 
 from jinja2 import TemplateSyntaxError, nodes
 
+from .api import write_atomic
+from .compose import compose
+from .engine import engine_for
 from .errors import BalisesError, PackError
+from .lint import Problem, known_fields, lint_location, tolerant_layers
 from .slug import slugify
-from .lint import Problem, known_fields, tolerant_layers
 from .lint_decisions import sample_profiles
 from .contract import answers
 from .contract.paths import flatten, merge, nest
@@ -32,8 +35,11 @@ from .pack import (
     default_pack_dir,
     files_checksum,
     read_layer,
+    read_pack,
     read_pack_files,
 )
+from .profile import parse_profile
+from .safeyaml import parse_yaml
 
 ARCHIVE_DATE = (1980, 1, 1, 0, 0, 0)  # fixed, so that building the same pack twice gives the same bytes
 EXAMPLE_CLAUSE = "purpose.object"
@@ -247,8 +253,6 @@ def unsafe_template_access(source: str, env) -> list[tuple[int, str]]:
 
 def overlay_problems(location: str | Path) -> list[Problem]:
     """What ``balises lint --pack`` checks beyond the default-pack lint: the overrides themselves."""
-    from .compose import renderer_for
-
     # read leniently, bad sections and additions left out: lint_location reports them, the checks go on
     base, (overlay,), _ = tolerant_layers(read_layer(default_pack_dir(), lenient=True),
                                           [read_layer(location, lenient=True)])
@@ -303,8 +307,6 @@ def overlay_problems(location: str | Path) -> list[Problem]:
 
     # outline additions: `after` a clause that is not there
     if OUTLINE_FILE in overlay.files:
-        from .safeyaml import parse_yaml
-
         data = parse_yaml(overlay.files[OUTLINE_FILE], f"{location}/{OUTLINE_FILE}") or {}
         for add in data.get("add", []) if isinstance(data, dict) else []:
             if isinstance(add, dict) and add.get("after") and add["after"] not in all_clauses:
@@ -320,7 +322,7 @@ def overlay_problems(location: str | Path) -> list[Problem]:
                                     f"preamble : langue inconnue {lang!r} (fr, en)"))
 
     # templates reaching for Python internals
-    env = renderer_for(pack).env
+    env = engine_for(pack).env
     for key, origin in pack.template_files.items():
         if origin.startswith(str(location)):
             for line, attr in unsafe_template_access(pack.templates[key], env):
@@ -337,8 +339,6 @@ def overlay_problems(location: str | Path) -> list[Problem]:
 def pack_problems(location: str | Path | None, own: bool = False) -> list[Problem]:
     """Everything ``balises lint --pack`` reports: the default-pack lint over the layered pack, plus the
     overlay checks. ``own``: only what comes from the pack itself, not from the default pack."""
-    from .lint import lint_location
-
     found = lint_location(location)
     if location is None:
         return found
@@ -357,8 +357,6 @@ def pack_problems(location: str | Path | None, own: bool = False) -> list[Proble
 
 
 def defaults_problems(defaults: dict, where: str) -> list[Problem]:
-    from .profile import parse_profile
-
     problems = []
     if not defaults:
         return problems
@@ -386,7 +384,6 @@ def defaults_problems(defaults: dict, where: str) -> list[Problem]:
 
 
 def _smoke(pack, base_pack, where: str) -> list[Problem]:
-    from .compose import compose
     examples = sample_profiles()  # examples/ in a checkout, the wheel's copy after a pip install
     failed: dict[tuple[str, str], list[str]] = {}
     for path in examples:
@@ -423,8 +420,6 @@ def smoke_skipped() -> tuple[str, str] | None:
 
 def build_archive(directory: str | Path, output: str | Path | None = None) -> tuple[Path, dict]:
     """Write the pack folder as one .zip with ``manifest.json``. Returns the path and the manifest."""
-    from .api import write_atomic
-
     directory = Path(directory)
     if not directory.is_dir():
         raise PackError(f"{directory} : un dossier de paquet est attendu.", f"{directory}: a pack folder is expected.")
@@ -461,8 +456,6 @@ def build_archive(directory: str | Path, output: str | Path | None = None) -> tu
 def verify_archive(path: str | Path) -> dict:
     """The manifest of a built archive, after checking every file against it (PackError if tampered).
     Read by the same reader as generation, so an archive with one top folder verifies as it generates."""
-    from .pack import read_pack
-
     path = Path(path)
     if path.is_dir():
         raise PackError(f"{path} : une archive .zip est attendue (construisez-la avec « balises pack build »).",
@@ -472,8 +465,8 @@ def verify_archive(path: str | Path) -> dict:
 
 def reference_findings(location: str | Path) -> list[str]:
     """What the pack's reference .docx carries that reaches out of the machine (``where: message`` each)."""
+    # lazy: python-docx (~25 ms) only for this check, not at `balises --help`
     from .docx.reference import sanitise_docx
-    from .pack import REFERENCE_FILE
 
     files = read_pack_files(location)
     if REFERENCE_FILE not in files:

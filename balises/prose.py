@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from .document import PolicyDocument, document_text
+from .views import guess_article
 
 FRENCH_PREPOSITIONS = ("par", "de", "à", "pour", "avec", "sur", "chez", "dans", "selon", "envers", "entre")
 _DOUBLE_OK = {"nous", "vous", "que", "elle", "il"}  # « nous nous engageons », « vous vous adressez »
@@ -71,8 +72,6 @@ def check_text(text: str, lang: str, org_name: str | None = None, article: str |
 def check_document(doc: PolicyDocument, identifiers: set[str] | frozenset[str] = frozenset(),
                    allow_point_median: bool = False) -> list[Seam]:
     """The seams of a generated document (policy or companion), its organisation named as the profile says."""
-    from .views import guess_article
-
     org = doc.profile.get("organisation", {})
     name = org.get("name")
     article = org.get("name_article") or (guess_article(name) if name else None)

@@ -28,6 +28,7 @@ def safe_cell(value: Any) -> str:
 
 
 def tool_register_xlsx(profile: Any, pack: Any, as_of: dt.date | None, lang: str) -> bytes:
+    # lazy: openpyxl takes ~200 ms to load, and only a kit or the wizard's register needs it
     import openpyxl
     from openpyxl.styles import Alignment, Font
 

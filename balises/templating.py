@@ -6,6 +6,7 @@ markup, so "*Studio* [x](y)" stays text; template authors write markup, users ne
 
 from __future__ import annotations
 
+import calendar
 import contextlib
 import contextvars
 import datetime as dt
@@ -16,6 +17,7 @@ from typing import Any
 
 from jinja2 import FunctionLoader, StrictUndefined, TemplateError, UndefinedError, nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from jinja2.utils import generate_lorem_ipsum
 from markupsafe import Markup
 
 from . import vocabulary
@@ -62,7 +64,6 @@ def add_months(day: dt.date, months: int) -> dt.date:
     month = day.month - 1 + months
     year = day.year + month // 12
     month = month % 12 + 1
-    import calendar
 
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
@@ -174,7 +175,6 @@ def _concat(*parts) -> str:
 
 
 def _lipsum(n: int = 5, html: bool = True, min: int = 20, max: int = 100) -> str:  # noqa: A002 - Jinja's names
-    from jinja2.utils import generate_lorem_ipsum
 
     _check_width(n * max)
     return generate_lorem_ipsum(n=n, html=html, min=min, max=max)

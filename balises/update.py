@@ -14,23 +14,27 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from jinja2 import TemplateSyntaxError, meta
 
-from . import embedding
-from .compose import section_numbers
-from .document import Clause, Heading, ListBlock, ListItem, Paragraph, PolicyDocument, Run, block_text
-from .errors import BalisesError
+from . import embedding, merge
+from .batch import _WORKER, BatchResult, error_text, policies_in, run_parallel, write_if_changed, write_report
+from .compose import DOCUMENT_NAMES, compose, section_numbers
 from .contract.answers import resolve
+from .document import (Clause, Heading, HistoryEntry, ListBlock, ListItem, Paragraph, PolicyDocument, Run,
+                       block_text)
+from .docx.redline import apply_plan, body_of
+from .docx.units import W, key
+from .engine import engine_for
+from .errors import BalisesError
+from .facts import locale_for
+from .merge import MergePlan, label_units
 from .pack import Pack, load_pack
-
-if TYPE_CHECKING:
-    from .merge import MergePlan
+from .safeyaml import read_bytes
+from .templating import format_date
 
 CHANGES_CLAUSE = "balises.changes"  # the block added by regeneration; never part of a diff itself
-# what makes a clause's text follow the rest of the document (annexes E and F, cross-references, dates)
-CONTEXT_NAMES = {"trace", "references", "selected", "section_no", "as_of"}
 
 Kind = Literal["added", "removed", "changed", "updated"]
 # what a change means for the organisation: the first three are material (re-adoption, acknowledgement)
@@ -159,9 +163,7 @@ def _fingerprints(payload: dict) -> dict[str, dict]:
 
 def context_dependent_clauses(pack: Pack) -> set[str]:
     """Clauses whose text reads the trace, the references, ``selected``, section numbers or the date."""
-    from .compose import renderer_for
-
-    env = renderer_for(pack).env
+    env = engine_for(pack).env
     out = set()
     for key, source in pack.templates.items():
         lang, _, rest = key.partition("/")
@@ -169,7 +171,7 @@ def context_dependent_clauses(pack: Pack) -> set[str]:
             names = meta.find_undeclared_variables(env.parse(source))
         except TemplateSyntaxError:
             continue
-        if names & CONTEXT_NAMES:
+        if names & DOCUMENT_NAMES:
             out.add(rest[:-3])
     return out
 
@@ -209,8 +211,6 @@ def _rule_reasons(rule_ids: list[str], pack: Pack, old_day: dt.date | None, new_
 def _plain_reasons(rule_ids: list[str], pack: Pack, old_day: dt.date | None, new_day: dt.date | None,
                    removed: bool = False) -> list[tuple[str, str]]:
     """The reasons as the board reads them: what the rule says and the date, no rule identifier."""
-    from .templating import format_date
-
     out = []
     for rule_id in rule_ids:
         rule = pack.rules.get(rule_id)
@@ -363,8 +363,6 @@ def _classify(changes: list[ClauseChange], before: dict, after: dict, pack: Pack
 
 def _decorate(changes: list[ClauseChange], pack: Pack, lang: str, new: dict,
               document: PolicyDocument | None) -> None:
-    from .facts import locale_for
-
     jurisdiction = ((new.get("profile") or {}).get("organisation") or {}).get("jurisdiction", "")
     locale = locale_for(lang, jurisdiction) if jurisdiction else lang
     numbers = section_numbers(pack.sections)  # a section the new document no longer has: the pack's order
@@ -395,8 +393,6 @@ def changes_clause(diff: PolicyDiff, lang: str, conflicts: int = 0, approved_by:
                    previous_version: str | None = None) -> Clause:
     """A short block for the start of the new policy: what changed since the previous version, by class, and
     whether the board must adopt it again."""
-    from .templating import format_date
-
     fr = lang == "fr"
     i = 0 if fr else 1
     old_day = _date(diff.old.get("generated_on"))
@@ -483,9 +479,6 @@ def regenerate(old_docx: bytes, pack: Pack | None = None, as_of: dt.date | None 
                source: str = "document", lang: str | None = None) -> Regenerated:
     """The policy in ``old_docx`` made again from its embedded answers, with ``pack`` and the law as of
     ``as_of`` (default: today), with what changed. Raises a BalisesError the user can act on."""
-    from .compose import compose
-    from .docx import render_docx
-
     pack = pack or load_pack()
     old = embedding.read_payload(old_docx, source)
     profile = resolve(old.get("profile"), pack, f"{source} (embedded answers)").profile
@@ -500,13 +493,11 @@ def regenerate(old_docx: bytes, pack: Pack | None = None, as_of: dt.date | None 
                               f"{pack.info.name}",
                               f"the policy was made with pack {old_name}; it is remade with {pack.info.name}"))
     insert_changes(document, diff)
-    return Regenerated(docx=render_docx(document, pack.reference_docx), document=document, diff=diff,
+    return Regenerated(docx=engine_for(pack).render_docx(document), document=document, diff=diff,
                        old_payload=old)
 
 
 def read_docx(path) -> bytes:
-    from .safeyaml import read_bytes
-
     return read_bytes(Path(path), 30 * 1024 * 1024)
 
 
@@ -545,7 +536,7 @@ class Updated:
     docx: bytes  # the new policy with the organisation's edits and Balises' changes as tracked revisions
     document: PolicyDocument  # Balises' new text (without the organisation's edits)
     diff: PolicyDiff
-    plan: "MergePlan"
+    plan: MergePlan
     version: str
     old_payload: dict
     notes: list[tuple[str, str]] = field(default_factory=list)
@@ -602,8 +593,6 @@ class Updated:
 
 def _history(old: dict, new_version: str, as_of: dt.date, diff: PolicyDiff, conflicts: int, lang: str,
              approved_by: str) -> list:
-    from .document import HistoryEntry
-
     fr = lang == "fr"
     history = []
     for entry in old.get("history") or []:
@@ -654,17 +643,12 @@ def _base_units(old: dict, profile, pack: Pack, lang: str, edition: str) -> tupl
     if units and isinstance(units, list) and all(
             isinstance(u, dict) and isinstance(u.get("clause"), str) and isinstance(u.get("text"), str) for u in units):
         return units, True
-    from .compose import compose
-    from .docx import render_docx
-
     day = _date(old.get("generated_on")) or dt.date.today()
     document = compose(profile, pack, lang=lang, as_of=day, edition=edition)
-    return embedding.read_payload(render_docx(document, pack.reference_docx))["units"], False
+    return embedding.read_payload(engine_for(pack).render_docx(document))["units"], False
 
 
 def _comment_lines(merged, change: ClauseChange | None, document: PolicyDocument, lang: str) -> list[str]:
-    from .templating import format_date
-
     fr = lang == "fr"
     i = 0 if fr else 1
     lines = []
@@ -704,9 +688,6 @@ def _comment_lines(merged, change: ClauseChange | None, document: PolicyDocument
 def _labels_of(units, payload_units: list[dict]) -> list[str]:
     """The clause of each unit of a Balises document's body: its own embedded list when it matches (a fresh
     rendering), else by aligning its texts with the list."""
-    from .docx.units import key
-    from .merge import label_units
-
     if len(units) == len(payload_units) and all(key(u.text) == key(p["text"]) for u, p in zip(units, payload_units)):
         return [p["clause"] for p in payload_units]
     return label_units([(p["clause"], p["text"]) for p in payload_units], [u.text for u in units])[0]
@@ -714,13 +695,9 @@ def _labels_of(units, payload_units: list[dict]) -> list[str]:
 
 def merge_documents(ours_docx: bytes, new_docx: bytes, new_payload: dict,
                     document: PolicyDocument, diff: PolicyDiff, base_units: list[dict], when: dt.datetime
-                    ) -> tuple[bytes, "MergePlan"]:
+                    ) -> tuple[bytes, MergePlan]:
     """The three-way merge of ``ours_docx`` (the organisation's) with ``new_docx`` (Balises' new text) over
     ``base_units`` (Balises' old text), as a Word file with tracked changes; and the plan."""
-    from . import merge
-    from .docx.redline import apply_plan, body_of
-    from .docx.units import W
-
     ours_units = body_of(ours_docx)
     new_units = body_of(new_docx)
     new_labels = _labels_of(new_units, new_payload.get("units") or [])
@@ -747,9 +724,6 @@ def update(adopted_docx: bytes, pack: Pack | None = None, as_of: dt.date | None 
     """The adopted policy (``adopted_docx``, as the organisation has it now, edits included) brought up to date
     with ``pack`` and the law as of ``as_of``: a three-way merge shown as Word tracked changes, the changes
     classified, the version moved on (unless ``version`` is given) and the history carried over."""
-    from .compose import compose
-    from .docx import render_docx
-
     pack = pack or load_pack()
     as_of = as_of or dt.date.today()
     old = embedding.read_payload(adopted_docx, source)
@@ -775,7 +749,7 @@ def update(adopted_docx: bytes, pack: Pack | None = None, as_of: dt.date | None 
     def render(conflicts: int) -> tuple[bytes, dict]:
         document.history = _history(old, new_version, as_of, diff, conflicts, meta.lang, meta.approved_by)
         insert_changes(document, diff, conflicts, old_version)
-        data = render_docx(document, pack.reference_docx)
+        data = engine_for(pack).render_docx(document)
         return data, embedding.read_payload(data)
 
     new_docx, new_payload = render(0)
@@ -791,8 +765,6 @@ def redline(old_docx: bytes, new_docx: bytes, pack: Pack | None = None, when: dt
     """Any two Balises policies as one Word file: the new one, with every difference from the old one as a
     tracked change and a comment (``balises diff OLD NEW --redline OUT``). Edits made to the old one by hand
     are kept as in an update."""
-    from .compose import compose
-
     pack = pack or load_pack()
     old = embedding.read_payload(old_docx, "old")
     new = embedding.read_payload(new_docx, "new")
@@ -820,8 +792,6 @@ UPDATE_COLUMNS = ["row", "organisation", "status", "file", "version", "material"
 def update_file(number: int, label: str, source: str, target: str, as_of: dt.date | None,
                 messages: str = "en") -> dict:
     """Update one member's policy; never raises: the outcome is a report line."""
-    from .batch import _WORKER, error_text, write_if_changed
-
     line = {"row": label, "organisation": "", "status": "ok", "file": Path(target).name, "error": ""}
     try:
         result = update(read_docx(source), _WORKER.get("pack"), as_of=as_of, source=label)
@@ -837,8 +807,6 @@ def run_update_folder(folder, out_dir, pack_location: str | None = None, as_of: 
                       jobs: int | None = None, messages: str = "en", progress=None):
     """Every adopted policy (.docx) of ``folder`` updated into ``out_dir``, with report.csv: per member, the
     changes by class, the edits kept and the conflicts to look at."""
-    from .batch import BatchResult, policies_in, run_parallel, write_report
-
     folder, out = Path(folder), Path(out_dir)
     files = policies_in(folder, out, ("politiques adoptées", "adopted policies"))
     out.mkdir(parents=True, exist_ok=True)

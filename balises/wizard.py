@@ -18,14 +18,15 @@ import yaml
 
 from . import problems
 from . import vocabulary as v
-from .slug import slugify
 from .contract import answers as layered
 from .contract import rules as contract_rules
 from .contract.paths import FieldPath, flatten
 from .contract.questions import Answers, Question, Step, questions, steps, tr
+from .embedding import read_payload
 from .errors import BalisesError, InputFileError, ProfileError
 from .facts import ToolRisk, tool_risk
 from .profile import Profile, Tool, profile_data_from_text, profile_to_data
+from .slug import slugify
 
 UI_LANGS = ("fr", "en")
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
@@ -571,8 +572,6 @@ def load_answers_file(name: str, data: bytes, pack: Any = None) -> LoadedAnswers
     ``profile_defaults`` fill what the file leaves out, as in the CLI (balises/contract/answers.py).
 
     Raises :class:`BalisesError` (with details naming each field) for anything else."""
-    from .embedding import read_payload
-
     if len(data) > MAX_UPLOAD_BYTES:
         raise InputFileError(f"{name} : {TEXTS['upload_too_big'][0]}.", f"{name}: {TEXTS['upload_too_big'][1]}.")
     if not data.strip():

@@ -36,6 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from balises import api, compose, markup, templating
+from balises.engine import engine_for
 from balises.pack import load_pack
 
 try:
@@ -87,7 +88,7 @@ class StageTimer:
         patches = [
             (compose, "decisions_for", "rules"),
             (templating.ClauseRenderer, "render", "templates"),
-            (markup, "parse", "markup"),
+            (markup, "parse", "markup"),  # a parse the pack's engine has not kept yet
             (docx, "Document", "docx_open"),
             (docx.document.Document, "save", "save"),
         ]
@@ -108,12 +109,10 @@ def one_generation(raw: dict, pack, lang: str, timer: StageTimer | None = None) 
     if timer is None:
         return api.generate(profile, pack, lang=lang, as_of=AS_OF)
     timer.add("profile", t1 - t0)
-    from balises.docx import render as render_module
-
     t2 = time.perf_counter()
     document = compose.compose(profile, pack, lang=lang, as_of=AS_OF)
     t3 = time.perf_counter()
-    data = render_module.render_docx(document, pack.reference_docx)
+    data = engine_for(pack).render_docx(document)
     t4 = time.perf_counter()
     timer.add("compose_total", t3 - t2)
     timer.add("render_total", t4 - t3)
@@ -123,10 +122,8 @@ def one_generation(raw: dict, pack, lang: str, timer: StageTimer | None = None) 
 def stage_breakdown(raw: dict, pack, lang: str, repeat: int) -> dict[str, float]:
     """Median seconds of each stage over ``repeat`` instrumented runs."""
     per_stage: dict[str, list[float]] = {s: [] for s in STAGES}
-    from balises import markup
-
     for _ in range(repeat):
-        markup._parse_cached.cache_clear()
+        engine_for(pack).clear_parsed()
         timer = StageTimer()
         with timer.active():
             one_generation(raw, pack, lang, timer)
@@ -165,16 +162,14 @@ def measure(name: str, raw: dict, pack, lang: str, repeat: int, warmup: int) -> 
         result = one_generation(raw, pack, lang)
         times.append(time.perf_counter() - t0)
     # cold: no parsed clause text in the cache, as for the first policy of a process
-    from balises import markup
-
     cold = []
     for _ in range(max(5, repeat // 2)):
-        markup._parse_cached.cache_clear()
+        engine_for(pack).clear_parsed()
         t0 = time.perf_counter()
         one_generation(raw, pack, lang)
         cold.append(time.perf_counter() - t0)
     floor = zip_floor(result.docx, repeat)
-    markup._parse_cached.cache_clear()
+    engine_for(pack).clear_parsed()
     stages = stage_breakdown(raw, pack, lang, max(5, repeat // 3))
     tracemalloc.start()
     one_generation(raw, pack, lang)

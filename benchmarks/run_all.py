@@ -14,7 +14,8 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SCRIPTS = ["bench_generate.py", "bench_kit.py", "bench_batch.py", "bench_wizard.py", "bench_sessions.py"]
+SCRIPTS = ["bench_generate.py", "bench_throughput.py", "bench_kit.py", "bench_batch.py", "bench_wizard.py",
+           "bench_sessions.py"]
 
 
 def main(argv: list[str]) -> int:

@@ -102,3 +102,12 @@ def test_installed_console_script_runs():
                             capture_output=True, text=True, cwd=ROOT, env={"BALISES_LANG": "en", "PATH": ""})
     assert result.returncode == 2
     assert "File not found" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_command_modules_do_not_import_the_group():
+    """cli builds the group from cli_packs' and cli_update's commands: they import cli_common, never cli."""
+    code = ("import sys, balises.cli_packs, balises.cli_update; "
+            "assert 'balises.cli' not in sys.modules, 'cycle: cli_packs/cli_update import balises.cli'")
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+    names = {c.name for c in main.commands.values()}
+    assert {"generate", "explain", "lint", "schema", "pack", "batch", "regenerate", "diff", "test", "update"} == names

@@ -1,12 +1,20 @@
 """No shared state leaks between documents: a composed document cannot be changed through a cached value, and
-threads composing at once get the serial results."""
+threads composing at once get the serial results. The state kept between documents is the pack's engine's: one
+read-only object per pack, nothing stored on the pack."""
 
 import datetime as dt
+import io
+import zipfile
 from concurrent.futures import ThreadPoolExecutor
 
-from balises.compose import compose
+import pytest
+
+from balises.api import generate
+from balises.compose import CONTEXT_NAMES, DOCUMENT_NAMES, compose
 from balises.document import Paragraph, document_text
-from balises.profile import parse_profile
+from balises.docx import render_docx
+from balises.engine import Engine, engine_for
+from balises.profile import Profile, parse_profile
 from balises.safeyaml import load_data_file
 
 from .conftest import EXAMPLES
@@ -39,3 +47,72 @@ def test_twenty_threads_compose_what_one_thread_composes(pack):
     with ThreadPoolExecutor(max_workers=20) as pool:
         parallel = list(pool.map(lambda job: document_text(compose(job[0], pack, lang=job[1], as_of=AS_OF)), jobs))
     assert parallel == serial
+
+
+def test_one_engine_per_pack(pack):
+    assert engine_for(pack) is engine_for(pack)
+    other = type(pack)(**vars(pack))  # the same contents, another pack
+    assert engine_for(other) is not engine_for(pack)
+    assert engine_for(other).pack is other and engine_for(pack).pack is pack
+
+
+def test_the_engine_is_read_only(pack):
+    engine = engine_for(pack)
+    with pytest.raises(AttributeError):
+        engine.pack = None
+    with pytest.raises(AttributeError):
+        engine._renderer = None
+    with pytest.raises(AttributeError):
+        del engine._parsed
+    with pytest.raises(TypeError):
+        engine.style_ids()["Normal"] = "Other"
+
+
+def test_composing_sets_nothing_on_the_pack(pack):
+    profile = _profiles()[0]
+    fresh = type(pack)(**vars(pack))
+    before = {name: (id(value), value) for name, value in vars(fresh).items()}
+    compose(profile, fresh, lang="fr", as_of=AS_OF)
+    generate(profile, fresh, lang="en", as_of=AS_OF)
+    after = {name: (id(value), value) for name, value in vars(fresh).items()}
+    assert after == before
+    assert not [name for name in dir(fresh) if name.startswith("_") and not name.startswith("__")
+                and name not in dir(type(fresh))]
+
+
+def test_parsed_markup_comes_out_as_copies(pack):
+    engine = engine_for(pack)
+    first = engine.parse("Some **bold** text.", "en")
+    first[0].runs[0].text = "ALTERED"
+    assert engine.parse("Some **bold** text.", "en")[0].runs[0].text == "Some "
+
+
+def test_twenty_threads_get_one_engine_for_a_new_pack(pack):
+    fresh = type(pack)(**vars(pack))
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        engines = list(pool.map(lambda _: engine_for(fresh), range(20)))
+    assert all(e is engines[0] for e in engines)
+
+
+def test_the_context_names_are_the_context_compose_gives(pack, monkeypatch):
+    seen: set[str] = set()
+    render = Engine.render
+
+    def spy(self, clause, lang, context):
+        seen.update(context)
+        return render(self, clause, lang, context)
+
+    monkeypatch.setattr(Engine, "render", spy)
+    compose(_profiles()[0], pack, lang="fr", as_of=AS_OF)
+    assert seen - set(Profile.model_fields) == CONTEXT_NAMES
+    assert DOCUMENT_NAMES <= CONTEXT_NAMES
+
+
+def test_the_engines_style_ids_write_what_a_lookup_per_document_writes(pack):
+    document = compose(_profiles()[0], pack, lang="fr", as_of=AS_OF)
+    assert {"Normal", "Heading 1", "Title", "List Bullet"} <= set(engine_for(pack).style_ids())
+    parts = []
+    for data in (engine_for(pack).render_docx(document), render_docx(document, pack.reference_docx)):
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            parts.append(z.read("word/document.xml"))
+    assert parts[0] == parts[1]

@@ -20,7 +20,7 @@ from docx.oxml.ns import qn
 from docx.text.run import Run as DocxRun
 
 from ..merge import MergePlan
-from .units import BOOKMARK_PREFIX, W, body_units
+from .units import BOOKMARK_PREFIX, W, body_units, element_text
 
 AUTHOR = "Balises"
 _R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -180,8 +180,6 @@ def word_changes(old_p, new_p, revisions: "_Revisions"):
 
 
 def _cell_text(tc) -> str:
-    from .units import element_text
-
     return " ".join(element_text(p) for p in tc.iter(qn("w:p")))
 
 

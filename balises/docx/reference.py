@@ -20,6 +20,9 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Pt, RGBColor
+from lxml import etree
+
+from ..errors import PackError
 
 FONT = "Arial"  # present in Word; LibreOffice uses the metric-compatible Liberation Sans
 ACCENT = RGBColor(0x1F, 0x4E, 0x5A)
@@ -271,8 +274,6 @@ _SAFE_LINK = re.compile(r"^(?:https?|mailto):", re.I)  # followed only when the 
 
 
 def _refuse(source: str, fr: str, en: str):
-    from ..errors import PackError
-
     return PackError(f"{source} : {fr}", f"{source}: {en}")
 
 
@@ -310,8 +311,6 @@ def read_docx_parts(data: bytes, source: str, max_part: int = MAX_PART_BYTES,
 
 
 def _parse(name: str, data: bytes, source: str):
-    from lxml import etree
-
     if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
         raise _refuse(source, f"{name} : DTD ou entité XML refusée.", f"{name}: XML DTD or entity refused.")
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
@@ -372,8 +371,6 @@ def sanitise_docx(data: bytes, source: str) -> tuple[bytes, list[tuple[str, str]
     """``data`` without anything that reaches out of the machine, and what was removed ((fr, en) each).
 
     The bytes are returned unchanged when there is nothing to remove."""
-    from lxml import etree
-
     parts = read_docx_parts(data, source)
     findings: list[tuple[str, str]] = []
     changed: dict[str, object] = {}  # part name -> parsed tree, to write back

@@ -6,6 +6,7 @@ import copy
 import datetime as dt
 import io
 import re
+from collections.abc import Mapping
 
 import docx
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -19,6 +20,7 @@ from lxml.etree import SubElement
 from ..document import Heading, ListBlock, Paragraph, PolicyDocument, Run, Table, heading_text, runs_text
 from ..embedding import CUSTOM_XML_PART, payload_xml
 from ..errors import PackError
+from ..templating import format_date
 from .reference import FOOTER_MARKER, ORDERED_ABSTRACT_ID
 from .units import BOOKMARK_PREFIX, element_text
 
@@ -39,8 +41,10 @@ LABELS = {
 _R, _BR, _T = qn("w:r"), qn("w:br"), qn("w:t")
 _XML_SPACE = qn("xml:space")
 _RUN_SPECIAL = re.compile("[\t\r\n]")
-# style name -> the id python-docx writes, per reference document (resolving one costs a scan of the styles)
-_STYLE_IDS: dict[bytes, dict[str, str | None]] = {}
+# the styles the writer uses; their ids are resolved once per pack (resolving one costs a scan of the styles)
+STYLE_NAMES = ("Normal", "Title", "Subtitle", "Title Page Detail", "Note", "TOC Heading", "Hyperlink", "Table Grid",
+               *(f"Heading {n}" for n in range(1, 5)),
+               *(f"List {kind}{suffix}" for kind in ("Bullet", "Number") for suffix in ("", " 2", " 3")))
 
 
 def _set_text(r, text: str) -> None:
@@ -85,17 +89,15 @@ class _Writer:
     lookup through ``Styles.default`` for every paragraph and run, a table's cells recomputed for every row)
     made rendering cost most of a generation. The XML written is the same."""
 
-    def __init__(self, document, lang: str, reference: bytes | None = None):
+    def __init__(self, document, style_ids: Mapping[str, str | None] | None = None):
         self.document = document
         self.body = document.element.body
         self.sect_pr = self.body.find(qn("w:sectPr"))
         self.part = document.part
         self.styles = {}
-        self.lang = lang
         self._links: dict[str, str] = {}
-        if reference is not None and reference not in _STYLE_IDS and len(_STYLE_IDS) >= 16:
-            _STYLE_IDS.clear()  # a server with many packs: keep the cache small
-        self._style_ids = _STYLE_IDS.setdefault(reference, {}) if reference is not None else {}
+        # the pack's resolved ids (its engine's, shared and read only), and this document's own lookups
+        self._style_ids: dict[str, str | None] = dict(style_ids or {})
         self._p_protos: dict[str | None, object] = {}
         self._rpr_protos: dict[tuple, object] = {}
 
@@ -309,8 +311,6 @@ def _properties(document, doc: PolicyDocument) -> None:
 
 
 def _history(writer: _Writer, doc: PolicyDocument) -> None:
-    from ..templating import format_date
-
     labels = LABELS[doc.meta.lang]
     writer.heading(2, [Run(text=labels["history"])], numbered=False)
     writer.table(Table(header=[[Run(text=c)] for c in labels["history_cols"]],
@@ -362,16 +362,37 @@ def _bookmark_clauses(body, tags: list[str]) -> list[dict]:
     return units
 
 
-def render_docx(doc: PolicyDocument, reference: bytes, toc_pages: dict[str, int] | None = None) -> bytes:
-    """The Word file of ``doc``. ``toc_pages`` (section id -> page), when known, fills the table of contents'
-    page numbers, so that it reads right in LibreOffice and in a PDF before any field update."""
+def _open(reference: bytes):
     try:
-        document = docx.Document(io.BytesIO(reference))
+        return docx.Document(io.BytesIO(reference))
     except Exception as exc:  # a broken reference .docx in a pack
         raise PackError(f"Document de référence illisible : {exc}", f"Unreadable reference document: {exc}") from None
+
+
+def reference_style_ids(reference: bytes) -> dict[str, str | None]:
+    """The id python-docx writes for each style of :data:`STYLE_NAMES` the reference document has (None for
+    the default style of its type). A style it lacks is left out: using it raises the pack's error."""
+    document = _open(reference)
+    writer = _Writer(document)
+    ids = {}
+    for name in STYLE_NAMES:
+        try:
+            ids[name] = writer.style_id(name)
+        except PackError:
+            continue
+    return ids
+
+
+def render_docx(doc: PolicyDocument, reference: bytes, toc_pages: dict[str, int] | None = None,
+                style_ids: Mapping[str, str | None] | None = None) -> bytes:
+    """The Word file of ``doc``. ``toc_pages`` (section id -> page), when known, fills the table of contents'
+    page numbers, so that it reads right in LibreOffice and in a PDF before any field update. ``style_ids``:
+    :func:`reference_style_ids` of ``reference``, resolved once per pack by its engine (looked up here when
+    not given)."""
+    document = _open(reference)
     meta = doc.meta
     labels = LABELS[meta.lang]
-    writer = _Writer(document, meta.lang, reference)
+    writer = _Writer(document, style_ids)
     body = writer.body
     toc_template = body.find(qn("w:sdt"))
     for child in list(body):
@@ -389,8 +410,6 @@ def render_docx(doc: PolicyDocument, reference: bytes, toc_pages: dict[str, int]
 
     # The policy opens on a title block; only a complete policy gets a cover page and a table of contents.
     # A companion document (aide-mémoire, register…) is its title and its text, nothing else.
-    from ..templating import format_date
-
     policy = meta.edition == "full"
     title = writer.paragraph("Title", text=meta.title)
     if not meta.toc:  # only a complete policy opens on a cover; the others start at the top of their page
