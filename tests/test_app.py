@@ -482,17 +482,8 @@ def test_file_names_are_slugified_and_dated():
 
 # ---------------------------------------------------------------- a pack's recommended answers
 
-ASSOCIATION_PACK = """name: assoc-restricted
-version: "1.0.0"
-publisher: "Association des compagnies (test)"
-languages: [fr, en]
-extends: default
-profile_defaults:
-  policy.stance: restricted
-  policy.review_months: 24
-  commitments:
-    disclosure: all_assisted
-"""
+# an association's pack that recommends three answers (shared with test_same_answers.py)
+ASSOCIATION_PACK = (ROOT / "tests" / "fixtures" / "packs" / "assoc-restricted.yaml").read_text(encoding="utf-8")
 
 
 def test_pack_defaults_give_the_same_profile_in_the_wizard_and_in_the_cli(tmp_path, monkeypatch):

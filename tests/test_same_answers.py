@@ -21,17 +21,7 @@ from balises.pack import load_pack  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 AS_OF = "2026-11-23"
-ASSOCIATION = """name: assoc-restricted
-version: "1.0.0"
-publisher: "Association des compagnies (test)"
-languages: [fr, en]
-extends: default
-profile_defaults:
-  policy.stance: restricted
-  policy.review_months: 24
-  commitments:
-    disclosure: all_assisted
-"""
+ASSOCIATION = (ROOT / "tests" / "fixtures" / "packs" / "assoc-restricted.yaml").read_text(encoding="utf-8")
 
 
 def answers_leaving_out_what_the_pack_recommends() -> dict:
