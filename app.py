@@ -1,7 +1,7 @@
 """Balises — the wizard. ``streamlit run app.py`` (optionally ``-- --pack DIR`` or env BALISES_PACK).
 
 A thin Streamlit shell: steps, questions, validation, file names and previews live in balises/wizard.py and
-balises/preview.py (no Streamlit there). Answers stay in the browser session: nothing is written to disk.
+balises/render/preview.py (no Streamlit there). Answers stay in the browser session: nothing is written to disk.
 """
 
 from __future__ import annotations
@@ -18,18 +18,19 @@ import uuid
 
 import streamlit as st
 
-from balises import api, preview
 from balises import wizard as wz
-from balises.compose import compose
+from balises.contract import vocabulary as v
+from balises.contract.profile import EFFECTIVE_DATES
+from balises.engine.compose import compose
 from balises.errors import BalisesError
-from balises.kit import ACK_NAMES, CALENDAR_NAMES, Kit
-from balises.kit import DOCUMENTS as KIT_DOCUMENTS
-from balises.kit import build_kit, soffice
-from balises.kit import file_name as kit_file_name
-from balises.pack import load_pack
+from balises.packs.loader import load_pack
+from balises.render import preview
+from balises.services import generate as api
+from balises.services.kit import ACK_NAMES, CALENDAR_NAMES, Kit, build_kit, soffice
+from balises.services.kit import DOCUMENTS as KIT_DOCUMENTS
+from balises.services.kit import file_name as kit_file_name
+from balises.services.update import update as update_policy
 from balises.slug import slugify
-from balises.update import update as update_policy
-from balises.profile import EFFECTIVE_DATES
 
 ss = st.session_state
 
@@ -316,8 +317,8 @@ def render_tools(q: wz.Question, problems: list[wz.Problem], show_errors: bool) 
         # the collapsed card reads as one row: name, vendor, hosting, account, status, risk
         summary = [wz.md_text(tool.get("name")) if tool.get("name") else t("tools_unnamed"),
                    wz.md_text(tool.get("vendor")) if tool.get("vendor") else "",
-                   fmt(wz.v.HOSTING)(tool.get("hosting")), fmt(wz.v.ACCOUNT)(tool.get("account")),
-                   fmt(wz.v.TOOL_STATUS)(tool.get("status"))]
+                   fmt(v.HOSTING)(tool.get("hosting")), fmt(v.ACCOUNT)(tool.get("account")),
+                   fmt(v.TOOL_STATUS)(tool.get("status"))]
         if risk is not None:
             summary.append(f":{badge[risk.level]}-badge[{t('risk_title_' + risk.level)}]")
         key = f"toolexp_{uid}"
@@ -342,21 +343,21 @@ def render_tools(q: wz.Question, problems: list[wz.Problem], show_errors: bool) 
                               args=(uid, "vendor"), max_chars=100)
             c1, c2 = st.columns(2)
             with c1:
-                st.selectbox(wz.tr(labels["hosting"], lang), list(wz.v.HOSTING), key=f"tool:{uid}:hosting",
-                             format_func=fmt(wz.v.HOSTING), on_change=on_tool, args=(uid, "hosting"),
+                st.selectbox(wz.tr(labels["hosting"], lang), list(v.HOSTING), key=f"tool:{uid}:hosting",
+                             format_func=fmt(v.HOSTING), on_change=on_tool, args=(uid, "hosting"),
                              filter_mode=None)
             with c2:
-                st.selectbox(wz.tr(labels["status"], lang), list(wz.v.TOOL_STATUS), key=f"tool:{uid}:status",
-                             format_func=fmt(wz.v.TOOL_STATUS), on_change=on_tool, args=(uid, "status"),
+                st.selectbox(wz.tr(labels["status"], lang), list(v.TOOL_STATUS), key=f"tool:{uid}:status",
+                             format_func=fmt(v.TOOL_STATUS), on_change=on_tool, args=(uid, "status"),
                              filter_mode=None,
                              help=" ".join(wz.tr(x, lang) for x in wz.STATUS_HELP.values()))
-            st.radio(wz.tr(labels["account"], lang), list(wz.v.ACCOUNT), key=f"tool:{uid}:account",
-                     format_func=fmt(wz.v.ACCOUNT), on_change=on_tool, args=(uid, "account"), horizontal=True,
-                     captions=[wz.tr(wz.ACCOUNT_HELP[a], lang) for a in wz.v.ACCOUNT])
+            st.radio(wz.tr(labels["account"], lang), list(v.ACCOUNT), key=f"tool:{uid}:account",
+                     format_func=fmt(v.ACCOUNT), on_change=on_tool, args=(uid, "account"), horizontal=True,
+                     captions=[wz.tr(wz.ACCOUNT_HELP[a], lang) for a in v.ACCOUNT])
             chosen = list(ss[f"tool:{uid}:uses"])
-            options = list(dict.fromkeys(declared + chosen)) if declared else list(wz.v.ALL_USES)
+            options = list(dict.fromkeys(declared + chosen)) if declared else list(v.ALL_USES)
             st.multiselect(wz.tr(labels["uses"], lang), options, key=f"tool:{uid}:uses",
-                           format_func=fmt(wz.v.ALL_USES), on_change=on_tool, args=(uid, "uses"),
+                           format_func=fmt(v.ALL_USES), on_change=on_tool, args=(uid, "uses"),
                            placeholder=t("choose"), wrap=True, select_all=False, filter_mode=None,
                            help=t("tools_uses_help"))
             if show_errors:
@@ -438,7 +439,7 @@ def render_review(pack, profile, problems) -> None:
     st.subheader(t("downloads"))
     answers_text = wz.answers_yaml(ss.answers, lang)
     for doc_lang in languages:
-        name = wz.tr(wz.v.LANGUAGES[doc_lang], lang).lower() if lang == "fr" else wz.tr(wz.v.LANGUAGES[doc_lang], lang)
+        name = wz.tr(v.LANGUAGES[doc_lang], lang).lower() if lang == "fr" else wz.tr(v.LANGUAGES[doc_lang], lang)
         c1, c2 = st.columns(2)
         with c1:
             policy_name = wz.file_name("policy", org, doc_lang, today)
@@ -467,7 +468,7 @@ def render_review(pack, profile, problems) -> None:
         if ss.get("doc_lang") not in languages:
             ss.doc_lang = ss.get("doc_lang_keep") if ss.get("doc_lang_keep") in languages else languages[0]
         doc_lang = st.radio(t("doc_lang"), languages, horizontal=True, key="doc_lang",
-                            format_func=lambda x: wz.tr(wz.v.LANGUAGES[x], lang),
+                            format_func=lambda x: wz.tr(v.LANGUAGES[x], lang),
                             on_change=lambda: ss.update(doc_lang_keep=ss.doc_lang))
     else:
         doc_lang = languages[0]
@@ -486,7 +487,7 @@ _KITS_LOCK = threading.Lock()
 
 
 def kit_files(profile, pack, pdf: bool = False) -> dict[str, bytes]:
-    """The kit (balises.kit.build_kit), built once per set of answers when a first document of it is asked for;
+    """The kit (balises.services.kit.build_kit), built once per set of answers when a first document of it is asked for;
     with its PDFs only when that zip is asked for (LibreOffice takes a few seconds)."""
     key = (profile_key(profile), pack.label, pdf)
     with _KITS_LOCK:
@@ -498,7 +499,7 @@ def kit_files(profile, pack, pdf: bool = False) -> dict[str, bytes]:
 
 
 def render_kit(pack, profile, languages, org, today) -> None:
-    """One button per file of the kit (balises.kit.build_kit, built once per set of answers, at the first click:
+    """One button per file of the kit (balises.services.kit.build_kit, built once per set of answers, at the first click:
     no work in the background, which thirty members reaching the review at once would multiply), and the zip."""
     lang = ss.ui_lang
     snapshot = profile.model_copy(deep=True)
@@ -510,7 +511,7 @@ def render_kit(pack, profile, languages, org, today) -> None:
              ".ics": "text/calendar"}
     editions = [e for e, _, _ in KIT_DOCUMENTS if e in wz.EDITION_LABELS]
     for doc_lang in languages:
-        lang_name = wz.tr(wz.v.LANGUAGES[doc_lang], lang)
+        lang_name = wz.tr(v.LANGUAGES[doc_lang], lang)
         files = []  # (label, file name in the kit, suffix)
         for edition in editions:
             label = wz.tr(wz.EDITION_LABELS[edition], lang)

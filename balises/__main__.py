@@ -1,3 +1,3 @@
-from .cli import run
+from balises.cli.main import run
 
 run()

@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from .errors import InputFileError
+from balises.errors import InputFileError
 
 MAX_FILE_BYTES = 2 * 1024 * 1024  # a profile or a rule file is a few kilobytes
 MAX_ALIASES = 200  # enough for hand-written anchors

@@ -3,7 +3,7 @@ from balises/contract/questions.yaml), the answers held while the wizard runs, t
 data, per-step validation, files in and out.
 
 ``app.py`` is the thin Streamlit shell over this module. Validation goes through
-:func:`balises.profile.parse_profile`, the same model as the CLI: one source of truth.
+:func:`balises.contract.profile.parse_profile`, the same model as the CLI: one source of truth.
 """
 
 from __future__ import annotations
@@ -16,17 +16,16 @@ from typing import Any
 
 import yaml
 
-from . import problems
-from . import vocabulary as v
-from .contract import answers as layered
-from .contract import rules as contract_rules
-from .contract.paths import FieldPath, flatten
-from .contract.questions import Answers, Question, Step, questions, steps, tr
-from .embedding import read_payload
-from .errors import BalisesError, InputFileError, ProfileError
-from .facts import ToolRisk, tool_risk
-from .profile import Profile, Tool, profile_data_from_text, profile_to_data
-from .slug import slugify
+from balises import problems
+from balises.contract import answers as layered
+from balises.contract import rules as contract_rules
+from balises.contract.paths import FieldPath, flatten
+from balises.contract.profile import Profile, Tool, profile_data_from_text, profile_to_data
+from balises.contract.questions import Answers, Question, Step, questions, steps, tr
+from balises.engine.facts import ToolRisk, tool_risk
+from balises.errors import BalisesError, InputFileError, ProfileError
+from balises.render.embedding import read_payload
+from balises.slug import slugify
 
 UI_LANGS = ("fr", "en")
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
@@ -268,7 +267,7 @@ def resume_step(answers: Answers) -> int:
     return step_index("review")
 
 
-# The kit's companion documents (balises.kit.DOCUMENTS), as the wizard names them on its buttons
+# The kit's companion documents (balises.services.kit.DOCUMENTS), as the wizard names them on its buttons
 EDITION_LABELS: dict[str, tuple[str, str]] = {
     "tool_register": ("Registre des outils", "Tool register"),
     "disclosure_notices": ("Mentions de transparence", "Disclosure notices"),

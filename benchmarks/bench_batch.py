@@ -20,8 +20,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from balises.batch import flatten, run_batch, template_columns
 from balises.safeyaml import load_data_file
+from balises.services.batch import run_batch
+from balises.services.spreadsheet import flatten, template_columns
 
 
 def write_sheet(path: Path, rows: int) -> None:

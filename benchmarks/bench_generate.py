@@ -35,17 +35,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from balises import api, compose, markup, templating
-from balises.engine import engine_for
-from balises.pack import load_pack
-
-try:
-    from balises.pack import apply_profile_defaults  # packs' recommended answers (newer versions)
-except ImportError:  # an older checkout, benchmarked for "before" figures
-    def apply_profile_defaults(profile, pack):
-        return profile
-from balises.profile import parse_profile
+from balises.contract.answers import resolve  # the answers over the pack's recommended answers
+from balises.engine import compose, markup, templating
+from balises.engine.state import engine_for
+from balises.packs.loader import load_pack
 from balises.safeyaml import load_data_file
+from balises.services import generate as api
 
 AS_OF = dt.date(2026, 11, 23)
 TARGET_MS = 100.0
@@ -104,7 +99,7 @@ class StageTimer:
 
 def one_generation(raw: dict, pack, lang: str, timer: StageTimer | None = None) -> api.GeneratedPolicy:
     t0 = time.perf_counter()
-    profile = apply_profile_defaults(parse_profile(raw), pack)
+    profile = resolve(raw, pack).profile
     t1 = time.perf_counter()
     if timer is None:
         return api.generate(profile, pack, lang=lang, as_of=AS_OF)

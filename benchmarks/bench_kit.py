@@ -17,10 +17,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from balises.kit import build_kit, soffice  # noqa: E402
-from balises.pack import load_pack  # noqa: E402
-from balises.profile import parse_profile  # noqa: E402
+from balises.contract.profile import parse_profile  # noqa: E402
+from balises.packs.loader import load_pack  # noqa: E402
 from balises.safeyaml import load_data_file  # noqa: E402
+from balises.services.kit import build_kit, soffice  # noqa: E402
 
 AS_OF = dt.date(2026, 12, 1)
 

@@ -78,8 +78,8 @@ def _share_runtime() -> None:
     from streamlit.components.v2.component_manager import BidiComponentManager
     from streamlit.runtime import Runtime
     from streamlit.runtime.caching.storage.dummy_cache_storage import MemoryCacheStorageManager
-    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
     from streamlit.runtime.dataframe_source_manager import DataframeSourceManager
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 
     shared = MagicMock(spec=Runtime)
     shared.media_file_mgr = MediaFileManager(MemoryMediaFileStorage("/mock/media"))

@@ -21,10 +21,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from balises.api import generate  # noqa: E402
-from balises.pack import load_pack  # noqa: E402
-from balises.profile import parse_profile  # noqa: E402
+from balises.contract.profile import parse_profile  # noqa: E402
+from balises.packs.loader import load_pack  # noqa: E402
 from balises.safeyaml import load_data_file  # noqa: E402
+from balises.services.generate import generate  # noqa: E402
 
 AS_OF = dt.date(2026, 11, 23)
 

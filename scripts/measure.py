@@ -4,10 +4,10 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from balises.compose import LENGTHS, compose
-from balises.document import body_words
-from balises.pack import load_pack
-from balises.profile import parse_profile
+from balises.contract.profile import parse_profile
+from balises.engine.compose import LENGTHS, compose
+from balises.engine.document import body_words
+from balises.packs.loader import load_pack
 from balises.safeyaml import load_data_file
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import docx
 
-from balises import api
-from balises.pack import apply_profile_defaults, load_pack
-from balises.profile import load_profile
-from balises.update import update
+from balises.contract import answers
+from balises.packs.loader import load_pack
+from balises.services import generate as api
+from balises.services.update import update
 
 
 def find(document, start: str):
@@ -85,7 +85,7 @@ def main() -> None:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     pack = load_pack()
-    profile = apply_profile_defaults(load_profile(args.profile), pack)
+    profile = answers.load(args.profile, pack).profile
     old = api.generate(profile, pack, lang="fr", as_of=dt.date.fromisoformat(args.old)).docx
     (out / "generated.docx").write_bytes(old)
 

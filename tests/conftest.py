@@ -21,7 +21,7 @@ def deep_merge(base: dict, extra: dict) -> dict:
 
 @pytest.fixture(scope="session")
 def pack():
-    from balises.pack import load_pack
+    from balises.packs.loader import load_pack
 
     return load_pack()
 

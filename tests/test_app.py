@@ -14,9 +14,11 @@ import yaml
 pytest.importorskip("streamlit")
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from balises import api, wizard  # noqa: E402
-from balises.pack import load_pack  # noqa: E402
-from balises.profile import load_profile, parse_profile  # noqa: E402
+from balises import wizard
+from balises.contract import vocabulary
+from balises.contract.profile import load_profile, parse_profile  # noqa: E402
+from balises.packs.loader import load_pack  # noqa: E402
+from balises.services import generate as api  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -230,7 +232,7 @@ def test_interface_language_switch_keeps_answers_at_any_step():
 
 def test_options_depend_on_the_jurisdiction():
     at = start()
-    rep = wizard.v.STAFF_REPRESENTATION
+    rep = vocabulary.STAFF_REPRESENTATION
     w(at, "organisation.jurisdiction").select("france").run()
     assert w(at, "organisation.staff_representation").options == [rep[k][0] for k in rep]  # CSE offered
     assert not has(at, "organisation.public_body")
@@ -489,8 +491,8 @@ ASSOCIATION_PACK = (ROOT / "tests" / "fixtures" / "packs" / "assoc-restricted.ya
 def test_pack_defaults_give_the_same_profile_in_the_wizard_and_in_the_cli(tmp_path, monkeypatch):
     from click.testing import CliRunner
 
-    from balises.cli import main
-    from balises.embedding import read_payload
+    from balises.cli.main import main
+    from balises.render.embedding import read_payload
 
     root = tmp_path / "pack"
     (root / "rules").mkdir(parents=True)

@@ -5,8 +5,8 @@ import datetime as dt
 
 import pytest
 
-from balises.compose import compose
-from balises.profile import parse_profile
+from balises.contract.profile import parse_profile
+from balises.engine.compose import compose
 
 from .conftest import EXAMPLES, deep_merge
 
@@ -84,7 +84,7 @@ def test_rules_start_on_the_date_of_their_article(pack, example_data, overrides,
 def test_canadian_tdm_rule_applies_as_of_2024(pack, example_data):
     raw = deep_merge(example_data["publisher-quebec"], {"uses": {"model_training": True}})
     profile = parse_profile(raw, "publisher")
-    from balises.compose import decisions_for
+    from balises.engine.compose import decisions_for
 
     _, decisions = decisions_for(profile, pack, dt.date(2024, 8, 1))
     assert "model-training-canada" in decisions.fired or "catalogue-reservation-canada" in decisions.fired

@@ -8,12 +8,13 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from balises.batch import Row, flatten, output_names, read_rows, template_columns, unflatten
-from balises.slug import slugify
-from balises.cli import main
-from balises.embedding import read_payload
-from balises.profile import parse_profile
+from balises.cli.main import main
+from balises.contract.profile import parse_profile
+from balises.render.embedding import read_payload
 from balises.safeyaml import load_data_file
+from balises.services.batch import output_names
+from balises.services.spreadsheet import Row, flatten, read_rows, template_columns, unflatten
+from balises.slug import slugify
 
 from .conftest import EXAMPLES, ROOT
 

@@ -1,11 +1,11 @@
 """Legal and sector triggers as data: every file of tests/cases is a profile with what its policy must and must
-not contain (see tests/cases/README.md). The model and the runner are `balises test`'s (balises/packcases.py)."""
+not contain (see tests/cases/README.md). The model and the runner are `balises test`'s (balises/packs/cases.py)."""
 
 from pathlib import Path
 
 import pytest
 
-from balises.packcases import Case, parse_case, run_case
+from balises.packs.cases import Case, parse_case, run_case
 
 from .conftest import ROOT
 

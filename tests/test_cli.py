@@ -5,10 +5,9 @@ import subprocess
 import sys
 
 import docx
-import pytest
 from click.testing import CliRunner
 
-from balises.cli import main
+from balises.cli.main import main
 
 from .conftest import EXAMPLES, ROOT
 
@@ -106,8 +105,8 @@ def test_installed_console_script_runs():
 
 def test_command_modules_do_not_import_the_group():
     """cli builds the group from cli_packs' and cli_update's commands: they import cli_common, never cli."""
-    code = ("import sys, balises.cli_packs, balises.cli_update; "
-            "assert 'balises.cli' not in sys.modules, 'cycle: cli_packs/cli_update import balises.cli'")
+    code = ("import sys, balises.cli.packs, balises.cli.update; "
+            "assert 'balises.cli.main' not in sys.modules, 'cycle: cli_packs/cli_update import balises.cli.main'")
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
     names = {c.name for c in main.commands.values()}
     assert {"generate", "explain", "lint", "schema", "pack", "batch", "regenerate", "diff", "test", "update"} == names

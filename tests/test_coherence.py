@@ -10,13 +10,13 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from balises import vocabulary as v
-from balises.compose import compose
-from balises.decisions import decision_table
-from balises.document import Table, document_text, runs_text
-from balises.facts import derive
-from balises.pack import load_pack
-from balises.profile import parse_profile
+from balises.contract import vocabulary as v
+from balises.contract.profile import parse_profile
+from balises.engine.compose import compose
+from balises.engine.decisions import decision_table
+from balises.engine.document import Table, document_text, runs_text
+from balises.engine.facts import derive
+from balises.packs.loader import load_pack
 
 from .test_properties import SETTINGS, profiles
 

@@ -20,10 +20,10 @@ from pathlib import Path
 
 import pytest
 
-from balises.api import generate
-from balises.document import Heading, ListBlock, Paragraph, Table, block_text
-from balises.docx.render import LABELS
-from balises.profile import parse_profile
+from balises.contract.profile import parse_profile
+from balises.engine.document import Heading, ListBlock, Paragraph, Table, block_text
+from balises.render.docx.render import LABELS
+from balises.services.generate import generate
 
 from .conftest import AS_OF, EXAMPLES, deep_merge
 from .test_properties import PACK, pack_languages

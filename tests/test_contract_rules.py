@@ -10,9 +10,9 @@ import pytest
 from balises import wizard
 from balises.contract import rules
 from balises.contract.paths import FieldPath
+from balises.contract.profile import parse_profile
 from balises.errors import ProfileError
-from balises.packtools import defaults_problems
-from balises.profile import parse_profile
+from balises.packs.authoring import defaults_problems
 
 BASE = {"organisation": {"name": "Compagnie", "jurisdiction": "quebec", "sector": "performing_arts",
                          "employees": 4}}

@@ -10,9 +10,9 @@ from typing import Literal
 import pytest
 from pydantic import BaseModel, ConfigDict
 
-from balises.decisions import decision_table
-from balises.facts import derive
-from balises.profile import parse_profile
+from balises.contract.profile import parse_profile
+from balises.engine.decisions import decision_table
+from balises.engine.facts import derive
 from balises.safeyaml import load_data_file
 
 from .conftest import ROOT, deep_merge

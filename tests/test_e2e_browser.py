@@ -264,8 +264,8 @@ def walk(app_url, browser, width, height):
     each kind of edit, a tool edit followed by "Précédent", and axe-core on every step."""
     import docx
 
-    from balises.embedding import read_payload
-    from balises.profile import parse_profile
+    from balises.contract.profile import parse_profile
+    from balises.render.embedding import read_payload
 
     desktop = width >= 1000
     if desktop and not AXE.exists():

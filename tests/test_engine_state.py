@@ -9,13 +9,13 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from balises.api import generate
-from balises.compose import CONTEXT_NAMES, DOCUMENT_NAMES, compose
-from balises.document import Paragraph, document_text
-from balises.docx import render_docx
-from balises.engine import Engine, engine_for
-from balises.profile import Profile, parse_profile
+from balises.contract.profile import Profile, parse_profile
+from balises.engine.compose import CONTEXT_NAMES, DOCUMENT_NAMES, compose
+from balises.engine.document import Paragraph, document_text
+from balises.engine.state import Engine, engine_for
+from balises.render.docx import render_docx
 from balises.safeyaml import load_data_file
+from balises.services.generate import generate
 
 from .conftest import EXAMPLES
 

@@ -213,7 +213,7 @@ def fsync(fd):
     os.kill(os.getpid(), signal.{signal})   # the user presses Ctrl-C (or the server kills us) mid-write
     return real_fsync(fd)
 os.fsync = fsync
-from balises.cli import run
+from balises.cli.main import run
 run()
 """
 
@@ -258,8 +258,8 @@ def test_killed_mid_write_never_leaves_a_half_written_policy(tmp_path: Path, min
 @pytest.mark.parametrize("exc", [OSError(28, "No space left on device"), RuntimeError("boom"), KeyboardInterrupt()],
                          ids=["disk-full", "bug", "ctrl-c"])
 def test_exception_inside_write_atomic_removes_temp_file(tmp_path: Path, monkeypatch, exc):
-    from balises import api
     from balises.errors import OutputError
+    from balises.services import generate as api
 
     out = tmp_path / "policy.docx"
     out.write_bytes(OLD_CONTENT)
@@ -669,12 +669,12 @@ def _written(tmp: Path, result) -> None:
 
 
 def _deep_payload(tmp: Path, pack: Path) -> list[str]:
-    from balises.embedding import CUSTOM_XML_PART
+    from balises.render.embedding import CUSTOM_XML_PART
 
     r = run_cli("generate", str(HOSTILE / "valid.yaml"), "-o", str(tmp / "old.docx"), "--as-of", AS_OF,
                 "--pack", str(pack))
     assert r.returncode == 0, r.stderr
-    from balises.embedding import NAMESPACE
+    from balises.render.embedding import NAMESPACE
 
     deep = "[" * 100_000 + "]" * 100_000
     xml = (f'<?xml version="1.0" encoding="UTF-8"?><policy xmlns="{NAMESPACE}"><data format="json">'

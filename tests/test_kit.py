@@ -13,10 +13,10 @@ import sys
 import openpyxl
 import pytest
 
-from balises.compose import LENGTHS
-from balises.kit import ACK_NAMES, CALENDAR_NAMES, DOCUMENTS, build_kit, file_name
-from balises.profile import parse_profile
+from balises.contract.profile import parse_profile
+from balises.engine.compose import LENGTHS
 from balises.safeyaml import load_data_file
+from balises.services.kit import ACK_NAMES, CALENDAR_NAMES, DOCUMENTS, build_kit, file_name
 
 from .conftest import EXAMPLES
 
@@ -68,7 +68,7 @@ def test_the_register_spreadsheet_lists_each_tool_and_keeps_a_formula_as_text(pa
 
 
 def test_without_libreoffice_the_kit_says_how_to_get_pdfs(pack, monkeypatch):
-    import balises.kit as kit_module
+    import balises.services.kit as kit_module
 
     monkeypatch.setattr(kit_module, "soffice", lambda: None)
     profile = parse_profile(load_data_file(EXAMPLES / "festival-ontario.yaml"), "x")

@@ -18,10 +18,10 @@ import zipfile
 
 import pytest
 
-from balises import templating
+from balises.engine import templating
+from balises.engine.templating import ClauseRenderer, generation_limits
 from balises.errors import PackError
-from balises.pack import load_pack
-from balises.templating import ClauseRenderer, generation_limits
+from balises.packs.loader import load_pack
 
 from .conftest import ROOT
 
@@ -149,7 +149,7 @@ def test_reference_docx_bomb_refused_under_memory_cap(tmp_path):
     start = time.monotonic()
     result = _capped(f"""
 from pathlib import Path
-from balises.docx.reference import sanitise_docx
+from balises.render.docx.reference import sanitise_docx
 from balises.errors import PackError
 try:
     sanitise_docx(Path({str(bomb)!r}).read_bytes(), "mypack/policy_templates/reference.docx")
@@ -185,7 +185,7 @@ def test_workbook_bomb_refused_under_memory_cap(tmp_path):
                 new.writestr(name, data)
     start = time.monotonic()
     result = _capped(f"""
-from balises.batch import read_rows
+from balises.services.spreadsheet import read_rows
 from balises.errors import BalisesError
 try:
     read_rows({str(path)!r})
@@ -198,7 +198,7 @@ except BalisesError as exc:
 
 
 def test_honest_reference_is_returned_unchanged():
-    from balises.docx.reference import sanitise_docx
+    from balises.render.docx.reference import sanitise_docx
 
     data = (ROOT / "policy_templates" / "reference.docx").read_bytes()
     clean, found = sanitise_docx(data, "reference.docx")
@@ -207,7 +207,7 @@ def test_honest_reference_is_returned_unchanged():
 
 def test_field_code_split_over_runs_is_still_removed():
     """Word often splits a field code over several runs: `` INCLU`` + ``DEPICTURE "http://…"``."""
-    from balises.docx.reference import sanitise_docx
+    from balises.render.docx.reference import sanitise_docx
 
     reference = (ROOT / "policy_templates" / "reference.docx").read_bytes()
     with zipfile.ZipFile(io.BytesIO(reference)) as archive:

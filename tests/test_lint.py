@@ -3,8 +3,8 @@
 import pytest
 from click.testing import CliRunner
 
-from balises.cli import main
-from balises.lint import lint_location
+from balises.cli.main import main
+from balises.packs.lint import lint_location
 
 from .conftest import ROOT
 
@@ -151,9 +151,9 @@ def test_lint_reports_all_five_problems_at_their_lines_in_the_chosen_language(la
 
 @pytest.mark.parametrize("lang,line_prefix", [("fr", "Je"), ("en", "I")])
 def test_template_checks_by_themselves(lang, line_prefix):
-    from balises.engine import engine_for
-    from balises.lint import known_fields, template_problems
-    from balises.pack import load_pack
+    from balises.engine.state import engine_for
+    from balises.packs.lint import known_fields, template_problems
+    from balises.packs.loader import load_pack
 
     env = engine_for(load_pack(None)).env
     source = ("Intro\n{% for tool in tools %}{{ tool.nom }}{% endfor %}\n{{ facts.eu_membre }}\n"
@@ -177,8 +177,8 @@ def test_lint_goes_on_past_an_unreadable_rules_file(tmp_path):
 def test_a_bad_section_is_reported_at_its_key_and_left_out(monkeypatch):
     import dataclasses
 
-    from balises.lint import tolerant_layers
-    from balises.pack import build_pack, default_pack_dir, read_layer
+    from balises.packs.lint import tolerant_layers
+    from balises.packs.loader import build_pack, default_pack_dir, read_layer
 
     base = read_layer(default_pack_dir(), lenient=True)
     bad = b"# a section with a misspelt key\nid: extra\ntitle: {fr: Extra, en: Extra}\nclauses: []\ntitel: x\n"

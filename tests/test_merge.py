@@ -9,17 +9,16 @@ import docx as python_docx
 import pytest
 from docx.oxml.ns import qn
 
-from balises import api
-from balises.docx.redline import body_of, resolved_texts
-from balises.docx.units import key
-from balises.merge import plan
 from balises.contract import answers
-from balises.pack import load_pack
-from balises.profile import load_profile
-from balises.update import update
+from balises.packs.loader import load_pack
+from balises.render.docx.redline import body_of, resolved_texts
+from balises.render.docx.units import key
+from balises.services import generate as api
+from balises.services.merge import plan
+from balises.services.update import update
 
 from .conftest import EXAMPLES
-from .docx_edits import add_after, clause_paragraphs, delete, find, open_docx, save, set_text, text_of
+from .docx_edits import add_after, delete, find, open_docx, save, set_text, text_of
 
 STUDIO = EXAMPLES / "animation-studio-france.yaml"
 
@@ -220,8 +219,8 @@ def test_version_moves_and_history_is_carried(studio):
 def test_only_closed_bookmark_ranges_tie_a_paragraph_to_a_clause():
     """LibreOffice can split a clause bookmark and leave a start without its end: that start must not
     claim every paragraph after it (an added paragraph far below would join the wrong clause)."""
-    from balises.docx.units import Unit
-    from balises.update import _ours_bookmarks
+    from balises.render.docx.units import Unit
+    from balises.services.update import _ours_bookmarks
 
     base = [{"clause": "a", "text": "A1", "bookmark": "_Bal_1"}, {"clause": "b", "text": "B1", "bookmark": "_Bal_2"}]
     units = [Unit(None, "A1", bookmarks=[("_Bal_1", "44")], ends=[]),  # a start LibreOffice left open

@@ -2,8 +2,8 @@
 
 import pytest
 
-from balises.profile import parse_profile
-from balises.views import org_names
+from balises.contract.profile import parse_profile
+from balises.engine.views import org_names
 
 
 @pytest.mark.parametrize("name, extra, the, of, to", [

@@ -6,9 +6,9 @@ import zipfile
 import pytest
 from click.testing import CliRunner
 
-from balises.cli import main
-from balises.packcases import parse_case
-from balises.packtools import build_archive
+from balises.cli.main import main
+from balises.packs.authoring import build_archive
+from balises.packs.cases import parse_case
 
 from .conftest import EXAMPLES, ROOT
 
@@ -89,12 +89,18 @@ def test_verify_refuses_a_folder_with_a_clear_message(tmp_path):
 def test_smoke_test_uses_the_wheel_sample_profiles(tmp_path, monkeypatch):
     """Laid out as a pip install (balises/default_pack/examples, no examples/ beside the package), the smoke
     test still generates the samples; with none at all, lint says it skipped it."""
-    from balises import lint_decisions, packtools
+    import shutil
+
+    from balises.packs import authoring as packtools
+    from balises.packs import lint_decisions, loader
 
     package = tmp_path / "site" / "balises"
     (package / "default_pack").mkdir(parents=True)
+    shutil.copy(ROOT / "pack.yaml", package / "default_pack")  # a pack refuses links: the wheel has copies
+    for part in ("rules", "policy_templates", "decisions"):
+        shutil.copytree(ROOT / part, package / "default_pack" / part)
     (package / "default_pack" / "examples").symlink_to(EXAMPLES)
-    monkeypatch.setattr(lint_decisions, "__file__", str(package / "lint_decisions.py"))
+    monkeypatch.setattr(loader, "__file__", str(package / "packs" / "loader.py"))
     samples = lint_decisions.sample_profiles()
     assert samples and all(p.parent == package / "default_pack" / "examples" for p in samples)
     assert packtools.smoke_skipped() is None
@@ -122,7 +128,7 @@ def test_a_case_whose_profile_does_not_read_fails_and_the_others_run(tmp_path, m
 
 
 def test_without_a_pack_the_cases_are_the_default_packs_own():
-    from balises.packcases import pack_case_files
+    from balises.packs.cases import pack_case_files
 
     cases, _, label = pack_case_files(None)
     assert label == str(ROOT)

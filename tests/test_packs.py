@@ -9,15 +9,15 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from balises.cli import main
-from balises.compose import compose
-from balises.embedding import clause_fingerprints
-from balises.errors import PackError
+from balises.cli.main import main
 from balises.contract import answers
-from balises.pack import load_pack, read_pack_files
-from balises.packtools import build_archive, pack_problems
-from balises.profile import load_profile, parse_profile
-from balises.update import context_dependent_clauses
+from balises.contract.profile import load_profile, parse_profile
+from balises.engine.compose import compose
+from balises.errors import PackError
+from balises.packs.authoring import build_archive, pack_problems
+from balises.packs.loader import load_pack, read_pack_files
+from balises.render.embedding import clause_fingerprints
+from balises.services.update import context_dependent_clauses
 
 from .conftest import EXAMPLES, ROOT
 
@@ -277,7 +277,7 @@ def test_hostile_yaml_is_refused(tmp_path, name, text, message):
         archive = tmp_path / "hostile.zip"
         _zip(archive, [(n, p.read_bytes()) for p in root.rglob("*") if p.is_file()
                        for n in [p.relative_to(root).as_posix()]])
-        from balises.pack import (  # a well-formed manifest: the YAML is the problem
+        from balises.packs.loader import (  # a well-formed manifest: the YAML is the problem
             MANIFEST_FILE,
             files_checksum,
         )

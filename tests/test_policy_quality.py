@@ -9,12 +9,12 @@ import re
 
 import pytest
 
-from balises.compose import EDITIONS, LENGTHS, compose
-from balises.decisions import decision_table
-from balises.document import Table, block_text, body_words, document_text, runs_text
-from balises.facts import derive
-from balises.profile import parse_profile
-from balises.prose import check_document, check_text
+from balises.contract.profile import parse_profile
+from balises.engine.compose import EDITIONS, LENGTHS, compose
+from balises.engine.decisions import decision_table
+from balises.engine.document import Table, body_words, document_text, runs_text
+from balises.engine.facts import derive
+from balises.packs.prose import check_document, check_text
 from balises.safeyaml import load_data_file
 
 from .conftest import EXAMPLES, ROOT
@@ -109,7 +109,7 @@ def test_the_policy_states_the_tables_verdict_for_each_use(path, pack):
     """The policy's table of uses gives each declared use the one verdict of the decision table."""
     profile = _profile(path)
     table = decision_table(profile, derive(profile), pack.decisions, AS_OF)
-    from balises import vocabulary
+    from balises.contract import vocabulary
 
     for lang in profile.policy.languages:
         doc = compose(profile, pack, lang=lang, as_of=AS_OF)

@@ -4,8 +4,8 @@ import json
 
 import pytest
 
+from balises.contract.profile import json_schema, load_profile, parse_profile, profile_from_text
 from balises.errors import InputFileError, ProfileError
-from balises.profile import json_schema, load_profile, parse_profile, profile_from_text
 
 MINIMAL = {"organisation": {"name": "Théâtre Test", "jurisdiction": "france", "sector": "performing_arts",
                             "employees": 5}}

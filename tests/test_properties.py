@@ -19,13 +19,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from balises import vocabulary as v
-from balises.api import generate
-from balises.document import document_text
-from balises.embedding import read_payload
+from balises.contract import vocabulary as v
+from balises.contract.profile import parse_profile
+from balises.engine.document import document_text
 from balises.errors import ProfileError
-from balises.pack import load_pack
-from balises.profile import parse_profile
+from balises.packs.loader import load_pack
+from balises.render.embedding import read_payload
+from balises.services.generate import generate
 
 from .conftest import AS_OF
 

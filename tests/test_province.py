@@ -6,11 +6,11 @@ import pytest
 from click.testing import CliRunner
 
 from balises import wizard as wz
-from balises.batch import template_columns, unflatten
-from balises.cli import main
+from balises.cli.main import main
+from balises.contract.profile import Profile, parse_profile
+from balises.engine.facts import derive
 from balises.errors import ProfileError
-from balises.facts import derive
-from balises.profile import Profile, parse_profile
+from balises.services.spreadsheet import template_columns, unflatten
 
 from .conftest import deep_merge
 

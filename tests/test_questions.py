@@ -9,12 +9,12 @@ import datetime as dt
 import pytest
 from pydantic import BaseModel, ValidationError
 
-from balises import conditions
 from balises import wizard as wz
 from balises.contract import questions as qs
 from balises.contract.paths import FieldPath
-from balises.lint import Problem, known_fields
-from balises.profile import Profile, json_schema
+from balises.contract.profile import Profile, json_schema
+from balises.engine import conditions
+from balises.packs.lint import Problem, known_fields
 from balises.safeyaml import load_data_file
 
 # the contract's fields the wizard does not ask, and why

@@ -14,13 +14,13 @@ import pytest
 from click.testing import CliRunner
 from docx.oxml.ns import qn
 
-from balises import api
-from balises.cli import main
-from balises.docx.redline import body_of, resolved_texts, revision_count
-from balises.docx.units import key
-from balises.embedding import read_payload
-from balises.pack import load_pack
-from balises.profile import load_profile
+from balises.cli.main import main
+from balises.contract.profile import load_profile
+from balises.packs.loader import load_pack
+from balises.render.docx.redline import body_of, resolved_texts, revision_count
+from balises.render.docx.units import key
+from balises.render.embedding import read_payload
+from balises.services import generate as api
 
 from .conftest import EXAMPLES
 

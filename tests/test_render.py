@@ -8,10 +8,10 @@ import zipfile
 import docx
 import pytest
 
-from balises.api import generate
-from balises.embedding import read_payload
+from balises.contract.profile import parse_profile
 from balises.errors import InputFileError, ProfileError
-from balises.profile import parse_profile
+from balises.render.embedding import read_payload
+from balises.services.generate import generate
 
 from .conftest import AS_OF, deep_merge
 

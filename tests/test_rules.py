@@ -4,9 +4,9 @@ import datetime as dt
 
 import pytest
 
-from balises import conditions
+from balises.engine import conditions
+from balises.engine.rules import Rule, decide
 from balises.errors import PackError
-from balises.rules import Rule, decide
 
 CTX = {
     "organisation": {"jurisdiction": "france", "employees": 80, "privacy_officer": None},

@@ -15,9 +15,11 @@ from click.testing import CliRunner
 pytest.importorskip("streamlit")
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from balises import api, batch, wizard  # noqa: E402
-from balises.cli import main  # noqa: E402
-from balises.pack import load_pack  # noqa: E402
+from balises import wizard  # noqa: E402
+from balises.cli.main import main  # noqa: E402
+from balises.packs.loader import load_pack  # noqa: E402
+from balises.services import generate as api  # noqa: E402
+from balises.services import spreadsheet  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 AS_OF = "2026-11-23"
@@ -76,7 +78,7 @@ def test_cli_wizard_batch_and_regenerate_give_the_same_decision_trace(setting, t
 
     # batch: the same answers as one spreadsheet row
     sheet = tmp_path / "one-row.csv"
-    row = batch.flatten(data)
+    row = spreadsheet.flatten(data)
     with sheet.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(row))
         writer.writeheader()

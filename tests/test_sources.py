@@ -5,10 +5,10 @@ import datetime as dt
 
 import pytest
 
-from balises.compose import compose
-from balises.lint import OFFICIAL_SITES, article_level
-from balises.profile import parse_profile
-from balises.rules import SOURCE_JURISDICTIONS
+from balises.contract.profile import parse_profile
+from balises.engine.compose import compose
+from balises.engine.rules import SOURCE_JURISDICTIONS
+from balises.packs.lint import OFFICIAL_SITES, article_level
 
 from .conftest import deep_merge
 from .test_lint import UNVERIFIED_URLS

@@ -8,12 +8,12 @@ import json
 import docx
 from click.testing import CliRunner
 
-from balises import api
-from balises.cli import main
-from balises.embedding import read_payload
-from balises.pack import load_pack
-from balises.profile import load_profile
-from balises.update import CHANGES_CLAUSE, context_dependent_clauses, diff_documents, regenerate
+from balises.cli.main import main
+from balises.contract.profile import load_profile
+from balises.packs.loader import load_pack
+from balises.render.embedding import read_payload
+from balises.services import generate as api
+from balises.services.update import CHANGES_CLAUSE, context_dependent_clauses, diff_documents, regenerate
 
 from .conftest import EXAMPLES
 
@@ -111,7 +111,7 @@ import pytest  # noqa: E402
 from docx.oxml.ns import qn  # noqa: E402
 from lxml import etree  # noqa: E402
 
-from balises.update import update  # noqa: E402
+from balises.services.update import update  # noqa: E402
 
 from .docx_edits import add_after, find, open_docx, save, set_text, text_of  # noqa: E402
 
@@ -322,9 +322,9 @@ def test_batch_update_of_twenty_edited_policies(studio_july, tmp_path):
 # ---------------------------------------------------------------- acknowledgement sheet and review calendar
 
 def test_acknowledgement_sheet_has_one_table_to_sign_per_staff_group():
-    from balises.adoption import acknowledgement_document
-    from balises.compose import compose
-    from balises.docx import render_docx
+    from balises.engine.compose import compose
+    from balises.render.adoption import acknowledgement_document
+    from balises.render.docx import render_docx
 
     pack = load_pack()
     theatre = compose(load_profile(EXAMPLES / "theatre-quebec.yaml"), pack, lang="fr", as_of=dt.date(2026, 7, 1))
@@ -347,8 +347,8 @@ def test_acknowledgement_sheet_has_one_table_to_sign_per_staff_group():
 def test_review_calendar_has_the_review_and_the_legal_dates_after_the_effective_date():
     from icalendar import Calendar
 
-    from balises.adoption import review_calendar
-    from balises.compose import compose
+    from balises.engine.compose import compose
+    from balises.render.adoption import review_calendar
 
     profile = load_profile(STUDIO)
     profile.policy.effective_date = dt.date(2026, 6, 1)

@@ -15,9 +15,9 @@ from typing import Any, Literal, Mapping
 
 from pydantic import BaseModel
 
-from ..profile import Profile, parse_profile, profile_to_data
-from ..safeyaml import load_data_file
-from .paths import FieldPath, flatten, is_model, merge, model_fields, nest
+from balises.contract.paths import FieldPath, flatten, is_model, merge, model_fields, nest
+from balises.contract.profile import Profile, parse_profile, profile_to_data
+from balises.safeyaml import load_data_file
 
 Layer = Literal["contract", "pack", "answers"]
 LAYER_WORDS: dict[str, tuple[str, str]] = {

@@ -1,11 +1,11 @@
 """The wizard's steps and questions (``questions.yaml`` beside this file), read once and checked: the wizard
-renders them, :func:`balises.profile.json_schema` takes each asked field's title and description from them,
+renders them, :func:`balises.contract.profile.json_schema` takes each asked field's title and description from them,
 and :func:`markdown` writes their section of docs/profile.md (``python -m balises.contract.questions
 --write-docs``).
 
 A question's ``visible`` and its variants' ``when`` are conditions in the language of the rules
-(balises/conditions.py), evaluated over the wizard's answers so far; its options are a table of
-balises/vocabulary.py, which also labels them.
+(balises/engine/conditions.py), evaluated over the wizard's answers so far; its options are a table of
+balises/contract/vocabulary.py, which also labels them.
 """
 
 from __future__ import annotations
@@ -15,14 +15,21 @@ import functools
 from pathlib import Path
 from typing import Annotated, Any, Literal, Mapping
 
-from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator,
-                      model_validator)
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
-from .. import conditions
-from .. import vocabulary
-from ..safeyaml import load_data_file
-from . import rules as contract_rules
-from .paths import FieldPath
+from balises.contract import rules as contract_rules
+from balises.contract import vocabulary
+from balises.contract.paths import FieldPath
+from balises.engine import conditions
+from balises.safeyaml import load_data_file
 
 QUESTIONS_FILE = Path(__file__).with_name("questions.yaml")
 DOCS_FILE = Path(__file__).resolve().parents[2] / "docs" / "profile.md"
@@ -45,7 +52,7 @@ def _read_only(self, *args, **kwargs):
 
 class _FrozenDict(dict):
     """A mapping of the file (a condition, the captions), shared by every caller: it refuses changes. Still a
-    ``dict``, so that balises.conditions reads it as any condition."""
+    ``dict``, so that balises.engine.conditions reads it as any condition."""
 
     __setitem__ = __delitem__ = clear = pop = popitem = setdefault = update = __ior__ = _read_only
 
@@ -97,7 +104,7 @@ Condition = Annotated[dict, AfterValidator(_condition)]
 
 
 def tables() -> dict[str, vocabulary.Labels]:
-    """The enumeration tables of balises/vocabulary.py a question may offer, by name."""
+    """The enumeration tables of balises/contract/vocabulary.py a question may offer, by name."""
     return {name: table for name, table in vars(vocabulary).items() if name.isupper()
             and isinstance(table, dict) and all(isinstance(x, tuple) for x in table.values())}
 
@@ -133,7 +140,7 @@ class Question(_Data):
     kind: Literal["text", "select", "radio", "multiselect", "bool", "int", "date", "tools"]
     label: Text
     help: Text
-    options: str | None = None  # a table of balises/vocabulary.py
+    options: str | None = None  # a table of balises/contract/vocabulary.py
     optional: bool = False
     min_value: int | None = Field(None, alias="min")
     max_value: int | None = Field(None, alias="max")
@@ -157,7 +164,7 @@ class Question(_Data):
         known = tables()
         if value is not None and value not in known:
             raise ValueError(f"unknown table {value!r}{conditions.suggest(value, known)}; the tables of "
-                             "balises/vocabulary.py: " + ", ".join(known))
+                             "balises/contract/vocabulary.py: " + ", ".join(known))
         return value
 
     @field_validator("captions")
@@ -311,7 +318,7 @@ def markdown() -> str:
     """The questions' section of docs/profile.md, between its markers."""
     lines = [DOCS_START, "",
              f"Generated from `balises/contract/questions.yaml` by `{WRITE_DOCS}`: edit the questions there, "
-             "not here. Values come from `balises/vocabulary.py`.", ""]
+             "not here. Values come from `balises/contract/vocabulary.py`.", ""]
     for n, step in enumerate(steps(), 1):
         asked = [q for q in questions() if q.step == step.id]
         if not asked:

@@ -10,9 +10,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
-from .. import conditions
-from ..safeyaml import load_data_file
-from .paths import FieldPath
+from balises.contract.paths import FieldPath
+from balises.engine import conditions
+from balises.safeyaml import load_data_file
 
 RULES_FILE = Path(__file__).with_name("rules.yaml")
 

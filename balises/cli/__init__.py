@@ -1,0 +1,1 @@
+"""The command line (``balises``): thin commands over balises.services."""

@@ -1,0 +1,437 @@
+"""The organisation profile (answers file), schema_version 1: the contract of docs/profile.md.
+
+Every entry point (CLI, wizard, batch, regeneration) reads a profile through :func:`parse_profile`, so the
+rules of the contract are enforced in one place and every error names the field, the bad value and the
+allowed values, in French and English.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import functools
+import re
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from balises.contract import questions as wizard_questions
+from balises.contract import rules as contract_rules
+from balises.contract import vocabulary as v
+from balises.contract.paths import FieldPath
+from balises.errors import ProfileError
+from balises.problems import Problem
+from balises.safeyaml import load_data_file, parse_json, parse_yaml
+
+
+def _choice(table: v.Labels):
+    return Literal[tuple(table)]  # type: ignore[valid-type]
+
+
+Jurisdiction = _choice(v.JURISDICTIONS)
+Province = _choice(v.PROVINCES)
+Sector = _choice(v.SECTORS)
+LegalForm = _choice(v.LEGAL_FORMS)
+StaffRepresentation = _choice(v.STAFF_REPRESENTATION)
+Language = _choice(v.LANGUAGES)
+Stance = _choice(v.STANCES)
+Maturity = _choice(v.MATURITY)
+AdminUse = _choice(v.ADMIN_USES)
+CreativeUse = _choice(v.CREATIVE_USES)
+PublicUse = _choice(v.PUBLIC_USES)
+HrUse = _choice(v.HR_USES)
+AnyUse = _choice(v.ALL_USES)
+PersonalData = _choice(v.PERSONAL_DATA)
+PersonalDataInTools = _choice(v.PERSONAL_DATA_IN_AI_TOOLS)
+Confidential = _choice(v.CONFIDENTIAL_MATERIAL)
+Hosting = _choice(v.HOSTING)
+Account = _choice(v.ACCOUNT)
+ToolStatus = _choice(v.TOOL_STATUS)
+Disclosure = _choice(v.DISCLOSURE)
+Length = _choice(v.LENGTHS)
+NameArticle = _choice(v.NAME_ARTICLES)
+
+# C0 controls, DEL and C1 controls, but tab and newline; also the XML-illegal surrogates and non-characters
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+EU_MEMBERS = ("france", "belgium", "eu_other")
+EFFECTIVE_DATES = (dt.date(2000, 1, 1), dt.date(2099, 12, 31))  # policy.effective_date, the wizard's calendar too
+
+
+def _clean_text(value: Any, max_len: int, required: bool) -> Any:
+    if not isinstance(value, str):
+        return value  # pydantic's own type error follows
+    if _CONTROL.search(value):
+        raise PydanticCustomError("control_chars", "contains control characters", {})
+    value = value.strip()
+    if required and not value:
+        raise PydanticCustomError("empty_text", "must not be empty", {})
+    if len(value) > max_len:
+        raise PydanticCustomError("text_too_long", "too long", {"max_length": max_len, "length": len(value)})
+    return value
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False, validate_default=True)
+
+
+class Organisation(_Strict):
+    name: str = Field(description="Name of the organisation, 1..200 characters")
+    jurisdiction: Jurisdiction
+    # Optional addition to the contract: the province or territory of a canada_other organisation
+    province: Province | None = Field(None, description="Province or territory (canada_other only): ab, bc, mb, "
+                                                        "nb, nl, ns, nt, nu, on, pe, sk, yt")
+    public_body: bool = False
+    federally_regulated: bool = False
+    sector: Sector
+    legal_form: LegalForm = "nonprofit"
+    employees: int = Field(ge=0, le=1_000_000, description="Salaried headcount")
+    freelancers: bool = False
+    volunteers: bool = False
+    staff_representation: StaffRepresentation = "none"
+    privacy_officer: str | None = None
+    # Optional addition to the contract: a Swiss organisation placing AI systems on the EU market
+    eu_market: bool = Field(False, description="Places AI systems or their output on the EU market (Switzerland)")
+    # Optional additions (November 2026): how French names the organisation. Without an article, one is
+    # guessed from the name's first word (« Théâtre… » → le); "none" writes the name alone.
+    name_article: NameArticle | None = Field(None, description="Article of the full name in French: le, la, l, les, none")
+    short_name: str | None = Field(None, description="Short name after the first mention, with its article (« le Théâtre »)")
+
+    @field_validator("name", mode="before")
+    @classmethod
+    def _name(cls, value):
+        return _clean_text(value, 200, required=True)
+
+    @field_validator("short_name", mode="before")
+    @classmethod
+    def _short(cls, value):
+        return _clean_text(value, 60, required=False) or None
+
+    @field_validator("privacy_officer", mode="before")
+    @classmethod
+    def _officer(cls, value):
+        value = _clean_text(value, 200, required=False)
+        return value or None
+
+
+class Policy(_Strict):
+    languages: list[Language] = Field(default_factory=lambda: ["fr"], min_length=1)
+    stance: Stance = "conditional"
+    owner_role: str = "Direction générale"
+    approved_by: str = "Conseil d'administration"
+    effective_date: dt.date = Field(default_factory=dt.date.today)
+    review_months: int = Field(12, ge=3, le=36)
+    # Optional addition to the contract: the policy's own version number, shown in the footer
+    version: str = "1.0"
+    # Optional addition (November 2026): how long the policy to adopt is (see docs/policy-outline.md)
+    length: Length = "standard"
+
+    @field_validator("owner_role", "approved_by", mode="before")
+    @classmethod
+    def _roles(cls, value):
+        return _clean_text(value, 200, required=True)
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _version(cls, value):
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)
+        return _clean_text(value, 20, required=True)
+
+    @field_validator("languages")
+    @classmethod
+    def _unique(cls, value):
+        return list(dict.fromkeys(value))
+
+    @field_validator("effective_date")
+    @classmethod
+    def _plausible_date(cls, value):
+        # year 9999 overflowed the review date; the wizard's calendar offers the same range
+        first, last = EFFECTIVE_DATES
+        if not first <= value <= last:
+            raise PydanticCustomError("date_out_of_range", "date out of range",
+                                      {"first": first.isoformat(), "last": last.isoformat(), "date": value.isoformat()})
+        return value
+
+
+class Uses(_Strict):
+    admin: list[AdminUse] = Field(default_factory=list)
+    creative: list[CreativeUse] = Field(default_factory=list)
+    public: list[PublicUse] = Field(default_factory=list)
+    hr: list[HrUse] = Field(default_factory=list)
+    model_training: bool = False
+
+    @field_validator("admin", "creative", "public", "hr")
+    @classmethod
+    def _unique(cls, value):
+        return list(dict.fromkeys(value))
+
+
+class Data(_Strict):
+    personal_data: list[PersonalData] = Field(default_factory=list)
+    personal_data_in_ai_tools: PersonalDataInTools = "never"
+    confidential_material: list[Confidential] = Field(default_factory=list)
+    holds_rights_catalogue: bool = False
+    publishes_online: bool = True
+
+    @field_validator("personal_data", "confidential_material")
+    @classmethod
+    def _unique(cls, value):
+        return list(dict.fromkeys(value))
+
+
+class Tool(_Strict):
+    name: str
+    vendor: str | None = None
+    hosting: Hosting = "unknown"
+    account: Account = "free_consumer"
+    status: ToolStatus = "under_review"
+    uses: list[AnyUse] = Field(default_factory=list)
+
+    @field_validator("name", mode="before")
+    @classmethod
+    def _name(cls, value):
+        return _clean_text(value, 100, required=True)
+
+    @field_validator("vendor", mode="before")
+    @classmethod
+    def _vendor(cls, value):
+        return _clean_text(value, 100, required=False) or None
+
+    @field_validator("uses")
+    @classmethod
+    def _unique(cls, value):
+        return list(dict.fromkeys(value))
+
+
+class Commitments(_Strict):
+    disclosure: Disclosure = "substantial"
+    human_review: bool = True
+    environmental: bool = True
+    training: bool = True
+    # Optional addition (November 2026): written consent (purpose, duration, pay) before any use of a
+    # person's voice or likeness; a voice or likeness use without it is a decision to take.
+    voice_likeness_consent: bool = True
+
+
+class Profile(_Strict):
+    """An organisation's answers. ``notices`` lists what was adjusted on reading, to tell the user."""
+
+    schema_version: Literal[1] = 1
+    organisation: Organisation
+    policy: Policy = Field(default_factory=Policy)
+    maturity: Maturity = "follower"
+    uses: Uses = Field(default_factory=Uses)
+    data: Data = Field(default_factory=Data)
+    tools: list[Tool] = Field(default_factory=list, max_length=200)
+    commitments: Commitments = Field(default_factory=Commitments)
+    _notices: list = PrivateAttr(default_factory=list)
+
+    @model_validator(mode="after")
+    def _contract_rules(self):
+        # the cross-field rules are data (balises/contract/rules.yaml); a model error carries one of them
+        data = self.model_dump(mode="json")
+        for rule in contract_rules.broken(data):
+            org = data["organisation"]
+            raise PydanticCustomError(rule.code, rule.code, {"field": rule.field, "value": rule.path.get(data),
+                                                             "legal_form": org.get("legal_form")})
+        return self
+
+    @property
+    def notices(self) -> list[tuple[str, str]]:
+        return list(self._notices)
+
+
+_FIELD_MESSAGES: dict[str, tuple[str, str]] = {
+    # pydantic error type -> (fr, en); {value}, {allowed}, {hint} and the error's context are available
+    "missing": ("champ obligatoire manquant", "required field missing"),
+    "extra_forbidden": ("clé inconnue {value!r}{hint}", "unknown key {value!r}{hint}"),
+    "literal_error": ("valeur {value!r} non permise ; valeurs permises : {allowed}{hint}",
+                      "value {value!r} is not allowed; allowed values: {allowed}{hint}"),
+    "bool_type": ("{value!r} n'est pas un booléen (true ou false)", "{value!r} is not a boolean (true or false)"),
+    "bool_parsing": ("{value!r} n'est pas un booléen (true ou false)",
+                     "{value!r} is not a boolean (true or false)"),
+    "int_type": ("{value!r} n'est pas un nombre entier", "{value!r} is not a whole number"),
+    "int_parsing": ("{value!r} n'est pas un nombre entier", "{value!r} is not a whole number"),
+    "int_from_float": ("{value!r} n'est pas un nombre entier", "{value!r} is not a whole number"),
+    "greater_than_equal": ("{value!r} est trop petit (minimum {ge})", "{value!r} is too small (at least {ge})"),
+    "less_than_equal": ("{value!r} est trop grand (maximum {le})", "{value!r} is too large (at most {le})"),
+    "string_type": ("{value!r} n'est pas un texte", "{value!r} is not text"),
+    "list_type": ("une liste est attendue, pas {value!r}", "a list is expected, not {value!r}"),
+    "too_short": ("la liste ne peut pas être vide", "the list must not be empty"),
+    "too_long": ("la liste est trop longue (maximum {max_length})", "the list is too long (at most {max_length})"),
+    "model_type": ("un tableau associatif (clé: valeur) est attendu, pas {value!r}",
+                   "a mapping (key: value) is expected, not {value!r}"),
+    "model_attributes_type": ("un tableau associatif (clé: valeur) est attendu, pas {value!r}",
+                              "a mapping (key: value) is expected, not {value!r}"),
+    "dict_type": ("un tableau associatif (clé: valeur) est attendu, pas {value!r}",
+                  "a mapping (key: value) is expected, not {value!r}"),
+    "date_type": ("{value!r} n'est pas une date (AAAA-MM-JJ)", "{value!r} is not a date (YYYY-MM-DD)"),
+    "date_parsing": ("{value!r} n'est pas une date (AAAA-MM-JJ)", "{value!r} is not a date (YYYY-MM-DD)"),
+    "date_from_datetime_parsing": ("{value!r} n'est pas une date (AAAA-MM-JJ)",
+                                   "{value!r} is not a date (YYYY-MM-DD)"),
+    "date_from_datetime_inexact": ("{value!r} n'est pas une date (AAAA-MM-JJ)",
+                                   "{value!r} is not a date (YYYY-MM-DD)"),
+    "date_out_of_range": ("{date} : date hors de la plage permise ({first} à {last})",
+                          "{date}: date outside the allowed range ({first} to {last})"),
+    "control_chars": ("contient des caractères de contrôle ; retirez-les",
+                      "contains control characters; remove them"),
+    "empty_text": ("ne peut pas être vide", "must not be empty"),
+    "text_too_long": ("texte trop long ({length} caractères ; maximum {max_length})",
+                      "text too long ({length} characters; at most {max_length})"),
+    "schema_version": ("version de schéma {value!r} inconnue ; version permise : 1",
+                       "unknown schema version {value!r}; allowed: 1"),
+}
+
+
+@functools.lru_cache(maxsize=1)
+def _contract_messages() -> dict[str, tuple[str, str]]:
+    return {r.code: (r.message.fr, r.message.en) for r in contract_rules.refusals() if r.message}
+
+
+def _path(loc: tuple) -> str:
+    return str(FieldPath(tuple(loc)))
+
+
+def _model_at(loc: tuple) -> type[BaseModel] | None:
+    """The model class that holds the field at ``loc`` (for "did you mean" on unknown keys)."""
+    model: Any = Profile
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(part)
+        if field is None:
+            return None
+        ann = field.annotation
+        inner = getattr(ann, "__args__", None)
+        if inner and isinstance(inner[0], type) and issubclass(inner[0], BaseModel):
+            ann = inner[0]
+        if not (isinstance(ann, type) and issubclass(ann, BaseModel)):
+            return None
+        model = ann
+    return model
+
+
+def _hint(word: str, candidates: list[str], lang: str) -> str:
+    close = difflib.get_close_matches(str(word), candidates, n=1, cutoff=0.6)
+    if not close:
+        return ""
+    return f" ; vouliez-vous dire {close[0]!r} ?" if lang == "fr" else f"; did you mean {close[0]!r}?"
+
+
+def _short(value: Any) -> Any:
+    text = repr(value)
+    return value if len(text) <= 80 else text[:77] + "..."
+
+
+def describe_errors(exc: ValidationError) -> list[Problem]:
+    """One problem per error, at its field path, with its reason in French and in English."""
+    problems = []
+    for err in exc.errors(include_url=False):
+        loc = tuple(err["loc"])
+        etype = err["type"]
+        ctx = dict(err.get("ctx") or {})
+        value = _short(err.get("input"))
+        field = _path(loc)
+        allowed: list[str] = []
+        if etype == "extra_forbidden":
+            value = loc[-1]
+            model = _model_at(loc)
+            allowed = list(model.model_fields) if model else []
+        elif etype == "literal_error":
+            allowed = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
+        elif (etype in _FIELD_MESSAGES or etype in _contract_messages()) and "field" in ctx:
+            field = ctx["field"]
+            value = ctx.get("value")
+        if field == "schema_version" and etype == "literal_error":
+            etype = "schema_version"
+        if not field:
+            field = "(profile)"
+        template = _FIELD_MESSAGES.get(etype) or _contract_messages().get(etype)
+        texts = []
+        for i, lang in enumerate(("fr", "en")):
+            if template is None:
+                text = err["msg"]
+            else:
+                hint = _hint(value, allowed, lang) if allowed else ""
+                if etype == "extra_forbidden" and allowed:
+                    hint += (" ; clés permises : " if lang == "fr" else "; allowed keys: ") + ", ".join(allowed)
+                try:
+                    text = template[i].format(**{**ctx, "value": value, "allowed": ", ".join(allowed),
+                                                  "hint": hint})
+                except (KeyError, IndexError, ValueError, TypeError):
+                    text = err["msg"]
+            texts.append(text)
+        problems.append(Problem(field, texts[1], texts[0], etype))
+    return problems
+
+
+def parse_profile(data: Any, source: str = "profile") -> Profile:
+    """Validate raw data (from YAML, JSON, the wizard or a spreadsheet row) into a :class:`Profile`."""
+    if not isinstance(data, dict):
+        raise ProfileError(
+            f"{source} : le profil doit être un tableau associatif (clé: valeur) avec organisation, policy…",
+            f"{source}: the profile must be a mapping (key: value) with organisation, policy…")
+    data, notices = contract_rules.adjust(dict(data))
+    try:
+        profile = Profile.model_validate(data)
+    except ValidationError as exc:
+        problems = describe_errors(exc)
+        count = len(problems)
+        raise ProfileError(
+            f"{source} : profil invalide ({count} problème{'s' if count > 1 else ''}).",
+            f"{source}: invalid profile ({count} problem{'s' if count > 1 else ''}).",
+            problems=problems,
+        ) from None
+    profile._notices = notices
+    return profile
+
+
+def load_profile(path: str | Path) -> Profile:
+    path = Path(path)
+    return parse_profile(load_data_file(path), str(path))
+
+
+def profile_data_from_text(text: str | bytes, source: str = "profile") -> Any:
+    """Answers from uploaded text, unvalidated: JSON if it looks like JSON, YAML otherwise."""
+    stripped = text.lstrip()[:1] if isinstance(text, str) else text.lstrip()[:1]
+    return parse_json(text, source) if stripped in ("{", b"{") else parse_yaml(text, source)
+
+
+def profile_from_text(text: str | bytes, source: str = "profile") -> Profile:
+    return parse_profile(profile_data_from_text(text, source), source)
+
+
+def profile_to_data(profile: Profile) -> dict:
+    """Plain data (JSON types) of a profile, in the contract's key order."""
+    return profile.model_dump(mode="json")
+
+
+def json_schema() -> dict:
+    """The contract as a JSON Schema; a field the wizard asks is titled and described by its question
+    (balises/contract/questions.yaml), in English, with the French under ``x-label-fr`` and ``x-help-fr``."""
+    schema = Profile.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "Balises organisation profile (schema_version 1)"
+    for question in wizard_questions.questions():
+        _schema_property(schema, question.path).update(question.schema_keys())
+    return schema
+
+
+def _schema_property(schema: dict, path: str) -> dict:
+    """The schema of the field at ``path``: a property of the profile or of one of its parts ($defs)."""
+    *parents, name = FieldPath.parse(path).parts
+    node, model = schema, Profile
+    for part in parents:
+        model = model.model_fields[part].annotation
+        node = schema["$defs"][model.__name__]
+    return node["properties"][name]

@@ -1,5 +1,0 @@
-"""The Word renderer: the only place that imports python-docx."""
-
-from .render import render_docx
-
-__all__ = ["render_docx"]

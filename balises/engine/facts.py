@@ -1,0 +1,156 @@
+"""Facts derived from a profile, so that rules stay plain comparisons.
+
+A rule says ``facts.ai_act_applies: {equals: true}`` rather than repeating the list of EU member
+jurisdictions; a template reads ``facts.privacy_regime`` rather than re-deciding which law applies.
+Everything here is a pure function of the profile.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel
+
+from balises.contract.profile import EU_MEMBERS, Profile, Tool
+
+PrivacyRegime = Literal["law25_private", "law25_public", "pipeda", "pipa_bc", "pipa_ab", "gdpr", "nlpd", "none"]
+# provinces with their own private-sector act, substantially similar to PIPEDA (legal brief: V2)
+PROVINCIAL_ACTS = {"bc": "pipa_bc", "ab": "pipa_ab"}
+
+
+class ToolRisk(BaseModel):
+    """The risk reading of one declared tool, for the register and the rules."""
+
+    name: str
+    vendor: str | None
+    hosting: str
+    account: str
+    status: str
+    uses: list[str]
+    hosted_outside: bool  # outside the jurisdiction's protected area (Québec, Canada, EU/EEA, Switzerland)
+    hosting_unknown: bool
+    consumer_account: bool  # free or individual account: no organisation contract
+    level: Literal["high", "medium", "low"]
+
+
+class Facts(BaseModel):
+    eu_member: bool
+    ai_act_applies: bool
+    gdpr_applies: bool
+    canada: bool
+    privacy_regime: PrivacyRegime
+    locale: str  # set per language by the composer: fr-CA, fr-FR, fr-BE, fr-CH, en-CA, en-GB...
+    size_band: Literal["micro", "small", "medium", "large"]
+    has_committee: bool
+    all_uses: list[str]
+    any_creative_use: bool
+    any_public_use: bool
+    any_hr_use: bool
+    any_use: bool
+    tool_count: int
+    tool_hostings: list[str]
+    tools_outside: list[str]
+    tools_consumer: list[str]
+    tools_unknown_hosting: list[str]
+    tools_approved: list[str]
+    tools_high_risk: list[str]
+    tool_risks: list[ToolRisk]
+    personal_data_any: bool
+    works_with_performers: bool
+    french_language_registration: bool
+
+
+_INSIDE = {
+    "quebec": {"quebec", "self_hosted"},
+    "canada_other": {"quebec", "canada", "self_hosted"},
+    "france": {"eu", "self_hosted"},
+    "belgium": {"eu", "self_hosted"},
+    "eu_other": {"eu", "self_hosted"},
+    "switzerland": {"eu", "self_hosted"},  # the EU has an adequacy decision from Switzerland
+    "other": None,  # no statutory area: nothing counts as a transfer
+}
+
+PERFORMER_SECTORS = {"performing_arts", "music", "audiovisual", "video_games", "presenting_festivals"}
+
+
+def tool_risk(tool: Tool, jurisdiction: str) -> ToolRisk:
+    inside = _INSIDE[jurisdiction]
+    unknown = tool.hosting == "unknown"
+    outside = inside is not None and not unknown and tool.hosting not in inside
+    consumer = tool.account in ("free_consumer", "paid_individual")
+    score = sum([outside or unknown, consumer, tool.account == "free_consumer"])
+    level = "high" if score >= 2 or tool.status == "prohibited" else ("medium" if score == 1 else "low")
+    return ToolRisk(name=tool.name, vendor=tool.vendor, hosting=tool.hosting, account=tool.account,
+                    status=tool.status, uses=list(tool.uses), hosted_outside=outside, hosting_unknown=unknown,
+                    consumer_account=consumer, level=level)
+
+
+def _regime(profile: Profile) -> str:
+    org = profile.organisation
+    j = org.jurisdiction
+    if j == "quebec":
+        if org.federally_regulated:
+            return "pipeda"
+        return "law25_public" if org.public_body else "law25_private"
+    if j == "canada_other":
+        # Federal undertakings are under PIPEDA; British Columbia and Alberta have their own act; elsewhere (or
+        # when the province is not given) PIPEDA, where it applies (commercial activity).
+        if org.federally_regulated:
+            return "pipeda"
+        return PROVINCIAL_ACTS.get(org.province or "", "pipeda")
+    if j in EU_MEMBERS:
+        return "gdpr"
+    if j == "switzerland":
+        return "nlpd"
+    return "none"
+
+
+def derive(profile: Profile, locale: str = "") -> Facts:
+    org, uses = profile.organisation, profile.uses
+    eu = org.jurisdiction in EU_MEMBERS
+    all_uses = [*uses.admin, *uses.creative, *uses.public, *uses.hr]
+    risks = [tool_risk(t, org.jurisdiction) for t in profile.tools]
+    n = org.employees
+    size = "micro" if n < 10 else "small" if n < 50 else "medium" if n < 250 else "large"
+    return Facts(
+        eu_member=eu,
+        ai_act_applies=eu or (org.jurisdiction == "switzerland" and org.eu_market),
+        gdpr_applies=eu,
+        canada=org.jurisdiction in ("quebec", "canada_other"),
+        privacy_regime=_regime(profile),
+        locale=locale,
+        size_band=size,
+        has_committee=n >= 20,
+        all_uses=all_uses,
+        any_creative_use=bool(uses.creative),
+        any_public_use=bool(uses.public),
+        any_hr_use=bool(uses.hr),
+        any_use=bool(all_uses) or uses.model_training,
+        tool_count=len(profile.tools),
+        tool_hostings=sorted({t.hosting for t in profile.tools}),
+        tools_outside=[r.name for r in risks if r.hosted_outside],
+        tools_consumer=[r.name for r in risks if r.consumer_account],
+        tools_unknown_hosting=[r.name for r in risks if r.hosting_unknown],
+        tools_approved=[r.name for r in risks if r.status == "approved"],
+        tools_high_risk=[r.name for r in risks if r.level == "high"],
+        tool_risks=risks,
+        personal_data_any=bool(profile.data.personal_data),
+        works_with_performers=org.sector in PERFORMER_SECTORS
+        or bool({"voice_synthesis", "dubbing_subtitling"} & set(uses.creative))
+        or bool({"likeness_real_person", "likeness_deceased_person"} & set(uses.public)),
+        french_language_registration=org.jurisdiction == "quebec" and n >= 25,
+    )
+
+
+LOCALES = {
+    ("fr", "quebec"): "fr-CA", ("fr", "canada_other"): "fr-CA", ("fr", "france"): "fr-FR",
+    ("fr", "belgium"): "fr-BE", ("fr", "switzerland"): "fr-CH", ("fr", "eu_other"): "fr-FR",
+    ("fr", "other"): "fr-FR",
+    ("en", "quebec"): "en-CA", ("en", "canada_other"): "en-CA", ("en", "france"): "en-GB",
+    ("en", "belgium"): "en-GB", ("en", "switzerland"): "en-GB", ("en", "eu_other"): "en-GB",
+    ("en", "other"): "en-GB",
+}
+
+
+def locale_for(lang: str, jurisdiction: str) -> str:
+    return LOCALES[(lang, jurisdiction)]

@@ -1,0 +1,483 @@
+"""Checks a pack the way a careful reviewer would, each problem as ``file:line: message``."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+import typing
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from jinja2 import TemplateSyntaxError, meta, nodes
+from pydantic import ValidationError
+
+from balises.contract.paths import model_fields
+from balises.contract.profile import Profile
+from balises.engine.compose import CONTEXT_NAMES, LENGTHS
+from balises.engine.conditions import condition_problems
+from balises.engine.conditions import suggest as _suggest
+from balises.engine.facts import Facts
+from balises.engine.rules import LEGAL_KINDS, Rule, Source
+from balises.engine.state import engine_for
+from balises.errors import InputFileError, PackError
+from balises.packs.lint_decisions import lint_decisions, lint_prose, sample_profiles
+from balises.packs.loader import (
+    OUTLINE_FILE,
+    SECTIONS_DIR,
+    Layer,
+    OutlineAddition,
+    Pack,
+    SectionDef,
+    _validation_message,
+    build_pack,
+    default_pack_dir,
+    read_layer,
+    validation_message_fr,
+)
+from balises.problems import Problem
+from balises.safeyaml import parse_yaml
+
+# a template line longer than this is hard to review; split it (Jinja joins lines with {%- -%})
+MAX_TEMPLATE_LINE = 160
+_DICT_METHODS = {"get", "items", "keys", "values"}  # the context holds dicts: their methods are not fields
+
+
+def _literal_values(annotation) -> list[str] | None:
+    origin = typing.get_origin(annotation)
+    if origin is typing.Literal:
+        return [str(a) for a in typing.get_args(annotation)]
+    if origin in (list, typing.Union) or str(origin) == "types.UnionType":
+        for arg in typing.get_args(annotation):
+            found = _literal_values(arg)
+            if found:
+                return found
+    return None
+
+
+def known_fields() -> dict[str, list[str] | None]:
+    """Every dotted path a rule may test, with its allowed values where it is an enumeration."""
+    fields = {str(path): _literal_values(info.annotation) for path, info in model_fields(Profile)}
+    fields.update({str(path): _literal_values(info.annotation) for path, info in model_fields(Facts, ("facts",))})
+    fields["facts.privacy_regime"] = list(typing.get_args(Facts.model_fields["privacy_regime"].annotation))
+    return fields
+
+
+# official sites of the law, and how each one addresses a single article or decision
+OFFICIAL_SITES = ("legisquebec.gouv.qc.ca", "legifrance.gouv.fr", "eur-lex.europa.eu", "curia.europa.eu",
+                  "fedlex.admin.ch", "laws-lois.justice.gc.ca", "canlii.org", "courdecassation.fr",
+                  "code.travail.gouv.fr", "ejustice.just.fgov.be", "scc-csc.lexum.com")
+
+
+def article_level(url: str) -> bool:
+    """Whether ``url`` opens one article or one decision, not a site's home page or a code's top page."""
+    parts = urlsplit(url)
+    host, path, frag = parts.netloc.lower(), parts.path.rstrip("/"), parts.fragment
+    if not path:
+        return False
+    if "legisquebec" in host:
+        return frag.startswith("se:")
+    if "eur-lex" in host:
+        return "CELEX:6" in url.upper() or frag.startswith(("art_", "anx_"))
+    if "fedlex" in host:
+        return frag.startswith("art_")
+    if "laws-lois" in host:
+        return "/section-" in path or (path.endswith(".html") and bool(frag))
+    if "legifrance" in host:
+        return any(k in path for k in ("/article_lc/", "/juri/id/", "/ceta/id/"))
+    if "code.travail.gouv.fr" in host:
+        return path.startswith("/code-du-travail/") and path.count("/") >= 2
+    if "curia" in host:
+        return "num=" in parts.query
+    if "canlii" in host:
+        return bool(frag) or "/doc/" in path  # an act's page opens at its title; a decision has its own page
+    if "courdecassation" in host:
+        return "/decision/" in path
+    return True  # another site: not a home page (checked above), its form unknown
+
+
+def _source_problems(rule: Rule, index: int, src: Source) -> list[Problem]:
+    where = f"{rule.file}:{src.line}" if rule.file and src.line else rule.where()
+    label = f"rule {rule.id}: source {index} ({src.reference[:60]})"
+    fr_label = f"règle {rule.id} : source {index} ({src.reference[:60]})"
+    problems = []
+
+    def add(en: str, fr: str) -> None:
+        problems.append(Problem(where, en, fr))
+
+    if not src.url:
+        add(f"{label} has no URL", f"{fr_label} sans URL")
+    if src.legal:
+        if not src.applies_from:
+            add(f"{label} has no applies_from date (the date the provision applies)",
+                f"{fr_label} sans date applies_from (la date où la disposition s'applique)")
+        if src.url and not article_level(src.url):
+            add(f"{label}: a {src.kind} URL must open the article or the decision, not a home page or a code's "
+                f"top page ({src.url})",
+                f"{fr_label} : l'URL d'un {src.kind} doit ouvrir l'article ou la décision, pas une page d'accueil "
+                f"ni la page d'un code ({src.url})")
+        elif src.url and not any(site in urlsplit(src.url).netloc.lower() for site in OFFICIAL_SITES):
+            add(f"{label}: a {src.kind} links to its official site ({src.url})",
+                f"{fr_label} : un {src.kind} renvoie à son site officiel ({src.url})")
+    else:
+        if src.applies_from:
+            add(f"{label}: study-gated date: a {src.kind} has a published date, never an applies_from (it "
+                "informs a clause, it does not gate it)",
+                f"{fr_label} : date tirée d'une étude : un {src.kind} a une date published, jamais applies_from "
+                "(il éclaire une clause, il ne la déclenche pas)")
+        if not src.published:
+            add(f"{label}: a {src.kind} needs its published date",
+                f"{fr_label} : un {src.kind} demande sa date published")
+    if src.status == "NV" and not rule.conditional:
+        add(f"{label} is not verified (NV): a rule resting on it must be marked conditional: true and say it "
+            "conditionally",
+            f"{fr_label} n'est pas vérifiée (NV) : une règle qui s'y appuie porte conditional: true et le dit "
+            "au conditionnel")
+    return problems
+
+
+def _rule_date_problems(rule: Rule) -> list[Problem]:
+    """A rule's own applies_from must be the date of a provision it cites (or of a guideline or bill it
+    announces, which cannot be cited before it exists), never a study's or a charter's date."""
+    if not rule.applies_from:
+        return []
+    legal = {s.applies_from for s in rule.sources if s.legal and s.applies_from}
+    announced = {s.published for s in rule.sources if s.kind in ("regulator_guidance", "bill") and s.published}
+    if rule.applies_from in legal | announced:
+        return []
+    studies = {s.published for s in rule.sources if s.kind not in LEGAL_KINDS and s.published}
+    study = rule.applies_from in studies
+    what = "a study's or charter's publication" if study else "no provision it cites"
+    what_fr = "que de la publication d'une étude ou d'une charte" if study else "d'aucune disposition citée"
+    return [Problem(rule.where(), f"rule {rule.id}: study-gated date: applies_from {rule.applies_from} comes "
+                                  f"from {what}",
+                    f"règle {rule.id} : date tirée d'une étude : applies_from {rule.applies_from} ne vient "
+                    f"{what_fr}")]
+
+
+def _params_used(source: str, env) -> set[str]:
+    """Names read as ``params.NAME`` or ``params['NAME']`` (``params.get(...)`` is optional by intent)."""
+    used = set()
+    for node in env.parse(source).find_all((nodes.Getattr, nodes.Getitem)):
+        target = node.node
+        if isinstance(target, nodes.Name) and target.name == "params":
+            if isinstance(node, nodes.Getattr) and node.attr != "get":
+                used.add(node.attr)
+            elif isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const):
+                used.add(str(node.arg.value))
+    return used
+
+
+# template names that stand for a part of the profile (the context of compose.compose)
+_ROOTS = {"org": "organisation", "facts": "facts", "jurisdiction": "organisation.jurisdiction",
+          **{name: name for name in Profile.model_fields}}
+
+
+def _extra_values() -> dict[str, list[str]]:
+    return {"lang": ["fr", "en"], "length": list(LENGTHS)}
+
+
+def _chain(node) -> tuple[str, list[str]] | None:
+    """``policy.stance`` as ("policy", ["stance"]); None for anything but a name and its attributes."""
+    attrs = []
+    while isinstance(node, nodes.Getattr):
+        attrs.append(node.attr)
+        node = node.node
+    if isinstance(node, nodes.Name) and node.ctx == "load":
+        return node.name, attrs[::-1]
+    return None
+
+
+def template_problems(source: str, origin: str, env, fields: dict[str, list[str] | None],
+                      check_length: bool = True) -> list[Problem]:
+    """Static checks of one template against the context compose gives it: syntax, variables, attributes of
+    the profile's parts, the values conditions compare them with, and line length; each at its line."""
+    try:
+        tree = env.parse(source)
+    except TemplateSyntaxError as exc:
+        return [Problem(f"{origin}:{exc.lineno}", f"template syntax error: {exc.message}",
+                        f"erreur de syntaxe du gabarit : {exc.message}")]
+    problems: list[Problem] = []
+    local = {n.name for n in tree.find_all(nodes.Name) if n.ctx in ("store", "param")}
+    names = CONTEXT_NAMES | set(Profile.model_fields)
+    for name in sorted(meta.find_undeclared_variables(tree) - names):
+        line = min((n.lineno for n in tree.find_all(nodes.Name) if n.name == name), default=1)
+        problems.append(Problem(f"{origin}:{line}", f"template variable not provided: {name}{_suggest(name, names)}",
+                                f"variable de gabarit non fournie : {name}{_suggest(name, names, fr=True)}"))
+    children: dict[str, set[str]] = {}
+    for path in fields:
+        parent, _, child = path.rpartition(".")
+        children.setdefault(parent, set()).add(child)
+    for node in tree.find_all(nodes.Getattr):
+        chain = _chain(node)
+        if not chain or chain[0] in local or chain[0] not in _ROOTS:
+            continue
+        root, attrs = chain
+        parent = _ROOTS[root]
+        for depth, attr in enumerate(attrs):
+            kids = children.get(parent)
+            if not kids or attr in _DICT_METHODS:
+                break  # not a part of the profile whose fields are known (a list, a mapping, a text)
+            if attr not in kids:
+                shown = ".".join([root, *attrs[:depth]])
+                problems.append(Problem(f"{origin}:{node.lineno}",
+                                        f"{shown} has no attribute {attr!r}{_suggest(attr, kids)}",
+                                        f"{shown} n'a pas d'attribut {attr!r}{_suggest(attr, kids, fr=True)}"))
+                break
+            parent = f"{parent}.{attr}"
+    extra = _extra_values()
+
+    def allowed_values(node) -> tuple[str, list[str]] | None:
+        chain = _chain(node)
+        if not chain or chain[0] in local:
+            return None
+        root, attrs = chain
+        if root in extra and not attrs:
+            return root, extra[root]
+        if root not in _ROOTS:
+            return None
+        allowed = fields.get(".".join([_ROOTS[root], *attrs]))
+        return (".".join([root, *attrs]), allowed) if allowed else None
+
+    for cmp in tree.find_all(nodes.Compare):
+        if len(cmp.ops) != 1:
+            continue
+        op, left, right = cmp.ops[0].op, cmp.expr, cmp.ops[0].expr
+        if op in ("eq", "ne"):
+            pairs = [(left, [right]), (right, [left])]
+        elif op in ("in", "notin"):
+            if isinstance(right, (nodes.List, nodes.Tuple)):
+                listed = right.items
+            elif isinstance(right, nodes.Const) and isinstance(right.value, (list, tuple)):  # folded by Jinja
+                listed = [nodes.Const(v) for v in right.value]
+            else:
+                listed = []
+            pairs = [(right, [left]), (left, listed)]
+        else:
+            continue
+        for target, operands in pairs:
+            known = allowed_values(target)
+            if not known:
+                continue
+            shown, allowed = known
+            for const in operands:
+                if isinstance(const, nodes.Const) and isinstance(const.value, str) and const.value not in allowed:
+                    value = const.value
+                    problems.append(Problem(
+                        f"{origin}:{cmp.lineno}",
+                        f"{value!r} is not a value of {shown} (allowed: {', '.join(allowed)})"
+                        f"{_suggest(value, allowed)}",
+                        f"{value!r} n'est pas une valeur de {shown} (valeurs permises : {', '.join(allowed)})"
+                        f"{_suggest(value, allowed, fr=True)}"))
+    if check_length:
+        for number, line in enumerate(source.splitlines(), 1):
+            if len(line) > MAX_TEMPLATE_LINE:
+                problems.append(Problem(
+                    f"{origin}:{number}",
+                    f"line of {len(line)} characters (at most {MAX_TEMPLATE_LINE}): split it, Jinja joins "
+                    "lines with {%- and -%}",
+                    f"ligne de {len(line)} caractères (au plus {MAX_TEMPLATE_LINE}) : coupez-la, Jinja joint "
+                    "les lignes avec {%- et -%}"))
+    return problems
+
+
+def _clause_places(layers: list[Layer]) -> dict[str, str]:
+    """file:line where each clause enters the outline: its line in a section file, or its addition's line in
+    an overlay's outline.yaml (the last layer wins, as in the pack)."""
+    places: dict[str, str] = {}
+    for layer in layers:
+        for name, raw in sorted(layer.files.items()):
+            if not (name.startswith(SECTIONS_DIR) or name == OUTLINE_FILE) or not name.endswith((".yaml", ".yml")):
+                continue
+            for number, line in enumerate(raw.decode("utf-8", "replace").splitlines(), 1):
+                found = re.match(r"\s*-\s*([\w.]+)\s*(#.*)?$", line) if name != OUTLINE_FILE else \
+                    re.search(r"clause:\s*['\"]?([\w.]+)", line)
+                if found:
+                    places[found.group(1)] = f"{layer.source}/{name}:{number}"
+    return places
+
+
+def lint_pack(pack: Pack, layers: list[Layer], as_read: list[Layer] | None = None) -> list[Problem]:
+    """``as_read``: the layers as read from disk (``layers`` may have bad parts left out), for line numbers."""
+    problems: list[Problem] = []
+    fields = known_fields()
+    places = _clause_places(as_read or layers)
+    outline_where = SECTIONS_DIR.rstrip('/')
+    all_clauses = pack.clause_ids()
+    seen = set()
+    for clause in all_clauses:
+        if clause in seen:
+            problems.append(Problem(outline_where, f"clause {clause} appears twice in the outline",
+                                    f"la clause {clause} figure deux fois au plan"))
+        seen.add(clause)
+    for layer in layers:
+        problems.extend(Problem(where, en, fr) for where, fr, en in [*layer.duplicate_rules, *layer.invalid_rules])
+    # the reference document reached out of the machine (removed from policies; the pack should not carry it)
+    problems.extend(Problem(where, en + " (it would reach out of the machine when the policy is opened)",
+                            fr + " (il sortirait de la machine à l'ouverture de la politique)")
+                    for where, fr, en in pack.reference_findings)
+
+    selectable = set()
+    env = engine_for(pack).env
+    for rule in pack.rules.values():
+        where = rule.where()
+        problems.extend(condition_problems(rule.when, fields, where, f"rule {rule.id}", f"règle {rule.id}",
+                                           Problem))
+        for sel in rule.select:
+            if sel.clause not in all_clauses:
+                problems.append(Problem(where, f"rule {rule.id}: unknown clause id {sel.clause!r}"
+                                               f"{_suggest(sel.clause, all_clauses)}",
+                                        f"règle {rule.id} : clause inconnue {sel.clause!r}"
+                                        f"{_suggest(sel.clause, all_clauses, fr=True)}"))
+            selectable.add(sel.clause)
+        for clause in rule.excludes:
+            if clause not in all_clauses:
+                problems.append(Problem(where, f"rule {rule.id}: excludes unknown clause id {clause!r}",
+                                        f"règle {rule.id} : exclut une clause inconnue {clause!r}"))
+        if not rule.sources:
+            problems.append(Problem(where, f"rule {rule.id}: no source (reference, URL, kind, status, date)",
+                                    f"règle {rule.id} : aucune source (référence, URL, type, statut, date)"))
+        for i, src in enumerate(rule.sources):
+            problems.extend(_source_problems(rule, i + 1, src))
+        problems.extend(_rule_date_problems(rule))
+
+    for clause in all_clauses:
+        if clause not in selectable:
+            problems.append(Problem(places.get(clause, outline_where), f"clause {clause}: no rule can select it",
+                                    f"clause {clause} : aucune règle ne peut la choisir"))
+        for lang in pack.info.languages:
+            key = pack.template_key(clause, lang)
+            if key not in pack.templates:
+                problems.append(Problem(places.get(clause, f"policy_templates/{lang}"),
+                                        f"clause {clause}: no {lang} template ({key})",
+                                        f"clause {clause} : pas de gabarit {lang} ({key})"))
+                continue
+            try:
+                needed = _params_used(pack.templates[key], env)
+            except TemplateSyntaxError:
+                continue  # reported with the template's checks below
+            for rule in pack.rules.values():
+                for sel in rule.select:
+                    if sel.clause == clause:
+                        missing = sorted(needed - set(sel.params))
+                        if missing:
+                            problems.append(Problem(rule.where(), f"rule {rule.id}: clause {clause} needs "
+                                                                  f"params {', '.join(missing)}",
+                                                    f"règle {rule.id} : la clause {clause} demande les "
+                                                    f"paramètres {', '.join(missing)}"))
+    # every template, at its lines; line length only in a pack's own templates (the default pack's are
+    # being split under another issue)
+    default_templates = f"{default_pack_dir()}/policy_templates/"
+    for key, source in pack.templates.items():
+        origin = pack.template_files.get(key, key)
+        problems.extend(template_problems(source, origin, env, fields,
+                                          check_length=not origin.startswith(default_templates)))
+    for key in pack.templates:
+        lang, _, rest = key.partition("/")
+        if rest.startswith("_") or not rest.endswith(".md"):
+            continue
+        if rest[:-3] not in all_clauses:
+            problems.append(Problem(pack.template_files.get(key, key), "template for a clause not in the outline",
+                                    "gabarit d'une clause absente du plan"))
+    for section in pack.sections:
+        for lang in pack.info.languages:
+            if lang not in section.title:
+                problems.append(Problem(outline_where, f"section {section.id}: no {lang} title",
+                                        f"section {section.id} : pas de titre {lang}"))
+    problems.extend(lint_decisions(pack, fields, Problem))
+    if len(layers) == 1:  # the default pack: its own sample profiles must read as written
+        problems.extend(lint_prose(pack, sample_profiles(), Problem))
+    return sorted(set(problems), key=_order)
+
+
+def _order(problem: Problem) -> tuple:
+    """file, then line as a number (so line 7 comes before line 28), then message."""
+    file, _, line = problem.where.rpartition(":")
+    if line.isdigit():
+        return (file, int(line), problem.message)
+    return (problem.where, 0, problem.message)
+
+
+def _key_line(raw: bytes, key: str, default: int) -> int:
+    """The line of a top-level ``key:`` in a YAML file (a section's bad key is reported there)."""
+    match = re.search(rb"^" + re.escape(key.encode()) + rb"\s*:", raw, re.MULTILINE)
+    return raw.count(b"\n", 0, match.start()) + 1 if match else default
+
+
+def tolerant_layers(base: Layer, overlays: list[Layer]) -> tuple[Layer, list[Layer], list[Problem]]:
+    """The layers with their bad section files and bad outline additions left out, and a problem for each:
+    the rest of the pack still builds, so that one run reports every problem."""
+    problems: list[Problem] = []
+    files = dict(base.files)
+    ids: list[str] = []
+    for name in sorted(n for n in files if n.startswith(SECTIONS_DIR) and n.endswith((".yaml", ".yml"))):
+        where = f"{base.source}/{name}"
+        try:
+            data = parse_yaml(files[name], where)
+            ids.append(SectionDef.model_validate(data if isinstance(data, dict) else {}).id)
+        except InputFileError as exc:
+            problems.append(Problem(where, exc.en.removeprefix(where).lstrip(" :"),
+                                    exc.fr.removeprefix(where).lstrip(" :")))
+            del files[name]
+        except ValidationError as exc:
+            first = exc.errors()[0]["loc"] if exc.errors() else ()
+            line = _key_line(files[name], str(first[0]), getattr(data, "line", 1)) if first else 1
+            problems.append(Problem(f"{where}:{line}", f"invalid section: {_validation_message(exc)}",
+                                    f"section invalide : {validation_message_fr(exc)}"))
+            del files[name]
+    base = dataclasses.replace(base, files=files)
+    checked = []
+    for layer in overlays:
+        if OUTLINE_FILE in layer.files:
+            where = f"{layer.source}/{OUTLINE_FILE}"
+            good = []
+            try:
+                data = parse_yaml(layer.files[OUTLINE_FILE], where) or {}
+            except InputFileError as exc:
+                data = {}
+                problems.append(Problem(where, exc.en.removeprefix(where).lstrip(" :"),
+                                        exc.fr.removeprefix(where).lstrip(" :")))
+            additions = data.get("add", []) if isinstance(data, dict) else None
+            if not isinstance(additions, list):
+                problems.append(Problem(where, "'add' must be a list of {section, clause, after}",
+                                        "« add » doit être une liste de {section, clause, after}"))
+                additions = []
+            for raw in additions:
+                at = f"{where}:{raw.line}" if getattr(raw, "line", 0) else where
+                try:
+                    add = OutlineAddition.model_validate(raw)
+                except ValidationError as exc:
+                    problems.append(Problem(at, f"invalid addition: {_validation_message(exc)}",
+                                            f"ajout invalide : {validation_message_fr(exc)}"))
+                    continue
+                if add.section not in ids:
+                    problems.append(Problem(at, f"add {add.clause}: unknown section {add.section!r}"
+                                                f"{_suggest(add.section, ids)}",
+                                            f"ajout de {add.clause} : section inconnue {add.section!r}"
+                                            f"{_suggest(add.section, ids, fr=True)}"))
+                    continue
+                good.append(add.model_dump(exclude_none=True))
+            layer = dataclasses.replace(layer, files={**layer.files, OUTLINE_FILE: json.dumps({"add": good}).encode()})
+        checked.append(layer)
+    return base, checked, problems
+
+
+def lint_location(location: str | Path | None) -> list[Problem]:
+    """Lint the default pack, or ``location`` layered over it: every problem found in one run. A pack that
+    cannot be read at all (not found, no pack.yaml) raises PackError."""
+    base = read_layer(default_pack_dir(), lenient=True)
+    overlays = [read_layer(location, lenient=True)] if location is not None else []
+    problems = []
+    for overlay in overlays:
+        for rule_id in overlay.info.disable_rules:
+            if rule_id not in base.rules:
+                problems.append(Problem(f"{location}/pack.yaml", f"disable_rules: unknown rule {rule_id!r}",
+                                        f"disable_rules : règle inconnue {rule_id!r}"))
+    as_read = [base, *overlays]
+    base, overlays, found = tolerant_layers(base, overlays)
+    problems.extend(found)
+    try:
+        pack = build_pack(base, overlays)
+        return sorted(set(problems + lint_pack(pack, [base, *overlays], as_read)), key=_order)
+    except PackError as exc:
+        return problems + [Problem(str(location or default_pack_dir()), exc.en, exc.fr)]

@@ -1,0 +1,74 @@
+"""The body of a Word document as a list of units (one per top-level paragraph or table), with their text.
+
+The same reading serves the renderer (which records what Balises wrote, see :mod:`balises.render.embedding`) and
+the update (which reads what the organisation has now), so both sides compare like with like whatever Word
+or LibreOffice did to the runs: split runs, rsids, proofing marks, bookmarks and field codes do not change
+a unit's text. Pending tracked changes read as if accepted (insertions in, deletions out).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+W = f"{{{W_NS}}}"
+BOOKMARK_PREFIX = "_Bal_"  # hidden bookmarks (a leading underscore) around each clause
+
+
+@dataclass
+class Unit:
+    element: object  # the lxml element (w:p, w:tbl or w:sdt) in the body
+    text: str
+    bookmarks: list[tuple[str, str]] = field(default_factory=list)  # (name, id) of the _Bal_ bookmarks starting in it
+    ends: list[str] = field(default_factory=list)  # ids of the bookmarks that end in it
+
+
+def key(text: str) -> str:
+    """What two texts are compared on: whitespace (and non-breaking spaces) collapsed."""
+    return " ".join(text.split())
+
+
+def _para_text(p) -> str:
+    out = []
+    # the tag filter runs in lxml's C code; a deletion's ancestry is looked at only when there is one
+    has_del = next(p.iter(W + "del"), None) is not None
+    for el in p.iter(W + "t", W + "tab", W + "br", W + "cr"):
+        if has_del and any(a.tag == W + "del" for a in el.iterancestors()):
+            continue
+        tag = el.tag
+        if tag == W + "t":
+            out.append(el.text or "")
+        elif tag == W + "tab":
+            if el.getparent() is not None and el.getparent().tag == W + "r":  # not a tab stop definition
+                out.append("\t")
+        elif el.get(W + "type") in (None, "textWrapping"):
+            out.append("\n")
+    return "".join(out)
+
+
+def element_text(el) -> str:
+    if el.tag == W + "p":
+        return _para_text(el)
+    if el.tag == W + "tbl":
+        rows = []
+        for tr in el.iter(W + "tr"):
+            cells = [" ".join(_para_text(p) for p in tc.iter(W + "p")) for tc in tr.iter(W + "tc")]
+            rows.append(" | ".join(cells))
+        return "\n".join(rows)
+    return " ".join(_para_text(p) for p in el.iter(W + "p"))
+
+
+def body_units(body) -> list[Unit]:
+    """Every top-level paragraph, table or content control of ``body`` (w:body), in order."""
+    units = []
+    for child in body:
+        if child.tag not in (W + "p", W + "tbl", W + "sdt"):
+            continue
+        unit = Unit(child, element_text(child))
+        for b in child.iter(W + "bookmarkStart"):
+            name = b.get(W + "name") or ""
+            if name.startswith(BOOKMARK_PREFIX):
+                unit.bookmarks.append((name, b.get(W + "id") or ""))
+        unit.ends = [b.get(W + "id") for b in child.iter(W + "bookmarkEnd")]
+        units.append(unit)
+    return units

@@ -1,0 +1,148 @@
+"""The few calls every shell (CLI, wizard, batch) makes: load, generate, write safely."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+import signal
+import stat
+import tempfile
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from balises.contract.profile import Profile
+from balises.engine.compose import compose
+from balises.engine.document import PolicyDocument
+from balises.engine.state import engine_for
+from balises.engine.templating import generation_limits
+from balises.errors import OutputError
+from balises.packs.loader import Pack, load_pack
+
+
+@dataclass
+class GeneratedPolicy:
+    document: PolicyDocument
+    docx: bytes
+
+    @property
+    def trace(self) -> list[dict]:
+        return [t.model_dump(mode="json") for t in self.document.trace]
+
+
+def decision_trace(document: PolicyDocument) -> bytes:
+    """What decided the text, as JSON: the answers read, the decision table, each clause with its rules and
+    sources. The same answers give the same bytes through every shell (CLI, wizard, batch, regenerate)."""
+    trace = {"answers": document.profile, "decisions": document.decisions,
+             "clauses": [t.model_dump(mode="json") for t in document.trace]}
+    return json.dumps(trace, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8")
+
+
+def generate(profile: Profile, pack: Pack | None = None, lang: str | None = None, as_of: dt.date | None = None,
+             edition: str = "full", length: str | None = None) -> GeneratedPolicy:
+    """A policy as Word bytes, with the document model it was rendered from."""
+
+    pack = pack or load_pack()
+    with generation_limits():  # an untrusted pack's templates: time and size for the whole policy
+        document = compose(profile, pack, lang=lang, as_of=as_of, edition=edition, length=length)
+    return GeneratedPolicy(document=document, docx=engine_for(pack).render_docx(document))
+
+
+def check_output_path(path: str | Path) -> Path:
+    """Refuse an output path that cannot be written, before any work is done."""
+    path = Path(path)
+    if path.is_dir():
+        raise OutputError(f"{path} est un dossier : donnez un nom de fichier (.docx).",
+                          f"{path} is a directory: give a file name (.docx).")
+    _refuse_special(path)
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.is_dir():
+        raise OutputError(f"Le dossier {parent} n'existe pas.", f"Folder {parent} does not exist.")
+    if not os.access(parent, os.W_OK):
+        raise OutputError(f"Écriture impossible dans {parent} (permission refusée).",
+                          f"Cannot write in {parent} (permission denied).")
+    return path
+
+
+def _refuse_special(path: Path) -> None:
+    """Only a regular file (or a symbolic link, which is replaced, never followed) is overwritten: as root,
+    ``-o /dev/null`` would otherwise replace the system's /dev/null."""
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:
+        return  # a new file
+    if not (stat.S_ISREG(mode) or stat.S_ISLNK(mode) or stat.S_ISDIR(mode)):
+        raise OutputError(f"{path} n'est pas un fichier ordinaire (périphérique, tube ou socket) : rien n'est écrit.",
+                          f"{path} is not a regular file (a device, pipe or socket): nothing is written.")
+
+
+def _file_mode(path: Path) -> int:
+    if path.exists():
+        return path.stat().st_mode & 0o777
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def write_atomic(path: str | Path, data: bytes) -> Path:
+    """Write the whole file or nothing: a temporary file beside the target, then an atomic rename.
+    An existing file is replaced only once the new one is complete."""
+    path = check_output_path(path)
+    # a stop signal between creating the temporary file and recording it would leave it behind: held until
+    # it is recorded (the handler then finds it and removes it)
+    with _signals_held():
+        try:  # a folder that passes the access check may still refuse files (read-only mount, /proc, quota)
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp",
+                                       dir=path.parent if str(path.parent) else ".")
+        except OSError as exc:
+            raise OutputError(f"Écriture de {path} impossible : {exc.strerror}.",
+                              f"Cannot write {path}: {exc.strerror}.") from None
+        _PENDING.add(tmp)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, _file_mode(path))  # mkstemp creates 0600; a policy is an ordinary document
+        _refuse_special(path)  # again: it may have appeared while the file was written
+        os.replace(tmp, path)
+    except BaseException as exc:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        if isinstance(exc, OSError):
+            raise OutputError(f"Écriture de {path} impossible : {exc.strerror}.",
+                              f"Cannot write {path}: {exc.strerror}.") from None
+        raise
+    finally:
+        _PENDING.discard(tmp)
+    return path
+
+
+_PENDING: set[str] = set()  # temporary files being written, for a signal handler that must exit at once
+
+
+@contextlib.contextmanager
+def _signals_held():
+    """SIGINT and SIGTERM held back (delivered on exit) where the platform and the thread allow it."""
+    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+def remove_pending_temp_files() -> None:
+    """Remove the temporary files of writes in progress (a worker told to stop exits without unwinding)."""
+    for tmp in list(_PENDING):
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        _PENDING.discard(tmp)
