@@ -1,5 +1,10 @@
 #!/usr/bin/env bash
-# Sets up a fresh Debian machine and runs the whole test suite: the README's test command, and CI's.
+# Sets up a fresh Debian machine and runs the tests: the README's test command, and CI's (with --all).
+#   bash scripts/test.sh              the tests not marked slow, on every core (about 2½ minutes on 2 cores)
+#   bash scripts/test.sh --all        those, then the slow ones (LibreOffice and PDFs, the big batches, the
+#                                     browser walks): what CI (.ci/run) runs
+#   bash scripts/test.sh --slow       the slow ones only
+#   bash scripts/test.sh tests/x.py   only what you name, as you name it (with pytest's own options)
 #   Debian packages: LibreOffice (documents open), pandoc (read back), poppler (PDF pages), Chromium (wizard e2e),
 #   npm (to fetch axe-core, the accessibility checker of the wizard's browser test),
 #   iproute2 (the no-network test's loopback-only namespace)
@@ -33,21 +38,44 @@ export BALISES_AXE="$PWD/$AXE"
 
 # Streamlit must not phone home, even from the tests
 export STREAMLIT_BROWSER_GATHER_USAGE_STATS=false
+set_=fast
+args=()
+for arg in "$@"; do
+  case "$arg" in
+    --all)  set_=all ;;
+    --slow) set_=slow ;;
+    *)      args+=("$arg") ;;
+  esac
+done
 paths=0
-for arg in "$@"; do [[ "$arg" == -* ]] || paths=1; done
+for arg in ${args[@]+"${args[@]}"}; do [[ "$arg" == -* ]] || paths=1; done
+pytest() { .venv/bin/python -m pytest ${args[@]+"${args[@]}"} "$@"; }
+status=0
+keep() { local s=$1; [ $s -eq 5 ] && { echo "no tests were collected: $2" >&2; s=1; }; [ $status -eq 0 ] && status=$s; }
 set +e
-if [ $paths -eq 1 ]; then  # the tests asked for, as asked
-  .venv/bin/python -m pytest "$@"
-  status=$?
+if [ $paths -eq 1 ]; then  # the tests asked for, as asked (every mark included unless -m says otherwise)
+  pytest
+  keep $? "the tests named"
 else
-  # on every core (pytest-xdist), a test file's tests on one worker; then the browser walks on their own,
-  # since a real browser's timing does not survive a machine kept busy by LibreOffice and batch workers
-  .venv/bin/python -m pytest -n auto --dist loadfile --ignore=tests/test_e2e_browser.py "$@"
-  status=$?
-  .venv/bin/python -m pytest tests/test_e2e_browser.py "$@"
-  browser=$?
-  [ $status -eq 0 ] && status=$browser
+  # on every core (pytest-xdist). The fast set spread test by test (worksteal: a worker left idle takes tests
+  # from another); the slow set a file's tests on one worker (loadfile: a file's tests share one LibreOffice
+  # run); the browser walks last, on their own, since a real browser's timing does not survive a machine kept
+  # busy by LibreOffice and batch workers
+  if [ $set_ != slow ]; then
+    pytest -n auto --dist worksteal -m "not slow"
+    keep $? "the fast set (-m 'not slow')"
+  fi
+  if [ $set_ != fast ]; then
+    pytest -n auto --dist loadfile -m "slow and not browser"
+    keep $? "the slow set (-m 'slow and not browser')"
+    pytest -m browser
+    keep $? "the browser walks (-m browser)"
+  else
+    # said with their number (pytest-xdist does not report the tests -m left out)
+    slow=$(.venv/bin/python -m pytest --collect-only -q -m slow 2>/dev/null | tail -1 | cut -d' ' -f1)
+    echo "Not run: ${slow:-?} tests, those marked slow (LibreOffice and PDFs, big batches, the browser" \
+         "walks): bash scripts/test.sh --all runs them too, as CI does." >&2
+  fi
 fi
 set -e
-[ $status -eq 5 ] && { echo "no tests were collected" >&2; exit 1; }
 exit $status

@@ -9,6 +9,14 @@ EXAMPLES = ROOT / "examples"
 AS_OF = dt.date(2026, 11, 23)
 
 
+def pytest_collection_modifyitems(items):
+    """A browser test is a slow test too: ``-m "not slow"`` (scripts/test.sh's fast set) never starts Chromium,
+    and the slow set's browser part runs on its own (``-m browser``), after the parallel run."""
+    for item in items:
+        if item.get_closest_marker("browser") and not item.get_closest_marker("slow"):
+            item.add_marker(pytest.mark.slow)
+
+
 def deep_merge(base: dict, extra: dict) -> dict:
     out = copy.deepcopy(base)
     for key, value in (extra or {}).items():

@@ -29,7 +29,7 @@ CHROMIUM = "/usr/bin/chromium"
 SCREENS = Path(os.environ.get("BALISES_SCREENS", ROOT / "out" / "screenshots"))
 AXE = Path(os.environ.get("BALISES_AXE", ROOT / ".venv/axe/node_modules/axe-core/axe.min.js"))
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 if not Path(CHROMIUM).exists():
     pytest.skip(f"{CHROMIUM} is absent (install Debian's chromium package to run the browser test)",

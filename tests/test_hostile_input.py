@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import ROOT
+from .zipbomb import bomb_part
 
 HOSTILE = Path(__file__).resolve().parent / "hostile"
 AS_OF = "2026-11-23"
@@ -337,12 +338,6 @@ def _rezip(path: Path, replace: dict[str, bytes], extra: dict[str, bytes] | None
             new.writestr(name, data)
 
 
-def _deflated(name: str) -> zipfile.ZipInfo:
-    info = zipfile.ZipInfo(name)
-    info.compress_type = zipfile.ZIP_DEFLATED  # a bomb: small on disk, gigabytes once inflated
-    return info
-
-
 def _part(path: Path, name: str) -> str:
     with zipfile.ZipFile(path) as archive:
         return archive.read(name).decode("utf-8")
@@ -402,7 +397,7 @@ def _hostile_reference(tmp: Path, pack: Path, how: str) -> Path:
         with zipfile.ZipFile(ref, "w", zipfile.ZIP_DEFLATED) as new:
             for name, data in parts.items():
                 if name == "word/styles.xml":
-                    with new.open(_deflated(name), "w", force_zip64=True) as fh:
+                    with bomb_part(new, name) as fh:
                         fh.write(data[:-len("</w:styles>")])
                         block = b" " * (64 * 1024 * 1024)
                         for _ in range(96):
@@ -414,10 +409,12 @@ def _hostile_reference(tmp: Path, pack: Path, how: str) -> Path:
 
 
 def _forced_archive(tmp: Path, pack: Path) -> Path:
-    """The pack built anyway (``--force``), as someone else would have built and sent it."""
+    """The pack built anyway, as someone else would have built and sent it: the archive ``balises pack build
+    --force`` writes, made without its lint (seconds per case; the ref-*-pack-build case runs the command)."""
+    from balises.packs.authoring import build_archive
+
     out = tmp / "sent.zip"
-    r = run_cli("pack", "build", str(pack), "-o", str(out), "--force")
-    assert r.returncode == 0, r.stderr
+    build_archive(pack, out)
     return out
 
 
@@ -501,11 +498,28 @@ def _gen_profile(**kw):
     return build
 
 
+# the policy generated from tests/hostile/valid.yaml with the (unchanging) mini pack, made once per worker for
+# the cases that upload an altered copy of it
+_OLD_POLICY: dict[str, bytes] = {}
+
+
+def _old_policy(tmp: Path, pack: Path) -> None:
+    """``tmp/old.docx``: ``balises generate tests/hostile/valid.yaml --pack PACK``, run once per pack."""
+    if str(pack) not in _OLD_POLICY:
+        r = run_cli("generate", str(HOSTILE / "valid.yaml"), "-o", str(tmp / "old.docx"), "--as-of", AS_OF,
+                    "--pack", str(pack))
+        assert r.returncode == 0, r.stderr
+        _OLD_POLICY[str(pack)] = (tmp / "old.docx").read_bytes()
+    (tmp / "old.docx").write_bytes(_OLD_POLICY[str(pack)])
+
+
 def _zip_pack(tmp: Path, pack: Path, mutate: Callable) -> Path:
-    """The mini pack as a built archive (manifest and all), then altered by ``mutate(path)``."""
+    """The mini pack as a built archive (manifest and all: what ``balises pack build`` writes, made without its
+    lint), then altered by ``mutate(path)``."""
+    from balises.packs.authoring import build_archive
+
     out = tmp / "pack.zip"
-    r = run_cli("pack", "build", str(pack), "-o", str(out), "--force")
-    assert r.returncode == 0, r.stderr
+    build_archive(pack, out)
     mutate(out)
     return out
 
@@ -609,7 +623,7 @@ def _xlsx_big_part(tmp: Path, pack: Path) -> list[str]:
         for name, data in parts.items():
             if name == "xl/worksheets/sheet1.xml":
                 head, tail = data.split(b"</worksheet>")
-                with new.open(_deflated(name), "w", force_zip64=True) as fh:
+                with bomb_part(new, name) as fh:
                     fh.write(head)
                     block = b" " * (64 * 1024 * 1024)
                     for _ in range(32):
@@ -671,9 +685,7 @@ def _written(tmp: Path, result) -> None:
 def _deep_payload(tmp: Path, pack: Path) -> list[str]:
     from balises.render.embedding import CUSTOM_XML_PART
 
-    r = run_cli("generate", str(HOSTILE / "valid.yaml"), "-o", str(tmp / "old.docx"), "--as-of", AS_OF,
-                "--pack", str(pack))
-    assert r.returncode == 0, r.stderr
+    _old_policy(tmp, pack)
     from balises.render.embedding import NAMESPACE
 
     deep = "[" * 100_000 + "]" * 100_000
@@ -684,23 +696,19 @@ def _deep_payload(tmp: Path, pack: Path) -> list[str]:
 
 
 def _odd_upload(tmp: Path, pack: Path, **patch) -> list[str]:
-    r = run_cli("generate", str(HOSTILE / "valid.yaml"), "-o", str(tmp / "old.docx"), "--as-of", AS_OF,
-                "--pack", str(pack))
-    assert r.returncode == 0, r.stderr
+    _old_policy(tmp, pack)
     _patch_headers(tmp / "old.docx", **patch)
     return ["regenerate", str(tmp / "old.docx"), "-o", str(tmp / "policy.docx"), "--as-of", AS_OF]
 
 
 def _big_docx_upload(tmp: Path, pack: Path) -> list[str]:
-    r = run_cli("generate", str(HOSTILE / "valid.yaml"), "-o", str(tmp / "old.docx"), "--as-of", AS_OF,
-                "--pack", str(pack))
-    assert r.returncode == 0, r.stderr
+    _old_policy(tmp, pack)
     with zipfile.ZipFile(tmp / "old.docx") as old:
         parts = {n: old.read(n) for n in old.namelist()}
     with zipfile.ZipFile(tmp / "old.docx", "w", zipfile.ZIP_DEFLATED) as new:
         for name, data in parts.items():
             if name == "word/document.xml":
-                with new.open(_deflated(name), "w", force_zip64=True) as fh:
+                with bomb_part(new, name) as fh:
                     fh.write(data)
                     block = b" " * (64 * 1024 * 1024)
                     for _ in range(48):

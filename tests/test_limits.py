@@ -24,6 +24,7 @@ from balises.errors import PackError
 from balises.packs.loader import load_pack
 
 from .conftest import ROOT
+from .zipbomb import bomb_part
 
 
 @pytest.fixture(scope="module")
@@ -132,9 +133,7 @@ def _bomb_docx(path, part: str, gigabytes: int) -> None:
     with zipfile.ZipFile(io.BytesIO(reference)) as old, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as new:
         for name in old.namelist():
             if name == part:
-                info = zipfile.ZipInfo(name)
-                info.compress_type = zipfile.ZIP_DEFLATED
-                with new.open(info, "w", force_zip64=True) as fh:
+                with bomb_part(new, name) as fh:
                     block = b" " * (64 * 1024 * 1024)
                     for _ in range(16 * gigabytes):
                         fh.write(block)
@@ -174,9 +173,7 @@ def test_workbook_bomb_refused_under_memory_cap(tmp_path):
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as new:
         for name, data in parts.items():
             if name == "xl/worksheets/sheet1.xml":
-                info = zipfile.ZipInfo(name)
-                info.compress_type = zipfile.ZIP_DEFLATED
-                with new.open(info, "w", force_zip64=True) as fh:
+                with bomb_part(new, name) as fh:
                     fh.write(data.replace(b"</worksheet>", b""))
                     for _ in range(16):
                         fh.write(b" " * (64 * 1024 * 1024))

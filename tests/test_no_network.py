@@ -220,6 +220,7 @@ def test_control_streamlit_defaults_do_look_up_the_address(guard):
 
 
 @pytest.mark.slow
+@pytest.mark.browser
 def test_wizard_full_walk_in_chromium_makes_no_outbound_request(guard):
     """The browser test's whole walk (answers to downloaded policies), against a guarded wizard started
     without any address option; every request the browser makes goes to the wizard itself."""
