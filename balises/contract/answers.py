@@ -20,19 +20,22 @@ from balises.contract.profile import Profile, parse_profile, profile_to_data
 from balises.safeyaml import load_data_file
 
 Layer = Literal["contract", "pack", "answers"]
-LAYER_WORDS: dict[str, tuple[str, str]] = {
-    "contract": ("valeur par défaut de Balises", "Balises' default"),
-    "pack": ("recommandé par le modèle", "from the pack"),
-    "answers": ("vos réponses", "your answers"),
-}
 
 
 @dataclass(frozen=True)
 class LayeredAnswers:
-    """A validated profile and the layer each of its answers came from."""
+    """A validated profile and the layer each of its answers came from (worked out when first asked)."""
 
     profile: Profile
-    origins: Mapping[str, Layer]
+    given: Mapping[FieldPath, Any]  # the organisation's own answers, flattened
+    recommended: Mapping[FieldPath, Any]  # the pack's, flattened
+
+    @functools.cached_property
+    def origins(self) -> Mapping[str, Layer]:
+        given, recommended = _prefixes(self.given), _prefixes(self.recommended)
+        return MappingProxyType({
+            str(path): "answers" if _covered(path, given) else "pack" if _covered(path, recommended) else "contract"
+            for path in flatten(profile_to_data(self.profile))})
 
     def origin(self, path: str | FieldPath) -> Layer:
         return self.origins.get(str(FieldPath.parse(path)), "contract")
@@ -85,17 +88,12 @@ def resolve(data: Any, pack: Any, source: str = "profile") -> LayeredAnswers:
     if not isinstance(data, dict):
         parse_profile(data, source)  # raises: the message says what a profile is
     profile = parse_profile(merge(defaults, data) if defaults else data, source)
-    given, recommended = flatten(data), flatten(defaults)
-    origins: dict[str, Layer] = {}
-    for path in flatten(profile_to_data(profile)):
-        origins[str(path)] = ("answers" if _covered(path, given) else
-                              "pack" if _covered(path, recommended) else "contract")
-    return LayeredAnswers(profile, MappingProxyType(origins))
+    return LayeredAnswers(profile, MappingProxyType(flatten(data)), MappingProxyType(flatten(defaults)))
 
 
-def _covered(path: FieldPath, layer: Mapping[FieldPath, Any]) -> bool:
+def _covered(path: FieldPath, layer: dict[int, set]) -> bool:
     """Whether a layer gave this answer (or the whole list or mapping holding it)."""
-    return any(path.parts[:n] in keys for n, keys in _prefixes(layer).items())
+    return any(path.parts[:n] in keys for n, keys in layer.items())
 
 
 def _prefixes(layer: Mapping[FieldPath, Any]) -> dict[int, set]:

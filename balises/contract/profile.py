@@ -239,9 +239,9 @@ class Profile(_Strict):
     @model_validator(mode="after")
     def _contract_rules(self):
         # the cross-field rules are data (balises/contract/rules.yaml); a model error carries one of them
-        data = self.model_dump(mode="json")
+        data = self.model_dump(mode="json", include=contract_rules.sections())  # only what the rules read
         for rule in contract_rules.broken(data):
-            org = data["organisation"]
+            org = data.get("organisation", {})
             raise PydanticCustomError(rule.code, rule.code, {"field": rule.field, "value": rule.path.get(data),
                                                              "legal_form": org.get("legal_form")})
         return self

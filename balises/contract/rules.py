@@ -56,6 +56,15 @@ def contract_rules() -> tuple[ContractRule, ...]:
     return tuple(ContractRule.model_validate(item) for item in load_data_file(RULES_FILE))
 
 
+@functools.lru_cache(maxsize=1)
+def sections() -> frozenset[str]:
+    """The parts of the answers the rules read (organisation, policy…): all the model needs to dump."""
+    fields = [rule.field for rule in contract_rules()]
+    fields += [f for rule in contract_rules() for cond in (rule.when, rule.require)
+               for f, _, _ in conditions.fields_of(cond)]
+    return frozenset(FieldPath.parse(f).parts[0] for f in fields)
+
+
 def refusals() -> tuple[ContractRule, ...]:
     return tuple(r for r in contract_rules() if r.adjust is None)
 

@@ -158,7 +158,7 @@ def compose(profile: Profile, pack: Pack, lang: str | None = None, as_of: dt.dat
         update={"length": length, "toc": edition == "full" and length == "complete"})
     return PolicyDocument(meta=meta, sections=sections,
                           trace=trace, profile=profile.model_dump(mode="json"),
-                          decisions=table.model_dump(mode="json"),
+                          decisions=table,
                           notices=[fr if lang == "fr" else en for fr, en in profile.notices])
 
 

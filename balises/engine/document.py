@@ -7,6 +7,8 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, Field
 
+from balises.engine.decisions import DecisionTable
+
 
 class Run(BaseModel):
     text: str
@@ -127,7 +129,7 @@ class PolicyDocument(BaseModel):
     sections: list[Section]
     trace: list[TraceEntry]
     profile: dict[str, Any]  # the answers, embedded so that the policy can be regenerated
-    decisions: dict[str, Any] = Field(default_factory=dict)  # the decision table, for the decision trace
+    decisions: DecisionTable | None = None  # the decision table, for the decision trace
     notices: list[str] = Field(default_factory=list)
     history: list[HistoryEntry] = Field(default_factory=list)  # rendered as a table after the last body section
 

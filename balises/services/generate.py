@@ -35,7 +35,8 @@ class GeneratedPolicy:
 def decision_trace(document: PolicyDocument) -> bytes:
     """What decided the text, as JSON: the answers read, the decision table, each clause with its rules and
     sources. The same answers give the same bytes through every shell (CLI, wizard, batch, regenerate)."""
-    trace = {"answers": document.profile, "decisions": document.decisions,
+    decisions = document.decisions.model_dump(mode="json") if document.decisions else {}
+    trace = {"answers": document.profile, "decisions": decisions,
              "clauses": [t.model_dump(mode="json") for t in document.trace]}
     return json.dumps(trace, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8")
 
