@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import datetime as dt
+import gc
 import io
 import os
 import signal
@@ -241,9 +242,13 @@ def run_parallel(tasks: list[tuple], worker: Callable, pack_location: str | None
                 finally:
                     _WORKER.clear()
                 return lines
+            gc.freeze()  # the workers are forks: what the parent holds stays shared instead of being copied
             pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker_process, initargs=(pack_location,))
             try:
-                futures = {pool.submit(worker, *task): task for task in tasks}
+                try:
+                    futures = {pool.submit(worker, *task): task for task in tasks}  # the workers start here
+                finally:
+                    gc.unfreeze()
                 for future in as_completed(futures):
                     try:
                         lines.append(future.result())
