@@ -35,6 +35,15 @@ def _as_of(value: str | None) -> dt.date | None:
         raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)", param_hint="--as-of") from None
 
 
+def _folder_done(result, done: str) -> None:
+    """The last lines of a folder's run (regenerate, update): how many were done, the report; exit 1 when a
+    policy failed."""
+    click.echo(f"{len(result.lines) - len(result.failed)} {done}, {len(result.failed)} failed; "
+               f"report: {result.report}")
+    if result.failed:
+        sys.exit(1)
+
+
 PACK = click.option("--pack", "pack", type=click.Path(), default=None,
                     help="A pack folder or .zip archive layered over the default pack.")
 AS_OF = click.option("--as-of", "as_of", default=None, metavar="YYYY-MM-DD",

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from balises.cli.common import AS_OF, PACK, _as_of, _fail, _lang
+from balises.cli.common import AS_OF, PACK, _as_of, _fail, _folder_done, _lang
 from balises.errors import BalisesError
 from balises.packs.authoring import (
     build_archive,
@@ -188,10 +188,7 @@ def regenerate(old, output, pack, as_of, jobs, as_json, trace_path):
                 _interrupted(exc)
             for line in result.lines:
                 click.echo(f"{line['row']}: {line['status']} {line.get('changes') or line['error']}")
-            click.echo(f"{len(result.lines) - len(result.failed)} regenerated, {len(result.failed)} failed; "
-                       f"report: {result.report}")
-            if result.failed:
-                sys.exit(1)
+            _folder_done(result, "regenerated")
             return
         api.check_output_path(output)
         if trace_path:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from balises.cli.common import AS_OF, PACK, _as_of, _fail, _lang
+from balises.cli.common import AS_OF, PACK, _as_of, _fail, _folder_done, _lang
 from balises.errors import BalisesError
 from balises.packs.loader import load_pack
 from balises.services import generate as api
@@ -49,10 +49,7 @@ def update(adopted, output, pack, as_of, version, jobs, as_json):
                                                                    else ""))
                 else:
                     click.echo(f"{line['row']}: error {line['error']}")
-            click.echo(f"{len(result.lines) - len(result.failed)} updated, {len(result.failed)} failed; "
-                       f"report: {result.report}")
-            if result.failed:
-                sys.exit(1)
+            _folder_done(result, "updated")
             return
         api.check_output_path(output)
         if Path(output).resolve() == Path(adopted).resolve():
