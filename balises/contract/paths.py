@@ -41,17 +41,6 @@ class FieldPath:
             raise ValueError(f"not a field path: {text!r}")
         return cls(tuple(parts))
 
-    @classmethod
-    def from_column(cls, column: str) -> "FieldPath":
-        """A spreadsheet column (``tools.2.name``: the second tool) as a path (``tools[1].name``)."""
-        parts: list[str | int] = []
-        for part in column.split("."):
-            if part.isdigit() and parts:
-                parts.append(int(part) - 1)
-            else:
-                parts.append(part)
-        return cls(tuple(parts))
-
     @property
     def column(self) -> str:
         """The spreadsheet column of this field (list positions counted from 1)."""
