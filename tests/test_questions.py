@@ -166,7 +166,7 @@ def _one_question(**changes) -> dict:
     ({"variants": [{"when": {"field": "organisation.jurisdiction", "equals": "quebec"}}]}, "a label, a help"),
     ({"step": "elsewhere"}, "unknown step 'elsewhere'"),
     ({"kind": "bool"}, "a bool question has no options"),
-    ({"path": "organisation..sector"}, "not a field path as the contract writes them: organisation.sector"),
+    ({"path": "organisation..sector"}, "not a field path: 'organisation..sector'"),
     ({"path": "organisation.[0]"}, "not a field path"),
 ])
 def test_a_wrong_question_file_is_refused_naming_what_is_wrong(changes, said):

@@ -32,14 +32,11 @@ class FieldPath:
 
     @classmethod
     def _from_text(cls, text: str) -> "FieldPath":
-        parts: list[str | int] = []
-        pos = 0
-        for match in _PART.finditer(text):
-            parts.append(match.group(1) if match.group(1) is not None else int(match.group(2)))
-            pos = match.end()
-        if not parts or pos != len(text):
+        parts = tuple(m.group(1) if m.group(1) is not None else int(m.group(2)) for m in _PART.finditer(text))
+        path = cls(parts)
+        if not parts or str(path) != text:  # one spelling per field: no "a..b", no "tools.[0]"
             raise ValueError(f"not a field path: {text!r}")
-        return cls(tuple(parts))
+        return path
 
     @property
     def column(self) -> str:

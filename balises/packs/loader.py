@@ -19,9 +19,10 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from balises.engine.decisions import DECISIONS_DIR, DecisionData, parse_decision_files
+from balises.contract.paths import nest
 from balises.engine.rules import Rule
 from balises.errors import PackError
 from balises.safeyaml import InputFileError, LineDict, parse_yaml
@@ -55,6 +56,12 @@ class PackInfo(BaseModel):
     # answers an association recommends, applied where the profile leaves the question open
     profile_defaults: dict[str, Any] = Field(default_factory=dict)
     preamble: dict[str, str] = Field(default_factory=dict)  # {"fr": "Modèle proposé par …", "en": …}
+
+    @field_validator("profile_defaults")
+    @classmethod
+    def _answers(cls, value: dict[str, Any]) -> dict[str, Any]:
+        nest(value)  # every key a field path (policy.stance), or a ValueError naming the one that is not
+        return value
 
 
 class SectionDef(BaseModel):
