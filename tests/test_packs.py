@@ -17,7 +17,7 @@ from balises.errors import PackError
 from balises.packs.authoring import build_archive, pack_problems
 from balises.packs.loader import load_pack, read_pack_files
 from balises.render.embedding import clause_fingerprints
-from balises.services.update import context_dependent_clauses
+from balises.services.diff import context_dependent_clauses
 
 from .conftest import EXAMPLES, ROOT
 

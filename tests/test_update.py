@@ -13,7 +13,8 @@ from balises.contract.profile import load_profile
 from balises.packs.loader import load_pack
 from balises.render.embedding import read_payload
 from balises.services import generate as api
-from balises.services.update import CHANGES_CLAUSE, context_dependent_clauses, diff_documents, regenerate
+from balises.services.diff import CHANGES_CLAUSE, context_dependent_clauses, diff_documents
+from balises.services.regenerate import regenerate
 
 from .conftest import EXAMPLES
 

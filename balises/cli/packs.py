@@ -169,12 +169,10 @@ def regenerate(old, output, pack, as_of, jobs, as_json, trace_path):
     Edits made to OLD since it was generated are not kept: `balises update` keeps them.
 
     OLD may be a folder of policies: each is regenerated into OUTPUT, with report.csv."""
-    # lazy: batch (~15 ms) only for the commands that run it, not at `balises --help`
-    from balises.services.batch import Interrupted, run_regenerate_folder
-
-    # lazy: update loads python-docx and batch (~40 ms), not needed at `balises --help`
-    from balises.services.update import read_docx
-    from balises.services.update import regenerate as regen
+    # lazy: regenerate loads python-docx and batch (~40 ms), not needed at `balises --help`
+    from balises.services.batch import Interrupted
+    from balises.services.regenerate import read_docx, run_regenerate_folder
+    from balises.services.regenerate import regenerate as regen
 
     try:
         date = _as_of(as_of)
@@ -220,8 +218,10 @@ def regenerate(old, output, pack, as_of, jobs, as_json, trace_path):
               help="Also write NEW as a Word file with every change from OLD as a tracked change and a comment.")
 def diff(old, new, pack, as_json, redline_path):
     """List, per section, the clauses added, removed and changed between two policies, and why."""
-    # lazy: update loads python-docx and batch (~40 ms), not needed at `balises --help`
-    from balises.services.update import diff_documents, read_docx, redline
+    # lazy: diff and update load python-docx and batch (~40 ms), not needed at `balises --help`
+    from balises.services.diff import diff_documents
+    from balises.services.regenerate import read_docx
+    from balises.services.update import redline
 
     try:
         if redline_path:

@@ -32,7 +32,8 @@ def update(adopted, output, pack, as_of, version, jobs, as_json):
     comment giving the reason; where both changed a passage, your text stays and the new one is proposed
     beside it. ADOPTED may be a folder of members' policies: each is updated into OUTPUT, with report.csv."""
     # lazy: update loads python-docx and batch (~40 ms), not needed at `balises --help`
-    from balises.services.update import read_docx, run_update_folder
+    from balises.services.regenerate import read_docx
+    from balises.services.update import run_update_folder
     from balises.services.update import update as do_update
 
     try:

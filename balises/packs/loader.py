@@ -21,8 +21,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from balises.engine.decisions import DECISIONS_DIR, DecisionData, parse_decision_files
 from balises.contract.paths import nest
+from balises.engine.decisions import DECISIONS_DIR, DecisionData, parse_decision_files
 from balises.engine.rules import Rule
 from balises.errors import PackError
 from balises.safeyaml import InputFileError, LineDict, parse_yaml

@@ -335,30 +335,6 @@ def run_batch(source: str | Path, out_dir: str | Path, pack_location: str | None
     return BatchResult(lines=lines, report=write_report(out, lines))
 
 
-# ---------------------------------------------------------------- regenerating a folder of policies
-
-REGEN_COLUMNS = ["row", "organisation", "status", "file", "changes", "error"]
-
-
-def regenerate_file(number: int, label: str, source: str, target: str, as_of: dt.date | None,
-                    messages: str = "en") -> dict:
-    # lazy: update imports batch's worker machinery (a cycle)
-    from balises.services.update import read_docx, regenerate
-
-    line = {"row": label, "organisation": "", "status": "ok", "file": Path(target).name, "changes": "", "error": ""}
-    try:
-        result = regenerate(read_docx(source), _WORKER.get("pack"), as_of=as_of, source=label)
-        line["organisation"] = result.document.meta.organisation
-        diff = result.diff
-        parts = [f"{kind} {', '.join(getattr(diff, kind))}" for kind in ("added", "removed", "changed")
-                 if getattr(diff, kind)]
-        line["changes"] = "; ".join(parts) or "none"
-        line["written"] = write_if_changed(Path(target), result.docx)
-    except Exception as exc:  # noqa: BLE001 - a bad file never stops the others
-        line.update(status="error", file="", error=error_text(exc, messages))
-    return line
-
-
 def policies_in(folder: Path, out: Path, what: tuple[str, str]) -> list[Path]:
     """The Word policies of a folder (Word's lock files and hidden files aside), for regenerate and update;
     the output folder must be another one. ``what`` names the folder's policies in French and English."""
@@ -373,23 +349,3 @@ def policies_in(folder: Path, out: Path, what: tuple[str, str]) -> list[Path]:
         raise InputFileError(f"Le dossier de sortie doit être différent du dossier des {what[0]}.",
                              f"The output folder must differ from the folder of {what[1]}.")
     return files
-
-
-def run_regenerate_folder(folder: str | Path, out_dir: str | Path, pack_location: str | None = None,
-                          as_of: dt.date | None = None, jobs: int | None = None, messages: str = "en",
-                          progress: Callable[[int], None] | None = None) -> BatchResult:
-    folder, out = Path(folder), Path(out_dir)
-    files = policies_in(folder, out, ("anciennes politiques", "old policies"))
-    _output_folder(out)
-    started = time.time() - 1
-    load_pack(pack_location)
-    tasks = [(i, p.name, str(p), str(out / p.name), as_of, messages) for i, p in enumerate(files, start=1)]
-    try:
-        lines = run_parallel(tasks, regenerate_file, str(Path(pack_location).resolve()) if pack_location else None,
-                             jobs, progress)
-    except Interrupted as exc:
-        with _signals_ignored():
-            _interrupted_report(exc, out, [], tasks, started, REGEN_COLUMNS)
-        raise
-    lines.sort(key=lambda line: line["row"])
-    return BatchResult(lines=lines, report=write_report(out, lines, REGEN_COLUMNS))
