@@ -5,10 +5,11 @@ import datetime as dt
 
 import pytest
 
+from balises.contract.paths import merge
 from balises.contract.profile import parse_profile
 from balises.engine.compose import compose
 
-from .conftest import EXAMPLES, deep_merge
+from .conftest import EXAMPLES
 
 DATES = [dt.date(2024, 8, 1), dt.date(2025, 2, 2), dt.date(2026, 6, 15), dt.date(2026, 6, 16),
          dt.date(2026, 8, 2), dt.date.today()]
@@ -82,7 +83,7 @@ def test_rules_start_on_the_date_of_their_article(pack, example_data, overrides,
 
 
 def test_canadian_tdm_rule_applies_as_of_2024(pack, example_data):
-    raw = deep_merge(example_data["publisher-quebec"], {"uses": {"model_training": True}})
+    raw = merge(example_data["publisher-quebec"], {"uses": {"model_training": True}})
     profile = parse_profile(raw, "publisher")
     from balises.engine.compose import decisions_for
 

@@ -20,12 +20,13 @@ from pathlib import Path
 
 import pytest
 
+from balises.contract.paths import merge
 from balises.contract.profile import parse_profile
 from balises.engine.document import Heading, ListBlock, Paragraph, Table, block_text
 from balises.render.docx.render import LABELS
 from balises.services.generate import generate
 
-from .conftest import AS_OF, EXAMPLES, deep_merge
+from .conftest import AS_OF, EXAMPLES
 from .test_properties import PACK, pack_languages
 
 pytestmark = pytest.mark.slow
@@ -103,7 +104,7 @@ def converted(tmp_path_factory):
     examples = {p.stem: load_data_file(p) for p in sorted(EXAMPLES.glob("*.yaml"))}
     profiles = {name: data for name, data in examples.items()}
     for name, (base, extra) in VARIANTS.items():
-        profiles[name] = deep_merge(examples[base], extra)
+        profiles[name] = merge(examples[base], extra)
     docs = {}
     for name, data in profiles.items():
         profile = parse_profile(data)

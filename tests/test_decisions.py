@@ -10,12 +10,13 @@ from typing import Literal
 import pytest
 from pydantic import BaseModel, ConfigDict
 
+from balises.contract.paths import merge
 from balises.contract.profile import parse_profile
 from balises.engine.decisions import decision_table
 from balises.engine.facts import derive
 from balises.safeyaml import load_data_file
 
-from .conftest import ROOT, deep_merge
+from .conftest import ROOT
 
 CASES = sorted((ROOT / "tests" / "decisions").glob("*.yaml"))
 Verdict = Literal["permitted", "conditional", "ask_first", "prohibited"]
@@ -38,7 +39,7 @@ class Case(BaseModel):
 
 def _table(case: Case, pack):
     raw = case.profile if isinstance(case.profile, dict) else load_data_file(ROOT / case.profile)
-    profile = parse_profile(deep_merge(raw, case.overrides), "case")
+    profile = parse_profile(merge(raw, case.overrides), "case")
     return decision_table(profile, derive(profile), pack.decisions, case.as_of)
 
 

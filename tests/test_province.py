@@ -7,12 +7,11 @@ from click.testing import CliRunner
 
 from balises import wizard as wz
 from balises.cli.main import main
+from balises.contract.paths import merge
 from balises.contract.profile import Profile, parse_profile
 from balises.engine.facts import derive
 from balises.errors import ProfileError
 from balises.services.spreadsheet import template_columns, unflatten
-
-from .conftest import deep_merge
 
 
 @pytest.fixture()
@@ -23,17 +22,17 @@ def ontario(example_data):
 @pytest.mark.parametrize("province,regime", [("bc", "pipa_bc"), ("ab", "pipa_ab"), ("on", "pipeda"),
                                              ("ns", "pipeda"), (None, "pipeda")])
 def test_province_chooses_the_privacy_act(ontario, province, regime):
-    data = deep_merge(ontario, {"organisation": {"province": province}} if province else {})
+    data = merge(ontario, {"organisation": {"province": province}} if province else {})
     assert derive(parse_profile(data)).privacy_regime == regime
 
 
 def test_a_federal_undertaking_in_british_columbia_stays_under_pipeda(ontario):
-    data = deep_merge(ontario, {"organisation": {"province": "bc", "federally_regulated": True}})
+    data = merge(ontario, {"organisation": {"province": "bc", "federally_regulated": True}})
     assert derive(parse_profile(data)).privacy_regime == "pipeda"
 
 
 def test_province_only_with_canada_other(example_data):
-    data = deep_merge(example_data["theatre-quebec"], {"organisation": {"province": "on"}})
+    data = merge(example_data["theatre-quebec"], {"organisation": {"province": "on"}})
     with pytest.raises(ProfileError) as info:
         parse_profile(data, "p.yaml")
     assert "organisation.province" in info.value.message("en") and "canada_other" in info.value.message("en")
@@ -42,7 +41,7 @@ def test_province_only_with_canada_other(example_data):
 
 def test_unknown_province_names_the_field_and_the_values(ontario):
     with pytest.raises(ProfileError) as info:
-        parse_profile(deep_merge(ontario, {"organisation": {"province": "qc"}}), "p.yaml")
+        parse_profile(merge(ontario, {"organisation": {"province": "qc"}}), "p.yaml")
     message = info.value.message("en")
     assert "organisation.province" in message and "bc" in message
 
@@ -72,7 +71,7 @@ def test_explain_cites_the_provincial_act(tmp_path, ontario):
     import json
 
     path = tmp_path / "bc.json"
-    path.write_text(json.dumps(deep_merge(ontario, {"organisation": {"province": "bc"}}), default=str))
+    path.write_text(json.dumps(merge(ontario, {"organisation": {"province": "bc"}}), default=str))
     result = CliRunner().invoke(main, ["explain", str(path), "--lang", "en"])
     assert result.exit_code == 0, result.output
     assert "pipa-british-columbia" in result.output and "S.B.C. 2003, c. 63" in result.output

@@ -8,12 +8,13 @@ import zipfile
 import docx
 import pytest
 
+from balises.contract.paths import merge
 from balises.contract.profile import parse_profile
 from balises.errors import InputFileError, ProfileError
 from balises.render.embedding import read_payload
 from balises.services.generate import generate
 
-from .conftest import AS_OF, deep_merge
+from .conftest import AS_OF
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -85,7 +86,7 @@ def test_a_foreign_docx_is_not_taken_for_a_policy(tmp_path):
     "Ω" * 5000,                             # far too long
 ])
 def test_hostile_names_are_refused_clearly(example_data, name):
-    data = deep_merge(example_data["theatre-quebec"], {"organisation": {"name": name}})
+    data = merge(example_data["theatre-quebec"], {"organisation": {"name": name}})
     with pytest.raises(ProfileError) as info:
         parse_profile(data)
     assert "organisation.name" in info.value.message("en")
@@ -98,7 +99,7 @@ def test_hostile_names_are_refused_clearly(example_data, name):
     "Les Productions « L'Aube » & Cie",
 ])
 def test_unusual_names_give_a_clean_document(example_data, pack, name):
-    data = deep_merge(example_data["theatre-quebec"], {"organisation": {"name": name}})
+    data = merge(example_data["theatre-quebec"], {"organisation": {"name": name}})
     result = generate(parse_profile(data), pack, lang="fr", as_of=AS_OF)
     document = docx.Document(io.BytesIO(result.docx))
     assert document.paragraphs[1].text == name

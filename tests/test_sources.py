@@ -5,12 +5,12 @@ import datetime as dt
 
 import pytest
 
+from balises.contract.paths import merge
 from balises.contract.profile import parse_profile
 from balises.engine.compose import compose
 from balises.engine.rules import SOURCE_JURISDICTIONS
 from balises.packs.lint import OFFICIAL_SITES, article_level
 
-from .conftest import deep_merge
 from .test_lint import UNVERIFIED_URLS
 
 AS_OF = dt.date(2026, 11, 23)
@@ -86,7 +86,7 @@ BIOMETRIC = {"data": {"personal_data": ["audience", "staff", "biometric", "minor
 @pytest.mark.parametrize("name", sorted(JURISDICTION_PROFILES))
 def test_no_sector_source_of_another_jurisdiction(pack, example_data, name):
     example, overrides = JURISDICTION_PROFILES[name]
-    profile = parse_profile(deep_merge(deep_merge(example_data[example], overrides), BIOMETRIC), name)
+    profile = parse_profile(merge(merge(example_data[example], overrides), BIOMETRIC), name)
     j = profile.organisation.jurisdiction
     owner = {}
     for _, src in _sources(pack):
