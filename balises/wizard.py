@@ -338,9 +338,12 @@ def fit_answers(answers: Answers) -> list[tuple[str, tuple[str, str]]]:
     """Bring answers in line with the contract's rules (balises/contract/rules.yaml) after an answer changed:
     an answer a rule no longer allows is reset. Returns (path, message) for every answer changed; a message
     only where the user had chosen it (hidden questions are reset silently)."""
-    candidates = {q.path: ([False, True] if q.kind == "bool" else [None, *q.options_for(answers)])
-                  for q in QUESTIONS}
-    candidates["organisation.public_body"] = [False, True]  # asked as a legal form
+    def candidates(path: str) -> list:  # asked only for an answer a rule no longer allows
+        question = QUESTION_BY_PATH.get(path)
+        if question is None or question.kind == "bool":
+            return [False, True]  # public_body too: asked as a legal form
+        return [None, *question.options_for(answers)]
+
     changes = []
     for code, path, _, new in contract_rules.repair(answers, candidates):
         key, question = _ADJUST_NOTES.get(code), QUESTION_BY_PATH.get(path)

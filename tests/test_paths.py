@@ -46,3 +46,11 @@ def test_nest_and_merge_layers_as_a_pack_writes_them():
     merged = merge({"policy": {"languages": ["fr", "en"], "stance": "conditional"}}, pack,
                    {"policy": {"languages": ["en"]}})
     assert merged["policy"] == {"languages": ["en"], "stance": "restricted", "review_months": 24}  # lists replaced
+
+
+def test_replaced_tries_an_answer_without_touching_the_users():
+    answers = {"organisation": {"jurisdiction": "quebec", "province": None}, "tools": [{"name": "DeepL"}]}
+    trial = FieldPath.parse("organisation.province").replaced(answers, "bc")
+    assert trial["organisation"]["province"] == "bc" and answers["organisation"]["province"] is None
+    trial = FieldPath.parse("tools[0].name").replaced(answers, "ChatGPT")
+    assert trial["tools"][0]["name"] == "ChatGPT" and answers["tools"][0]["name"] == "DeepL"

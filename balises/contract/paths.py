@@ -83,9 +83,29 @@ class FieldPath:
                 node.append(None)
         node[last] = value
 
+    def replaced(self, data: dict, value: Any) -> dict:
+        """A copy of ``data`` with ``value`` at this path; only the mappings on the path are copied, the rest
+        is shared (to try an answer without touching the user's)."""
+        out = dict(data)
+        node = out
+        for part in self.parts[:-1]:
+            child = node.get(part) if isinstance(node, dict) else None
+            if not isinstance(child, dict):
+                return _copied_and_set(self, data, value)  # a list on the way: copy the whole
+            node[part] = dict(child)
+            node = node[part]
+        node[self.parts[-1]] = value
+        return out
+
     def startswith(self, other: "FieldPath | str") -> bool:
         prefix = FieldPath.parse(other).parts
         return self.parts[:len(prefix)] == prefix
+
+
+def _copied_and_set(path: FieldPath, data: dict, value: Any) -> dict:
+    out = copy.deepcopy(data)
+    path.set(out, value)
+    return out
 
 
 @functools.lru_cache(maxsize=4096)  # conditions name the same few fields thousands of times

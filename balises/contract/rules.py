@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import functools
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
 
@@ -89,16 +90,20 @@ def broken(data: dict) -> list[ContractRule]:
     return [rule for rule in refusals() if rule.broken_by(data)]
 
 
+@functools.lru_cache(maxsize=256)
+def _refusals_about(path: str) -> tuple[ContractRule, ...]:
+    return tuple(rule for rule in refusals() if rule.field == path)
+
+
 def allows(data: dict, path: str, value: Any) -> bool:
     """Whether answering ``value`` at ``path`` keeps every rule about that answer (the wizard's options)."""
-    trial = copy.deepcopy(data)
-    FieldPath.parse(path).set(trial, value)
-    return not any(rule.field == path and rule.broken_by(trial) for rule in refusals())
+    rules = _refusals_about(path)
+    return not rules or not any(_breaks(rule, data, value) for rule in rules)
 
 
-def repair(data: dict, candidates: dict[str, list]) -> list[tuple[str, str, Any, Any]]:
+def repair(data: dict, candidates: Callable[[str], list]) -> list[tuple[str, str, Any, Any]]:
     """Reset, in place, every answer a rule no longer allows: to the rule's ``reset``, else to the first of
-    ``candidates[field]`` that keeps the rule. Returns (rule code, field, old value, new value) per change."""
+    ``candidates(field)`` that keeps the rule. Returns (rule code, field, old value, new value) per change."""
     changes = []
     for rule in contract_rules():
         if not rule.broken_by(data):
@@ -112,14 +117,13 @@ def repair(data: dict, candidates: dict[str, list]) -> list[tuple[str, str, Any,
         elif rule.reset is not None:
             new = rule.reset
         else:
-            new = next((c for c in candidates.get(rule.field, []) if not _breaks(rule, data, path, c)), old)
+            new = next((c for c in candidates(rule.field) if not _breaks(rule, data, c)), old)
         if new != old:
             path.set(data, new)
             changes.append((rule.code, rule.field, old, new))
     return changes
 
 
-def _breaks(rule: ContractRule, data: dict, path: FieldPath, value: Any) -> bool:
-    trial = copy.deepcopy(data)
-    path.set(trial, value)
-    return rule.broken_by(trial)
+def _breaks(rule: ContractRule, data: dict, value: Any) -> bool:
+    """Whether answering ``value`` to the rule's field would break it."""
+    return rule.broken_by(rule.path.replaced(data, value))
