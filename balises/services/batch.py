@@ -146,8 +146,13 @@ def same_docx(path: Path, data: bytes) -> bool:
 
 
 def write_if_changed(path: Path, data: bytes) -> bool:
-    """Write atomically unless the file already holds the same document: re-running is idempotent."""
-    if path.exists() and same_docx(path, data):
+    """Write atomically unless the file already holds the same document (a Word file: the same parts, zip
+    dates aside; any other file: the same bytes): re-running is idempotent."""
+    if path.suffix.lower() == ".docx":
+        same = path.exists() and same_docx(path, data)
+    else:
+        same = path.is_file() and path.read_bytes() == data
+    if same:
         return False
     write_atomic(path, data)
     return True
@@ -175,9 +180,7 @@ def generate_row(number: int, label: str, data: Any, target: str, lang: str | No
         result = api.generate(profile, pack, lang=lang, as_of=as_of)
         line["written"] = write_if_changed(Path(target), result.docx)
         if trace:
-            trace_file, trace_data = Path(target).with_suffix(".trace.json"), api.decision_trace(result.document)
-            if not (trace_file.is_file() and trace_file.read_bytes() == trace_data):
-                api.write_atomic(trace_file, trace_data)
+            write_if_changed(Path(target).with_suffix(".trace.json"), api.decision_trace(result.document))
     except Exception as exc:  # noqa: BLE001 - a bad row never stops the others
         line.update(status="error", file="", error=error_text(exc, messages))
     return line
