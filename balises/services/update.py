@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from balises.contract.answers import resolve
+from balises.contract.profile import Profile
 from balises.engine.compose import compose
 from balises.engine.document import (
     HistoryEntry,
@@ -246,21 +247,24 @@ def merge_documents(ours_docx: bytes, new_docx: bytes, new_payload: dict,
 
 
 def update(adopted_docx: bytes, pack: Pack | None = None, as_of: dt.date | None = None, source: str = "document",
-           version: str | None = None) -> Updated:
+           version: str | None = None, profile: Profile | None = None) -> Updated:
     """The adopted policy (``adopted_docx``, as the organisation has it now, edits included) brought up to date
     with ``pack`` and the law as of ``as_of``: a three-way merge shown as Word tracked changes, the changes
-    classified, the version moved on (unless ``version`` is given) and the history carried over."""
+    classified, the version moved on (unless ``version`` is given) and the history carried over. The new text
+    follows ``profile`` where given (changed answers: the wizard's on screen), else the answers embedded in
+    the adopted policy."""
     pack = pack or load_pack()
     as_of = as_of or dt.date.today()
     old = embedding.read_payload(adopted_docx, source)
-    profile = resolve(old.get("profile"), pack, f"{source} (embedded answers)").profile
+    adopted = resolve(old.get("profile"), pack, f"{source} (embedded answers)").profile
+    profile = profile or adopted
     lang = old.get("lang")
     edition = old.get("edition") or "full"
     document = compose(profile, pack, lang=lang, as_of=as_of, edition=edition)
-    old_version = str(old.get("version") or profile.policy.version)
+    old_version = str(old.get("version") or adopted.policy.version)
     diff = diff_payloads(old, embedding.payload(document), pack, document)
     notes: list[tuple[str, str]] = []
-    base_units, exact = _base_units(old, profile, pack, lang, edition)
+    base_units, exact = _base_units(old, adopted, pack, lang, edition)  # the text as adopted
     if not exact:
         notes.append(("ce document précède l'enregistrement du texte de Balises : le texte d'origine est refait à sa "
                       "date, des modifications peuvent être mal reconnues",
