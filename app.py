@@ -46,8 +46,13 @@ def pack_location() -> str | None:
 
 def get_pack(location: str | None):
     """The pack, shared by every session: ``load_pack`` keeps it per location and file time (so an edited pack is
-    read again, which a Streamlit resource cache would hide), and its engine is shared through ``engine_for``."""
-    return load_pack(location)
+    read again, which a Streamlit resource cache would hide), and its engine is shared through ``engine_for``.
+    A session looks at the pack's files (some 240: 6 ms) when it opens and at each change of step, not at every
+    click (this script's globals do not outlive a run: the session keeps it)."""
+    seen = ss.get("pack_seen")
+    if seen is None or seen[0] != (location, ss.get("moves")):
+        seen = ss.pack_seen = ((location, ss.get("moves")), load_pack(location))
+    return seen[1]
 
 
 def t(key: str, **kwargs) -> str:
@@ -262,53 +267,82 @@ def choice_state(key: str, value, options: list) -> None:
         ss[key] = value if value in options else None
 
 
+def split_option(text: str) -> tuple[str, str]:
+    """An option with its examples in brackets, "Audiovisuel (cinéma, télévision…)", as a short label and a
+    caption: read at a glance, and nothing cut on a phone."""
+    head, bracket, rest = text.partition(" (")
+    return (head, rest[:-1]) if bracket and rest.endswith(")") else (text, "")
+
+
 def render_question(q: wz.Question, problems: list[wz.Problem], show_errors: bool, effects=None) -> None:
+    """gov.uk's order: the question, its hint in one sentence ("Pourquoi ?" for more), the error if any, then
+    the field (whose own label, hidden, still names it for screen readers)."""
     lang, answers = ss.ui_lang, ss.answers
     key = "q:" + q.path
     value = wz.get(answers, q.path)
     label = q.label_for(answers, lang)
-    common = {"key": key, "on_change": on_answer, "args": (q.path,)}
+    common = {"key": key, "on_change": on_answer, "args": (q.path,), "label_visibility": "collapsed"}
+    errors = [p for p in problems if p.field == q.path] if show_errors else []
 
     def fmt(x):
         return q.option_label(x, lang, answers)
 
+    def head(hint: bool = True):
+        st.markdown(f"**{wz.md_text(label)}**")
+        if hint:
+            st.caption(q.help_for(answers, lang))
+            render_why(q.why_for(answers, lang))
+        for p in errors:
+            st.error(wz.md_text(p.message(lang)), icon=":material/warning:")
+
     if q.kind == "checkboxes":
-        render_boxes(q, label, value or [])
-    elif q.kind == "select":
-        options = q.options_for(answers)
-        choice_state(key, value, options)
-        # no typing in short lists: no keyboard popping up on phones, no English "No results"
-        st.selectbox(label, options, format_func=fmt, filter_mode=None,
-                     placeholder=wz.tr(q.placeholder, lang) if q.placeholder else t("choose"), **common)
-    elif q.kind in ("radio", "yesno"):
-        options = [True, False] if q.kind == "yesno" else q.options_for(answers)
-        choice_state(key, value, options)
-        captions = [q.caption_for(x, lang) for x in options]
-        short = not any(captions) and all(len(fmt(x)) <= 24 for x in options)
-        words = {True: t("yes").capitalize(), False: t("no").capitalize()}  # the format is called outside a run
-        st.radio(label, options, format_func=words.get if q.kind == "yesno" else fmt,
-                 captions=captions if any(captions) else None, horizontal=short or q.kind == "yesno", **common)
-    elif q.kind == "multiselect":
-        options = q.options_for(answers)
+        with st.container(key=key):
+            head()
+            render_boxes(q, value or [])
+    elif q.kind == "bool":  # one box: its text is the question, the hint under it
         if key not in ss:
-            ss[key] = [x for x in (value or []) if x in options]
-        st.multiselect(label, options, format_func=fmt, placeholder=t("choose"), wrap=True, select_all=False,
-                       filter_mode=None, **common)
-    else:
-        if key not in ss:
-            ss[key] = "" if (q.kind == "text" and value is None) else value
-        if q.kind == "text":
-            st.text_input(label, **common)
-        elif q.kind == "bool":
-            st.checkbox(label, **common)
-        elif q.kind == "int":
-            st.number_input(label, min_value=q.min_value, max_value=q.max_value, step=1, **common)
-        elif q.kind == "date":
-            st.date_input(label, format="DD/MM/YYYY" if lang == "fr" else "YYYY-MM-DD",
-                          min_value=EFFECTIVE_DATES[0], max_value=EFFECTIVE_DATES[1], **common)
-    if q.kind != "checkboxes":
+            ss[key] = value
+        st.checkbox(label, key=key, on_change=on_answer, args=(q.path,))
         st.caption(q.help_for(answers, lang))
-    render_why(q.why_for(answers, lang))
+        render_why(q.why_for(answers, lang))
+        for p in errors:
+            st.error(wz.md_text(p.message(lang)), icon=":material/warning:")
+    else:
+        head()
+        if q.kind == "select":
+            options = q.options_for(answers)
+            choice_state(key, value, options)
+            # no typing in short lists: no keyboard popping up on phones, no English "No results"
+            st.selectbox(label, options, format_func=fmt, filter_mode=None,
+                         placeholder=wz.tr(q.placeholder, lang) if q.placeholder else t("choose"), **common)
+        elif q.kind in ("radio", "yesno"):
+            options = [True, False] if q.kind == "yesno" else q.options_for(answers)
+            choice_state(key, value, options)
+            words = {True: t("yes").capitalize(), False: t("no").capitalize()} if q.kind == "yesno" else {
+                x: fmt(x) for x in options}  # the format is called outside a run too: no session read there
+            captions = [q.caption_for(x, lang) for x in options]
+            if not any(captions) and any(split_option(w)[1] and len(w) > 40 for w in words.values()):
+                captions = [split_option(words[x])[1] for x in options]
+                words = {x: split_option(words[x])[0] for x in options}
+            short = not any(captions) and all(len(w) <= 24 for w in words.values())
+            st.radio(label, options, format_func=words.get, captions=captions if any(captions) else None,
+                     horizontal=short, **common)
+        elif q.kind == "multiselect":
+            options = q.options_for(answers)
+            if key not in ss:
+                ss[key] = [x for x in (value or []) if x in options]
+            st.multiselect(label, options, format_func=fmt, placeholder=t("choose"), wrap=True, select_all=False,
+                           filter_mode=None, **common)
+        else:
+            if key not in ss:
+                ss[key] = "" if (q.kind == "text" and value is None) else value
+            if q.kind == "text":
+                st.text_input(label, **common)
+            elif q.kind == "int":
+                st.number_input(label, min_value=q.min_value, max_value=q.max_value, step=1, **common)
+            elif q.kind == "date":
+                st.date_input(label, format="DD/MM/YYYY" if lang == "fr" else "YYYY-MM-DD",
+                              min_value=EFFECTIVE_DATES[0], max_value=EFFECTIVE_DATES[1], **common)
     recommended, publisher = ss.get("from_pack") or ((), "")
     if q.path in recommended:
         st.caption(":material/verified: " + t("from_pack", publisher=wz.md_text(publisher)))
@@ -324,32 +358,25 @@ def render_question(q: wz.Question, problems: list[wz.Problem], show_errors: boo
         if others:
             with st.expander(t("adds_title").rstrip(" :") + f" ({len(others)})", key="adds:" + q.path):
                 st.caption(lines(others))
-    if show_errors:
-        for p in problems:
-            if p.field == q.path:
-                st.error(wz.md_text(p.message(lang)), icon=":material/warning:")
 
 
-def render_boxes(q: wz.Question, label: str, chosen: list) -> None:
+def render_boxes(q: wz.Question, chosen: list) -> None:
     """A list answered with one box per option (one tap each); two columns on a wide screen for a long list,
     read down the first, then the second (a phone stacks them in that order). An option the contract's rules
     would add back (French, in Québec) is ticked and cannot be unticked, and says why."""
     lang, answers = ss.ui_lang, ss.answers
     options = q.options_for(answers)
     locked = set(wz.locked_options(answers, q.path))
-    with st.container(key="q:" + q.path):
-        st.markdown(f"**{wz.md_text(label)}**")
-        st.caption(q.help_for(answers, lang))
-        half = (len(options) + 1) // 2 if len(options) > 5 else len(options)
-        columns = st.columns(2) if half < len(options) else [st.container()]
-        for n, option in enumerate(options):
-            key = f"q:{q.path}:{option}"
-            ss[key] = option in chosen
-            text = q.option_label(option, lang, answers)
-            if option in locked:
-                text += f" ({t('locked_fr')})"
-            with columns[0 if n < half else 1]:
-                st.checkbox(text, key=key, on_change=on_option, args=(q.path, option), disabled=option in locked)
+    half = (len(options) + 1) // 2 if len(options) > 5 else len(options)
+    columns = st.columns(2) if half < len(options) else [st.container()]
+    for n, option in enumerate(options):
+        key = f"q:{q.path}:{option}"
+        ss[key] = option in chosen
+        text = q.option_label(option, lang, answers)
+        if option in locked:
+            text += f" ({t('locked_fr')})"
+        with columns[0 if n < half else 1]:
+            st.checkbox(text, key=key, on_change=on_option, args=(q.path, option), disabled=option in locked)
 
 
 EFFECT_PATHS = {"uses.admin", "uses.creative", "uses.public", "uses.hr", "data.personal_data"}
@@ -361,9 +388,11 @@ def question_effects(q: wz.Question, pack, profile):
     if profile is None or q.path not in EFFECT_PATHS:
         return None
     lang = ss.ui_lang if ss.ui_lang in pack.info.languages else pack.info.languages[0]
-    neutral = profile.model_copy(update={
-        part: getattr(profile, part).model_copy(update={attr: [] for attr in attrs})
-        for part, attrs in (("uses", ("admin", "creative", "public", "hr")), ("data", ("personal_data",)))})
+    neutral = ss.run_cache.get("neutral")
+    if neutral is None:  # the same for every list of the step
+        neutral = ss.run_cache["neutral"] = profile.model_copy(update={
+            part: getattr(profile, part).model_copy(update={attr: [] for attr in attrs})
+            for part, attrs in (("uses", ("admin", "creative", "public", "hr")), ("data", ("personal_data",)))})
     key = ("effects", q.path, profile_key(neutral), lang)
     return memo(key, lambda: preview.option_effects(neutral, pack, lang, q.path, q.options_for(ss.answers)))
 
@@ -373,7 +402,7 @@ def decisions(pack, profile) -> list:
     default the user has not seen."""
     if profile is None:
         return []
-    waiting = {p.field for p in wz.unanswered(ss.answers)}
+    waiting = {p.field for p in unanswered()}
     found = memo(("decisions", profile_key(profile)), lambda: preview.decisions_to_take(profile, pack))
     return [d for d in found if d.field not in waiting]
 
@@ -416,6 +445,11 @@ def render_tools(q: wz.Question, problems: list[wz.Problem], show_errors: bool) 
     def fmt(table):
         return lambda x: wz.tr(table[x], lang) if x in table else str(x)
 
+    answers = dict(ss.answers)  # the format is called outside a run too
+
+    def use_label(use):
+        return wz.use_label(use, lang, answers)
+
     with st.container(key="q:tools"):
         st.markdown(f"**{wz.md_text(q.label_for(ss.answers, lang))}**")
         st.caption(q.help_for(ss.answers, lang))
@@ -424,7 +458,7 @@ def render_tools(q: wz.Question, problems: list[wz.Problem], show_errors: bool) 
         risk = next(iter(wz.tool_risks({**ss.answers, "tools": [tool]})), None)
         # the collapsed card reads as one row: name, vendor, hosting, account, status, risk
         summary = [wz.md_text(tool.get("name")) if tool.get("name") else t("tools_unnamed"),
-                   wz.md_text(tool.get("vendor")) if tool.get("vendor") else ""]
+                   wz.md_text(tool.get("vendor")) if tool.get("vendor") not in (None, "", tool.get("name")) else ""]
         summary += [fmt(table)(tool[name]) for name, table in (("hosting", v.HOSTING), ("account", v.ACCOUNT),
                                                                ("status", v.TOOL_STATUS)) if tool.get(name)]
         if risk is not None:
@@ -466,11 +500,11 @@ def render_tools(q: wz.Question, problems: list[wz.Problem], show_errors: bool) 
                 for use in options:
                     box = f"tool:{uid}:uses:{use}"
                     ss[box] = use in chosen
-                    st.checkbox(fmt(v.ALL_USES)(use), key=box, on_change=on_tool, args=(uid, "uses", use))
+                    st.checkbox(use_label(use), key=box, on_change=on_tool, args=(uid, "uses", use))
             else:
                 ss[f"tool:{uid}:uses"] = chosen
                 st.multiselect(wz.tr(labels["uses"], lang), options, key=f"tool:{uid}:uses",
-                               format_func=fmt(v.ALL_USES), on_change=on_tool, args=(uid, "uses"),
+                               format_func=use_label, on_change=on_tool, args=(uid, "uses"),
                                placeholder=t("choose"), wrap=True, select_all=False, filter_mode=None,
                                help=t("tools_uses_help"))
             for p in mine:
@@ -507,6 +541,19 @@ def render_error_summary(problems: list[wz.Problem], focus: bool) -> None:
 
 # ---------------------------------------------------------------- pages
 
+def unanswered() -> list:
+    """The questions still waiting for the user's answer, worked out once a run (the answers change only in
+    the callbacks, before it)."""
+    cache = ss.run_cache
+    if "unanswered" not in cache:
+        cache["unanswered"] = wz.unanswered(ss.answers)
+    return cache["unanswered"]
+
+
+def problems_of(step_id: str) -> list:
+    return wz.step_problems(ss.answers, step_id, ss.run_cache.get("refused"), unanswered())
+
+
 def memo(key: tuple, build):
     cache = ss.memo
     if key not in cache:
@@ -516,8 +563,17 @@ def memo(key: tuple, build):
     return cache[key]
 
 
-def profile_key(profile) -> str:
+def profile_json(profile) -> str:
     return json.dumps(profile.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+
+
+def profile_key(profile) -> str:
+    """The answers as text, the key of what is worked out from them; once a run per profile (a download's
+    deferred build, outside any run, uses ``profile_json``)."""
+    keys = ss.run_cache.setdefault("profile_keys", {})
+    if id(profile) not in keys:
+        keys[id(profile)] = (profile, profile_json(profile))
+    return keys[id(profile)][1]
 
 
 def render_live_preview(pack, profile, heading: bool = True) -> None:
@@ -528,7 +584,7 @@ def render_live_preview(pack, profile, heading: bool = True) -> None:
     if profile is None:
         st.info(t("preview_wait"))
         return
-    waiting = len(wz.unanswered(ss.answers))
+    waiting = len(unanswered())
     if waiting:  # what the policy will say once the questions still open are answered is not known yet
         st.caption(":material/pending: " + t("preview_provisional", n=waiting))
     trace_lang = lang if lang in pack.info.languages else pack.info.languages[0]
@@ -554,7 +610,7 @@ def render_review(pack, profile) -> None:
     is a path of its own, below."""
     lang = ss.ui_lang
     st.write(t("review_intro"))
-    waiting = wz.step_problems(ss.answers, "review")
+    waiting = problems_of("review")
     if waiting:
         with st.container(key="review_todo", border=True):
             st.markdown(f"**{t('review_todo')}**")
@@ -586,10 +642,10 @@ def render_answers() -> None:
             st.markdown(f"**{i + 1}. {wz.md_text(wz.tr(step.title, lang))}**")
             for n, row in enumerate(wz.review_rows(ss.answers, step.id, lang)):
                 answer = f":red[{wz.md_text(row.answer)}]" if row.waiting else wz.md_text(row.answer)
-                c1, c2 = st.columns([5, 1], vertical_alignment="center")
-                with c1:
-                    st.markdown(f"<small>{html.escape(row.label)}</small><br>{answer}", unsafe_allow_html=True)
-                with c2:
+                # a row that stays a row on a phone: the answer, and "Modifier" at its right
+                with st.container(horizontal=True, vertical_alignment="center", key=f"answer_row_{step.id}_{n}"):
+                    st.markdown(f"<small>{html.escape(row.label)}</small><br>{answer}", unsafe_allow_html=True,
+                                width="stretch")
                     st.button(t("edit"), key=f"edit_{step.id}_{n}", on_click=edit, args=(row.path,),
                               type="tertiary")
 
@@ -667,7 +723,7 @@ _KITS_LOCK = threading.Lock()
 def kit_files(profile, pack, pdf: bool = False) -> dict[str, bytes]:
     """The kit (balises.services.kit.build_kit), built once per set of answers when a first document of it is asked for;
     with its PDFs only when that zip is asked for (LibreOffice takes a few seconds)."""
-    key = (profile_key(profile), pack.label, pdf)
+    key = (profile_json(profile), pack.label, pdf)
     with _KITS_LOCK:
         if key not in _KITS:
             while len(_KITS) >= 4:
@@ -731,10 +787,13 @@ def render_update(pack, profile) -> None:
             return
         data = uploaded.getvalue()
         use = profile if which == "screen" else None
+        # the update's own choices (a new effective date, who adopted it and when…) are asked here, as keyword
+        # arguments of balises.services.update.update, and in the key below
+        options: dict = {}
         try:
             result = memo(("update", hashlib.sha256(data).hexdigest(), pack.label, which,
-                           profile_key(use) if use else ""),
-                          lambda: update_policy(data, pack, source=uploaded.name, profile=use))
+                           profile_key(use) if use else "", tuple(sorted(options.items()))),
+                          lambda: update_policy(data, pack, source=uploaded.name, profile=use, **options))
         except BalisesError as exc:
             st.error(wz.md_text(exc.message(lang)))
             return
@@ -834,6 +893,9 @@ PAGE_CSS = """<style>
 [data-testid="stMultiSelect"] [data-tag] > span[title] { white-space: normal !important;
   overflow: visible !important; text-overflow: clip !important; }
 [data-testid="stExpander"] summary p { white-space: normal !important; }
+[role="listbox"] [role="option"] { height: auto !important; min-height: 40px; }
+[role="listbox"] [role="option"] > div { white-space: normal !important; overflow: visible !important;
+  text-overflow: clip !important; padding: 0.35rem 0; }
 /* targets a finger can hit (WCAG 2.2, 24 px at least): a chip's remove cross, the boxes and round buttons */
 [data-testid="stMultiSelect"] [data-tag] [role="presentation"], [data-testid="stMultiSelect"] [data-tag] svg {
   min-width: 24px !important; min-height: 24px !important; }
@@ -848,7 +910,15 @@ PAGE_CSS = """<style>
 .balises-errors h2 { font-size: 1.25rem !important; margin: 0 0 0.5rem 0 !important; padding: 0 !important; }
 .balises-errors p { margin: 0 0 0.5rem 0; }
 .balises-errors ul { margin: 0; padding-left: 1.2rem; }
-.balises-errors a { color: #b3261e; font-weight: 600; text-decoration: underline; display: inline-block; min-height: 24px; }
+.balises-errors li { margin: 0 0 0.35rem 0; line-height: 1.5; }
+.balises-errors a { color: #b3261e; font-weight: 600; text-decoration: underline; }
+/* the language chosen: its red on pale red dark enough for WCAG AA */
+.st-key-ui_lang_choice button[aria-checked="true"] p { color: #a02a37 !important; }
+/* "Vos réponses": one row per answer, "Modifier" at its right on every screen */
+[class*="st-key-answer_row_"] { gap: 0.5rem !important; flex-wrap: nowrap !important; }
+[class*="st-key-answer_row_"] > div:first-child { flex: 1 1 0 !important; min-width: 0 !important; }
+[class*="st-key-answer_row_"] > div:last-child { flex: 0 0 auto !important; }
+[class*="st-key-answer_row_"] [data-testid="stMarkdownContainer"] p { margin: 0; }
 /* the language and save controls: one row, never cut */
 .st-key-controls { flex-wrap: wrap !important; }
 @media (max-width: 639.98px) {
@@ -860,9 +930,9 @@ PAGE_CSS = """<style>
 }
 /* the uploader's English texts: limits line hidden (ours is below), its "Browse files" button relabelled */
 [data-testid="stFileUploaderDropzoneInstructions"] { display: none !important; }
-[data-testid="stFileUploaderDropzone"] > button [data-testid="stMarkdownContainer"],
-[data-testid="stFileUploaderDropzone"] > button span:not([data-testid="stIconMaterial"]) { display: none !important; }
-[data-testid="stFileUploaderDropzone"] > button::after { content: "__UPLOAD__"; }
+[data-testid="stFileUploaderDropzone"] [data-testid="stBaseButton-secondary"] [data-testid="stMarkdownContainer"]
+  { display: none !important; }
+[data-testid="stFileUploaderDropzone"] [data-testid="stBaseButton-secondary"] > div::after { content: "__UPLOAD__"; }
 /* Streamlit's "Running..." / "Stop" are English only: the running figure alone says the page is working */
 [data-testid="stStatusWidget"] { font-size: 0 !important; }
 /* no side panel: save, resume and the language are in the page */
@@ -894,10 +964,12 @@ GUARD_JS = """<script>
   // so that the file holds the text just typed and is asked for by a button the server still knows.
   const typing = (el) => !!el && (el.tagName === "TEXTAREA" ||
     (el.tagName === "INPUT" && ["text", "number", "search", "email", "tel", "url"].includes(el.type)));
+  // (a click while a run is under way, the one the opening of "Enregistrer ou reprendre" started, waits too)
+  const running = () => document.querySelector('[data-testid="stApp"]')?.dataset.testScriptState === "running";
   let held = null;
   document.addEventListener("pointerdown", (event) => {
     const wrap = event.target.closest('[data-testid="stDownloadButton"]');
-    held = wrap && typing(document.activeElement) ? {runs: window.__balisesRuns} : null;
+    held = wrap && (typing(document.activeElement) || running()) ? {runs: window.__balisesRuns} : null;
   }, true);
   document.addEventListener("click", (event) => {
     const wrap = event.target.closest('[data-testid="stDownloadButton"]');
@@ -947,34 +1019,51 @@ GUARD_JS = """<script>
     event.preventDefault();
     window.__balisesFocus(".st-key-" + link.dataset.balisesField, true);
   }, true);
-  // On a phone, a list that opens above its field (no room below) hides the question: the field is moved
-  // up the screen, and the list follows it below.
-  const below = () => {
+  // On a phone, a list opened near the bottom of the screen would open above its field, over the question:
+  // the field is first moved to the top of the screen, so that its list opens below it. A mouse opens the list
+  // as the button goes down (after this move); a finger on lifting it, which the move cancels: the list is
+  // then opened here, and the tap's click (now over another field) goes nowhere.
+  let reopen = null;
+  document.addEventListener("pointerdown", (event) => {
     if (window.innerWidth >= 640) return;
-    const list = document.querySelector('[data-baseweb="popover"] [role="listbox"]');
-    const field = document.activeElement?.closest('[data-testid="stSelectbox"], [data-testid="stMultiSelect"]');
-    if (!list || !field || list.__balisesMoved) return;
-    if (list.getBoundingClientRect().bottom <= field.getBoundingClientRect().top + 8) {
-      list.__balisesMoved = true;
-      field.scrollIntoView({block: "start"});
-    }
-  };
+    const field = event.target.closest('[data-testid="stSelectbox"], [data-testid="stMultiSelect"]');
+    const input = field?.querySelector('[role="combobox"]');
+    if (!input || input.getAttribute("aria-expanded") === "true" || event.target.closest("[data-tag]")) return;
+    if (window.innerHeight - field.getBoundingClientRect().bottom >= 320) return;  // room below already
+    field.scrollIntoView({block: "start"});
+    reopen = event.pointerType === "mouse" ? null : input;
+  }, true);
+  document.addEventListener("click", (event) => {
+    if (!reopen) return;
+    const input = reopen;
+    reopen = null;
+    event.preventDefault();
+    event.stopPropagation();
+    input.focus({preventScroll: true});
+    setTimeout(() => input.dispatchEvent(new KeyboardEvent("keydown", {key: "ArrowDown", code: "ArrowDown",
+                                                                       bubbles: true})), 60);
+  }, true);
   // Streamlit's own English: the skip link, file sizes, screen-reader names; in the interface's language
   let pending = false;
   const name = () => {
     pending = false;
-    below();
     const skip = document.querySelector('[data-testid="stSkipToContent"]');
     if (skip && skip.textContent !== window.__balisesSkip) skip.textContent = window.__balisesSkip;
-    for (const b of document.querySelectorAll('[data-testid="stFileUploaderDropzone"] > button')) {
+    for (const b of document.querySelectorAll('[data-testid="stFileUploaderDropzone"] [data-testid="stBaseButton-secondary"]')) {
       if (b.getAttribute("aria-label") !== window.__balisesUpload) b.setAttribute("aria-label", window.__balisesUpload);
     }
-    for (const s of document.querySelectorAll('[data-testid="stFileUploaderFileData"] small, [data-testid="stFileUploaderFile"] small')) {
-      const m = /^([0-9.]+)\\s*(B|KB|MB|GB)$/.exec(s.textContent.trim());
-      if (!m) continue;
-      const fr = document.documentElement.lang === "fr";
-      const unit = fr ? {B: "o", KB: "ko", MB: "Mo", GB: "Go"}[m[2]] : m[2];
-      s.textContent = (fr ? m[1].replace(".", ",") : m[1]) + "\\u00a0" + unit;
+    // a chosen file's size ("64.6KB") and type error, as the interface writes them ("64,6 ko")
+    const fr = document.documentElement.lang === "fr";
+    const size = (text) => text.replace(/(\\d+(?:\\.\\d+)?)\\s?(B|KB|MB|GB)\\b/, (_, n, u) =>
+      (fr ? n.replace(".", ",") : n) + "\\u00a0" + (fr ? {B: "o", KB: "ko", MB: "Mo", GB: "Go"}[u] : u));
+    for (const chip of document.querySelectorAll('[data-testid="stFileChip"]')) {
+      const label = chip.getAttribute("aria-label") || "";
+      if (size(label) !== label) chip.setAttribute("aria-label", size(label));
+      for (const el of chip.querySelectorAll("div, span")) {
+        if (el.children.length === 0 && /^\\d+(\\.\\d+)?\\s?(B|KB|MB|GB)$/.test(el.textContent.trim())) el.textContent = size(el.textContent.trim());
+        const wrong = /^Error: (.+) files are not allowed\\.$/.exec(el.textContent.trim());
+        if (el.children.length === 0 && wrong && fr) el.textContent = `Erreur : les fichiers ${wrong[1]} ne sont pas acceptés.`;
+      }
     }
     const {words, prefixes} = window.__balisesAria || {words: {}, prefixes: []};
     for (const el of document.querySelectorAll("[aria-label]")) {
@@ -1056,6 +1145,7 @@ def main() -> None:
     ss.setdefault("run_state", {"running": False, "count": 0})
     ss.run_state["count"] += 1
     ss.run_state["running"] = True
+    ss.run_cache = {}
     try:
         page(pack)
     finally:
@@ -1077,10 +1167,18 @@ def page(pack) -> None:
     render_step_list()
     render_flash()
 
-    profile, _ = wz.validate(ss.answers, pack)  # the CLI's own code path (contract/answers.py)
+    profile, refused = wz.validate(ss.answers, pack)  # the CLI's own code path (contract/answers.py)
+    ss.run_cache["refused"] = refused
     left, right = st.columns([3, 2], gap="large")
+    show_errors = step.id in ss.tried
+    problems = problems_of(step.id) if show_errors else []
     with left:
         st.header(wz.tr(step.title, lang))
+        if problems and step.id != "review":  # gov.uk: the error summary first, under the title
+            focus = ss.pop("focus_errors", False)
+            if focus:
+                ss.refusals = ss.get("refusals", 0) + 1
+            render_error_summary(problems, focus)
         if wz.tr(step.intro, lang):
             st.write(wz.tr(step.intro, lang))
         with st.container(key="preview_phone"):
@@ -1090,14 +1188,7 @@ def page(pack) -> None:
             if phone.open:
                 with phone:
                     render_live_preview(pack, profile, heading=False)
-        show_errors = step.id in ss.tried
-        problems = wz.step_problems(ss.answers, step.id) if show_errors else []
         if step.id != "review":
-            if problems:
-                focus = ss.pop("focus_errors", False)
-                if focus:
-                    ss.refusals = ss.get("refusals", 0) + 1
-                render_error_summary(problems, focus)
             questions = wz.questions_for(step.id, ss.answers)
             render_decisions(pack, profile, step.id, shown={q.path for q in questions})
             optional = [q for q in questions if q.optional and not q.starts_unanswered]

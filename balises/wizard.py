@@ -67,7 +67,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "answer_it": ("Répondre", "Answer"),
     "preview_provisional": ("Aperçu provisoire : {n} question(s) attendent encore votre réponse.",
                             "Provisional preview: {n} question(s) still wait for your answer."),
-    "locked_fr": ("toujours incluse au Québec", "always included in Québec"),
+    "locked_fr": ("toujours inclus au Québec", "always included in Québec"),
     "skip_link": ("Aller au contenu principal", "Skip to main content"),
     "remove_file": ("Retirer le fichier", "Remove the file"),
     "save_title": ("Enregistrer ou reprendre", "Save or resume"),
@@ -114,8 +114,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "tools_other": ("Autre outil (à nommer)", "Other tool (to be named)"),
     "tools_remove": ("Retirer cet outil", "Remove this tool"),
     "tools_unnamed": ("(sans nom)", "(no name)"),
-    "tools_uses_help": ("Les usages proposés sont ceux déclarés à l'étape 3 (tous, si aucun n'est déclaré).",
-                        "The uses offered are those declared in step 3 (all of them, if none is declared)."),
+    "tools_uses_help": ("Ceux déclarés à l'étape 3 (tous, si aucun ne l'est).",
+                        "Those declared in step 3 (all of them, if none is)."),
     "risk_title_high": ("risque élevé", "high risk"), "risk_title_medium": ("risque moyen", "medium risk"),
     "risk_title_low": ("risque faible", "low risk"),
     "tools_none": ("Aucun outil déclaré : le registre des outils sera vide, à compléter.",
@@ -284,19 +284,14 @@ COMMON_TOOLS: dict[str, dict[str, Any]] = {
 
 # One line per account type: what a director needs to tell them apart (DeepL Pro, ChatGPT Plus…)
 ACCOUNT_HELP: dict[str, tuple[str, str]] = {
-    "free_consumer": ("Gratuit, ouvert par une personne à son nom : les saisies servent souvent à entraîner le "
-                      "modèle.", "Free, opened by a person in their own name: inputs are often used to train the "
-                      "model."),
-    "paid_individual": ("Payé par carte au nom d'une personne (ChatGPT Plus, DeepL Pro Starter…), sans contrat "
-                        "signé par l'organisation.",
-                        "Paid by card in a person's name (ChatGPT Plus, DeepL Pro Starter…), with no contract "
-                        "signed by the organisation."),
-    "business": ("Contrat ou offre équipe au nom de l'organisation (ChatGPT Team, DeepL Pro Advanced, "
-                 "Microsoft 365…), avec des conditions sur les données.",
-                 "Contract or team plan in the organisation's name (ChatGPT Team, DeepL Pro Advanced, Microsoft "
-                 "365…), with terms on data."),
-    "self_hosted": ("Installé sur vos propres serveurs ou postes : rien ne sort de l'organisation.",
-                    "Installed on your own servers or computers: nothing leaves the organisation."),
+    "free_consumer": ("Gratuit, au nom d'une personne : les saisies servent souvent à entraîner le modèle.",
+                      "Free, in a person's name: inputs are often used to train the model."),
+    "paid_individual": ("Payé par une personne (ChatGPT Plus, DeepL Pro Starter…), sans contrat de l'organisation.",
+                        "Paid by a person (ChatGPT Plus, DeepL Pro Starter…), no organisation contract."),
+    "business": ("Au nom de l'organisation (ChatGPT Team, Microsoft 365…), avec des conditions sur les données.",
+                 "In the organisation's name (ChatGPT Team, Microsoft 365…), with terms on data."),
+    "self_hosted": ("Sur vos propres serveurs ou postes : rien ne sort de l'organisation.",
+                    "On your own servers or computers: nothing leaves the organisation."),
 }
 # As the policy says it (policy_templates/*/tools.current.md): a tool under review serves no work until approved
 STATUS_HELP: dict[str, tuple[str, str]] = {
@@ -617,11 +612,17 @@ def unanswered(answers: Answers, step_id: str | None = None) -> list[Problem]:
     return out
 
 
-def step_problems(answers: Answers, step_id: str) -> list[Problem]:
+def step_problems(answers: Answers, step_id: str, refused: list[Problem] | None = None,
+                  waiting: list[Problem] | None = None) -> list[Problem]:
     """What a user must answer or fix before leaving ``step_id`` (everything, on the review step), in the order of
-    the questions: the answers still waiting, then what the profile model refuses."""
-    _, refused = validate(answers)
-    waiting = unanswered(answers, None if step_id == "review" else step_id)
+    the questions: the answers still waiting, then what the profile model refuses (``refused`` and ``waiting``:
+    those of every step, when already worked out)."""
+    if refused is None:
+        _, refused = validate(answers)
+    if waiting is None:
+        waiting = unanswered(answers)
+    if step_id != "review":
+        waiting = [p for p in waiting if step_of_field(p.field) == step_id]
     said = {p.field for p in waiting}
     out = waiting + [p for p in refused if p.field not in said
                      and (step_id == "review" or step_of_field(p.field) == step_id)]
@@ -655,14 +656,26 @@ def answer_text(q: Question, value: Any, answers: Answers, lang: str) -> str:
     return str(value)
 
 
-def tool_text(tool: dict[str, Any], lang: str) -> str:
+USE_QUESTIONS = ("uses.admin", "uses.creative", "uses.public", "uses.hr")
+
+
+def use_label(use: str, lang: str, answers: Answers) -> str:
+    """A use's label as its question words it for the organisation's place (a tool's uses too)."""
+    for path in USE_QUESTIONS:
+        question = QUESTION_BY_PATH[path]
+        if use in (question.table or {}):
+            return question.option_label(use, lang, answers)
+    return str(use)
+
+
+def tool_text(tool: dict[str, Any], lang: str, answers: Answers | None = None) -> str:
     """A tool's card in one line: vendor, hosting, account, status, uses."""
-    parts = [tool.get("vendor") or ""]
+    parts = [tool.get("vendor") if tool.get("vendor") != tool.get("name") else ""]
     for name, table in (("hosting", v.HOSTING), ("account", v.ACCOUNT), ("status", v.TOOL_STATUS)):
         value = tool.get(name)
         parts.append(tr(table[value], lang) if value in table else f"{tr(TOOL_LABELS[name], lang)} : ?"
                      if lang == "fr" else f"{tr(TOOL_LABELS[name], lang)}: ?")
-    uses = [tr(v.ALL_USES[u], lang) for u in tool.get("uses") or [] if u in v.ALL_USES]
+    uses = [use_label(u, lang, answers or {}) for u in tool.get("uses") or [] if u in v.ALL_USES]
     if uses:
         parts.append(", ".join(uses))
     return " · ".join(p for p in parts if p)
@@ -675,8 +688,8 @@ def review_rows(answers: Answers, step_id: str, lang: str) -> list[Row]:
         if q.kind == "tools":
             for n, tool in enumerate(answers.get("tools") or [], 1):
                 waiting = any(tool.get(name) is None for name in TOOL_ASKED)
-                rows.append(Row("tools", tool.get("name") or text("tools_unnamed", lang), tool_text(tool, lang),
-                                waiting))
+                rows.append(Row("tools", tool.get("name") or text("tools_unnamed", lang),
+                                tool_text(tool, lang, answers), waiting))
             if not answers.get("tools"):
                 rows.append(Row("tools", q.label_for(answers, lang), text("none_chosen", lang), False))
             continue

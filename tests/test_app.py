@@ -96,7 +96,7 @@ def fill_organisation(at: AppTest, name="Théâtre de l'Essai", jurisdiction="qu
                       legal_form="nonprofit", staff="none", province="on") -> None:
     w(at, "organisation.name").input(name).run()
     w(at, "organisation.jurisdiction").select(jurisdiction).run()
-    w(at, "organisation.sector").select("performing_arts").run()
+    w(at, "organisation.sector").set_value("performing_arts").run()
     w(at, "organisation.legal_form").select(legal_form).run()
     w(at, "organisation.employees").set_value(employees).run()
     w(at, "organisation.staff_representation").set_value(staff).run()
@@ -363,7 +363,7 @@ def test_options_depend_on_the_jurisdiction():
     assert "Charte de la langue française (art. 41)" in captions
     # French cannot be removed from a Québec policy: its box is ticked and cannot be unticked
     assert boxes(at, "policy.languages")["fr"].value is True and boxes(at, "policy.languages")["fr"].disabled
-    assert "toujours incluse au Québec" in boxes(at, "policy.languages")["fr"].label
+    assert "toujours inclus au Québec" in boxes(at, "policy.languages")["fr"].label
     # "public body" is asked once, as a legal form; its "Pourquoi ?" says what it changes in Québec
     assert not has(at, "organisation.public_body")
     w(at, "organisation.legal_form").select("public_body").run()
@@ -485,7 +485,7 @@ def test_tool_edits_are_kept_whatever_the_next_click():
     assert "Abonnement individuel payant" in tool_cards(at)[1] and "risque élevé" in tool_cards(at)[1]
     # the account choices explain themselves, one line each
     captions = at.radio(key=f"tool:{uid}:account").proto.captions
-    assert len(captions) == 4 and "sans contrat signé par l'organisation" in captions[1]
+    assert len(captions) == 4 and "sans contrat de l'organisation" in captions[1]
     # removing a tool keeps the others' edits on their own cards
     at.text_input(key=f"tool:{uid}:vendor").input("DeepL SE").run()
     at.button(key=f"tool_remove_{at.session_state['tool_ids'][0]}").click().run()
