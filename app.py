@@ -157,12 +157,14 @@ def go(delta: int) -> None:
     move_to(max(0, min(len(wz.STEPS) - 1, ss.step + delta)))
 
 
-def move_to(index: int, field: str | None = None) -> None:
+def move_to(index: int, field: str | None = None, place: str | None = None) -> None:
+    """Open a step at its top, or at a question's field, or at a place of the page (a keyed container)."""
     ss.step = index
     ss.flash = None
     ss.notes = []
     ss.moves += 1
     ss.focus_field = field
+    ss.focus_place = place
     if wz.STEPS[index].id == "review":
         ss.return_to_review = False
 
@@ -171,6 +173,11 @@ def edit(path: str) -> None:
     """"Modifier" on the review: the question's step, then back to the review."""
     move_to(wz.step_index(wz.step_of_field(path)), field=path)
     ss.return_to_review = True
+
+
+def to_update() -> None:
+    """"Mettre à jour une politique adoptée": its own path, at the review."""
+    move_to(wz.step_index("review"), place="update_path")
 
 
 def on_step_list() -> None:
@@ -840,6 +847,8 @@ def render_controls(pack) -> None:
             st.file_uploader(t("upload"), type=["yaml", "yml", "json", "docx"], key=f"upload_{ss.upload_v}",
                              on_change=on_upload, max_upload_size=2)
             st.caption(t("upload_limits"))
+            st.button(t("update_title") + " →", key="to_update", on_click=to_update, type="tertiary",
+                      icon=":material/published_with_changes:")
             st.caption(f"{t('pack')} : {wz.md_text(pack.label)}" if lang == "fr" else
                        f"{t('pack')}: {wz.md_text(pack.label)}")
 
@@ -1116,8 +1125,9 @@ def render_page_helpers() -> None:
 def render_moves() -> None:
     """A new step opens at its top, or at the field "Modifier" was for. Drawn first, at a place that never moves,
     its script runs again only when ``moves`` changes: a click inside a step never scrolls the page."""
-    field = ss.get("focus_field")
-    action = (f"window.__balisesFocus?.('.st-key-{anchor(field)}', true)" if field else "window.__balisesTop?.()")
+    field, place = ss.get("focus_field"), ss.get("focus_place")
+    action = (f"window.__balisesFocus?.('.st-key-{anchor(field)}', true)" if field else
+              f"window.__balisesFocus?.('.st-key-{place}', true)" if place else "window.__balisesTop?.()")
     st.html(f"<script>/*{ss.moves}*/ {action};</script>", unsafe_allow_javascript=True)
 
 

@@ -69,7 +69,6 @@ TEXTS: dict[str, tuple[str, str]] = {
                             "Provisional preview: {n} question(s) still wait for your answer."),
     "locked_fr": ("toujours inclus au Québec", "always included in Québec"),
     "skip_link": ("Aller au contenu principal", "Skip to main content"),
-    "remove_file": ("Retirer le fichier", "Remove the file"),
     "save_title": ("Enregistrer ou reprendre", "Save or resume"),
     "save_answers": ("Télécharger mes réponses (.yaml)", "Download my answers (.yaml)"),
     "save_help": ("Gardez ce fichier : il permet de reprendre le questionnaire ou de mettre la politique à jour "
@@ -132,8 +131,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "review_intro": ("Vérifiez vos réponses, puis téléchargez la trousse : la politique à adopter et ses "
                      "documents d'accompagnement.", "Check your answers, then download the kit: the policy to "
                      "adopt and its companion documents."),
-    "review_invalid": ("Quelques réponses sont à corriger avant de produire la politique :",
-                       "A few answers need fixing before the policy can be produced:"),
     "doc_lang": ("Langue de l'aperçu et des documents", "Language of the preview and documents"),
     "download_policy": ("Politique en {lang_name} (.docx)", "Policy in {lang_name} (.docx)"),
     "download_staff": ("Aide-mémoire du personnel en {lang_name} (.docx)", "Staff summary in {lang_name} (.docx)"),
@@ -182,7 +179,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "kit_help": ("Préparés avec la politique, à partir des mêmes réponses : à remettre au personnel, à tenir à jour, "
                  "à suivre pour l'adoption.", "Prepared with the policy, from the same answers: to hand to staff, to "
                  "keep up to date, to follow for adoption."),
-
     "kit_ack": ("Accusé de réception à signer", "Acknowledgement sheet to sign"),
     "kit_calendar": ("Calendrier des révisions", "Review calendar"),
     "kit_pdf": ("Pour un PDF, ouvrez le fichier Word et choisissez Fichier > Exporter au format PDF (ou installez "

@@ -1104,3 +1104,12 @@ def test_an_ontario_organisation_in_english_gets_an_english_policy_only():
     assert any("ai-policy" in n for n in names) and not any("politique-ia" in n for n in names)
     text = "\n".join(p.text for p in docx_paragraphs(api.generate(profile, load_pack(), lang="en").docx))
     assert "Board of Directors" in text and "Conseil d'administration" not in text
+
+
+def test_updating_an_adopted_policy_is_a_path_of_its_own():
+    """From "Enregistrer ou reprendre", at any step: the review's update, opened at its place."""
+    at = start()
+    at.button(key="to_update").click().run()
+    assert header(at) == "Relecture et téléchargement"
+    assert at.session_state["focus_place"] == "update_path"
+    assert at.file_uploader(key="update_upload")
