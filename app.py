@@ -674,19 +674,15 @@ def render_downloads(pack, profile) -> None:
     st.caption(t("kit_contents", langs=(" et " if lang == "fr" else " and ").join(names)))
     with st.expander(t("one_by_one"), icon=":material/description:", key="one_by_one"):
         for doc_lang, name in zip(languages, names):
-            c1, c2 = st.columns(2)
-            with c1:
-                policy_name = wz.file_name("policy", org, doc_lang, today)
-                st.download_button(t("download_policy", lang_name=name),
-                                   data=_docx_builder(profile, pack, doc_lang, "full"), help=policy_name,
-                                   file_name=policy_name, mime=DOCX, key=f"dl_policy_{doc_lang}",
-                                   icon=":material/description:", width="stretch", on_click="ignore")
-            with c2:
-                staff_name = wz.file_name("staff_summary", org, doc_lang, today)
-                st.download_button(t("download_staff", lang_name=name),
-                                   data=_docx_builder(profile, pack, doc_lang, "staff_summary"), help=staff_name,
-                                   file_name=staff_name, mime=DOCX, key=f"dl_staff_{doc_lang}",
-                                   icon=":material/summarize:", width="stretch", on_click="ignore")
+            # the policy and the staff summary, side by side (a phone stacks them in reading order)
+            for column, (kind, edition, icon) in zip(st.columns(2), (("policy", "full", "description"),
+                                                                    ("staff", "staff_summary", "summarize"))):
+                file = wz.file_name("policy" if kind == "policy" else "staff_summary", org, doc_lang, today)
+                with column:
+                    st.download_button(t(f"download_{kind}", lang_name=name), help=file, file_name=file,
+                                       data=_docx_builder(profile, pack, doc_lang, edition), mime=DOCX,
+                                       key=f"dl_{kind}_{doc_lang}", icon=f":material/{icon}:", width="stretch",
+                                       on_click="ignore")
         render_kit(pack, snapshot, languages, org)
         answers_name = wz.file_name("answers", org, lang, today)
         st.download_button(t("download_answers"), data=wz.answers_yaml(ss.answers, lang).encode("utf-8"),

@@ -656,16 +656,23 @@ def test_file_names_are_slugified_and_dated():
 ASSOCIATION_PACK = (ROOT / "tests" / "fixtures" / "packs" / "assoc-restricted.yaml").read_text(encoding="utf-8")
 
 
-def test_pack_defaults_give_the_same_profile_in_the_wizard_and_in_the_cli(tmp_path, monkeypatch):
+@pytest.fixture
+def association_pack(tmp_path, monkeypatch):
+    """The association's pack, the wizard's pack for the test."""
+    root = tmp_path / "pack"
+    (root / "rules").mkdir(parents=True)
+    (root / "pack.yaml").write_text(ASSOCIATION_PACK, encoding="utf-8")
+    monkeypatch.setenv("BALISES_PACK", str(root))
+    return root
+
+
+def test_pack_defaults_give_the_same_profile_in_the_wizard_and_in_the_cli(tmp_path, association_pack):
     from click.testing import CliRunner
 
     from balises.cli.main import main
     from balises.render.embedding import read_payload
 
-    root = tmp_path / "pack"
-    (root / "rules").mkdir(parents=True)
-    (root / "pack.yaml").write_text(ASSOCIATION_PACK, encoding="utf-8")
-    monkeypatch.setenv("BALISES_PACK", str(root))
+    root = association_pack
     at = start()
     fill_organisation(at, name="Compagnie Associée", employees=4)
     goto(at, "position")
@@ -981,11 +988,7 @@ def docx_paragraphs(data: bytes):
                                     for p in c.paragraphs)]
 
 
-def test_the_pack_recommended_answers_are_shown_as_the_pack_s(tmp_path, monkeypatch):
-    root = tmp_path / "pack"
-    (root / "rules").mkdir(parents=True)
-    (root / "pack.yaml").write_text(ASSOCIATION_PACK, encoding="utf-8")
-    monkeypatch.setenv("BALISES_PACK", str(root))
+def test_the_pack_recommended_answers_are_shown_as_the_pack_s(association_pack):
     at = start()
     assert at.session_state["answers"]["policy"]["stance"] == "restricted"  # the pack's, not unanswered
     assert at.session_state["answers"]["maturity"] is None  # the pack says nothing: asked
