@@ -644,11 +644,14 @@ def render_answers() -> None:
     lang = ss.ui_lang
     st.subheader(t("answers_title"))
     st.caption(t("answers_help"))
+    recommended, publisher = ss.get("from_pack") or ((), "")
     for i, step in enumerate(wz.STEPS[:-1]):
         with st.container(key=f"answers_{step.id}", border=True):
             st.markdown(f"**{i + 1}. {wz.md_text(wz.tr(step.title, lang))}**")
             for n, row in enumerate(wz.review_rows(ss.answers, step.id, lang)):
                 answer = f":red[{wz.md_text(row.answer)}]" if row.waiting else wz.md_text(row.answer)
+                if row.path in recommended:  # the pack's answer, said as such here too
+                    answer += f" — _{t('from_pack_short', publisher=wz.md_text(publisher))}_"
                 # a row that stays a row on a phone: the answer, and "Modifier" at its right
                 with st.container(horizontal=True, vertical_alignment="center", key=f"answer_row_{step.id}_{n}"):
                     st.markdown(f"<small>{html.escape(row.label)}</small><br>{answer}", unsafe_allow_html=True,

@@ -155,6 +155,7 @@ TEXTS: dict[str, tuple[str, str]] = {
                      "Staff representation: a CSE exists only in France; answer changed to “{value}”."),
     "from_pack": ("Réponse recommandée par {publisher} ; vous pouvez la changer.",
                   "Answer recommended by {publisher}; you may change it."),
+    "from_pack_short": ("recommandée par {publisher}", "recommended by {publisher}"),
     "tools_row": ("Outils, ligne {n}", "Tools, row {n}"),
     "yes": ("oui", "yes"), "no": ("non", "no"),
     "steps_nav": ("Aller à l'étape", "Go to step"),

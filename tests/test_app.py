@@ -996,6 +996,15 @@ def test_the_pack_recommended_answers_are_shown_as_the_pack_s(association_pack):
     nxt(at)
     said = [c.value for c in at.caption if "Réponse recommandée par Association des compagnies (test)" in c.value]
     assert len(said) == 2  # under the stance and the review period
+    fill_position(at, stance="restricted")  # the pack's answer, confirmed
+    goto(at, "review")
+    goto(at, "data_tools")
+    fill_data(at)
+    nxt(at)
+    fill_commitments(at, "all_assisted")
+    nxt(at)
+    said = "\n".join(m.value for m in at.markdown)
+    assert "Usage restreint — _recommandée par Association des compagnies (test)_" in said
 
 
 def test_no_decision_is_blamed_on_an_answer_not_given():
