@@ -218,3 +218,30 @@ def test_a_pack_that_cannot_be_read_is_exit_2_naming_the_file(tmp_path):
     assert result.exit_code == 2, result.output
     assert f"{pack}/pack.yaml:" in result.output and "YAML invalide" in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_problem_of_the_default_pack_is_not_reported_as_the_packs(tmp_path, monkeypatch):
+    """If the default pack itself had a problem, a pack layered over it would not be blamed for it."""
+    import shutil
+
+    from balises.packs import lint as lint_module
+    from balises.packs.loader import default_pack_dir
+
+    home = tmp_path / "default"
+    source = default_pack_dir()
+    for name in ("pack.yaml", "rules", "policy_templates", "decisions"):
+        if (source / name).is_dir():
+            shutil.copytree(source / name, home / name)
+        elif (source / name).exists():
+            home.mkdir(exist_ok=True)
+            shutil.copy(source / name, home / name)
+    rules = home / "rules" / "00-foundation.yaml"
+    rules.write_text(rules.read_text(encoding="utf-8").replace(
+        "https://competenceculture.ca/wp-content/uploads/sites/2/2025/11/ia-etude-21-novembre-2025_competence_culture.pdf",
+        "", 1), encoding="utf-8")
+    monkeypatch.setattr(lint_module, "default_pack_dir", lambda: home)
+    inherited = [p for p in lint_location(None) if "has no URL" in p.message]
+    assert inherited, "the default pack's own problem is reported when it is linted"
+    pack = tmp_path / "reseau"
+    assert CliRunner().invoke(main, ["pack", "init", str(pack)]).exit_code == 0
+    assert not [p for p in lint_location(pack) if "has no URL" in p.message]

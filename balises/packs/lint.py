@@ -543,8 +543,10 @@ def lint_report(location: str | Path | None) -> tuple[list[Problem], SourceSumma
     """The problems of lint_location, and how the built pack's law sources open (None if it does not build)."""
     base = read_layer(default_pack_dir(), lenient=True)
     problems, pack = _lint_layers(base, location)
-    if location is not None:
-        # the default pack's prose checks never run on a layered pack: they need not be computed to be left out
+    home = str(default_pack_dir())
+    if location is not None and any(p.where.startswith(home) for p in problems):
+        # a problem at the default pack's own lines may be inherited: what the default pack alone reports is
+        # left out (computed only then, and without its prose checks, which never run on a layered pack)
         inherited = set(_lint_layers(base, None, prose=False)[0])
         problems = [p for p in problems if p not in inherited]
     return problems, source_summary(pack) if pack is not None else None
