@@ -872,6 +872,7 @@ TODAY = dt.date.today()
 # how it starts.
 STARTS = {
     "organisation.name": "", "organisation.jurisdiction": None, "organisation.province": None,
+    "organisation.public_level": None, "organisation.canton": None,
     "policy.languages": ["fr"], "organisation.sector": None, "organisation.legal_form": None,
     "organisation.federally_regulated": None, "organisation.eu_market": None, "organisation.employees": None,
     "organisation.staff_representation": None, "organisation.freelancers": False,
@@ -888,6 +889,7 @@ STARTS = {
 }
 # the questions that decide the policy's permissions, its stance or its law: never answered for the user
 DECIDING = ["organisation.jurisdiction", "organisation.province", "organisation.legal_form",
+            "organisation.public_level", "organisation.canton",
             "organisation.federally_regulated", "organisation.eu_market", "organisation.staff_representation",
             "maturity", "policy.stance", "data.personal_data_in_ai_tools", "data.publishes_online",
             "commitments.disclosure", "commitments.human_review", "commitments.voice_likeness_consent",
@@ -1125,3 +1127,20 @@ def test_updating_an_adopted_policy_is_a_path_of_its_own():
     assert header(at) == "Relecture et téléchargement"
     assert at.session_state["focus_place"] == "update_path"
     assert at.file_uploader(key="update_upload")
+
+
+def test_a_public_body_is_asked_its_level_and_a_swiss_one_its_canton():
+    """The public-sector act depends on them: asked, never assumed, in the words of the place."""
+    at = start()
+    w(at, "organisation.jurisdiction").select("switzerland").run()
+    w(at, "organisation.legal_form").select("public_body").run()
+    level = w(at, "organisation.public_level")
+    assert level.value is None and level.options == ["Fédéral", "Cantonal", "Communal"]
+    assert not has(at, "organisation.canton")  # a federal body: the federal act
+    nxt(at)
+    assert "« Niveau de l'organisme public » : réponse obligatoire" in "\n".join(errors(at))
+    level.set_value("provincial").run()
+    assert w(at, "organisation.canton").value is None
+    w(at, "organisation.jurisdiction").select("canada_other").run()
+    assert w(at, "organisation.public_level").options == ["Fédéral", "Provincial", "Municipal"]
+    assert not has(at, "organisation.canton")
