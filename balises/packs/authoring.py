@@ -465,10 +465,10 @@ def verify_archive(path: str | Path) -> dict:
 def reference_findings(location: str | Path) -> list[str]:
     """What the pack's reference .docx carries that reaches out of the machine (``where: message`` each)."""
     # lazy: python-docx (~25 ms) only for this check, not at `balises --help`
-    from balises.render.docx.reference import sanitise_docx
+    from balises.render.docx.package import clean_reference
 
     files = read_pack_files(location)
     if REFERENCE_FILE not in files:
         return []
     where = f"{location}/{REFERENCE_FILE}"
-    return [f"{where}: {en}" for _, en in sanitise_docx(files[REFERENCE_FILE], where)[1]]
+    return [f"{where}: {en}" for _, en in clean_reference(files[REFERENCE_FILE], where)[1]]
