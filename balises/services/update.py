@@ -20,6 +20,7 @@ from balises.engine.templating import format_date
 from balises.errors import BalisesError
 from balises.packs.loader import Pack, load_pack
 from balises.render import embedding
+from balises.render.docx.package import clean_adopted
 from balises.render.docx.redline import apply_plan, body_of
 from balises.render.docx.units import W, key
 from balises.services import merge
@@ -66,6 +67,7 @@ class Updated:
     version: str
     old_payload: dict
     notes: list[tuple[str, str]] = field(default_factory=list)
+    removed: list[tuple[str, str]] = field(default_factory=list)  # what the adopted document could not carry
 
     @property
     def conflicts(self) -> list:
@@ -81,6 +83,7 @@ class Updated:
                 "kept_edits": len(self.plan.of_status("kept_edit", "merged", "conflict", "deleted_by_org",
                                                       "kept_deletion")),
                 "conflicts": len(self.conflicts),
+                "removed": "; ".join(en for _, en in self.removed),
                 "to_look_at": "; ".join([c.clause for c in self.plan.of_status("conflict", "reinstated",
                                                                                "kept_deletion")]
                                         + ([f"title page/headings ({len(lost)})"] if lost else []))}
@@ -252,6 +255,9 @@ def update(adopted_docx: bytes, pack: Pack | None = None, as_of: dt.date | None 
     classified, the version moved on (unless ``version`` is given) and the history carried over."""
     pack = pack or load_pack()
     as_of = as_of or dt.date.today()
+    # bounds, every part parsed, what could act or reach out removed (and said): never carried over
+    adopted = clean_adopted(adopted_docx, source)
+    adopted_docx = adopted.to_bytes()
     old = embedding.read_payload(adopted_docx, source)
     profile = resolve(old.get("profile"), pack, f"{source} (embedded answers)").profile
     lang = old.get("lang")
@@ -259,7 +265,7 @@ def update(adopted_docx: bytes, pack: Pack | None = None, as_of: dt.date | None 
     document = compose(profile, pack, lang=lang, as_of=as_of, edition=edition)
     old_version = str(old.get("version") or profile.policy.version)
     diff = diff_payloads(old, embedding.payload(document), pack, document)
-    notes: list[tuple[str, str]] = []
+    notes = [(f"retiré de votre document : {fr}", f"removed from your document: {en}") for fr, en in adopted.findings]
     base_units, exact = _base_units(old, profile, pack, lang, edition)
     if not exact:
         notes.append(("ce document précède l'enregistrement du texte de Balises : le texte d'origine est refait à sa "
@@ -284,7 +290,7 @@ def update(adopted_docx: bytes, pack: Pack | None = None, as_of: dt.date | None 
         new_docx, new_payload = render(len(plan.conflicts))
         merged, plan = merge_documents(adopted_docx, new_docx, new_payload, document, diff, base_units, when)
     return Updated(docx=merged, document=document, diff=diff, plan=plan, version=new_version, old_payload=old,
-                   notes=notes)
+                   notes=notes, removed=adopted.findings)
 
 
 def redline(old_docx: bytes, new_docx: bytes, pack: Pack | None = None, when: dt.datetime | None = None) -> bytes:
@@ -292,6 +298,7 @@ def redline(old_docx: bytes, new_docx: bytes, pack: Pack | None = None, when: dt
     tracked change and a comment (``balises diff OLD NEW --redline OUT``). Edits made to the old one by hand
     are kept as in an update."""
     pack = pack or load_pack()
+    old_docx, new_docx = clean_adopted(old_docx, "old").to_bytes(), clean_adopted(new_docx, "new").to_bytes()
     old = embedding.read_payload(old_docx, "old")
     new = embedding.read_payload(new_docx, "new")
     if (old.get("lang"), old.get("edition")) != (new.get("lang"), new.get("edition")):
@@ -312,7 +319,7 @@ def redline(old_docx: bytes, new_docx: bytes, pack: Pack | None = None, when: dt
 
 UPDATE_COLUMNS = ["row", "organisation", "status", "file", "version", "material", "obligation",
                   "restriction_added", "restriction_removed", "wording", "kept_edits", "conflicts", "to_look_at",
-                  "error"]
+                  "removed", "error"]
 
 
 def update_file(number: int, label: str, source: str, target: str, as_of: dt.date | None,
