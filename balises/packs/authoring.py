@@ -439,6 +439,9 @@ def build_archive(directory: str | Path, output: str | Path | None = None) -> tu
         "checksum": checksum,
     }
     output = Path(output) if output else Path(f"{slugify(info.name, fallback='my-pack')}-{info.version}.zip")
+    if directory.resolve() in output.resolve().parents:  # it would overwrite a file of the pack, or join it
+        raise PackError(f"{output} : l'archive ne peut pas être écrite dans le paquet qu'elle contient ({directory}).",
+                        f"{output}: the archive cannot be written inside the pack it holds ({directory}).")
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name, data in [(MANIFEST_FILE, json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8")),

@@ -26,12 +26,12 @@ from balises.render.docx.units import W, key
 from balises.services import merge
 from balises.services.batch import (
     _WORKER,
-    BatchResult,
+    _output_folder,
     error_text,
+    folder_lock,
     policies_in,
-    run_parallel,
+    run_folder,
     write_if_changed,
-    write_report,
 )
 from balises.services.diff import (
     CLASS_LABELS,
@@ -108,7 +108,7 @@ class Updated:
         for text in self.plan.lost:
             out.append(("  page de titre ou titre refait, votre modification n'est pas reprise : "
                         if fr else "  title page or heading made anew, your change is not carried over: ")
-                       + f"« {text[:80]} »")
+                       + f"« {' '.join(text.split())[:80]} »")
         if self.diff.material:
             what = ("(changements de fond : adoption et accusés de réception)" if fr else
                     "(material changes: adoption and acknowledgements)")
@@ -342,10 +342,8 @@ def run_update_folder(folder, out_dir, pack_location: str | None = None, as_of: 
     changes by class, the edits kept and the conflicts to look at."""
     folder, out = Path(folder), Path(out_dir)
     files = policies_in(folder, out, ("politiques adoptées", "adopted policies"))
-    out.mkdir(parents=True, exist_ok=True)
-    load_pack(pack_location)
-    tasks = [(i, p.name, str(p), str(out / p.name), as_of, messages) for i, p in enumerate(files, start=1)]
-    lines = run_parallel(tasks, update_file, str(Path(pack_location).resolve()) if pack_location else None,
-                         jobs, progress)
-    lines.sort(key=lambda line: line["row"])
-    return BatchResult(lines=lines, report=write_report(out, lines, UPDATE_COLUMNS))
+    _output_folder(out)
+    with folder_lock(out):
+        load_pack(pack_location)
+        tasks = [(i, p.name, str(p), str(out / p.name), as_of, messages) for i, p in enumerate(files, start=1)]
+        return run_folder(out, tasks, update_file, pack_location, jobs, progress, UPDATE_COLUMNS)
