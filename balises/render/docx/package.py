@@ -273,8 +273,8 @@ def read_zip(data: bytes, source: str, limits: Limits = ADOPTED_LIMITS, error: t
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError, RuntimeError, ValueError,
             OSError) as exc:
-        raise _refuse(error, source, f"document Word illisible ({shown(exc)}).",
-                      f"unreadable Word document ({shown(exc)}).") from None
+        raise _refuse(error, source, f"ce n'est pas un document Word (.docx), ou il est endommagé ({shown(exc)}).",
+                      f"not a Word document (.docx), or a damaged one ({shown(exc)}).") from None
     return parts
 
 
