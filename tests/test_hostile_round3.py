@@ -461,6 +461,9 @@ def _two_answers(tmp: Path, pack: Path) -> Path:
     content = _parts(tmp / "old.docx")
     name = next(n for n in content if n.startswith("customXml/") and NS.encode() in content[n][:400])
     content["customXml/item8.xml"] = content[name].replace(b"Compagnie Hostile", b"Compagnie Usurpee")
+    content["word/_rels/document.xml.rels"] = content["word/_rels/document.xml.rels"].replace(
+        b"</Relationships>", _rel("rIdItem8", "customXml", "../customXml/item8.xml", external=False).encode()
+        + b"</Relationships>")
     _write(tmp / "old.docx", content)
     return tmp / "old.docx"
 
@@ -544,8 +547,8 @@ def _profile_with(tmp: Path, old: str, new: str) -> Path:
 
 def _redline_over_old(tmp: Path, pack: Path) -> list[str]:
     _old_policy(tmp, pack)
-    shutil.copy(tmp / "old.docx", tmp / "new.docx")
-    return ["diff", str(tmp / "old.docx"), str(tmp / "new.docx"), "--redline", str(tmp / "old.docx"),
+    shutil.copy(tmp / "old.docx", tmp / "other.docx")
+    return ["diff", str(tmp / "old.docx"), str(tmp / "other.docx"), "--redline", str(tmp / "old.docx"),
             "--pack", str(pack)]
 
 
@@ -643,7 +646,7 @@ ATTACKS = [
     Attack("update-1200-parts", _update(_many_parts), words=("old.docx", "too many parts")),
     Attack("update-2M-elements", _update(_elements), words=("old.docx", "too many XML elements")),
     Attack("update-tables-2000-deep", _update(_nested(2000)), words=("old.docx", "nested", "160")),
-    Attack("update-tables-50-deep", _update(_nested(50)), words=("old.docx", "nested", "160")),
+    Attack("update-tables-60-deep", _update(_nested(60)), words=("old.docx", "nested", "160")),
     Attack("update-part-twice", _update(_twice), words=("old.docx", "twice")),
     # 8. a DTD in the document (any encoding): refused, never copied without its definition
     Attack("update-dtd-in-document", _update(_dtd_in_document("UTF-8")), words=("word/document.xml", "DTD")),
@@ -681,7 +684,7 @@ ATTACKS = [
         "update", str(tmp / "old.docx"), "-o", str(tmp / "old.docx"), "--pack", str(pack)])[1],
         words=("old.docx", "input")),
     Attack("pack-build-into-pack", lambda tmp, pack: [
-        "pack", "build", str(_copy_pack(tmp, pack)), "-o", str(tmp / "pack" / "pack.yaml")],
+        "pack", "build", "--force", str(_copy_pack(tmp, pack)), "-o", str(tmp / "pack" / "pack.yaml")],
         words=("pack.yaml", "inside the pack")),
     # 9. terminal escape sequences from embedded answers, member file names, a pack's cases
     Attack("escapes-member-file-names", _escape_file_names, exit=1, check=_no_escape, seconds=45),

@@ -214,11 +214,14 @@ def diff(old, new, pack, as_json, redline_path):
         loaded = load_pack(pack)
         old_bytes, new_bytes = read_docx(old), read_docx(new)
         result = diff_documents(old_bytes, new_bytes, loaded)
+        removed: list[tuple[str, str]] = []
         if redline_path:
-            api.write_atomic(redline_path, redline(old_bytes, new_bytes, loaded))
+            api.write_atomic(redline_path, redline(old_bytes, new_bytes, loaded, removed=removed))
     except BalisesError as exc:
         _fail(exc)
     if redline_path:
+        for fr, en in removed:
+            echo(f"note: {'retiré' if _lang() == 'fr' else 'removed'}: {fr if _lang() == 'fr' else en}", err=True)
         echo(f"{redline_path}: written (tracked changes by Balises).", err=True)
     if as_json:
         echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))

@@ -27,7 +27,14 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstra
 from balises.engine.compose import EDITIONS
 from balises.engine.document import PolicyDocument, block_text
 from balises.errors import InputFileError
-from balises.render.docx.package import ADOPTED_LIMITS, PAYLOAD_NAMESPACE, parse_part, read_zip, shown
+from balises.render.docx.package import (
+    ADOPTED_LIMITS,
+    PAYLOAD_NAMESPACE,
+    check_word,
+    parse_part,
+    read_zip,
+    shown,
+)
 from balises.safeyaml import parse_json
 
 CUSTOM_XML_PART = "/customXml/balises-policy.xml"
@@ -167,6 +174,7 @@ def read_payload(docx_bytes: bytes, source: str = "document") -> dict:
         f"{source}: this document was not produced by Balises (no embedded answers).")
     limits = replace(ADOPTED_LIMITS, part_bytes=MAX_PAYLOAD)
     parts = read_zip(docx_bytes, source, limits, InputFileError, wanted=_candidate)
+    check_word(docx_bytes, source)
     found = []
     for name, raw in parts.items():
         root = parse_part(name, raw, source, InputFileError, limits)

@@ -293,12 +293,17 @@ def update(adopted_docx: bytes, pack: Pack | None = None, as_of: dt.date | None 
                    notes=notes, removed=adopted.findings)
 
 
-def redline(old_docx: bytes, new_docx: bytes, pack: Pack | None = None, when: dt.datetime | None = None) -> bytes:
+def redline(old_docx: bytes, new_docx: bytes, pack: Pack | None = None, when: dt.datetime | None = None,
+            removed: list | None = None) -> bytes:
     """Any two Balises policies as one Word file: the new one, with every difference from the old one as a
     tracked change and a comment (``balises diff OLD NEW --redline OUT``). Edits made to the old one by hand
-    are kept as in an update."""
+    are kept as in an update. What either file could not carry is removed, and added to ``removed``."""
     pack = pack or load_pack()
-    old_docx, new_docx = clean_adopted(old_docx, "old").to_bytes(), clean_adopted(new_docx, "new").to_bytes()
+    old_package, new_package = clean_adopted(old_docx, "old"), clean_adopted(new_docx, "new")
+    if removed is not None:
+        removed += [(f"old : {fr}", f"old: {en}") for fr, en in old_package.findings]
+        removed += [(f"new : {fr}", f"new: {en}") for fr, en in new_package.findings]
+    old_docx, new_docx = old_package.to_bytes(), new_package.to_bytes()
     old = embedding.read_payload(old_docx, "old")
     new = embedding.read_payload(new_docx, "new")
     if (old.get("lang"), old.get("edition")) != (new.get("lang"), new.get("edition")):

@@ -22,6 +22,7 @@ Plain ``zipfile`` and lxml: no python-docx here, so that the embedded answers ca
 
 from __future__ import annotations
 
+import functools
 import io
 import posixpath
 import re
@@ -163,6 +164,17 @@ _DROPPED = {  # elements that import, embed or fetch, whatever their relationshi
     _W + "frameset": ("cadre web", "web frame"),
 }
 _SVG_NS = "http://www.w3.org/2000/svg"
+# what the element pass looks at, found by lxml's C code (a walk in Python took most of the check's time)
+_RELATIONSHIP_ATTRIBUTES = etree.XPath("//@r:*", namespaces={"r": R_NS})
+_ADDRESS_ATTRIBUTES = etree.XPath("//@*[local-name()='href' or local-name()='src' or local-name()='link']")
+
+
+def _candidates(root) -> list:
+    """Elements dropped whatever they point to, then those with a relationship or an address attribute."""
+    found = list(root.iter(*_DROPPED))
+    for attribute in (*_RELATIONSHIP_ATTRIBUTES(root), *_ADDRESS_ATTRIBUTES(root)):
+        found.append(attribute.getparent())
+    return list(dict.fromkeys(found))
 
 
 # ---------------------------------------------------------------- the result
@@ -256,6 +268,8 @@ def read_zip(data: bytes, source: str, limits: Limits = ADOPTED_LIMITS, error: t
                     raise _refuse(error, source,
                                   f"{shown_name} : compression non prise en charge ({info.compress_type}).",
                                   f"{shown_name}: unsupported compression ({info.compress_type}).")
+                if info.is_dir() or (wanted is not None and not wanted(name)):
+                    continue  # never inflated: its size does not matter
                 total += info.file_size
                 if info.file_size > limits.part_bytes:
                     raise _refuse(error, source, f"{shown_name} : partie trop volumineuse une fois décompressée "
@@ -266,8 +280,6 @@ def read_zip(data: bytes, source: str, limits: Limits = ADOPTED_LIMITS, error: t
                     raise _refuse(error, source, f"document trop volumineux une fois décompressé (plus de "
                                                  f"{limits.total_bytes} octets).",
                                   f"document too large once uncompressed (more than {limits.total_bytes} bytes).")
-                if info.is_dir() or (wanted is not None and not wanted(name)):
-                    continue
                 parts[name] = archive.read(info)
     except BalisesError:
         raise
@@ -279,6 +291,12 @@ def read_zip(data: bytes, source: str, limits: Limits = ADOPTED_LIMITS, error: t
 
 
 # ---------------------------------------------------------------- parsing one XML part
+
+# entities not substituted, no DTD loaded, nothing fetched, libxml2's limits kept (depth 256, text nodes 10 MB)
+_PARSER = etree.XMLParser(encoding="utf-8", resolve_entities=False, no_network=True, load_dtd=False,
+                          huge_tree=False, remove_comments=False)
+_DEEPER: dict[int, str] = {}  # limit -> the XPath that finds an element below it
+
 
 class _Stop(Exception):
     pass
@@ -306,7 +324,8 @@ def _encoding(raw: bytes) -> str | None:
 def parse_part(name: str, raw: bytes, source: str, error: type[BalisesError] = InputFileError,
                limits: Limits = ADOPTED_LIMITS, budget: list[int] | None = None):
     """Part ``name`` parsed: UTF-8 or UTF-16 (as declared), no DTD, no entity, at most ``limits.depth``
-    levels deep and ``budget[0]`` elements (decremented). Raises ``error`` naming the part otherwise."""
+    levels deep and ``budget[0]`` elements (decremented). Raises ``error`` naming the part otherwise.
+    Thread-safe: lxml keeps a parser's state per thread."""
     part = shown(name)
     encoding = _encoding(raw)
     if encoding is None:
@@ -337,31 +356,26 @@ def parse_part(name: str, raw: bytes, source: str, error: type[BalisesError] = I
         raise refused from None
     except (_Stop, expat.ExpatError):
         pass  # the root element is reached (or the XML is broken: lxml says where, below)
-    parser = etree.XMLPullParser(events=("start", "end"), encoding="utf-8", resolve_entities=False,
-                                 no_network=True, load_dtd=False, huge_tree=False, remove_comments=False)
-    depth = 0
-    budget = budget if budget is not None else [limits.elements]
+    nested = _refuse(error, source, f"{part} : contenu imbriqué sur plus de {limits.depth} niveaux (des tableaux "
+                                    "dans des tableaux ?).",
+                     f"{part}: content nested more than {limits.depth} levels deep (tables within tables?).")
     try:
-        for start in range(0, len(utf8), 1 << 20):
-            parser.feed(utf8[start:start + (1 << 20)])
-            for event, _ in parser.read_events():
-                if event == "end":
-                    depth -= 1
-                    continue
-                depth += 1
-                budget[0] -= 1
-                if depth > limits.depth:
-                    raise _refuse(error, source, f"{part} : contenu imbriqué sur plus de {limits.depth} niveaux "
-                                                 "(des tableaux dans des tableaux ?).",
-                                  f"{part}: content nested more than {limits.depth} levels deep (tables within "
-                                  "tables?).")
-                if budget[0] < 0:
-                    raise _refuse(error, source, f"trop d'éléments XML (plus de {limits.elements}).",
-                                  f"too many XML elements (more than {limits.elements}).")
-        root = parser.close()
+        root = etree.fromstring(utf8, _PARSER)
     except etree.XMLSyntaxError as exc:
+        if "depth" in str(exc).lower():  # libxml2's own limit (256 levels), reached before ours is counted
+            raise nested from None
         raise _refuse(error, source, f"{part} : XML invalide ({shown(exc, 160)}).",
                       f"{part}: invalid XML ({shown(exc, 160)}).") from None
+    # counted in lxml's C code: the elements, and whether any lies deeper than the limit (the part's size,
+    # bounded before it is inflated, bounds the memory this parse takes: 16 MB of XML, about 400 MB at worst)
+    budget = budget if budget is not None else [limits.elements]
+    budget[0] -= int(root.xpath("count(//*)"))
+    if budget[0] < 0:
+        raise _refuse(error, source, f"trop d'éléments XML (plus de {limits.elements}).",
+                      f"too many XML elements (more than {limits.elements}).")
+    if root.xpath(_DEEPER.get(limits.depth) or _DEEPER.setdefault(limits.depth, "boolean(" + "/".join(
+            ["*"] * limits.depth) + ")")):
+        raise nested
     docinfo = root.getroottree().docinfo
     if docinfo.internalDTD is not None or docinfo.doctype:
         raise refused
@@ -422,12 +436,52 @@ def open_docx(data: bytes, source: str, limits: Limits = ADOPTED_LIMITS, error: 
     """``data`` as a checked package. ``answers``: what to do with Balises' embedded answers: ``"one"`` (an
     adopted policy: at most one set, else refused) or ``"drop"`` (a pack's reference: removed, reported)."""
     parts = read_zip(data, source, limits, error)
+    _not_a_package(parts, source, error)
+    return _Check(parts, data, source, limits, error, answers).run()
+
+
+def _not_a_package(parts: dict[str, bytes], source: str, error: type[BalisesError]) -> None:
     if "[Content_Types].xml" not in parts:
         if parts.get("mimetype", b"").startswith(b"application/vnd.oasis.opendocument"):
             raise _refuse(error, source, "document OpenDocument (.odt) : enregistrez-le au format Word (.docx).",
                           "an OpenDocument file (.odt): save it as a Word document (.docx).")
         raise _refuse(error, source, "ce n'est pas un document Word (.docx).", "not a Word document (.docx).")
-    return _Check(parts, data, source, limits, error, answers).run()
+
+
+def _main_target(rels_root, names) -> str | None:
+    """The main document part the package's relationships name, if it is in the package."""
+    for rel in rels_root.iter(f"{{{RELS_NS}}}Relationship"):
+        if rel.get("Type") == MAIN_RELATIONSHIP and rel.get("TargetMode", "Internal") == "Internal":
+            target = resolve("", rel.get("Target", ""))
+            if target in names:
+                return target
+    return None
+
+
+def _not_word(kind: str) -> tuple[str, str]:
+    if "spreadsheetml" in kind:
+        return "un classeur (.xlsx)", "a spreadsheet (.xlsx)"
+    if "presentationml" in kind:
+        return "une présentation (.pptx)", "a presentation (.pptx)"
+    return (shown(kind) or "?",) * 2
+
+
+def check_word(data: bytes, source: str, error: type[BalisesError] = InputFileError) -> None:
+    """Refuse what is not a Word package (a workbook or an OpenDocument file carrying Balises' answers), reading
+    only the package's content types and relationships."""
+    wanted = ("[Content_Types].xml", "_rels/.rels", "mimetype")
+    parts = read_zip(data, source, ADOPTED_LIMITS, error, wanted=lambda n: n in wanted)
+    _not_a_package(parts, source, error)
+    names = read_names(data)
+    main = _main_target(parse_part("_rels/.rels", parts["_rels/.rels"], source, error), names) \
+        if "_rels/.rels" in parts else None
+    defaults, overrides = _content_types(parse_part("[Content_Types].xml", parts["[Content_Types].xml"], source,
+                                                    error))
+    kind = (overrides.get(main.lower()) or defaults.get(main.rpartition(".")[2].lower(), "")) if main else ""
+    if kind not in MAIN_TYPES:
+        what = _not_word(kind)
+        raise _refuse(error, source, f"ce n'est pas un document Word (.docx) mais {what[0]}.",
+                      f"not a Word document (.docx) but {what[1]}.")
 
 
 class _Check:
@@ -491,20 +545,16 @@ class _Check:
         if "_rels/.rels" not in self.parts:
             raise self.refuse("ce n'est pas un document Word (aucune relation de paquet).",
                               "not a Word document (no package relationships).")
-        for rel in self.tree("_rels/.rels").iter(f"{{{RELS_NS}}}Relationship"):
-            if rel.get("Type") == MAIN_RELATIONSHIP and rel.get("TargetMode", "Internal") == "Internal":
-                target = resolve("", rel.get("Target", ""))
-                if target in self.parts:
-                    return target
+        target = _main_target(self.tree("_rels/.rels"), self.parts)
+        if target:
+            return target
         raise self.refuse("ce n'est pas un document Word (aucun document principal).",
                           "not a Word document (no main document).")
 
     def main_type(self, main: str, types: dict[str, str]) -> None:
         kind = types[main]
         if kind not in MAIN_TYPES:
-            what = ("un classeur (.xlsx)", "a spreadsheet (.xlsx)") if "spreadsheetml" in kind else (
-                ("une présentation (.pptx)", "a presentation (.pptx)") if "presentationml" in kind
-                else (shown(kind) or "?",) * 2)
+            what = _not_word(kind)
             raise self.refuse(f"ce n'est pas un document Word (.docx) mais {what[0]}.",
                               f"not a Word document (.docx) but {what[1]}.")
         if MAIN_TYPES[kind] is not None:  # a template or a macro-enabled file: read as a plain document
@@ -649,10 +699,10 @@ class _Check:
         ids = self.removed_ids.get(name, set())
         where = shown(name)
         touched = False
-        stack = [root]
-        while stack:  # depth first, in document order; what is removed is not walked into
-            el = stack.pop()
-            children = [c for c in el if isinstance(c.tag, str)]
+        removed: set = set()
+        for el in _candidates(root):
+            if el in removed or any(a in removed for a in el.iterancestors()):
+                continue  # inside something already removed
             if el.tag in _DROPPED:
                 fr, en = _DROPPED[el.tag]
                 parent = el.getparent()
@@ -660,14 +710,16 @@ class _Check:
                     and parent.tag in _HOLDERS else el
                 if holder.getparent() is not None:
                     holder.getparent().remove(holder)
+                    removed.add(holder)
                     self.found(f"{where} : {fr} retiré(e)", f"{where}: {en} removed")
                     touched = True
                 continue
-            gone = False
             for attr, value in list(el.attrib.items()):
                 if attr.startswith(f"{{{R_NS}}}") and value in ids:
                     touched = True
                     gone = _drop_reference(el, attr, ids)
+                    if gone is not None:
+                        removed.add(gone)
                     break
                 if etree.QName(attr).localname in _URL_ATTRIBUTES and _FETCHED_URL.match(value):
                     del el.attrib[attr]
@@ -675,8 +727,6 @@ class _Check:
                     local = etree.QName(attr).localname
                     self.found(f"{where} : adresse externe {shown(value)} retirée ({local})",
                                f"{where}: external address {shown(value)} removed ({local})")
-            if not gone:
-                stack.extend(reversed(children))
         touched = self.fields(name, root) or touched
         if touched:
             self.changed.add(name)
@@ -757,17 +807,17 @@ _SELF_ONLY = {"hlinkClick", "hlinkHover", "hlinkMouseOver", "externalData", "hea
               "attachedTemplate", "altChunk", "subDoc", "saveThroughXslt"}
 
 
-def _drop_reference(element, attr: str, removed: set[str]) -> bool:
+def _drop_reference(element, attr: str, removed: set[str]):
     """An element that points to a removed relationship: a link is unwrapped (its text stays), a linked
     picture that also has its embedded copy keeps the copy, a link on a picture goes (the picture stays),
-    anything else goes with its drawing or object. Returns whether ``element`` itself left the tree."""
+    anything else goes with its drawing or object. Returns what left the tree, if anything."""
     if element.tag == _W + "hyperlink":
         _unwrap(element)
-        return False  # its children are now its parent's: still to be walked
+        return None  # its children are now its parent's
     others = [a for a, v in element.attrib.items() if a.startswith(f"{{{R_NS}}}") and a != attr and v not in removed]
     if others:
         del element.attrib[attr]
-        return False
+        return None
     local = etree.QName(element).localname
     if local in _SELF_ONLY:
         target = element
@@ -780,7 +830,7 @@ def _drop_reference(element, attr: str, removed: set[str]) -> bool:
         target = node if node is not None else element
     if target.getparent() is not None:
         target.getparent().remove(target)
-    return True
+    return target
 
 
 def _complex_fields(root) -> list[tuple[str, list]]:
@@ -835,11 +885,12 @@ def field_allowed(code: str) -> bool:
 
 # ---------------------------------------------------------------- the two uses
 
-def clean_reference(data: bytes, source: str) -> tuple[bytes, list[tuple[str, str]]]:
+@functools.lru_cache(maxsize=8)  # lint, pack build and the layers' loading check the same reference
+def clean_reference(data: bytes, source: str) -> tuple[bytes, tuple[tuple[str, str], ...]]:
     """A pack's reference document without what it may not carry into every policy, and what was removed
     (``(fr, en)`` each). The bytes are returned unchanged when there is nothing to remove."""
     package = open_docx(data, source, REFERENCE_LIMITS, PackError, answers="drop")
-    return package.to_bytes(), package.findings
+    return package.to_bytes(), tuple(package.findings)
 
 
 def clean_adopted(data: bytes, source: str) -> Package:
