@@ -13,6 +13,7 @@ from balises.cli.common import AS_OF, PACK, _as_of, _fail, _folder_done, _interr
 from balises.errors import BalisesError
 from balises.packs.authoring import (
     build_archive,
+    check_archive_path,
     init_pack,
     pack_problems,
     reference_findings,
@@ -53,6 +54,7 @@ def pack_init(directory, extends, name, publisher):
 def pack_build(directory, output, force):
     """Write the pack in DIRECTORY as one .zip archive with a manifest and checksums."""
     try:
+        check_archive_path(directory, output)  # before the lint: a mistake said at once
         problems = pack_problems(directory, own=True)
         if problems and not force:
             for problem in problems:

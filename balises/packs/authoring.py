@@ -417,6 +417,14 @@ def smoke_skipped() -> tuple[str, str] | None:
 
 # ---------------------------------------------------------------- pack build / verify
 
+def check_archive_path(directory: str | Path, output: str | Path | None) -> None:
+    """An archive is never written inside the pack it holds: it would overwrite one of the pack's files (``-o
+    DIR/pack.yaml``) or join the next build."""
+    if output is not None and Path(directory).resolve() in Path(output).resolve().parents:
+        raise PackError(f"{output} : l'archive ne peut pas être écrite dans le paquet qu'elle contient ({directory}).",
+                        f"{output}: the archive cannot be written inside the pack it holds ({directory}).")
+
+
 def build_archive(directory: str | Path, output: str | Path | None = None) -> tuple[Path, dict]:
     """Write the pack folder as one .zip with ``manifest.json``. Returns the path and the manifest."""
     directory = Path(directory)
@@ -439,9 +447,7 @@ def build_archive(directory: str | Path, output: str | Path | None = None) -> tu
         "checksum": checksum,
     }
     output = Path(output) if output else Path(f"{slugify(info.name, fallback='my-pack')}-{info.version}.zip")
-    if directory.resolve() in output.resolve().parents:  # it would overwrite a file of the pack, or join it
-        raise PackError(f"{output} : l'archive ne peut pas être écrite dans le paquet qu'elle contient ({directory}).",
-                        f"{output}: the archive cannot be written inside the pack it holds ({directory}).")
+    check_archive_path(directory, output)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name, data in [(MANIFEST_FILE, json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8")),

@@ -458,12 +458,21 @@ def _main_target(rels_root, names) -> str | None:
     return None
 
 
-def _not_word(kind: str) -> tuple[str, str]:
-    if "spreadsheetml" in kind:
-        return "un classeur (.xlsx)", "a spreadsheet (.xlsx)"
-    if "presentationml" in kind:
-        return "une présentation (.pptx)", "a presentation (.pptx)"
-    return (shown(kind) or "?",) * 2
+def _type_of(name: str, defaults: dict[str, str], overrides: dict[str, str]) -> str:
+    """A part's content type: its own (Override), else its extension's (Default)."""
+    file = name.rpartition("/")[2]
+    return overrides.get(name.lower()) or defaults.get(file.rpartition(".")[2].lower() if "." in file else "", "")
+
+
+def _word_main(kind: str, source: str, error: type[BalisesError]) -> None:
+    """Refuse a main part that is not a Word document's (a workbook's, a presentation's…)."""
+    if kind in MAIN_TYPES:
+        return
+    what = (("un classeur (.xlsx)", "a spreadsheet (.xlsx)") if "spreadsheetml" in kind else
+            ("une présentation (.pptx)", "a presentation (.pptx)") if "presentationml" in kind else
+            (shown(kind) or "?",) * 2)
+    raise _refuse(error, source, f"ce n'est pas un document Word (.docx) mais {what[0]}.",
+                  f"not a Word document (.docx) but {what[1]}.")
 
 
 def check_word(data: bytes, source: str, error: type[BalisesError] = InputFileError) -> None:
@@ -477,11 +486,7 @@ def check_word(data: bytes, source: str, error: type[BalisesError] = InputFileEr
         if "_rels/.rels" in parts else None
     defaults, overrides = _content_types(parse_part("[Content_Types].xml", parts["[Content_Types].xml"], source,
                                                     error))
-    kind = (overrides.get(main.lower()) or defaults.get(main.rpartition(".")[2].lower(), "")) if main else ""
-    if kind not in MAIN_TYPES:
-        what = _not_word(kind)
-        raise _refuse(error, source, f"ce n'est pas un document Word (.docx) mais {what[0]}.",
-                      f"not a Word document (.docx) but {what[1]}.")
+    _word_main(_type_of(main, defaults, overrides) if main else "", source, error)
 
 
 class _Check:
@@ -514,8 +519,7 @@ class _Check:
     # -- parts
 
     def content_type(self, name: str) -> str:
-        ext = name.rpartition(".")[2].lower() if "." in name.rpartition("/")[2] else ""
-        return self.overrides.get(name.lower()) or self.defaults.get(ext, "")
+        return _type_of(name, self.defaults, self.overrides)
 
     def run(self) -> Package:
         self.defaults, self.overrides = _content_types(self.tree("[Content_Types].xml"))
@@ -553,10 +557,7 @@ class _Check:
 
     def main_type(self, main: str, types: dict[str, str]) -> None:
         kind = types[main]
-        if kind not in MAIN_TYPES:
-            what = _not_word(kind)
-            raise self.refuse(f"ce n'est pas un document Word (.docx) mais {what[0]}.",
-                              f"not a Word document (.docx) but {what[1]}.")
+        _word_main(kind, self.source, self.error)
         if MAIN_TYPES[kind] is not None:  # a template or a macro-enabled file: read as a plain document
             fr, en = MAIN_TYPES[kind]
             self.found(f"{main} : document lu comme un document Word ordinaire, sans {fr}",
