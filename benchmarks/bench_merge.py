@@ -3,8 +3,8 @@
     python benchmarks/bench_merge.py [--sizes 1000,10000,40000] [--difflib 16000] [--no-update]
 
 1. **Alignment and merge** (``balises.services.merge.plan``, in process): an adopted policy whose body is
-   Balises' text followed by N paragraphs of the one letter "a" (the issue's attack: 55 kB of .docx), against
-   the same base and new text. Time per N; with ``--difflib N``, also the former matcher (difflib without its
+   Balises' text followed by N paragraphs of the one letter "a" (the issue's attack: 55 kB of .docx), its
+   embedded text forged to hold N - 1 of them too, and Balises' new text (every tenth paragraph reworded). Time per N; with ``--difflib N``, also the former matcher (difflib without its
    junk heuristic) at that N, stopped after 120 s.
 2. **The whole update** (``balises update`` in a subprocess, the mini pack of tests/hostile): an adopted
    policy padded to N repeated paragraphs, up to the limit (``ADOPTED_LIMITS.paragraphs``), then one over it
@@ -43,8 +43,12 @@ def base_and_new(paragraphs: int = 300) -> tuple[list[tuple[str, str]], list[tup
 
 
 def time_plan(n: int) -> float:
+    """The attack: N one-letter paragraphs in the document and N - 1 in the text Balises embedded (a forged
+    payload), so that the alignment meets them on both sides."""
     base, new = base_and_new()
-    ours = [t for _, t in base] + ["a"] * n
+    last = base[-1][0]
+    base, new = base + [(last, "a")] * (n - 1), new + [(last, "a")] * (n - 1)
+    ours = [t for _, t in base[:300]] + ["a"] * n
     start = time.perf_counter()
     merge.plan(base, ours, new, set())
     return time.perf_counter() - start
