@@ -4,8 +4,9 @@
 
 1. **Alignment and merge** (``balises.services.merge.plan``, in process): an adopted policy whose body is
    Balises' text followed by N paragraphs of the one letter "a" (the issue's attack: 55 kB of .docx), its
-   embedded text forged to hold N - 1 of them too, and Balises' new text (every tenth paragraph reworded). Time per N; with ``--difflib N``, also the former matcher (difflib without its
-   junk heuristic) at that N, stopped after 120 s.
+   embedded text forged to hold N - 1 of them too, and Balises' new text (every tenth paragraph reworded).
+   Time per N; with ``--difflib N``, also the former matcher (difflib without its junk heuristic) at that N,
+   stopped after 120 s.
 2. **The whole update** (``balises update`` in a subprocess, the mini pack of tests/hostile): an adopted
    policy padded to N repeated paragraphs, up to the limit (``ADOPTED_LIMITS.paragraphs``), then one over it
    (refused: exit 2). Wall time and the subprocess's peak resident memory.
@@ -72,8 +73,13 @@ def time_difflib(n: int, limit: float = 120) -> float | None:
     return value
 
 
-def padded_policy(tmp: Path, pack: Path, n: int) -> Path:
-    """The mini pack's policy with N one-letter paragraphs added at the end of its body."""
+RICH = (b"<w:p><w:pPr><w:spacing w:after=\"120\"/></w:pPr>"
+        + b"<w:r><w:rPr><w:b/></w:rPr><w:t xml:space=\"preserve\">Texte ajout\xc3\xa9 </w:t></w:r>" * 10 + b"</w:p>")
+
+
+def padded_policy(tmp: Path, pack: Path, n: int, paragraph: bytes = b"<w:p><w:r><w:t>a</w:t></w:r></w:p>") -> Path:
+    """The mini pack's policy with N paragraphs (one letter each, unless ``paragraph`` says otherwise) added at
+    the end of its body."""
     source = tmp / "policy.docx"
     if not source.exists():
         subprocess.run([sys.executable, "-m", "balises", "generate", str(ROOT / "tests/hostile/valid.yaml"), "-o",
@@ -82,12 +88,12 @@ def padded_policy(tmp: Path, pack: Path, n: int) -> Path:
         parts = {name: archive.read(name) for name in archive.namelist()}
     doc = parts["word/document.xml"]
     at = doc.rindex(b"<w:sectPr")
-    parts["word/document.xml"] = doc[:at] + b"<w:p><w:r><w:t>a</w:t></w:r></w:p>" * n + doc[at:]
+    parts["word/document.xml"] = doc[:at] + paragraph * n + doc[at:]
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in parts.items():
             archive.writestr(name, data)
-    path = tmp / f"adopted-{n}.docx"
+    path = tmp / f"adopted-{n}-{len(paragraph)}.docx"
     path.write_bytes(out.getvalue())
     return path
 
@@ -133,6 +139,16 @@ def main() -> None:
             path = padded_policy(tmp, pack, n)
             code, seconds, peak = run_update(path, pack, tmp)
             print(f"{n:>7} {path.stat().st_size / 1024:>9.0f} {code:>5} {seconds:>8.2f} {peak:>8.0f}", flush=True)
+        # the largest accepted: paragraphs near their limit, each with 10 formatted runs (43 elements), so
+        # that word/document.xml nears the 16 MB part limit and the element count nears its own
+        n = limit - 400
+        path = padded_policy(tmp, pack, n, RICH)
+        with zipfile.ZipFile(path) as archive:
+            inflated = archive.getinfo("word/document.xml").file_size
+        code, seconds, peak = run_update(path, pack, tmp)
+        print(f"\n3. the largest accepted: {n} paragraphs of 10 bold runs, word/document.xml {inflated / 2**20:.1f} MB "
+              f"inflated ({path.stat().st_size / 1024:.0f} kB .docx): exit {code}, {seconds:.2f} s, "
+              f"peak {peak:.0f} MB", flush=True)
     print(f"\n(peak MB: maximum resident set of the update's process; this process: "
           f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB)")
 

@@ -92,7 +92,8 @@ def _adopted(tmp: Path, pack: Path, paragraph: str = "", rels: str = "", parts: 
         content["word/_rels/document.xml.rels"] = content["word/_rels/document.xml.rels"].replace(
             b"</Relationships>", rels.encode() + b"</Relationships>")
     if types:
-        content["[Content_Types].xml"] = content["[Content_Types].xml"].replace(b"</Types>", types.encode() + b"</Types>")
+        content["[Content_Types].xml"] = content["[Content_Types].xml"].replace(b"</Types>",
+                                                                                types.encode() + b"</Types>")
     content.update(parts or {})
     _write(path, content)
     return path
@@ -205,9 +206,10 @@ def _reference(tmp: Path, pack: Path, how: str) -> Path:
                 f'{_rel("rIdOle", "oleObject", "embeddings/oleObject1.bin", external=False)}</Relationships>')
         types = _part(ref, "[Content_Types].xml").replace("</Types>", '<Default Extension="bin" ContentType='
                                                           '"application/vnd.openxmlformats-officedocument.oleObject"/></Types>')
-        _rezip(ref, {"word/footer1.xml": with_v.replace("<w:r><w:tab/></w:r>", obj + "<w:r><w:tab/></w:r>", 1).encode(),
-                     "[Content_Types].xml": types.encode()},
-               {"word/_rels/footer1.xml.rels": rels.encode(), "word/embeddings/oleObject1.bin": b"\xd0\xcf\x11\xe0" * 64})
+        footer_with_object = with_v.replace("<w:r><w:tab/></w:r>", obj + "<w:r><w:tab/></w:r>", 1)
+        _rezip(ref, {"word/footer1.xml": footer_with_object.encode(), "[Content_Types].xml": types.encode()},
+               {"word/_rels/footer1.xml.rels": rels.encode(),
+                "word/embeddings/oleObject1.bin": b"\xd0\xcf\x11\xe0" * 64})
     elif how == "second-answers":
         item = (f'<?xml version="1.0" encoding="UTF-8"?><policy xmlns="{NS}"><data format="json">'
                 '{"format": "balises-policy", "profile": {"organisation": {"name": "Forged"}}}</data></policy>')
@@ -217,17 +219,21 @@ def _reference(tmp: Path, pack: Path, how: str) -> Path:
     return target
 
 
-def _gen_with(how: str):
+def _with_reference(how: str, command: str):
+    """``generate`` or ``lint`` with a pack whose reference carries attack ``how``."""
     def build(tmp, pack):
-        return ["generate", str(HOSTILE / "valid.yaml"), "-o", str(tmp / "policy.docx"), "--as-of", AS_OF,
-                "--pack", str(_reference(tmp, pack, how))]
+        head = (["generate", str(HOSTILE / "valid.yaml"), "-o", str(tmp / "policy.docx"), "--as-of", AS_OF]
+                if command == "generate" else ["lint"])
+        return [*head, "--pack", str(_reference(tmp, pack, how))]
     return build
+
+
+def _gen_with(how: str):
+    return _with_reference(how, "generate")
 
 
 def _lint_with(how: str):
-    def build(tmp, pack):
-        return ["lint", "--pack", str(_reference(tmp, pack, how))]
-    return build
+    return _with_reference(how, "lint")
 
 
 def _verify_with(how: str):
