@@ -407,8 +407,13 @@ def _nested(depth: int):
 
 
 def _elements(tmp: Path, pack: Path) -> Path:
-    """Two million empty runs in one paragraph: 16 MB once inflated, within the part size limit."""
-    return _adopted(tmp, pack, "<w:p>" + "<w:r/>" * 2_000_000 + "</w:p>")
+    """1.2 million empty runs in one paragraph: 7 MB once inflated, within the size limit of an XML part."""
+    return _adopted(tmp, pack, "<w:p>" + "<w:r/>" * 1_200_000 + "</w:p>")
+
+
+def _big_xml(tmp: Path, pack: Path) -> Path:
+    """9 MB of text in one paragraph: under the part limit, over that of an XML part."""
+    return _adopted(tmp, pack, "<w:p><w:r><w:t>" + "texte " * 1_500_000 + "</w:t></w:r></w:p>")
 
 
 def _many_parts(tmp: Path, pack: Path) -> Path:
@@ -656,7 +661,8 @@ ATTACKS = [
            seconds=30),
     Attack("update-3GB-inflated", _update(_inflated), words=("old.docx", "word/document.xml", "too large")),
     Attack("update-1200-parts", _update(_many_parts), words=("old.docx", "too many parts")),
-    Attack("update-2M-elements", _update(_elements), words=("old.docx", "too many XML elements")),
+    Attack("update-1.2M-elements", _update(_elements), words=("old.docx", "too many XML elements")),
+    Attack("update-9MB-xml-part", _update(_big_xml), words=("old.docx", "word/document.xml", "XML part too large")),
     Attack("update-tables-2000-deep", _update(_nested(2000)), words=("old.docx", "nested", "160")),
     Attack("update-tables-60-deep", _update(_nested(60)), words=("old.docx", "nested", "160")),
     Attack("update-part-twice", _update(_twice), words=("old.docx", "twice")),

@@ -44,8 +44,9 @@ class Limits:
     """What a package may hold before it is refused (exit 2, the limit named)."""
 
     parts: int
-    part_bytes: int  # one part, once inflated
+    part_bytes: int  # one part, once inflated (an image)
     total_bytes: int  # all parts, once inflated
+    xml_bytes: int  # one XML part: its parsed tree takes about 50 times its size in memory
     elements: int  # XML elements, all parts together
     depth: int  # XML nesting (a table in a table in a table…); lxml itself stops at 256
     paragraphs: int  # paragraphs of the main document
@@ -53,11 +54,11 @@ class Limits:
 
 # a pack's reference: styles, a header, a footer, a logo
 REFERENCE_LIMITS = Limits(parts=500, part_bytes=16 * 1024 * 1024, total_bytes=64 * 1024 * 1024,
-                          elements=1_000_000, depth=160, paragraphs=5_000)
-# an adopted policy: 6 to 40 pages with the organisation's additions, comments and images; about 20 times the
-# largest kit's policy (benchmarks/bench_adopted.py measures the largest one accepted)
+                          xml_bytes=16 * 1024 * 1024, elements=1_000_000, depth=160, paragraphs=5_000)
+# an adopted policy: 6 to 40 pages with the organisation's additions, comments and images (its document.xml:
+# 40 to 800 kB); the largest accepted updates in about 20 s within 500 MB (benchmarks/bench_merge.py)
 ADOPTED_LIMITS = Limits(parts=1_000, part_bytes=16 * 1024 * 1024, total_bytes=64 * 1024 * 1024,
-                        elements=1_500_000, depth=160, paragraphs=20_000)
+                        xml_bytes=8 * 1024 * 1024, elements=1_000_000, depth=160, paragraphs=20_000)
 
 # ---------------------------------------------------------------- namespaces and allow-lists
 
@@ -327,6 +328,10 @@ def parse_part(name: str, raw: bytes, source: str, error: type[BalisesError] = I
     levels deep and ``budget[0]`` elements (decremented). Raises ``error`` naming the part otherwise.
     Thread-safe: lxml keeps a parser's state per thread."""
     part = shown(name)
+    if len(raw) > limits.xml_bytes:
+        raise _refuse(error, source, f"{part} : partie XML trop volumineuse ({len(raw)} octets ; maximum "
+                                     f"{limits.xml_bytes}).",
+                      f"{part}: XML part too large ({len(raw)} bytes; at most {limits.xml_bytes}).")
     encoding = _encoding(raw)
     if encoding is None:
         raise _refuse(error, source, f"{part} : encodage refusé (UTF-8 ou UTF-16 seulement).",
