@@ -55,7 +55,7 @@ def pack_build(directory, output, force):
     """Write the pack in DIRECTORY as one .zip archive with a manifest and checksums."""
     try:
         check_archive_path(directory, output)  # before the lint: a mistake said at once
-        problems = pack_problems(directory, own=True)
+        problems = pack_problems(directory)
         if problems and not force:
             for problem in problems:
                 echo(problem.text(_lang()), err=True)
