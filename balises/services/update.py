@@ -265,7 +265,8 @@ def update(adopted_docx: bytes, pack: Pack | None = None, as_of: dt.date | None 
     document = compose(profile, pack, lang=lang, as_of=as_of, edition=edition)
     old_version = str(old.get("version") or profile.policy.version)
     diff = diff_payloads(old, embedding.payload(document), pack, document)
-    notes = [(f"retiré de votre document : {fr}", f"removed from your document: {en}") for fr, en in adopted.findings]
+    notes = [(f"retiré de votre document : {fr}", f"removed from your document: {en}")
+             for fr, en in adopted.findings]
     base_units, exact = _base_units(old, profile, pack, lang, edition)
     if not exact:
         notes.append(("ce document précède l'enregistrement du texte de Balises : le texte d'origine est refait à sa "

@@ -254,6 +254,13 @@ def _combine(elements: list, pieces: list, revisions: "_Revisions") -> tuple[lis
             k = j
             while k < len(pieces) and pieces[k].revision == "ins":
                 k += 1
+            if k - j != j - i:  # the deletions no insertion pairs with go as they are, in one step (one at a
+                # time, a long run of them was scanned again for each: quadratic on a repetitive document)
+                unpaired = j - i - (k - j) if 0 < k - j < j - i else j - i
+                out_el += elements[i:i + unpaired]
+                out_rev += ["del"] * unpaired
+                i += unpaired
+                continue
             if k - j == j - i:  # as many new paragraphs as old ones: pair them in order
                 for old, new in zip(range(i, j), range(j, k)):
                     merged = word_changes(elements[old], elements[new], revisions)
