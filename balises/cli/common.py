@@ -63,7 +63,7 @@ def _folder_done(result, done: str) -> None:
     """The last lines of a folder's run (regenerate, update): how many were done, the report; exit 1 when a
     policy failed."""
     echo(f"{len(result.lines) - len(result.failed)} {done}, {len(result.failed)} failed; "
-               f"report: {result.report}")
+         f"report: {result.report}")
     if result.failed:
         sys.exit(1)
 
@@ -78,7 +78,7 @@ def _interrupted(exc) -> None:
         done = sum(1 for line in result.lines if line["status"] == "ok")
         left = sum(1 for line in result.lines if line["status"] == "interrupted")
         echo(f"\ninterrupted ({name}): {result.written} file(s) written, {done} row(s) done, {left} not "
-                   f"done; report: {result.report}", err=True)
+             f"done; report: {result.report}", err=True)
     sys.exit(128 + exc.signum)
 
 

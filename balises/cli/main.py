@@ -116,7 +116,7 @@ def explain(profile, lang, as_of, pack):
     if recommended:
         fr = doc.meta.lang == "fr"
         echo(f"\n{'Réponses venues du paquet' if fr else 'Answers from the pack'} {loaded.info.name}"
-                   f" ({'le fichier ne les donne pas' if fr else 'the file leaves them out'})")
+             f" ({'le fichier ne les donne pas' if fr else 'the file leaves them out'})")
         data = given.profile.model_dump(mode="json")
         for path in recommended:
             echo(f"  {path}: {json.dumps(FieldPath.parse(path).get(data), ensure_ascii=False)}")
@@ -158,7 +158,7 @@ def lint(pack):
         echo(summary.text(lang), err=True)
     if problems:
         echo(f"{len(problems)} problème(s) dans {label}." if lang == "fr"
-                   else f"{len(problems)} problem(s) in {label}.", err=True)
+             else f"{len(problems)} problem(s) in {label}.", err=True)
         sys.exit(1)
     echo(f"{label} : aucun problème trouvé." if lang == "fr" else f"{label}: no problem found.")
 
@@ -192,7 +192,7 @@ def run() -> None:
                       or getattr(exc, "signum", None) == signal.SIGTERM)
         if api.WRITTEN:  # say truthfully what was written before the interruption (a policy before its trace)
             echo(f"interrupted: {', '.join(str(p) for p in api.WRITTEN)} written; nothing else was written "
-                       "(an existing file is left as it was)", err=True)
+                 "(an existing file is left as it was)", err=True)
         else:
             echo("interrupted: no file was written (an existing file is left as it was)", err=True)
         sys.exit(143 if terminated else 130)
@@ -203,7 +203,7 @@ def run() -> None:
         if os.environ.get("BALISES_DEBUG"):
             raise
         echo(f"internal error ({type(exc).__name__}: {exc}); no file was written. "
-                   "Please report it with the command you ran.", err=True)
+             "Please report it with the command you ran.", err=True)
         sys.exit(1)
     sys.exit(code if isinstance(code, int) else 0)
 

@@ -43,7 +43,7 @@ def pack_init(directory, extends, name, publisher):
     for path in written:
         echo(f"  {path}")
     echo(f"{directory}: pack created ({len(written)} files). Read {Path(directory) / 'README.md'}, then "
-               f"run `balises lint --pack {directory}`.")
+         f"run `balises lint --pack {directory}`.")
 
 
 @pack.command("build")
@@ -65,7 +65,7 @@ def pack_build(directory, output, force):
     except BalisesError as exc:
         _fail(exc)
     echo(f"{path}: {manifest['name']} {manifest['version']} (base {manifest['base_version']}), "
-               f"{len(manifest['files'])} files, checksum sha256:{manifest['checksum']}")
+         f"{len(manifest['files'])} files, checksum sha256:{manifest['checksum']}")
 
 
 @pack.command("verify")
@@ -81,10 +81,10 @@ def pack_verify(archive):
         for line in found:
             echo(line, err=True)
         echo(f"{archive}: {len(found)} problem(s) in the reference document (removed from every policy "
-                   "generated with this pack).", err=True)
+             "generated with this pack).", err=True)
         sys.exit(1)
     echo(f"{archive}: {manifest.get('name')} {manifest.get('version')} (base {manifest.get('base_version')}), "
-               f"intact; checksum sha256:{manifest.get('checksum')}")
+         f"intact; checksum sha256:{manifest.get('checksum')}")
 
 
 def _progress(total: int, label: str):
@@ -133,7 +133,7 @@ def batch(source, out_dir, pack, lang, as_of, jobs, template, traces):
         _interrupted(exc)
     ok = len(result.lines) - len(result.failed)
     echo(f"{ok} policies in {out_dir} ({result.written} written, {ok - result.written} unchanged); "
-               f"{len(result.failed)} row(s) failed; report: {result.report}")
+         f"{len(result.failed)} row(s) failed; report: {result.report}")
     for line in result.failed:
         echo(f"  row {line['row']}: {line['error']}", err=True)
     if result.failed:
@@ -264,7 +264,7 @@ def test_pack(pack):
     if failed:
         names = ", ".join(r.name for r in failed)
         echo(f"{len(failed)} cas en échec sur {len(results)} : {names}" if fr
-                   else f"{len(failed)} of {len(results)} case(s) failed: {names}", err=True)
+             else f"{len(failed)} of {len(results)} case(s) failed: {names}", err=True)
         sys.exit(1)
     echo(f"{len(results)} cas réussis." if fr else f"{len(results)} case(s) passed.")
 

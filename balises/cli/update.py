@@ -50,7 +50,7 @@ def update(adopted, output, pack, as_of, version, jobs, as_json):
             for line in result.lines:
                 if line["status"] == "ok":
                     echo(f"{one_line(line['row'])}: {line['version']}, material {line['material']}, "
-                               f"conflicts {line['conflicts']}" + (f" ({line['to_look_at']})" if line['to_look_at']
+                         f"conflicts {line['conflicts']}" + (f" ({line['to_look_at']})" if line['to_look_at']
                                                                    else ""))
                 else:
                     echo(f"{one_line(line['row'])}: error {line['error']}")
@@ -71,7 +71,7 @@ def update(adopted, output, pack, as_of, version, jobs, as_json):
         for line in result.lines(_lang()):
             echo(line)
     echo(f"{output}: written (version {result.version}; {result.diff.class_summary()}; "
-               f"{len(result.conflicts)} conflict(s)).")
+         f"{len(result.conflicts)} conflict(s)).")
 
 
 COMMANDS = (update,)  # added to the `balises` group by balises.cli.main
