@@ -30,7 +30,7 @@ from balises.services import generate as api
 from balises.services.kit import ACK_NAMES, CALENDAR_NAMES, Kit, build_kit, soffice
 from balises.services.kit import DOCUMENTS as KIT_DOCUMENTS
 from balises.services.kit import file_name as kit_file_name
-from balises.services.update import update as update_policy
+from balises.services.isolated import update_isolated
 from balises.slug import slugify
 
 ss = st.session_state
@@ -202,6 +202,9 @@ def on_upload() -> None:
         loaded = wz.load_answers_file(uploaded.name, uploaded.getvalue(), get_pack(pack_location()))
     except BalisesError as exc:
         ss.flash = ("error", exc, uploaded.name)
+        return
+    except Exception as exc:  # noqa: BLE001 - any file: a message on the page, never Streamlit's error screen
+        ss.flash = ("error", wz.unreadable(uploaded.name, exc), uploaded.name)
         return
     ss.answers = loaded.answers
     wz.fit_answers(ss.answers)
@@ -775,7 +778,8 @@ def render_update(pack, profile) -> None:
     """Updating an adopted policy, a path of its own: the adopted .docx, which answers to use (those saved in
     it, or those on screen: the user chooses), then what changes in plain words and the new version with
     Balises' changes as Word tracked changes (the organisation's edits kept). The clause ids are for the
-    adviser, in a note of their own."""
+    adviser, in a note of their own. The update runs in a child process with the command line's bounds, a
+    time and a memory limit (balises.services.isolated): no session waits on it."""
     lang = ss.ui_lang
     with st.container(key="update_path", border=True):
         st.subheader(t("update_title"))
@@ -794,21 +798,26 @@ def render_update(pack, profile) -> None:
         data = uploaded.getvalue()
         use = profile if which == "screen" else None
         # the update's own choices (a new effective date, who adopted it and when…) are asked here, as keyword
-        # arguments of balises.services.update.update, and in the key below
+        # arguments of balises.services.isolated.update_isolated, and in the key below
         options: dict = {}
         try:
-            result = memo(("update", hashlib.sha256(data).hexdigest(), pack.label, which,
-                           profile_key(use) if use else "", tuple(sorted(options.items()))),
-                          lambda: update_policy(data, pack, source=uploaded.name, profile=use, **options))
+            with st.spinner(t("update_running")):
+                result = memo(("update", hashlib.sha256(data).hexdigest(), pack.label, which,
+                               profile_key(use) if use else "", tuple(sorted(options.items()))),
+                              lambda: update_isolated(data, pack_location(), uploaded.name, profile=use,
+                                                      **options))
         except BalisesError as exc:
             st.error(wz.md_text(exc.message(lang)))
             return
-        st.markdown("\n".join(f"- {wz.md_text(line)}" for line in wz.update_summary(result, lang)))
+        except Exception as exc:  # noqa: BLE001 - any file: a message on the page, never Streamlit's error screen
+            st.error(wz.md_text(wz.unreadable(uploaded.name, exc).message(lang)))
+            return
+        st.markdown("\n".join(f"- {wz.md_text(line)}" for line in wz.update_summary(result.overview, lang)))
         stem = uploaded.name.rsplit(".", 1)[0]
         st.download_button(t("update_download", version=result.version), data=result.docx,
                            file_name=f"{stem}-v{result.version}.docx", mime=DOCX, key="dl_update",
                            icon=":material/published_with_changes:", on_click="ignore")
-        st.download_button(t("update_note"), data="\n".join(result.lines(lang)).encode("utf-8"),
+        st.download_button(t("update_note"), data="\n".join(result.lines[lang]).encode("utf-8"),
                            file_name=f"{stem}-v{result.version}-note.txt", mime="text/plain", key="dl_update_note",
                            icon=":material/notes:", on_click="ignore")
 

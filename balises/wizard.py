@@ -205,6 +205,7 @@ TEXTS: dict[str, tuple[str, str]] = {
                            "then come back here."),
     "update_screen_wait": ("Répondez d'abord aux questions qui attendent (en haut de la page).",
                            "First answer the questions still waiting (at the top of the page)."),
+    "update_running": ("Mise à jour en cours…", "Updating…"),
     "update_download": ("Télécharger la version {version} (modifications suivies)",
                         "Download version {version} (tracked changes)"),
     "update_note": ("Détail pour votre conseiller (.txt)", "Details for your adviser (.txt)"),
@@ -698,44 +699,32 @@ def review_rows(answers: Answers, step_id: str, lang: str) -> list[Row]:
 
 # ---------------------------------------------------------------- an update in plain words
 
-def update_summary(result: Any, lang: str) -> list[str]:
-    """An update (balises.services.update.Updated) as a director reads it: how many passages change and why,
-    conflicts with the organisation's text and where, the edits kept, the new version; no clause ids (those
-    are in the adviser's note, :meth:`Updated.lines`)."""
-    classes = [c for c in result.diff.changes if c.kind != "updated"]
-    sections = {c.clause: c.section_number for c in result.diff.changes}
-    for section in result.document.sections:
-        for clause in section.clauses:
-            sections.setdefault(clause.id, section.number)
-    out = []
-    if classes:
-        by_class: dict[str, int] = {}
-        for change in classes:
-            by_class[change.cls] = by_class.get(change.cls, 0) + 1
-        why = ", ".join(f"{n} : {_CLASS_WORDS[cls][lang == 'en']}" if lang == "fr" else
-                        f"{n}: {_CLASS_WORDS[cls][1]}" for cls, n in by_class.items())
-        out.append(text("update_changes", lang, n=len(classes), why=why))
-    else:
-        out.append(text("update_nothing", lang))
-
-    def where(merges) -> str:
-        numbers = sorted({sections.get(m.clause) for m in merges if sections.get(m.clause)},
-                         key=lambda x: (len(x), x))
+def update_summary(overview: dict, lang: str) -> list[str]:
+    """An update (``Updated.overview()``) as a director reads it: how many passages change and why, conflicts
+    with the organisation's text and where, the edits kept, the new version; no clause ids (those are in the
+    adviser's note, ``Updated.lines``)."""
+    def where(numbers: list[str]) -> str:
         return ", ".join(text("update_section", lang, n=n) for n in numbers) or "—"
 
-    plan = result.plan
-    if plan.conflicts:
-        out.append(text("update_conflicts", lang, n=len(plan.conflicts), where=where(plan.conflicts)))
-    reinstated = plan.of_status("reinstated")
-    if reinstated:
-        out.append(text("update_reinstated", lang, n=len(reinstated), where=where(reinstated)))
-    kept = plan.of_status("kept_edit", "merged", "deleted_by_org", "kept_deletion")
-    if kept:
-        out.append(text("update_kept", lang, n=len(kept)))
-    if plan.lost:
-        out.append(text("update_lost", lang, n=len(plan.lost)))
-    what = "update_material" if result.diff.material else "update_wording" if result.diff.changes else "update_same"
-    out.append(text("update_version", lang, old=result.old_payload.get("version", "?"), new=result.version,
+    out = []
+    changes = overview["changes"]
+    if changes:
+        sep = " : " if lang == "fr" else ": "
+        why = ", ".join(f"{n}{sep}{tr(_CLASS_WORDS[cls], lang)}" for cls, n in changes.items())
+        out.append(text("update_changes", lang, n=sum(changes.values()), why=why))
+    else:
+        out.append(text("update_nothing", lang))
+    if overview["conflict_count"]:
+        out.append(text("update_conflicts", lang, n=overview["conflict_count"], where=where(overview["conflicts"])))
+    if overview["reinstated_count"]:
+        out.append(text("update_reinstated", lang, n=overview["reinstated_count"],
+                        where=where(overview["reinstated"])))
+    if overview["kept"]:
+        out.append(text("update_kept", lang, n=overview["kept"]))
+    if overview["lost"]:
+        out.append(text("update_lost", lang, n=overview["lost"]))
+    what = "update_material" if overview["material"] else "update_wording" if overview["changed"] else "update_same"
+    out.append(text("update_version", lang, old=overview["old_version"], new=overview["version"],
                     what=text(what, lang)))
     return out
 
@@ -873,6 +862,12 @@ def _without_unanswered(raw: Any) -> tuple[Any, list[str]]:
                 del tool[name]
                 waiting.append(f"tools[{i}].{name}")
     return raw, waiting
+
+
+def unreadable(name: str, exc: BaseException) -> InputFileError:
+    """The message for a file that failed in a way no check foresaw: the file named, the cause in short."""
+    cause = f"{type(exc).__name__}: {exc}"[:200]
+    return InputFileError(f"{name} : fichier illisible ({cause}).", f"{name}: unreadable file ({cause}).")
 
 
 def error_lines(exc: BalisesError, lang: str) -> tuple[str, list[str]]:

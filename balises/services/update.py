@@ -21,17 +21,18 @@ from balises.engine.templating import format_date
 from balises.errors import BalisesError
 from balises.packs.loader import Pack, load_pack
 from balises.render import embedding
+from balises.render.docx.package import clean_adopted
 from balises.render.docx.redline import apply_plan, body_of
 from balises.render.docx.units import W, key
 from balises.services import merge
 from balises.services.batch import (
     _WORKER,
-    BatchResult,
+    _output_folder,
     error_text,
+    folder_lock,
     policies_in,
-    run_parallel,
+    run_folder,
     write_if_changed,
-    write_report,
 )
 from balises.services.diff import (
     CLASS_LABELS,
@@ -67,6 +68,7 @@ class Updated:
     version: str
     old_payload: dict
     notes: list[tuple[str, str]] = field(default_factory=list)
+    removed: list[tuple[str, str]] = field(default_factory=list)  # what the adopted document could not carry
 
     @property
     def conflicts(self) -> list:
@@ -82,9 +84,32 @@ class Updated:
                 "kept_edits": len(self.plan.of_status("kept_edit", "merged", "conflict", "deleted_by_org",
                                                       "kept_deletion")),
                 "conflicts": len(self.conflicts),
+                "removed": "; ".join(en for _, en in self.removed),
                 "to_look_at": "; ".join([c.clause for c in self.plan.of_status("conflict", "reinstated",
                                                                                "kept_deletion")]
                                         + ([f"title page/headings ({len(lost)})"] if lost else []))}
+
+    def overview(self) -> dict:
+        """The update in counts and section numbers, for a summary in plain words (the wizard's): the
+        passages that change by class, where the conflicts and the reinstated clauses are, the edits kept."""
+        numbers = {c.clause: c.section_number for c in self.diff.changes}
+        for section in self.document.sections:
+            for clause in section.clauses:
+                numbers.setdefault(clause.id, section.number)
+
+        def where(merges) -> list[str]:
+            return sorted({numbers[m.clause] for m in merges if numbers.get(m.clause)}, key=lambda n: (len(n), n))
+
+        changes: dict[str, int] = {}
+        for change in self.diff.substantive:
+            changes[change.cls] = changes.get(change.cls, 0) + 1
+        return {"changes": changes, "conflicts": where(self.conflicts),
+                "conflict_count": len(self.conflicts),
+                "reinstated": where(self.plan.of_status("reinstated")),
+                "reinstated_count": len(self.plan.of_status("reinstated")),
+                "kept": len(self.plan.of_status("kept_edit", "merged", "deleted_by_org", "kept_deletion")),
+                "lost": len(self.plan.lost), "old_version": str(self.old_payload.get("version", "?")),
+                "version": self.version, "material": self.diff.material, "changed": bool(self.diff.changes)}
 
     def lines(self, lang: str = "en") -> list[str]:
         fr = lang == "fr"
@@ -106,7 +131,7 @@ class Updated:
         for text in self.plan.lost:
             out.append(("  page de titre ou titre refait, votre modification n'est pas reprise : "
                         if fr else "  title page or heading made anew, your change is not carried over: ")
-                       + f"« {text[:80]} »")
+                       + f"« {' '.join(text.split())[:80]} »")
         if self.diff.material:
             what = ("(changements de fond : adoption et accusés de réception)" if fr else
                     "(material changes: adoption and acknowledgements)")
@@ -255,16 +280,20 @@ def update(adopted_docx: bytes, pack: Pack | None = None, as_of: dt.date | None 
     the adopted policy."""
     pack = pack or load_pack()
     as_of = as_of or dt.date.today()
+    # bounds, every part parsed, what could act or reach out removed (and said): never carried over
+    adopted = clean_adopted(adopted_docx, source)
+    adopted_docx = adopted.to_bytes()
     old = embedding.read_payload(adopted_docx, source)
-    adopted = resolve(old.get("profile"), pack, f"{source} (embedded answers)").profile
-    profile = profile or adopted
+    embedded = resolve(old.get("profile"), pack, f"{source} (embedded answers)").profile
+    profile = profile or embedded
     lang = old.get("lang")
     edition = old.get("edition") or "full"
     document = compose(profile, pack, lang=lang, as_of=as_of, edition=edition)
-    old_version = str(old.get("version") or adopted.policy.version)
+    old_version = str(old.get("version") or embedded.policy.version)
     diff = diff_payloads(old, embedding.payload(document), pack, document)
-    notes: list[tuple[str, str]] = []
-    base_units, exact = _base_units(old, adopted, pack, lang, edition)  # the text as adopted
+    notes = [(f"retiré de votre document : {fr}", f"removed from your document: {en}")
+             for fr, en in adopted.findings]
+    base_units, exact = _base_units(old, embedded, pack, lang, edition)  # the text as adopted
     if not exact:
         notes.append(("ce document précède l'enregistrement du texte de Balises : le texte d'origine est refait à sa "
                       "date, des modifications peuvent être mal reconnues",
@@ -288,14 +317,20 @@ def update(adopted_docx: bytes, pack: Pack | None = None, as_of: dt.date | None 
         new_docx, new_payload = render(len(plan.conflicts))
         merged, plan = merge_documents(adopted_docx, new_docx, new_payload, document, diff, base_units, when)
     return Updated(docx=merged, document=document, diff=diff, plan=plan, version=new_version, old_payload=old,
-                   notes=notes)
+                   notes=notes, removed=adopted.findings)
 
 
-def redline(old_docx: bytes, new_docx: bytes, pack: Pack | None = None, when: dt.datetime | None = None) -> bytes:
+def redline(old_docx: bytes, new_docx: bytes, pack: Pack | None = None, when: dt.datetime | None = None,
+            removed: list | None = None) -> bytes:
     """Any two Balises policies as one Word file: the new one, with every difference from the old one as a
     tracked change and a comment (``balises diff OLD NEW --redline OUT``). Edits made to the old one by hand
-    are kept as in an update."""
+    are kept as in an update. What either file could not carry is removed, and added to ``removed``."""
     pack = pack or load_pack()
+    old_package, new_package = clean_adopted(old_docx, "old"), clean_adopted(new_docx, "new")
+    if removed is not None:
+        removed += [(f"old : {fr}", f"old: {en}") for fr, en in old_package.findings]
+        removed += [(f"new : {fr}", f"new: {en}") for fr, en in new_package.findings]
+    old_docx, new_docx = old_package.to_bytes(), new_package.to_bytes()
     old = embedding.read_payload(old_docx, "old")
     new = embedding.read_payload(new_docx, "new")
     if (old.get("lang"), old.get("edition")) != (new.get("lang"), new.get("edition")):
@@ -316,7 +351,7 @@ def redline(old_docx: bytes, new_docx: bytes, pack: Pack | None = None, when: dt
 
 UPDATE_COLUMNS = ["row", "organisation", "status", "file", "version", "material", "obligation",
                   "restriction_added", "restriction_removed", "wording", "kept_edits", "conflicts", "to_look_at",
-                  "error"]
+                  "removed", "error"]
 
 
 def update_file(number: int, label: str, source: str, target: str, as_of: dt.date | None,
@@ -339,10 +374,8 @@ def run_update_folder(folder, out_dir, pack_location: str | None = None, as_of: 
     changes by class, the edits kept and the conflicts to look at."""
     folder, out = Path(folder), Path(out_dir)
     files = policies_in(folder, out, ("politiques adoptées", "adopted policies"))
-    out.mkdir(parents=True, exist_ok=True)
-    load_pack(pack_location)
-    tasks = [(i, p.name, str(p), str(out / p.name), as_of, messages) for i, p in enumerate(files, start=1)]
-    lines = run_parallel(tasks, update_file, str(Path(pack_location).resolve()) if pack_location else None,
-                         jobs, progress)
-    lines.sort(key=lambda line: line["row"])
-    return BatchResult(lines=lines, report=write_report(out, lines, UPDATE_COLUMNS))
+    _output_folder(out)
+    with folder_lock(out):
+        load_pack(pack_location)
+        tasks = [(i, p.name, str(p), str(out / p.name), as_of, messages) for i, p in enumerate(files, start=1)]
+        return run_folder(out, tasks, update_file, pack_location, jobs, progress, UPDATE_COLUMNS)
