@@ -723,6 +723,7 @@ def update_summary(overview: dict, lang: str) -> list[str]:
         out.append(text("update_kept", lang, n=overview["kept"]))
     if overview["lost"]:
         out.append(text("update_lost", lang, n=overview["lost"]))
+    out += [tr(note, lang) for note in overview["notes"]]  # what was removed from the document, and why
     what = "update_material" if overview["material"] else "update_wording" if overview["changed"] else "update_same"
     out.append(text("update_version", lang, old=overview["old_version"], new=overview["version"],
                     what=text(what, lang)))

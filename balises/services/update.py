@@ -91,7 +91,8 @@ class Updated:
 
     def overview(self) -> dict:
         """The update in counts and section numbers, for a summary in plain words (the wizard's): the
-        passages that change by class, where the conflicts and the reinstated clauses are, the edits kept."""
+        passages that change by class, where the conflicts and the reinstated clauses are, the edits kept, and
+        the notes (what was removed from the document, a document older than the embedded text)."""
         numbers = {c.clause: c.section_number for c in self.diff.changes}
         for section in self.document.sections:
             for clause in section.clauses:
@@ -108,7 +109,8 @@ class Updated:
                 "reinstated": where(self.plan.of_status("reinstated")),
                 "reinstated_count": len(self.plan.of_status("reinstated")),
                 "kept": len(self.plan.of_status("kept_edit", "merged", "deleted_by_org", "kept_deletion")),
-                "lost": len(self.plan.lost), "old_version": str(self.old_payload.get("version", "?")),
+                "lost": len(self.plan.lost), "notes": list(self.notes),
+                "old_version": str(self.old_payload.get("version", "?")),
                 "version": self.version, "material": self.diff.material, "changed": bool(self.diff.changes)}
 
     def lines(self, lang: str = "en") -> list[str]:
