@@ -1242,4 +1242,7 @@ def render_one(q: wz.Question, pack, profile, problems, show_errors) -> None:
     render_decisions(pack, profile, wz.STEPS[ss.step].id, field=q.path)
 
 
-main()
+# A child process (the update's, balises.services.isolated) imports the main module again as __mp_main__: the
+# page is drawn only where Streamlit runs this script (as __main__)
+if __name__ == "__main__":
+    main()
