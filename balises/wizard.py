@@ -19,9 +19,10 @@ import yaml
 from balises import problems
 from balises.contract import answers as layered
 from balises.contract import rules as contract_rules
+from balises.contract import vocabulary as v
 from balises.contract.paths import FieldPath, flatten
-from balises.contract.profile import Profile, Tool, profile_data_from_text, profile_to_data
-from balises.contract.questions import Answers, Question, Step, questions, steps, tr
+from balises.contract.profile import ROLE_DEFAULTS, Profile, Tool, profile_data_from_text, profile_to_data
+from balises.contract.questions import YES_NO_KINDS, Answers, Question, Step, questions, steps, tr
 from balises.engine.facts import ToolRisk, tool_risk
 from balises.errors import BalisesError, InputFileError, ProfileError
 from balises.render.embedding import read_payload
@@ -40,19 +41,34 @@ TEXTS: dict[str, tuple[str, str]] = {
     "tagline": ("La politique d'utilisation de l'IA de votre organisation culturelle, en une dizaine de minutes.",
                 "Your cultural organisation's AI-use policy, in about ten minutes."),
     "privacy": ("Confidentialité : aucune statistique d'usage, aucune requête externe, et vos réponses ne sont "
-                "jamais écrites sur le disque du serveur — enregistrez-les vous-même (barre latérale).",
+                "jamais écrites sur le disque du serveur — enregistrez-les vous-même (« Enregistrer ou reprendre »).",
                 "Privacy: no usage statistics, no external requests, and your answers are never written to the "
-                "server's disk — save them yourself (sidebar)."),
+                "server's disk — save them yourself (“Save or resume”)."),
     "ui_lang": ("Langue de l'interface", "Interface language"),
-    "ui_lang_help": ("Change la langue des questions seulement ; les langues de la politique se choisissent à "
-                     "l'étape 1.", "Changes the language of the questions only; the policy's languages are "
-                     "chosen in step 1."),
     "pack": ("Paquet de règles", "Rule pack"),
     "step_of": ("Étape {n} sur {total} — {name}", "Step {n} of {total} — {name}"),
     "back": ("← Précédent", "← Back"),
     "next": ("Suivant →", "Next →"),
-    "fix_first": ("Corrigez d'abord ces réponses pour changer d'étape :",
-                  "Fix these answers before changing step:"),
+    "error_title": ("Il y a un problème", "There is a problem"),
+    "fix_first": ("Répondez à ces questions ou corrigez-les pour continuer :",
+                  "Answer or fix these questions to go on:"),
+    "why_open": ("Pourquoi ?", "Why?"),
+    "optional_more": ("Précisions facultatives", "Optional details"),
+    "unanswered": ("Pas encore répondu", "Not answered yet"),
+    "none_chosen": ("Aucun choix", "None"),
+    "empty_text": ("(vide)", "(empty)"),
+    "back_to_review": ("Revenir à la relecture →", "Back to the review →"),
+    "edit": ("Modifier", "Change"),
+    "answers_title": ("Vos réponses", "Your answers"),
+    "answers_help": ("Vérifiez-les : « Modifier » ouvre la question, puis revient ici.",
+                     "Check them: “Change” opens the question, then comes back here."),
+    "review_todo": ("Avant de produire la politique, répondez à ces questions :",
+                    "Before the policy can be produced, answer these questions:"),
+    "answer_it": ("Répondre", "Answer"),
+    "preview_provisional": ("Aperçu provisoire : {n} question(s) attendent encore votre réponse.",
+                            "Provisional preview: {n} question(s) still wait for your answer."),
+    "locked_fr": ("toujours inclus au Québec", "always included in Québec"),
+    "skip_link": ("Aller au contenu principal", "Skip to main content"),
     "save_title": ("Enregistrer ou reprendre", "Save or resume"),
     "save_answers": ("Télécharger mes réponses (.yaml)", "Download my answers (.yaml)"),
     "save_help": ("Gardez ce fichier : il permet de reprendre le questionnaire ou de mettre la politique à jour "
@@ -97,8 +113,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "tools_other": ("Autre outil (à nommer)", "Other tool (to be named)"),
     "tools_remove": ("Retirer cet outil", "Remove this tool"),
     "tools_unnamed": ("(sans nom)", "(no name)"),
-    "tools_uses_help": ("Les usages proposés sont ceux déclarés à l'étape 3 (tous, si aucun n'est déclaré).",
-                        "The uses offered are those declared in step 3 (all of them, if none is declared)."),
+    "tools_uses_help": ("Ceux déclarés à l'étape 3 (tous, si aucun ne l'est).",
+                        "Those declared in step 3 (all of them, if none is)."),
     "risk_title_high": ("risque élevé", "high risk"), "risk_title_medium": ("risque moyen", "medium risk"),
     "risk_title_low": ("risque faible", "low risk"),
     "tools_none": ("Aucun outil déclaré : le registre des outils sera vide, à compléter.",
@@ -112,16 +128,22 @@ TEXTS: dict[str, tuple[str, str]] = {
     "r_prohibited": ("outil interdit", "prohibited tool"),
     "r_none": ("contrat d'organisation, hébergement connu dans votre zone",
                "organisation contract, known hosting in your area"),
-    "review_intro": ("Relisez l'aperçu puis téléchargez la politique à adopter, l'aide-mémoire du personnel "
-                     "et vos réponses.", "Read the preview, then download the policy to adopt, the staff "
-                     "summary and your answers."),
-    "review_invalid": ("Quelques réponses sont à corriger avant de produire la politique :",
-                       "A few answers need fixing before the policy can be produced:"),
+    "review_intro": ("Vérifiez vos réponses, puis téléchargez la trousse : la politique à adopter et ses "
+                     "documents d'accompagnement.", "Check your answers, then download the kit: the policy to "
+                     "adopt and its companion documents."),
     "doc_lang": ("Langue de l'aperçu et des documents", "Language of the preview and documents"),
     "download_policy": ("Politique en {lang_name} (.docx)", "Policy in {lang_name} (.docx)"),
     "download_staff": ("Aide-mémoire du personnel en {lang_name} (.docx)", "Staff summary in {lang_name} (.docx)"),
     "download_answers": ("Télécharger les réponses (.yaml)", "Download the answers (.yaml)"),
-    "downloads": ("Vos documents Word", "Your Word documents"),
+    "downloads": ("Télécharger", "Download"),
+    "download_kit": ("Télécharger la trousse complète (.zip)", "Download the whole kit (.zip)"),
+    "kit_contents": ("La politique à adopter, l'aide-mémoire du personnel, le registre des outils, les mentions de "
+                     "transparence, le plan de mise en œuvre, la note explicative, l'accusé de réception et le "
+                     "calendrier des révisions — en {langs}.",
+                     "The policy to adopt, the staff summary, the tool register, the disclosure notices, the "
+                     "implementation plan, the adviser's note, the acknowledgement sheet and the review calendar "
+                     "— in {langs}."),
+    "one_by_one": ("Les documents un par un", "The documents one by one"),
     "text_preview": ("Aperçu du texte de la politique", "Preview of the policy text"),
     "text_preview_open": ("Lire le texte complet de la politique", "Read the policy's full text"),
     "generation_failed": ("La politique n'a pas pu être produite avec ce paquet :",
@@ -133,6 +155,7 @@ TEXTS: dict[str, tuple[str, str]] = {
                      "Staff representation: a CSE exists only in France; answer changed to “{value}”."),
     "from_pack": ("Réponse recommandée par {publisher} ; vous pouvez la changer.",
                   "Answer recommended by {publisher}; you may change it."),
+    "from_pack_short": ("recommandée par {publisher}", "recommended by {publisher}"),
     "tools_row": ("Outils, ligne {n}", "Tools, row {n}"),
     "yes": ("oui", "yes"), "no": ("non", "no"),
     "steps_nav": ("Aller à l'étape", "Go to step"),
@@ -157,7 +180,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "kit_help": ("Préparés avec la politique, à partir des mêmes réponses : à remettre au personnel, à tenir à jour, "
                  "à suivre pour l'adoption.", "Prepared with the policy, from the same answers: to hand to staff, to "
                  "keep up to date, to follow for adoption."),
-    "kit_zip": ("Toute la trousse, toutes langues (.zip)", "The whole kit, all languages (.zip)"),
     "kit_ack": ("Accusé de réception à signer", "Acknowledgement sheet to sign"),
     "kit_calendar": ("Calendrier des révisions", "Review calendar"),
     "kit_pdf": ("Pour un PDF, ouvrez le fichier Word et choisissez Fichier > Exporter au format PDF (ou installez "
@@ -167,17 +189,44 @@ TEXTS: dict[str, tuple[str, str]] = {
     "kit_zip_pdf": ("Toute la trousse avec les PDF (.zip, quelques secondes)",
                     "The whole kit with the PDFs (.zip, a few seconds)"),
     "update_title": ("Mettre à jour une politique adoptée", "Update an adopted policy"),
-    "update_help": ("Déposez la politique telle que l'organisation l'a adoptée (le fichier Word produit par Balises, "
-                    "avec vos modifications) : vos modifications sont gardées, et les changements de Balises (droit "
-                    "nouveau, meilleur texte) y sont proposés en modifications suivies de Word, chacune avec sa "
-                    "raison, à accepter ou refuser.",
-                    "Give the policy as the organisation adopted it (the Word file Balises produced, with your "
-                    "edits): your edits are kept, and Balises' changes (new law, better text) are proposed as Word "
-                    "tracked changes, each with its reason, to accept or reject."),
+    "update_help": ("Déposez la politique telle que l'organisation l'a adoptée : vos modifications sont gardées, "
+                    "les changements de Balises sont proposés en modifications suivies de Word.",
+                    "Give the policy as the organisation adopted it: your edits are kept, Balises' changes are "
+                    "proposed as Word tracked changes."),
     "update_upload": ("Politique adoptée (.docx)", "Adopted policy (.docx)"),
+    "update_which": ("Avec quelles réponses ?", "With which answers?"),
+    "update_file": ("Celles enregistrées dans la politique adoptée", "Those saved in the adopted policy"),
+    "update_file_help": ("La politique adoptée, mise à jour pour le droit et les textes nouveaux.",
+                         "The adopted policy, brought up to date with new law and text."),
+    "update_screen": ("Celles à l'écran (vos réponses actuelles)", "Those on screen (your current answers)"),
+    "update_screen_help": ("Pour changer une réponse : reprenez la politique (« Enregistrer ou reprendre »), "
+                           "modifiez la réponse, puis revenez ici.",
+                           "To change an answer: resume from the policy (“Save or resume”), change the answer, "
+                           "then come back here."),
+    "update_screen_wait": ("Répondez d'abord aux questions qui attendent (en haut de la page).",
+                           "First answer the questions still waiting (at the top of the page)."),
     "update_running": ("Mise à jour en cours…", "Updating…"),
     "update_download": ("Télécharger la version {version} (modifications suivies)",
                         "Download version {version} (tracked changes)"),
+    "update_note": ("Détail pour votre conseiller (.txt)", "Details for your adviser (.txt)"),
+    "update_nothing": ("Aucun passage ne change : la politique adoptée est à jour.",
+                       "No passage changes: the adopted policy is up to date."),
+    "update_changes": ("{n} passage(s) changent ({why}).", "{n} passage(s) change ({why})."),
+    "update_conflicts": ("{n} conflit(s) avec votre texte ({where}) : votre texte est gardé, le nouveau proposé "
+                         "à côté.", "{n} conflict(s) with your text ({where}): your text is kept, the new one "
+                         "proposed beside it."),
+    "update_kept": ("Vos {n} modification(s) sont gardées.", "Your {n} edit(s) are kept."),
+    "update_reinstated": ("{n} passage(s) que vous aviez retirés reviennent, car ils sont maintenant exigés "
+                          "({where}).", "{n} passage(s) you had removed come back, as they are now required "
+                          "({where})."),
+    "update_lost": ("{n} modification(s) de la page titre ou des titres ne sont pas reprises.",
+                    "{n} edit(s) to the title page or headings are not carried over."),
+    "update_version": ("Version {old} → {new} : {what}.", "Version {old} → {new}: {what}."),
+    "update_material": ("à faire adopter, avec de nouveaux accusés de réception",
+                        "to be adopted again, with new acknowledgements"),
+    "update_wording": ("changements de rédaction seulement", "wording changes only"),
+    "update_same": ("aucun changement de Balises", "no change by Balises"),
+    "update_section": ("section {n}", "section {n}"),
 }
 
 
@@ -209,6 +258,11 @@ def questions_for(step_id: str, answers: Answers) -> list[Question]:
     return [q for q in QUESTIONS if q.step == step_id and q.is_visible(answers)]
 
 
+def locked_options(answers: Answers, path: str) -> list[str]:
+    """The options of a list the contract's rules always include with these answers (French, in Québec)."""
+    return contract_rules.always_included(answers, path)
+
+
 # Common tools offered for quick entry (name, vendor, usual hosting of the organisation account)
 COMMON_TOOLS: dict[str, dict[str, Any]] = {
     "ChatGPT": {"vendor": "OpenAI", "hosting": "usa"},
@@ -228,25 +282,20 @@ COMMON_TOOLS: dict[str, dict[str, Any]] = {
 
 # One line per account type: what a director needs to tell them apart (DeepL Pro, ChatGPT Plus…)
 ACCOUNT_HELP: dict[str, tuple[str, str]] = {
-    "free_consumer": ("Gratuit, ouvert par une personne avec son courriel : les saisies servent souvent à "
-                      "entraîner le modèle.",
-                      "Free, opened by a person with their email: inputs are often used to train the model."),
-    "paid_individual": ("Payé par carte au nom d'une personne (ChatGPT Plus, DeepL Pro Starter…), sans contrat "
-                        "signé par l'organisation.",
-                        "Paid by card in a person's name (ChatGPT Plus, DeepL Pro Starter…), with no contract "
-                        "signed by the organisation."),
-    "business": ("Contrat ou offre équipe au nom de l'organisation (ChatGPT Team, DeepL Pro Advanced, "
-                 "Microsoft 365…), avec des conditions sur les données.",
-                 "Contract or team plan in the organisation's name (ChatGPT Team, DeepL Pro Advanced, Microsoft "
-                 "365…), with terms on data."),
-    "self_hosted": ("Installé sur vos propres serveurs ou postes : rien ne sort de l'organisation.",
-                    "Installed on your own servers or computers: nothing leaves the organisation."),
+    "free_consumer": ("Gratuit, au nom d'une personne : les saisies servent souvent à entraîner le modèle.",
+                      "Free, in a person's name: inputs are often used to train the model."),
+    "paid_individual": ("Payé par une personne (ChatGPT Plus, DeepL Pro Starter…), sans contrat de l'organisation.",
+                        "Paid by a person (ChatGPT Plus, DeepL Pro Starter…), no organisation contract."),
+    "business": ("Au nom de l'organisation (ChatGPT Team, Microsoft 365…), avec des conditions sur les données.",
+                 "In the organisation's name (ChatGPT Team, Microsoft 365…), with terms on data."),
+    "self_hosted": ("Sur vos propres serveurs ou postes : rien ne sort de l'organisation.",
+                    "On your own servers or computers: nothing leaves the organisation."),
 }
+# As the policy says it (policy_templates/*/tools.current.md): a tool under review serves no work until approved
 STATUS_HELP: dict[str, tuple[str, str]] = {
-    "approved": ("Approuvé : permis pour les usages indiqués.", "Approved: allowed for the uses given."),
-    "under_review": ("En évaluation : essais sans données confidentielles ni personnelles.",
-                     "Under review: trials without confidential or personal data."),
-    "prohibited": ("Interdit : ne pas utiliser pour le travail.", "Prohibited: not to be used for work."),
+    "approved": ("Permis pour les usages cochés ci-dessous.", "Allowed for the uses ticked below."),
+    "under_review": ("Ne sert pas au travail avant son approbation.", "Not used for work until approved."),
+    "prohibited": ("Ne sert jamais, même avec un compte personnel.", "Never used, not even with a personal account."),
 }
 TOOL_LABELS = {"name": ("Nom de l'outil", "Tool name"), "vendor": ("Fournisseur", "Vendor"),
                "hosting": ("Où les données sont hébergées", "Where the data is hosted"),
@@ -254,16 +303,21 @@ TOOL_LABELS = {"name": ("Nom de l'outil", "Tool name"), "vendor": ("Fournisseur"
                "uses": ("Usages permis avec cet outil", "Uses allowed with this tool")}
 
 
+# A tool's answers that decide what it may receive: asked, never pre-chosen (its hosting is suggested for a common
+# tool, from the vendor's usual hosting)
+TOOL_ASKED = ("hosting", "account", "status")
+
+
 def blank_tool() -> dict[str, Any]:
-    return {"name": "", "vendor": None, "hosting": "unknown", "account": "free_consumer",
-            "status": "under_review", "uses": []}
+    return {"name": "", "vendor": None, "hosting": None, "account": None, "status": None, "uses": []}
 
 
 def resume_step(answers: Answers) -> int:
-    """Where a resumed questionnaire opens: the first step with a problem, else the review."""
-    _, problems = validate(answers)
+    """Where a resumed questionnaire opens: the first step with a question waiting or a problem, else the
+    review."""
+    waiting = step_problems(answers, "review")
     for step in STEPS:
-        if any(step_of_field(p.field) == step.id for p in problems):
+        if any(step_of_field(p.field) == step.id for p in waiting):
             return step_index(step.id)
     return step_index("review")
 
@@ -295,21 +349,80 @@ def decision_answer(decision: Any, lang: str) -> str:
 
 def common_tool_row(name: str) -> dict[str, Any]:
     base = COMMON_TOOLS.get(name, {})
-    return {"name": name, "vendor": base.get("vendor"), "hosting": base.get("hosting", "unknown"),
-            "account": "free_consumer", "status": "under_review", "uses": []}
+    return {**blank_tool(), "name": name, "vendor": base.get("vendor"), "hosting": base.get("hosting")}
 
 
 # ---------------------------------------------------------------- answers
 
-def default_answers(today: dt.date | None = None, pack: Any = None) -> Answers:
+def default_answers(today: dt.date | None = None, pack: Any = None, ui_lang: str = "fr") -> Answers:
     """A fresh questionnaire: the contract's defaults under the pack's recommended answers; required choices
-    left open (None) so that the user makes them, text fields empty."""
+    and the questions that start unanswered left open (None) so that the user makes them, unless the pack
+    recommends an answer; text fields empty; the policy's languages and the roles it names suggested from the
+    interface's language (:func:`follow_suggestions` keeps them in step with the answers)."""
     answers = layered.start(pack, today)
     answers.pop("schema_version", None)
+    recommended = {str(path) for path in flatten(layered.pack_defaults(pack))}
     for question in QUESTIONS:
-        if question.kind == "text" and get(answers, question.path) is None:
+        if question.starts_unanswered and question.path not in recommended:
+            set_value(answers, question.path, None)
+        elif question.kind == "text" and get(answers, question.path) is None:
             set_value(answers, question.path, "")
+    follow_suggestions(answers, suggestions({}, "fr"), ui_lang)
     return answers
+
+
+def initial_language(locale: str | None) -> str:
+    """The interface's language from the browser's: French for fr-*, English otherwise."""
+    return "fr" if (locale or "").lower().startswith("fr") else "en"
+
+
+# ---------------------------------------------------------------- suggestions that follow the answers
+
+# The policy's language where the place decides it; elsewhere the interface's (Québec: English may be added)
+PLACE_LANGUAGE = {"quebec": "fr", "france": "fr", "belgium": "fr", "switzerland": "fr"}
+
+
+def suggestions(answers: Answers, ui_lang: str) -> dict[str, Any]:
+    """What the wizard suggests for answers the user has not given: the policy's languages (from the place and
+    the interface) and the roles the policy names, typed in the policy's first language."""
+    languages = [PLACE_LANGUAGE.get(jurisdiction(answers) or "", ui_lang)]
+    current = (answers.get("policy") or {}).get("languages") or languages
+    first = 1 if current[0] == "en" else 0
+    return {"policy.languages": languages,
+            **{f"policy.{role}": pair[first] for role, pair in ROLE_DEFAULTS.items()}}
+
+
+def follow_suggestions(answers: Answers, before: dict[str, Any], ui_lang: str) -> list[str]:
+    """After an answer or the interface's language changed: every answer still as the wizard suggested it
+    (``before``, from :func:`suggestions` before the change) takes the new suggestion; an answer the user gave
+    is kept. Returns the paths changed."""
+    changed = []
+    for path in ("policy.languages", *(f"policy.{role}" for role in ROLE_DEFAULTS)):
+        after = suggestions(answers, ui_lang)[path]  # the roles follow the languages just set
+        current = get(answers, path)
+        untouched = current == before[path] or (path != "policy.languages" and current in ROLE_TEXTS[path])
+        if untouched and current != after:
+            set_value(answers, path, after)
+            changed.append(path)
+    return changed
+
+
+ROLE_TEXTS = {f"policy.{role}": set(pair) for role, pair in ROLE_DEFAULTS.items()}
+
+
+def settle(answers: Answers, before: dict[str, Any], ui_lang: str) -> tuple[list[str], list[tuple[str, str]]]:
+    """After an answer changed (``before``: the suggestions just before): the suggestions follow, then answers a
+    rule no longer allows are reset or completed (French added in Québec), then the suggestions follow that.
+    Returns the paths changed and what to tell the user."""
+    changed = follow_suggestions(answers, before, ui_lang)
+    fitted = suggestions(answers, ui_lang)
+    notes = []
+    for path, note in fit_answers(answers):
+        changed.append(path)
+        if note[0]:
+            notes.append(note)
+    changed += follow_suggestions(answers, fitted, ui_lang)
+    return changed, notes
 
 
 def from_pack(answers: Answers, pack: Any) -> set[str]:
@@ -337,12 +450,13 @@ _ADJUST_NOTES = {"cse_outside_france": "adjusted_cse"}
 
 def fit_answers(answers: Answers) -> list[tuple[str, tuple[str, str]]]:
     """Bring answers in line with the contract's rules (balises/contract/rules.yaml) after an answer changed:
-    an answer a rule no longer allows is reset. Returns (path, message) for every answer changed; a message
-    only where the user had chosen it (hidden questions are reset silently)."""
+    an answer a rule no longer allows is reset (to unanswered where the question starts unanswered). Returns
+    (path, message) for every answer changed; a message only where the user had chosen it (hidden questions
+    are reset silently)."""
     def candidates(path: str) -> list:  # asked only for an answer a rule no longer allows
         question = QUESTION_BY_PATH.get(path)
-        if question is None or question.kind == "bool":
-            return [False, True]  # public_body too: asked as a legal form
+        if question is None or question.kind in YES_NO_KINDS:  # public_body too: asked as a legal form
+            return [None, False, True] if question is not None and question.starts_unanswered else [False, True]
         return [None, *question.options_for(answers)]
 
     changes = []
@@ -354,10 +468,8 @@ def fit_answers(answers: Answers) -> list[tuple[str, tuple[str, str]]]:
     return changes
 
 
-def _clean_tool(row: dict[str, Any]) -> dict[str, Any] | None:
+def _clean_tool(row: dict[str, Any]) -> dict[str, Any]:
     values = {k: row.get(k) for k in TOOL_COLUMNS}
-    if all(values[k] in (None, "", []) for k in TOOL_COLUMNS):
-        return None  # an empty row left in the table
     out: dict[str, Any] = {}
     name = values["name"]
     out["name"] = "" if name is None else name
@@ -372,23 +484,9 @@ def _clean_tool(row: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def tools_from_rows(rows: Any) -> list[dict[str, Any]]:
-    """The tools of the table (list of row mappings), empty rows dropped."""
-    if rows is None:
-        return []
-    if hasattr(rows, "to_dict"):  # a DataFrame
-        rows = rows.to_dict("records")
-    out = []
-    for row in rows:
-        if isinstance(row, dict):
-            row = {k: (None if _is_nan(x) else x) for k, x in row.items()}
-            tool = _clean_tool(row)
-            if tool is not None:
-                out.append(tool)
-    return out
-
-
-def _is_nan(value: Any) -> bool:
-    return isinstance(value, float) and value != value
+    """The tools of the cards, one per card (a card left blank is a tool still to name: validation says so);
+    a tool's answer not given yet is left out."""
+    return [_clean_tool(row) for row in rows or [] if isinstance(row, dict)]
 
 
 def to_profile_data(answers: Answers) -> dict[str, Any]:
@@ -415,7 +513,7 @@ def to_profile_data(answers: Answers) -> dict[str, Any]:
 
 
 def answers_from_profile(profile: Profile) -> Answers:
-    """Answers for the wizard from a validated profile (a resumed file)."""
+    """Answers for the wizard from a validated profile (a resumed file): every answer as the profile gives it."""
     data = profile_to_data(profile)
     answers = default_answers()
     for section in ("organisation", "policy", "uses", "data", "commitments"):
@@ -454,7 +552,7 @@ def validate(answers: Answers, pack: Any = None) -> tuple[Profile | None, list[P
             Problem("(profile)", ("Réponses", "Answers"), (exc.fr, exc.en))]
 
 
-_TOOL_FIELD = re.compile(r"^tools\[(\d+)\](?:\.(\w+))?")
+TOOL_FIELD = re.compile(r"^tools\[(\d+)\](?:\.(\w+))?")
 _TOOL_LABELS = {"name": ("Nom", "Name"), "vendor": ("Fournisseur", "Vendor"),
                 "hosting": ("Hébergement", "Hosting"), "account": ("Compte", "Account"),
                 "status": ("Statut", "Status"), "uses": ("Usages", "Uses")}
@@ -464,7 +562,7 @@ def field_label(path: str) -> tuple[str, str]:
     question = QUESTION_BY_PATH.get(path)
     if question is not None:
         return question.label
-    m = _TOOL_FIELD.match(path)
+    m = TOOL_FIELD.match(path)
     if m:
         row = int(m.group(1)) + 1
         col = _TOOL_LABELS.get(m.group(2) or "", ("", ""))
@@ -494,12 +592,149 @@ def step_of_field(fieldname: str) -> str:
     return "review"
 
 
-def step_problems(answers: Answers, step_id: str) -> list[Problem]:
-    """The problems a user must fix before leaving ``step_id`` (all of them on the review step)."""
-    _, problems = validate(answers)
-    if step_id == "review":
-        return problems
-    return [p for p in problems if step_of_field(p.field) == step_id]
+def unanswered(answers: Answers, step_id: str | None = None) -> list[Problem]:
+    """The questions asked (of ``step_id``, else of every step) still waiting for an answer the user must give:
+    a choice not made (a question that starts unanswered included), a tool's hosting, account or status."""
+    out = []
+    for q in QUESTIONS:
+        if step_id not in (None, q.step) or q.kind in ("text", "tools"):
+            continue
+        if get(answers, q.path) is None and (q.starts_unanswered or not q.optional) and q.is_visible(answers):
+            out.append(Problem(q.path, q.label, _REASONS["missing"]))
+    if step_id in (None, "data_tools"):
+        for i, tool in enumerate(answers.get("tools") or []):
+            for name in TOOL_ASKED:
+                if tool.get(name) is None:
+                    path = f"tools[{i}].{name}"
+                    out.append(Problem(path, field_label(path), _REASONS["missing"]))
+    return out
+
+
+def step_problems(answers: Answers, step_id: str, refused: list[Problem] | None = None,
+                  waiting: list[Problem] | None = None) -> list[Problem]:
+    """What a user must answer or fix before leaving ``step_id`` (everything, on the review step), in the order of
+    the questions: the answers still waiting, then what the profile model refuses (``refused`` and ``waiting``:
+    those of every step, when already worked out)."""
+    if refused is None:
+        _, refused = validate(answers)
+    if waiting is None:
+        waiting = unanswered(answers)
+    if step_id != "review":
+        waiting = [p for p in waiting if step_of_field(p.field) == step_id]
+    said = {p.field for p in waiting}
+    out = waiting + [p for p in refused if p.field not in said
+                     and (step_id == "review" or step_of_field(p.field) == step_id)]
+    order = {q.path: n for n, q in enumerate(QUESTIONS)}
+    return sorted(out, key=lambda p: (step_index(step_of_field(p.field)),
+                                      order.get(p.field, order["tools"] if p.field.startswith("tools") else 0)))
+
+
+# ---------------------------------------------------------------- the review: the answers as a person reads them
+
+@dataclass(frozen=True)
+class Row:
+    path: str  # the question's path (tools: "tools")
+    label: str
+    answer: str
+    waiting: bool  # not answered yet
+
+
+def answer_text(q: Question, value: Any, answers: Answers, lang: str) -> str:
+    """One answer in words: the option's label, Oui/Non, a list of labels, a date as people write it."""
+    if value is None or (q.kind == "text" and value == ""):
+        return text("empty_text" if q.kind == "text" or q.optional else "unanswered", lang)
+    if q.kind in YES_NO_KINDS:
+        return text("yes" if value else "no", lang).capitalize()
+    if isinstance(value, list):
+        return ", ".join(q.option_label(x, lang, answers) for x in value) or text("none_chosen", lang)
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y") if lang == "fr" else value.isoformat()
+    if q.table is not None:
+        return q.option_label(value, lang, answers)
+    return str(value)
+
+
+USE_QUESTIONS = ("uses.admin", "uses.creative", "uses.public", "uses.hr")
+
+
+def use_label(use: str, lang: str, answers: Answers) -> str:
+    """A use's label as its question words it for the organisation's place (a tool's uses too)."""
+    for path in USE_QUESTIONS:
+        question = QUESTION_BY_PATH[path]
+        if use in (question.table or {}):
+            return question.option_label(use, lang, answers)
+    return str(use)
+
+
+def tool_text(tool: dict[str, Any], lang: str, answers: Answers | None = None) -> str:
+    """A tool's card in one line: vendor, hosting, account, status, uses."""
+    parts = [tool.get("vendor") if tool.get("vendor") != tool.get("name") else ""]
+    for name, table in (("hosting", v.HOSTING), ("account", v.ACCOUNT), ("status", v.TOOL_STATUS)):
+        value = tool.get(name)
+        parts.append(tr(table[value], lang) if value in table else f"{tr(TOOL_LABELS[name], lang)} : ?"
+                     if lang == "fr" else f"{tr(TOOL_LABELS[name], lang)}: ?")
+    uses = [use_label(u, lang, answers or {}) for u in tool.get("uses") or [] if u in v.ALL_USES]
+    if uses:
+        parts.append(", ".join(uses))
+    return " · ".join(p for p in parts if p)
+
+
+def review_rows(answers: Answers, step_id: str, lang: str) -> list[Row]:
+    """The answers of a step as the review lists them: one row per question asked, one per tool."""
+    rows = []
+    for q in questions_for(step_id, answers):
+        if q.kind == "tools":
+            for n, tool in enumerate(answers.get("tools") or [], 1):
+                waiting = any(tool.get(name) is None for name in TOOL_ASKED)
+                rows.append(Row("tools", tool.get("name") or text("tools_unnamed", lang),
+                                tool_text(tool, lang, answers), waiting))
+            if not answers.get("tools"):
+                rows.append(Row("tools", q.label_for(answers, lang), text("none_chosen", lang), False))
+            continue
+        value = get(answers, q.path)
+        waiting = value is None and (q.starts_unanswered or not q.optional) and q.kind != "text"
+        rows.append(Row(q.path, q.label_for(answers, lang), answer_text(q, value, answers, lang), waiting))
+    return rows
+
+
+# ---------------------------------------------------------------- an update in plain words
+
+def update_summary(overview: dict, lang: str) -> list[str]:
+    """An update (``Updated.overview()``) as a director reads it: how many passages change and why, conflicts
+    with the organisation's text and where, the edits kept, the new version; no clause ids (those are in the
+    adviser's note, ``Updated.lines``)."""
+    def where(numbers: list[str]) -> str:
+        return ", ".join(text("update_section", lang, n=n) for n in numbers) or "—"
+
+    out = []
+    changes = overview["changes"]
+    if changes:
+        sep = " : " if lang == "fr" else ": "
+        why = ", ".join(f"{n}{sep}{tr(_CLASS_WORDS[cls], lang)}" for cls, n in changes.items())
+        out.append(text("update_changes", lang, n=sum(changes.values()), why=why))
+    else:
+        out.append(text("update_nothing", lang))
+    if overview["conflict_count"]:
+        out.append(text("update_conflicts", lang, n=overview["conflict_count"], where=where(overview["conflicts"])))
+    if overview["reinstated_count"]:
+        out.append(text("update_reinstated", lang, n=overview["reinstated_count"],
+                        where=where(overview["reinstated"])))
+    if overview["kept"]:
+        out.append(text("update_kept", lang, n=overview["kept"]))
+    if overview["lost"]:
+        out.append(text("update_lost", lang, n=overview["lost"]))
+    out += [tr(note, lang) for note in overview["notes"]]  # what was removed from the document, and why
+    what = "update_material" if overview["material"] else "update_wording" if overview["changed"] else "update_same"
+    out.append(text("update_version", lang, old=overview["old_version"], new=overview["version"],
+                    what=text(what, lang)))
+    return out
+
+
+# what a class of change means, in a director's words (balises.services.diff.CLASSES)
+_CLASS_WORDS = {"obligation": ("loi ou date nouvelle", "new law or date"),
+                "restriction_added": ("règle resserrée", "rule tightened"),
+                "restriction_removed": ("règle assouplie", "rule relaxed"),
+                "wording": ("rédaction", "wording")}
 
 
 # ---------------------------------------------------------------- tools risk reading
@@ -509,9 +744,11 @@ def tool_risks(answers: Answers) -> list[ToolRisk]:
     if j is None:
         return []
     out = []
-    for row in tools_from_rows(answers.get("tools") or []):
+    for row in answers.get("tools") or []:
+        if any(row.get(name) is None for name in TOOL_ASKED):
+            continue  # no reading before its hosting, account and status are answered
         try:
-            tool = Tool.model_validate(row)
+            tool = Tool.model_validate(_clean_tool(row))
         except Exception:  # noqa: BLE001 — an incomplete row has no reading yet; validation names it
             continue
         out.append(tool_risk(tool, j))
@@ -551,9 +788,14 @@ def file_name(kind: str, organisation: str, lang: str, on: dt.date | None = None
 
 
 def answers_yaml(answers: Answers, lang: str = "fr", on: dt.date | None = None) -> str:
-    """The answers file (YAML) for these answers; normalised by the model when they are valid."""
+    """The answers file (YAML) for these answers; normalised by the model when they are valid and complete. A
+    question not answered yet is written ``null`` (docs/profile.md), so that resuming the file asks it again
+    rather than taking the contract's default."""
     profile, _ = validate(answers)
-    data = profile_to_data(profile) if profile is not None else to_profile_data(answers)
+    waiting = unanswered(answers)
+    data = profile_to_data(profile) if profile is not None and not waiting else to_profile_data(answers)
+    for problem in waiting:
+        FieldPath.parse(problem.field).set(data, None)
     on = on or dt.date.today()
     head = (f"# Réponses Balises (schema_version 1), enregistrées le {on.isoformat()}.\n"
             "# Reprenez-les dans l'assistant, ou : balises generate CE_FICHIER -o politique.docx\n"
@@ -594,8 +836,33 @@ def load_answers_file(name: str, data: bytes, pack: Any = None) -> LoadedAnswers
                                  f"{name}: the file is not UTF-8 text (YAML or JSON expected).") from None
         raw = profile_data_from_text(decoded, name)
         message = (TEXTS["upload_ok"][0].format(name=name), TEXTS["upload_ok"][1].format(name=name))
+    raw, waiting = _without_unanswered(raw)
     profile = layered.resolve(raw, pack, name).profile
-    return LoadedAnswers(answers_from_profile(profile), message, list(profile.notices))
+    answers = answers_from_profile(profile)
+    for path in waiting:
+        set_value(answers, path, None)
+    return LoadedAnswers(answers, message, list(profile.notices))
+
+
+def _without_unanswered(raw: Any) -> tuple[Any, list[str]]:
+    """A file's answers without the questions it says are not answered yet (``null`` where the wizard asks for an
+    answer), and their paths: the wizard asks them again. Any other null is left for the model to name."""
+    if not isinstance(raw, dict):
+        return raw, []
+    raw, waiting = copy.deepcopy(raw), []
+    for q in QUESTIONS:
+        path = FieldPath.parse(q.path)
+        parent = FieldPath(path.parts[:-1]).get(raw) if len(path.parts) > 1 else raw
+        if q.starts_unanswered and isinstance(parent, dict) and path.parts[-1] in parent \
+                and parent[path.parts[-1]] is None:
+            del parent[path.parts[-1]]
+            waiting.append(q.path)
+    for i, tool in enumerate(raw.get("tools") if isinstance(raw.get("tools"), list) else []):
+        for name in TOOL_ASKED if isinstance(tool, dict) else ():
+            if name in tool and tool[name] is None:
+                del tool[name]
+                waiting.append(f"tools[{i}].{name}")
+    return raw, waiting
 
 
 def unreadable(name: str, exc: BaseException) -> InputFileError:

@@ -17,15 +17,16 @@ from balises.packs.authoring import defaults_problems
 BASE = {"organisation": {"name": "Compagnie", "jurisdiction": "quebec", "sector": "performing_arts",
                          "employees": 4}}
 
-# rule code -> answers that break it (over BASE), the answer the wizard resets and to what
+# rule code -> answers that break it (over BASE), the answer the wizard resets and to what (a question about the
+# law that starts unanswered goes back to unanswered: asked again if it is asked again)
 BREAKING = {
     "cse_outside_france": ({"organisation.staff_representation": "union_and_cse"},
                            "organisation.staff_representation", "union"),
     "public_body_form": ({"organisation.legal_form": "public_body"}, "organisation.public_body", True),
     "federal_outside_canada": ({"organisation.jurisdiction": "france", "organisation.federally_regulated": True},
-                               "organisation.federally_regulated", False),
+                               "organisation.federally_regulated", None),
     "province_outside_canada_other": ({"organisation.province": "bc"}, "organisation.province", None),
-    "eu_market_outside_switzerland": ({"organisation.eu_market": True}, "organisation.eu_market", False),
+    "eu_market_outside_switzerland": ({"organisation.eu_market": True}, "organisation.eu_market", None),
     # a level for a Québec body (A-2.1 covers every level there), a canton for a Québec organisation
     "public_level_public_body": ({"organisation.public_level": "municipal"}, "organisation.public_level", None),
     "canton_swiss_public_body": ({"organisation.canton": "vd"}, "organisation.canton", None),

@@ -862,6 +862,7 @@ def test_wizard_resumes_any_date_the_contract_accepts_and_refuses_the_others(day
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.context["locale"] = "fr-CA"  # the interface follows the browser's language
     at.run()
     text = (HOSTILE / "valid.yaml").read_text().replace("2026-12-01", day)
     at.file_uploader[0].set_value(("answers.yaml", text.encode(), "application/x-yaml")).run()

@@ -792,9 +792,16 @@ def _wizard():
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.context["locale"] = "fr-CA"  # the interface follows the browser's language
     at.run()
     assert not at.exception, at.exception
     return at
+
+
+def _give_adopted(at, data: bytes) -> None:
+    """The review's update: the adopted policy, then the answers it uses (those saved in it)."""
+    at.file_uploader(key="update_upload").set_value(("adopted.docx", data, DOCX_MIME)).run()
+    at.radio(key="update_which").set_value("file").run()
 
 
 @pytest.mark.parametrize("key", ["version-crlf", "pack-is-a-string", "units-not-a-list", "profile-is-a-string",
@@ -818,7 +825,7 @@ def test_wizard_update_of_a_hostile_policy_shows_a_message(make, words, tmp_path
     path = make(tmp_path, mini_pack)
     at = _wizard()
     at.file_uploader[0].set_value(("answers.yaml", (HOSTILE / "valid.yaml").read_bytes(), "application/x-yaml")).run()
-    at.file_uploader(key="update_upload").set_value(("adopted.docx", path.read_bytes(), DOCX_MIME)).run()
+    _give_adopted(at, path.read_bytes())
     assert not at.exception, at.exception
     shown = "\n".join(e.value for e in at.error)
     assert "adopted.docx" in shown and all(w.lower() in shown.lower() for w in words), shown
@@ -830,9 +837,9 @@ def test_wizard_update_removes_and_says_what_it_removed(tmp_path: Path, mini_pac
     path = _adopted(tmp_path, mini_pack, runs, rels)
     at = _wizard()
     at.file_uploader[0].set_value(("answers.yaml", (HOSTILE / "valid.yaml").read_bytes(), "application/x-yaml")).run()
-    at.file_uploader(key="update_upload").set_value(("adopted.docx", path.read_bytes(), DOCX_MIME)).run()
+    _give_adopted(at, path.read_bytes())
     assert not at.exception, at.exception
-    summary = "\n".join(c.value for c in at.code)
+    summary = "\n".join(m.value for m in at.markdown)  # the update said in plain words
     assert "retiré de votre document" in summary and "DDEAUTO" in summary, summary
 
 

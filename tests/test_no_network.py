@@ -243,7 +243,7 @@ def test_wizard_full_walk_in_chromium_makes_no_outbound_request(guard):
                                         args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                                               "--disable-component-update", "--disable-sync", "--no-first-run"])
             try:
-                e2e.test_theatre_director_gets_a_word_policy(f"http://127.0.0.1:{port}", Recording(browser))
+                e2e.test_theatre_director_gets_the_kit(f"http://127.0.0.1:{port}", Recording(browser))
             finally:
                 browser.close()
     finally:

@@ -178,3 +178,31 @@ def test_json_schema_describes_the_contract():
     assert set(org["required"]) >= {"name", "jurisdiction", "sector", "employees"}
     assert "quebec" in json.dumps(org["properties"]["jurisdiction"])
     assert org["additionalProperties"] is False
+
+
+@pytest.mark.parametrize("section, key, allowed", [
+    ("policy", "stance", "encouraged, conditional, restricted, prohibited"),
+    ("commitments", "training", ""),
+    ("data", "personal_data_in_ai_tools", "never, anonymised_only, approved_tools_only"),
+])
+def test_null_is_a_question_not_answered_yet(section, key, allowed):
+    """A file the wizard saved before the end writes null where a question waits: refused, the field named."""
+    data = with_(f"{section}.{key}", None)
+    with pytest.raises(ProfileError) as caught:
+        parse_profile(data)
+    [problem] = caught.value.problems
+    assert problem.where == f"{section}.{key}" and problem.code == "unanswered"
+    assert problem.text("en").startswith(f"{section}.{key}: not answered yet (null)")
+    assert problem.text("fr").startswith(f"{section}.{key}: pas encore répondu (null)")
+    assert allowed in problem.text("en")
+
+
+def test_the_roles_left_out_are_named_in_the_policy_language():
+    """An English policy is not "Approved by: Conseil d'administration"; a French one keeps its words, and a
+    role the file gives is kept whatever the language."""
+    english = parse_profile({**MINIMAL, "policy": {"languages": ["en", "fr"]}}).policy
+    assert (english.owner_role, english.approved_by) == ("Executive Director", "Board of Directors")
+    french = parse_profile({**MINIMAL, "policy": {"languages": ["fr", "en"]}}).policy
+    assert (french.owner_role, french.approved_by) == ("Direction générale", "Conseil d'administration")
+    given = parse_profile({**MINIMAL, "policy": {"languages": ["en"], "approved_by": "Members' meeting"}}).policy
+    assert (given.owner_role, given.approved_by) == ("Executive Director", "Members' meeting")

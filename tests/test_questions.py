@@ -5,6 +5,7 @@ them."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from pydantic import BaseModel, ValidationError
@@ -54,14 +55,18 @@ def _conditions(question: qs.Question):
 def _texts(question: qs.Question):
     yield "label", question.label
     yield "help", question.help
+    if question.why:
+        yield "why", question.why
     if question.placeholder:
         yield "placeholder", question.placeholder
     for value, caption in (question.captions or {}).items():
         yield f"captions.{value}", caption
     for i, variant in enumerate(question.variants):
-        for part in ("label", "help"):
+        for part in ("label", "help", "why"):
             if getattr(variant, part) is not None:
                 yield f"variants[{i}].{part}", getattr(variant, part)
+        for value, label in (variant.options or {}).items():
+            yield f"variants[{i}].options.{value}", label
 
 
 def test_every_asked_field_of_the_contract_has_exactly_one_question():
@@ -75,7 +80,7 @@ def test_every_asked_field_of_the_contract_has_exactly_one_question():
 
 def test_every_question_names_a_real_field_of_the_right_type():
     fields = known_fields()
-    kinds = {"bool": bool, "int": int, "date": dt.date}
+    kinds = {"bool": bool, "yesno": bool, "int": int, "date": dt.date}
     for q in qs.questions():
         field = _field(q.path)
         assert str(FieldPath.parse(q.path)) == q.path
@@ -164,6 +169,9 @@ def _one_question(**changes) -> dict:
     ({"captions": {"opera": {"fr": "x", "en": "y"}}}, "'opera', not an option of SECTORS"),
     ({"visible": {"field": "policy.languages", "has": "fr"}}, "unknown operator"),
     ({"variants": [{"when": {"field": "organisation.jurisdiction", "equals": "quebec"}}]}, "a label, a help"),
+    ({"variants": [{"when": {"field": "organisation.jurisdiction", "equals": "quebec"},
+                    "options": {"opera": {"fr": "x", "en": "y"}}}]}, "variant label for 'opera'"),
+    ({"starts_unanswerd": True}, "starts_unanswerd"),
     ({"step": "elsewhere"}, "unknown step 'elsewhere'"),
     ({"kind": "bool"}, "a bool question has no options"),
     ({"path": "organisation..sector"}, "not a field path: 'organisation..sector'"),
@@ -222,3 +230,25 @@ def test_write_docs_regenerates_only_the_section(tmp_path):
     doc.write_text("# No markers\n", encoding="utf-8")
     with pytest.raises(ValueError, match="markers"):
         qs.write_docs(doc)
+
+
+def test_a_help_is_one_sentence_and_the_rest_is_behind_why():
+    """gov.uk: one short hint under the question; the explanation for those who want it behind "Pourquoi ?"."""
+    for q in qs.questions():
+        for where, (fr, en) in _texts(q):
+            if where.endswith("help"):
+                for text in (fr, en):
+                    assert not re.search(r"[.!?] [A-ZÀ-Ý«“]", text), f"{q.path}.{where}: one sentence"
+                    assert len(text.split()) <= 30, f"{q.path}.{where}: {len(text.split())} words"
+
+
+def test_the_words_of_a_place_are_variants_of_the_same_question():
+    data = wz.QUESTION_BY_PATH["data.personal_data"]
+    france, quebec = ({"organisation": {"jurisdiction": j}} for j in ("france", "quebec"))
+    assert data.label_for(france, "fr") == "Données personnelles que vous détenez"
+    assert data.label_for(quebec, "fr") == "Renseignements personnels que vous détenez"
+    assert data.label_for(quebec, "en") == "Personal information you hold"
+    creative = wz.QUESTION_BY_PATH["uses.creative"]
+    assert creative.option_label("concept_art_storyboard", "fr", france) == "Recherche visuelle et storyboard"
+    assert creative.option_label("concept_art_storyboard", "fr", quebec) == "Recherche visuelle et scénarimage"
+    assert creative.option_label("concept_art_storyboard", "fr") == "Recherche visuelle et scénarimage"

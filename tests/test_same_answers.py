@@ -112,6 +112,7 @@ def test_explain_and_the_wizard_say_which_answers_came_from_the_pack(setting):
     assert "organisation.name" not in output.split("Answers from the pack")[1]  # the file's own answers
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.context["locale"] = "fr-CA"
     at.run()
     at.button(key="nav_next")  # the first step is open
     at.session_state["step"] = wizard.step_index("position")

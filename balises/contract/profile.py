@@ -28,7 +28,7 @@ from pydantic_core import PydanticCustomError
 from balises.contract import questions as wizard_questions
 from balises.contract import rules as contract_rules
 from balises.contract import vocabulary as v
-from balises.contract.paths import FieldPath
+from balises.contract.paths import MISSING, FieldPath
 from balises.errors import ProfileError
 from balises.problems import Problem
 from balises.safeyaml import load_data_file, parse_json, parse_yaml
@@ -133,17 +133,33 @@ class Organisation(_Strict):
         return value or None
 
 
+# The roles a policy names when the answers leave them out, in the policy's (first) language
+ROLE_DEFAULTS: dict[str, tuple[str, str]] = {"owner_role": ("Direction générale", "Executive Director"),
+                                             "approved_by": ("Conseil d'administration", "Board of Directors")}
+
+
 class Policy(_Strict):
     languages: list[Language] = Field(default_factory=lambda: ["fr"], min_length=1)
     stance: Stance = "conditional"
-    owner_role: str = "Direction générale"
-    approved_by: str = "Conseil d'administration"
+    owner_role: str = ROLE_DEFAULTS["owner_role"][0]
+    approved_by: str = ROLE_DEFAULTS["approved_by"][0]
     effective_date: dt.date = Field(default_factory=dt.date.today)
     review_months: int = Field(12, ge=3, le=36)
     # Optional addition to the contract: the policy's own version number, shown in the footer
     version: str = "1.0"
     # Optional addition (November 2026): how long the policy to adopt is (see docs/policy-outline.md)
     length: Length = "standard"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _roles_in_the_policy_language(cls, data):
+        """An English policy is not "Approved by: Conseil d'administration": a role left out is named in the
+        policy's first language."""
+        if isinstance(data, dict) and any(role not in data for role in ROLE_DEFAULTS):
+            languages = data.get("languages")
+            if isinstance(languages, list) and languages and languages[0] == "en":
+                data = {**{role: pair[1] for role, pair in ROLE_DEFAULTS.items()}, **data}
+        return data
 
     @field_validator("owner_role", "approved_by", mode="before")
     @classmethod
@@ -264,6 +280,8 @@ class Profile(_Strict):
 _FIELD_MESSAGES: dict[str, tuple[str, str]] = {
     # pydantic error type -> (fr, en); {value}, {allowed}, {hint} and the error's context are available
     "missing": ("champ obligatoire manquant", "required field missing"),
+    # null: a question not answered yet (an answers file the wizard saved before the end)
+    "unanswered": ("pas encore répondu (null){allowed_hint}", "not answered yet (null){allowed_hint}"),
     "extra_forbidden": ("clé inconnue {value!r}{hint}", "unknown key {value!r}{hint}"),
     "literal_error": ("valeur {value!r} non permise ; valeurs permises : {allowed}{hint}",
                       "value {value!r} is not allowed; allowed values: {allowed}{hint}"),
@@ -302,6 +320,10 @@ _FIELD_MESSAGES: dict[str, tuple[str, str]] = {
     "schema_version": ("version de schéma {value!r} inconnue ; version permise : 1",
                        "unknown schema version {value!r}; allowed: 1"),
 }
+
+
+# the type errors a null gets where the contract wants a value (a literal, a yes/no, a number, a text…)
+_NULL_REFUSED = ("literal_error", "_type")
 
 
 @functools.lru_cache(maxsize=1)
@@ -365,6 +387,8 @@ def describe_errors(exc: ValidationError) -> list[Problem]:
             value = ctx.get("value")
         if field == "schema_version" and etype == "literal_error":
             etype = "schema_version"
+        elif err.get("input", MISSING) is None and etype.endswith(_NULL_REFUSED):
+            etype = "unanswered"
         if not field:
             field = "(profile)"
         template = _FIELD_MESSAGES.get(etype) or _contract_messages().get(etype)
@@ -376,9 +400,11 @@ def describe_errors(exc: ValidationError) -> list[Problem]:
                 hint = _hint(value, allowed, lang) if allowed else ""
                 if etype == "extra_forbidden" and allowed:
                     hint += (" ; clés permises : " if lang == "fr" else "; allowed keys: ") + ", ".join(allowed)
+                allowed_hint = ((" ; valeurs permises : " if lang == "fr" else "; allowed values: ")
+                                + ", ".join(allowed)) if allowed else ""
                 try:
                     text = template[i].format(**{**ctx, "value": value, "allowed": ", ".join(allowed),
-                                                  "hint": hint})
+                                                  "hint": hint, "allowed_hint": allowed_hint})
                 except (KeyError, IndexError, ValueError, TypeError):
                     text = err["msg"]
             texts.append(text)

@@ -35,7 +35,8 @@ QUESTIONS_FILE = Path(__file__).with_name("questions.yaml")
 DOCS_FILE = Path(__file__).resolve().parents[2] / "docs" / "profile.md"
 DOCS_START, DOCS_END = "<!-- questions:start -->", "<!-- questions:end -->"
 WRITE_DOCS = "python -m balises.contract.questions --write-docs"
-CHOICE_KINDS = ("select", "radio", "multiselect")
+CHOICE_KINDS = ("select", "radio", "multiselect", "checkboxes")
+YES_NO_KINDS = ("bool", "yesno")  # a tick box (unticked: no), or a yes/no choice that starts unanswered
 Answers = dict[str, Any]
 
 
@@ -126,22 +127,28 @@ class Variant(_Data):
     when: Condition
     label: Text | None = None
     help: Text | None = None
+    why: Text | None = None
+    options: dict[str, Text] | None = None  # option labels in the words of a place (« storyboard » in France)
 
     @model_validator(mode="after")
     def _says_something(self):
-        if self.label is None and self.help is None:
-            raise ValueError("a variant gives a label, a help or both")
+        if self.label is None and self.help is None and self.why is None and self.options is None:
+            raise ValueError("a variant gives a label, a help, a why, options or several of them")
         return self
 
 
 class Question(_Data):
     path: str  # the answer it sets: "organisation.name"
     step: str
-    kind: Literal["text", "select", "radio", "multiselect", "bool", "int", "date", "tools"]
+    kind: Literal["text", "select", "radio", "multiselect", "checkboxes", "bool", "yesno", "int", "date", "tools"]
     label: Text
-    help: Text
+    help: Text  # one sentence, under the question
+    why: Text | None = None  # the rest, behind a "Pourquoi ?" disclosure
     options: str | None = None  # a table of balises/contract/vocabulary.py
     optional: bool = False
+    # the wizard shows no answer chosen and produces nothing until one is given, although the contract has a
+    # default for the files that leave it out: the questions that decide permissions, the stance or the law
+    starts_unanswered: bool = False
     min_value: int | None = Field(None, alias="min")
     max_value: int | None = Field(None, alias="max")
     placeholder: Text | None = None  # what an unanswered drop-down says (default "Choisir…")
@@ -178,6 +185,10 @@ class Question(_Data):
         unknown = sorted(set(self.captions or {}) - set(self.table or {}))
         if unknown:
             raise ValueError(f"caption for {unknown[0]!r}, not an option of {self.options}")
+        for variant in self.variants:
+            unknown = sorted(set(variant.options or {}) - set(self.table or {}))
+            if unknown:
+                raise ValueError(f"variant label for {unknown[0]!r}, not an option of {self.options}")
         if self.asked_where_allowed and not self._other_answers():
             raise ValueError("asked_where_allowed needs options or a yes/no question")
         return self
@@ -189,7 +200,7 @@ class Question(_Data):
 
     def _other_answers(self) -> list:
         """The answers other than the default that the contract's rules may allow or not."""
-        return [True] if self.kind == "bool" else list(self.table or {})
+        return [True] if self.kind in YES_NO_KINDS else list(self.table or {})
 
     def _worded(self, part: str, answers: Answers) -> tuple[str, str]:
         for variant in self.variants:
@@ -204,6 +215,10 @@ class Question(_Data):
     def help_for(self, answers: Answers, lang: str) -> str:
         return tr(self._worded("help", answers), lang)
 
+    def why_for(self, answers: Answers, lang: str) -> str:
+        why = self._worded("why", answers)
+        return tr(why, lang) if why else ""
+
     def options_for(self, answers: Answers) -> list[str]:
         """The options the contract's rules allow with these answers."""
         return [o for o in self.table or {} if contract_rules.allows(answers, self.path, o)]
@@ -214,7 +229,11 @@ class Question(_Data):
         return not self.asked_where_allowed or any(contract_rules.allows(answers, self.path, value)
                                                    for value in self._other_answers())
 
-    def option_label(self, value: Any, lang: str) -> str:
+    def option_label(self, value: Any, lang: str, answers: Answers | None = None) -> str:
+        """An option's label, in the words of the organisation's place where a variant gives them."""
+        for variant in self.variants if answers else ():
+            if variant.options and value in variant.options and conditions.holds(variant.when, answers):
+                return tr(variant.options[value], lang)
         table = self.table
         return tr(table[value], lang) if table and value in table else str(value)
 
@@ -290,6 +309,7 @@ def _allowed_values(q: Question) -> str:
     else:
         values = {"bool": "`true`, `false`", "text": "text", "date": "a date (YYYY-MM-DD)",
                   "int": f"a whole number, {q.min_value}..{q.max_value}",
+                  "yesno": "`true`, `false`",
                   "tools": "a list of tools (name, vendor, hosting, account, status, uses)"}[q.kind]
     return values + (" (optional)" if q.optional else "")
 
@@ -302,8 +322,11 @@ def _when_asked(q: Question) -> str:
         rules = [describe(r.require) for r in contract_rules.refusals() if r.field == q.path]
         asked.append(f"where rules.yaml allows an answer ({' and '.join(rules)})")
     asked = asked or ["always"]
+    if q.starts_unanswered:
+        asked.append("no answer chosen at first: the wizard waits for one")
     for variant in q.variants:
-        worded = " and ".join(part for part in ("label", "help") if getattr(variant, part) is not None)
+        worded = " and ".join(part for part in ("label", "help", "why", "options")
+                              if getattr(variant, part) is not None)
         asked.append(f"{worded} worded for {describe(variant.when)}")
     return "; ".join(asked)
 

@@ -85,6 +85,13 @@ def adjust(data: dict) -> tuple[dict, list[tuple[str, str]]]:
     return data, notices
 
 
+def always_included(data: dict, path: str) -> list:
+    """The items an adjust rule adds back to the list at ``path`` with these answers (French, in Québec): the
+    wizard ticks them and does not let them be unticked."""
+    return [rule.adjust["prepend"] for rule in contract_rules()
+            if rule.adjust is not None and rule.field == path and conditions.holds(rule.when, data)]
+
+
 def broken(data: dict) -> list[ContractRule]:
     """The refusal rules ``data`` breaks, in the file's order."""
     return [rule for rule in refusals() if rule.broken_by(data)]

@@ -30,18 +30,20 @@ class UpdateSummary:
     docx: bytes
     version: str
     lines: dict[str, list[str]]  # by language
+    overview: dict  # Updated.overview(): counts and sections, for a summary in plain words
 
 
-def _update_child(conn, data: bytes, pack_location: str | None, source: str, as_of: dt.date | None) -> None:
+def _update_child(conn, data: bytes, pack_location: str | None, source: str, as_of: dt.date | None,
+                  profile=None) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY, MEMORY))
     resource.setrlimit(resource.RLIMIT_CPU, (SECONDS, SECONDS + 5))
     try:
         from balises.packs.loader import load_pack
         from balises.services.update import update
 
-        result = update(data, load_pack(pack_location), as_of=as_of, source=source)
+        result = update(data, load_pack(pack_location), as_of=as_of, source=source, profile=profile)
         conn.send(("ok", UpdateSummary(result.docx, result.version,
-                                       {lang: result.lines(lang) for lang in ("fr", "en")})))
+                                       {lang: result.lines(lang) for lang in ("fr", "en")}, result.overview())))
     except BalisesError as exc:
         conn.send(("error", (exc.fr, exc.en, exc.details)))
     except MemoryError:
@@ -53,13 +55,15 @@ def _update_child(conn, data: bytes, pack_location: str | None, source: str, as_
 
 
 def update_isolated(data: bytes, pack_location: str | None, source: str, as_of: dt.date | None = None,
-                    seconds: float = SECONDS) -> UpdateSummary:
-    """``balises.services.update.update`` of ``data`` in a child process; a BalisesError for anything that
-    stops it (the file's own problems, the time or memory limit)."""
+                    seconds: float = SECONDS, profile=None) -> UpdateSummary:
+    """``balises.services.update.update`` of ``data`` in a child process (with ``profile``: the answers the new
+    text follows, else those embedded in the document); a BalisesError for anything that stops it (the file's
+    own problems, the time or memory limit)."""
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(PRELOAD)
     receive, send = context.Pipe(duplex=False)
-    child = context.Process(target=_update_child, args=(send, data, pack_location, source, as_of), daemon=True)
+    child = context.Process(target=_update_child, args=(send, data, pack_location, source, as_of, profile),
+                            daemon=True)
     child.start()
     send.close()
     try:

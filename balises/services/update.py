@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from balises.contract.answers import resolve
+from balises.contract.profile import Profile
 from balises.engine.compose import compose
 from balises.engine.document import (
     HistoryEntry,
@@ -87,6 +88,30 @@ class Updated:
                 "to_look_at": "; ".join([c.clause for c in self.plan.of_status("conflict", "reinstated",
                                                                                "kept_deletion")]
                                         + ([f"title page/headings ({len(lost)})"] if lost else []))}
+
+    def overview(self) -> dict:
+        """The update in counts and section numbers, for a summary in plain words (the wizard's): the
+        passages that change by class, where the conflicts and the reinstated clauses are, the edits kept, and
+        the notes (what was removed from the document, a document older than the embedded text)."""
+        numbers = {c.clause: c.section_number for c in self.diff.changes}
+        for section in self.document.sections:
+            for clause in section.clauses:
+                numbers.setdefault(clause.id, section.number)
+
+        def where(merges) -> list[str]:
+            return sorted({numbers[m.clause] for m in merges if numbers.get(m.clause)}, key=lambda n: (len(n), n))
+
+        changes: dict[str, int] = {}
+        for change in self.diff.substantive:
+            changes[change.cls] = changes.get(change.cls, 0) + 1
+        return {"changes": changes, "conflicts": where(self.conflicts),
+                "conflict_count": len(self.conflicts),
+                "reinstated": where(self.plan.of_status("reinstated")),
+                "reinstated_count": len(self.plan.of_status("reinstated")),
+                "kept": len(self.plan.of_status("kept_edit", "merged", "deleted_by_org", "kept_deletion")),
+                "lost": len(self.plan.lost), "notes": list(self.notes),
+                "old_version": str(self.old_payload.get("version", "?")),
+                "version": self.version, "material": self.diff.material, "changed": bool(self.diff.changes)}
 
     def lines(self, lang: str = "en") -> list[str]:
         fr = lang == "fr"
@@ -249,25 +274,28 @@ def merge_documents(ours_docx: bytes, new_docx: bytes, new_payload: dict,
 
 
 def update(adopted_docx: bytes, pack: Pack | None = None, as_of: dt.date | None = None, source: str = "document",
-           version: str | None = None) -> Updated:
+           version: str | None = None, profile: Profile | None = None) -> Updated:
     """The adopted policy (``adopted_docx``, as the organisation has it now, edits included) brought up to date
     with ``pack`` and the law as of ``as_of``: a three-way merge shown as Word tracked changes, the changes
-    classified, the version moved on (unless ``version`` is given) and the history carried over."""
+    classified, the version moved on (unless ``version`` is given) and the history carried over. The new text
+    follows ``profile`` where given (changed answers: the wizard's on screen), else the answers embedded in
+    the adopted policy."""
     pack = pack or load_pack()
     as_of = as_of or dt.date.today()
     # bounds, every part parsed, what could act or reach out removed (and said): never carried over
     adopted = clean_adopted(adopted_docx, source)
     adopted_docx = adopted.to_bytes()
     old = embedding.read_payload(adopted_docx, source)
-    profile = resolve(old.get("profile"), pack, f"{source} (embedded answers)").profile
+    embedded = resolve(old.get("profile"), pack, f"{source} (embedded answers)").profile
+    profile = profile or embedded
     lang = old.get("lang")
     edition = old.get("edition") or "full"
     document = compose(profile, pack, lang=lang, as_of=as_of, edition=edition)
-    old_version = str(old.get("version") or profile.policy.version)
+    old_version = str(old.get("version") or embedded.policy.version)
     diff = diff_payloads(old, embedding.payload(document), pack, document)
     notes = [(f"retiré de votre document : {fr}", f"removed from your document: {en}")
              for fr, en in adopted.findings]
-    base_units, exact = _base_units(old, profile, pack, lang, edition)
+    base_units, exact = _base_units(old, embedded, pack, lang, edition)  # the text as adopted
     if not exact:
         notes.append(("ce document précède l'enregistrement du texte de Balises : le texte d'origine est refait à sa "
                       "date, des modifications peuvent être mal reconnues",
