@@ -44,7 +44,7 @@ def clause_fingerprints(doc: PolicyDocument) -> list[dict]:
     return out
 
 
-def payload(doc: PolicyDocument, units: list[dict] | None = None) -> dict:
+def payload(doc: PolicyDocument, units: list[dict] | None = None, statements: list[dict] | None = None) -> dict:
     meta = doc.meta
     value = {
         "format": "balises-policy",
@@ -62,13 +62,16 @@ def payload(doc: PolicyDocument, units: list[dict] | None = None) -> dict:
     }
     if units is not None:
         value["units"] = units
+    if statements is not None:  # each statement of the decision model, by its bookmark: what Balises wrote
+        value["statements"] = statements
+        value["length"] = meta.length
     return value
 
 
-def payload_xml(doc: PolicyDocument, units: list[dict] | None = None) -> bytes:
+def payload_xml(doc: PolicyDocument, units: list[dict] | None = None, statements: list[dict] | None = None) -> bytes:
     root = ElementTree.Element(f"{{{NAMESPACE}}}policy")
     data = ElementTree.SubElement(root, f"{{{NAMESPACE}}}data", {"format": "json"})
-    data.text = json.dumps(payload(doc, units), ensure_ascii=False, sort_keys=True)
+    data.text = json.dumps(payload(doc, units, statements), ensure_ascii=False, sort_keys=True)
     return ElementTree.tostring(root, encoding="utf-8", xml_declaration=True)
 
 
