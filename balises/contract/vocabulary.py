@@ -222,6 +222,7 @@ TOOL_STANDING: Labels = {
     "approved": ("Approuvé", "Approved"),
     "on_condition": ("Approuvé sous condition", "Approved on condition"),
     "limited": ("Approuvé, avec des limites", "Approved, with limits"),
+    "exception": ("Réservé aux exceptions écrites", "For written exceptions only"),
     "under_review": ("En évaluation", "Under review"),
     "prohibited": ("Interdit", "Prohibited"),
 }

@@ -49,7 +49,7 @@ VERDICT_ORDER: tuple[str, ...] = ("permitted", "conditional", "ask_first", "proh
 CLASS_ORDER: tuple[str, ...] = ("public", "internal", "confidential", "personal", "sensitive")
 CATEGORIES = ("admin", "creative", "public", "hr")
 # what a tool's place in the model is: its declared status, as the approval test reads it
-TOOL_STANDING = ("approved", "on_condition", "limited", "under_review", "prohibited")
+TOOL_STANDING = ("approved", "on_condition", "limited", "exception", "under_review", "prohibited")
 # how a declared tool stands towards one use
 PAIR_REASONS = ("serves", "on_condition", "under_review", "never", "excluded", "prohibited")
 
@@ -114,12 +114,15 @@ class ConflictSpec(ConflictWording):
     who: Role = "lead"
     due: Literal["before_adoption", "after_effective"] = "after_effective"
     one: ConflictWording | None = None  # the wording when a single use is concerned
+    short: Bilingual | None = None  # what a use waits for, in a few words ("not yet: first …")
 
 
 class FixedSituation(_Frozen):
     question: Bilingual
     verdict: Verdict
     detail: Bilingual | None = None
+    prohibited: "FixedSituation | None" = None  # what a prohibition policy answers instead (or drop: true)
+    drop_when_prohibited: bool = False
 
 
 class Situations(_Frozen):
@@ -380,6 +383,7 @@ class DecisionToTake(_Frozen):
     dates: dict[str, dt.date] = Field(default_factory=dict)  # {requested}, {effective}, {first}
     message: Bilingual
     safe: Bilingual
+    short: Bilingual | None = None
 
     def text(self, lang: str) -> str:
         return fill(self.message.get(lang), generic_values(lang, self.info, self.dates))
@@ -505,6 +509,15 @@ def _tool_class(rules: list[DecisionRule], base: dict, tool_ctx: dict, cls: str,
     return Ruling(verdict=verdict, conditions=tuple(conds), reasons=tuple(reasons))
 
 
+def _exception_only(ruling: Ruling, data: DecisionData) -> Ruling:
+    if ruling.verdict not in ("permitted", "conditional"):
+        return ruling
+    return Ruling(verdict="ask_first", conditions=(_condition(data, "written_exception"),), reasons=(
+        Reason(rule="stance.prohibited", why=Bilingual(
+            fr="La politique interdit l'IA générative : un outil ne sert que par une exception écrite.",
+            en="The policy prohibits generative AI: a tool is used only by a written exception.")),))
+
+
 def _ideal_tool(tool_ctx: dict) -> dict:
     """The same tool as good as it could be: approved, under contract, hosted where nothing is a transfer, no
     reuse. What even this tool may not receive, the organisation's own choices keep out of every tool."""
@@ -539,15 +552,18 @@ def decision_table(profile: Any, facts: Any, data: DecisionData, as_of: dt.date)
                     "setting": tfacts.setting, "outputs": tfacts.outputs, "catalogued": tfacts.entry is not None}
         criteria = evaluate(data.approval, tool_ctx, base, CLASS_ORDER)
         classes = {c: _tool_class(tool_rules, base, tool_ctx, c, criteria, as_of, data) for c in CLASS_ORDER}
+        if profile.policy.stance == "prohibited":  # a prohibition: a tool serves only a written exception
+            classes = {c: _exception_only(r, data) for c, r in classes.items()}
         its_uses = [u for u in risk.uses if u in declared]
         wanted = {"public"} | ({needs[u] for u in its_uses} if its_uses else {"internal"})
         tool_needs = tuple(c for c in CLASS_ORDER if c in wanted)
         fixes: list[Bilingual] = []
         limits: list[Bilingual] = []
+        never_classes = {c for c in tool_needs if any(r.for_class(c)[0] == "never" for r in criteria)}
         for result in criteria:
             for cls in tool_needs:
                 outcome, text = result.for_class(cls)
-                if outcome == "to_do" and text and text not in fixes:
+                if outcome == "to_do" and cls not in never_classes and text and text not in fixes:
                     fixes.append(text)
                 if outcome == "never" and text and text not in limits:
                     limits.append(text)
@@ -558,6 +574,8 @@ def decision_table(profile: Any, facts: Any, data: DecisionData, as_of: dt.date)
                 limits.append(text)
         if risk.status == "prohibited":
             standing = "prohibited"
+        elif profile.policy.stance == "prohibited":
+            standing = "exception"
         elif risk.status == "under_review":
             standing = "under_review"
         else:
@@ -621,7 +639,7 @@ def decision_table(profile: Any, facts: Any, data: DecisionData, as_of: dt.date)
                 rank = (VERDICT_ORDER.index(pair), len(ruling.blocking()), len(ruling.conditions))
                 if best is None or rank < best[0]:
                     best = (rank, pair, ruling, tool.name)
-            if reason == "never":  # approved or under review, this tool will never serve this use
+            if reason == "never" and not prohibited_stance:  # it will never serve this use, approved or not
                 never_tools.append(tool.name)
         served = [p.tool for p in pairs if p.reason in ("serves", "on_condition")]
         pending = [p.tool for p in pairs if p.reason not in ("serves", "on_condition")]
@@ -782,7 +800,8 @@ def _to_take(conflicts: dict[tuple[str, str], list[str]], data: DecisionData, to
                 "conditions": join([c.text.get(lang) for c in conds], lang),
                 "owner": roles.owner,
             }
-            texts[lang] = (fill(getattr(wording, lang), values), fill(wording.safe.get(lang), values))
+            texts[lang] = (fill(getattr(wording, lang), values), fill(wording.safe.get(lang), values),
+                           fill(spec.short.get(lang), values) if spec.short else "")
         before = spec.due == "before_adoption"
         out.append(DecisionToTake(
             code=code, step=spec.step, field=spec.field, subject=subject, who=spec.who,
@@ -790,7 +809,8 @@ def _to_take(conflicts: dict[tuple[str, str], list[str]], data: DecisionData, to
             uses=tuple(uses), tools=tuple(tools_concerned), info=info,
             dates={"requested": dates.requested, "effective": dates.effective, "first": dates.first_approvals},
             message=Bilingual(fr=texts["fr"][0], en=texts["en"][0]),
-            safe=Bilingual(fr=texts["fr"][1], en=texts["en"][1])))
+            safe=Bilingual(fr=texts["fr"][1], en=texts["en"][1]),
+            short=Bilingual(fr=texts["fr"][2], en=texts["en"][2]) if spec.short else None))
     order = {code: i for i, code in enumerate(data.conflicts)}
     out.sort(key=lambda d: (not d.before_adoption, order.get(d.code, 99)))
     return [d.model_copy(update={"number": i + 1}) for i, d in enumerate(out)]

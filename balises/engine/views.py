@@ -13,7 +13,7 @@ from balises.contract import vocabulary
 from balises.engine import conditions
 from balises.engine.decisions import CLASS_ORDER, VERDICT_ORDER, DecisionTable, decision_table, fill, join
 from balises.engine.facts import derive, locale_for
-from balises.engine.statements import Said, strip, ucfirst
+from balises.engine.statements import Said, lcfirst, strip, ucfirst
 from balises.engine.templating import format_date, helpers
 from balises.errors import PackError
 
@@ -175,6 +175,7 @@ def table_view(table: DecisionTable, pack: Any, profile: Any, lang: str, locale:
     officer = _officer(profile, lang, term)
     values = {"pi": term("personal_info"), "pia": term("pia_short"), "officer": officer, "lead": article + lead,
               "section_personal": sections.get("personal_data", "?"), "exception_by": roles.approved_by}
+    values["lead_to"] = _to(values["lead"], lang)
 
     def word(key: str, **more: str) -> str:
         text = words.get(key)
@@ -394,10 +395,10 @@ def _waiting(u, table: DecisionTable, word: Callable[..., str], lang: str, value
     if u.day_one or u.verdict == "prohibited":
         return ""
     if u.waiting_for:
-        what = join([d.message.get(lang).split(" : ")[0].split(": ")[0] for d in table.to_take
-                     if d.code in u.waiting_for][:1], lang)
+        what = join([fill(d.short.get(lang), values) if d.short else fill(d.message.get(lang), values)
+                     for d in table.to_take if d.code in u.waiting_for], lang)
         nums = join([n for code in u.waiting_for for n in numbers.get(code, [])], lang)
-        return word("waits_decisions", what=what.rstrip(".").lower() if what else "", numbers=nums)
+        return word("waits_decisions" if nums else "waits_first", what=what, numbers=nums)
     review = [p.tool for p in u.pairs if p.reason == "under_review"]
     if review:
         key = "waits_tool_one" if len(review) == 1 else "waits_tool"
@@ -467,7 +468,7 @@ def situations(view: dict[str, Any], wording: Any, lang: str, values: dict, sect
     out = []
     uses = {u["id"]: u for u in view["uses"]}
     if view["stance_prohibited"]:
-        out.append(item(ask("any_use_prohibited"), answer("prohibited"), view["exception_path"]))
+        out.append(item(ask("any_use_prohibited"), answer("prohibited") + ", " + view["exception_path"]))
     else:
         groups: dict[tuple, list] = {}
         for ruling in model.uses:
@@ -486,7 +487,7 @@ def situations(view: dict[str, Any], wording: Any, lang: str, values: dict, sect
             if today in ("permitted", "conditional"):
                 plain = strip(first["conditions_said"])
                 conds = "" if plain == "—" else say("+".join(f"use.{i}.conditions" for i in ids),
-                                                    plain if len(plain) <= MAX_DETAIL else see)
+                                                    lcfirst(plain) if len(plain) <= MAX_DETAIL else see)
                 named = tools_word[len(day_tools) > 1] + join(list(day_tools), lang) if day_tools else ""
                 detail = ". ".join(x for x in (conds, named) if x)
             elif today == "ask_first":
@@ -515,8 +516,9 @@ def situations(view: dict[str, Any], wording: Any, lang: str, values: dict, sect
                 what = join([cond for cond in c["conditions"] if cond in
                              [fill(x.text.get(lang), values) for x in blocking]] or
                             [strip(c["conditions_said"])], lang)
-                detail = fill(wording.words["waits_decisions"].get(lang), {"what": what, "numbers": join(
-                    [str(n) for n in nums], lang)}) if "waits_decisions" in wording.words else what
+                key = "waits_decisions" if nums else "waits_first"
+                detail = fill(wording.words[key].get(lang), {"what": what, "numbers": join(
+                    [str(n) for n in nums], lang)}) if key in wording.words else what
             by_answer.setdefault((today, strip(detail)), []).append((c, detail))
         for (today, plain), found in by_answer.items():
             shared.setdefault((tuple(c["label"] for c, _ in found), today, plain), []).append(
@@ -533,6 +535,10 @@ def situations(view: dict[str, Any], wording: Any, lang: str, values: dict, sect
         out.append(item(ask("labelling"), answer("permitted"), view["labelling"]))
     room = max(len(wording.fixed) - max(0, len(out) + len(wording.fixed) - MAX_SITUATIONS), 4)
     for fixed in wording.fixed[:room]:
+        if view["stance_prohibited"]:
+            if fixed.drop_when_prohibited:
+                continue
+            fixed = fixed.prohibited or fixed
         out.append(item(fixed.question.get(lang), answer(fixed.verdict), fixed.detail.get(lang) if fixed.detail else ""))
     return out
 

@@ -126,6 +126,8 @@ class _Model:
                 if self.prohibited:
                     continue
                 keys += [pattern.format(use=u["id"]) for u in self.view["uses"]]
+            elif "{tool}" in pattern and self.prohibited and edition == "full":
+                continue  # a prohibition lists no tools to use
             elif "{cls}" in pattern:
                 keys += [pattern.format(tool=t["index"], cls=c) for t in self.view["tools"]
                          for c in self.view["held_ids"]]
