@@ -499,8 +499,8 @@ def _tool_class(rules: list[DecisionRule], base: dict, tool_ctx: dict, cls: str,
         elif outcome in ("to_do", "condition") and text is not None:
             prerequisite = "tool_on_condition" if outcome == "to_do" else None
             conds.append(Condition(id=f"approval.{result.id}", text=text, prerequisite=prerequisite))
+            verdict = stricter(verdict, "conditional")
             if outcome == "to_do":
-                verdict = stricter(verdict, "conditional")
                 reasons.append(Reason(rule=f"approval.{result.id}", why=text))
     if verdict == "prohibited":
         conds = []
