@@ -9,6 +9,7 @@ from balises.contract.profile import Profile
 from balises.engine.decisions import DecisionTable, decision_table
 from balises.engine.document import Clause, Metadata, PolicyDocument, Section, TraceEntry, TraceSource
 from balises.engine.facts import Facts, derive, locale_for
+from balises.engine.markup import typography
 from balises.engine.rules import Decisions, decide
 from balises.engine.state import engine_for
 from balises.engine.templating import add_months, format_date, helpers
@@ -158,7 +159,7 @@ def compose(profile: Profile, pack: Pack, lang: str | None = None, as_of: dt.dat
                 clauses.append(Clause(id=clause_id, blocks=blocks, rules=list(decision.rules)))
         if clauses:  # a section with nothing to say for this profile is absent, never padded
             sections.append(Section(id=sdef.id, kind=sdef.kind, number=numbers.get(sdef.id, ""),
-                                    title=sdef.title_for(lang, locale), clauses=clauses,
+                                    title=typography(sdef.title_for(lang, locale), locale), clauses=clauses,
                                     staff_edition=sdef.staff_edition))
     if not sections:
         raise PackError("Le document serait vide pour ce profil : aucune règle du paquet n'y choisit de clause.",

@@ -115,6 +115,12 @@ class ConflictSpec(ConflictWording):
     due: Literal["before_adoption", "after_effective"] = "after_effective"
     one: ConflictWording | None = None  # the wording when a single use is concerned
     short: Bilingual | None = None  # what a use waits for, in a few words ("not yet: first …")
+    when: dict | None = None  # a decision the answers alone call for (a condition over the profile and facts)
+
+    @model_validator(mode="after")
+    def _condition_shape(self):
+        conditions.require_valid(self.when)
+        return self
 
 
 class FixedSituation(_Frozen):
@@ -222,7 +228,10 @@ def parse_decision_files(layers: list[tuple[str, dict[str, Any]]]) -> DecisionDa
                     uses[key] = UseSpec.model_validate(spec)
                 sensitive = list(data.get("sensitive_personal_data") or sensitive)
                 for key, text in (data.get("conditions") or {}).items():
-                    conds[key] = Bilingual.model_validate(text).model_dump() | dict(text)
+                    # fr and en, and optionally a jurisdiction's own words (fr@france, en@france)
+                    extra = {k: str(v) for k, v in dict(text).items() if "@" in str(k)}
+                    conds[key] = Bilingual.model_validate({k: v for k, v in dict(text).items()
+                                                           if k in ("fr", "en")}).model_dump() | extra
                 for key, spec in (data.get("prerequisites") or {}).items():
                     if isinstance(spec, dict):  # {decision: code, case_by_case: true}
                         prerequisites[str(key)] = str(spec.get("decision"))
@@ -403,6 +412,7 @@ class Dates(_Frozen):
     steps: tuple[str, ...] = ()  # the adoption steps with a legal time that apply
     review: dt.date
     first_approvals: dt.date  # when the tools under review and the fixes are decided at the latest
+    training: dt.date  # the first training by role, at the latest (sooner where the AI Act's literacy duty applies)
 
 
 class Roles(_Frozen):
@@ -450,13 +460,15 @@ class DecisionTable(_Frozen):
 
 # --- Computing it ----------------------------------------------------------------------------------------
 
-def _condition(data: DecisionData, cid: str) -> Condition:
+def _condition(data: DecisionData, cid: str, jurisdiction: str = "") -> Condition:
     texts = data.conditions.get(cid, {})
-    return Condition(id=cid, text=Bilingual(fr=texts.get("fr", cid), en=texts.get("en", cid)),
+    own = texts.get(f"fr@{jurisdiction}"), texts.get(f"en@{jurisdiction}")  # the jurisdiction's own words
+    return Condition(id=cid, text=Bilingual(fr=own[0] or texts.get("fr", cid), en=own[1] or texts.get("en", cid)),
                      prerequisite=data.prerequisites.get(cid), blocks=cid not in data.case_by_case)
 
 
 def _rule_out(rules: list[DecisionRule], context: dict, as_of: dt.date, data: DecisionData) -> Ruling | None:
+    jurisdiction = context.get("organisation", {}).get("jurisdiction", "")
     verdict: str | None = None
     conds: list[str] = []
     reasons: list[Reason] = []
@@ -470,7 +482,8 @@ def _rule_out(rules: list[DecisionRule], context: dict, as_of: dt.date, data: De
         return None
     if verdict == "prohibited":
         conds = []  # a prohibition has no conditions to meet
-    return Ruling(verdict=verdict, conditions=tuple(_condition(data, c) for c in conds), reasons=tuple(reasons))
+    return Ruling(verdict=verdict, conditions=tuple(_condition(data, c, jurisdiction) for c in conds),
+                  reasons=tuple(reasons))
 
 
 def _needs(spec: UseSpec, profile_data: dict, sensitive: tuple[str, ...]) -> str:
@@ -623,6 +636,8 @@ def decision_table(profile: Any, facts: Any, data: DecisionData, as_of: dt.date)
             never = tool.criteria_result(need) == "never" and not excluded_everywhere
             if tool.status == "prohibited":
                 reason = "prohibited"
+            elif excluded_everywhere:
+                reason = "excluded"
             elif never:
                 reason = "never"
             elif tool.status == "under_review":
@@ -682,6 +697,9 @@ def decision_table(profile: Any, facts: Any, data: DecisionData, as_of: dt.date)
         flag("model_training")
     if dates.moved:
         flag(f"effective_date_{dates.moved}")
+    for code, spec in data.conflicts.items():  # decisions the answers alone call for (data)
+        if spec.when is not None and conditions.holds(spec.when, base):
+            flag(code)
     for tool in tools:
         if tool.standing == "on_condition":
             flag("tool_on_condition", tool.name)
@@ -729,7 +747,8 @@ def _dates(profile: Any, base: dict, data: DecisionData, as_of: dt.date) -> Date
     fix_days = data.approval.fix_within_days
     return Dates(generated_on=as_of, requested=requested, effective=effective, earliest=earliest, moved=moved,
                  steps=tuple(steps), review=add_months(effective, profile.policy.review_months),
-                 first_approvals=effective + dt.timedelta(days=fix_days))
+                 first_approvals=effective + dt.timedelta(days=fix_days),
+                 training=add_months(effective, 1 if base["facts"]["ai_act_applies"] else 2))
 
 
 def _roles(profile: Any) -> Roles:

@@ -97,10 +97,10 @@ def _class_label(cls: str, lang: str, term: Callable[[str], str]) -> str:
 
 def sector_label(value: str, kind: str, sector: str, lang: str, sectors: dict) -> str:
     """A value of the answers as the sector says it (a label's recordings, a school's students), else its label."""
-    words = sectors.get(sector, {})
-    if value in words:
-        text = words[value].get(lang)
-        return text[:1].upper() + text[1:]
+    for words in (sectors.get(sector, {}), sectors.get("default", {})):
+        if value in words:
+            text = words[value].get(lang)
+            return text[:1].upper() + text[1:]
     return vocabulary.label(value, lang, kind)
 
 
@@ -286,7 +286,7 @@ def table_view(table: DecisionTable, pack: Any, profile: Any, lang: str, locale:
                "email": say("contact.email", roles.lead_email) if roles.lead_email else "",
                "named": roles.lead_name is not None, "owner": roles.owner}
     day_one_uses = [u for u in uses if u["day_one"]]
-    day_one_list = join([u["label"][:1].lower() + u["label"][1:] + " (" + join(u["day_one_tools"], lang) + ")"
+    day_one_list = join([_lower_first(u["label"]) + " (" + join(u["day_one_tools"], lang) + ")"
                          for u in day_one_uses], lang)
     first = date(dates.first_approvals)
     if table.stance == "prohibited" or not uses:
@@ -329,6 +329,7 @@ def table_view(table: DecisionTable, pack: Any, profile: Any, lang: str, locale:
         "dates": {"effective": say("date.effective", date(dates.effective)), "review": say("date.review",
                   date(dates.review)), "first_approvals": first, "earliest": date(dates.earliest),
                   "requested": date(dates.requested), "moved": dates.moved, "steps": list(dates.steps),
+                  "training": say("date.training", date(dates.training)),
                   "effective_day": dates.effective, "review_day": dates.review,
                   "first_day": dates.first_approvals, "generated_day": dates.generated_on},
         "day_one": say("day_one", day_one_text) if day_one_text else "",
@@ -350,6 +351,11 @@ def table_view(table: DecisionTable, pack: Any, profile: Any, lang: str, locale:
 
 
 _SAFE_PREFIX = re.compile(r"^(En attendant|D'ici là|Meanwhile|Until then),\s*")
+
+
+def _lower_first(label: str) -> str:
+    """A label inside a sentence: its first letter lowered, unless it starts an acronym ("AI-generated")."""
+    return label if label[1:2].isupper() else label[:1].lower() + label[1:]
 
 
 def _class_tools(table: DecisionTable, classes: list[dict], say: Said, word: Callable[..., str],
@@ -481,7 +487,7 @@ def situations(view: dict[str, Any], wording: Any, lang: str, values: dict, sect
         for (today, _, day_tools, _), group in groups.items():
             ids = [r.id for r, _ in group]
             labels = [u["label"] for _, u in group]
-            question = ask("use", uses=join([labels[0]] + [x[:1].lower() + x[1:] for x in labels[1:]], lang))
+            question = ask("use", uses=join([labels[0]] + [_lower_first(x) for x in labels[1:]], lang))
             first = group[0][1]
             marked = say("+".join(f"use.{i}.today" for i in ids), answer(today))
             if today in ("permitted", "conditional"):

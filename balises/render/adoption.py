@@ -13,6 +13,7 @@ import hashlib
 
 from balises.contract.profile import parse_profile
 from balises.engine.document import Clause, Paragraph, PolicyDocument, Run, Section, Table
+from balises.engine.markup import typography
 from balises.engine.templating import format_date
 from balises.engine.views import org_names
 
@@ -29,7 +30,10 @@ def staff_groups(profile: dict, lang: str, board: bool = True) -> list[tuple[str
     if employees:
         groups.append(("employees", "Personnel salarié" if fr else "Employees", max(8, min(employees, 40))))
     if org.get("freelancers"):
-        groups.append(("freelancers", "Pigistes, personnes intermittentes et autonomes" if fr
+        # the intermittent status is French (and Belgian): elsewhere, freelancers and the self-employed
+        intermittent = org.get("jurisdiction") in ("france", "belgium")
+        groups.append(("freelancers", ("Personnes intermittentes, pigistes et autonomes" if intermittent else
+                                       "Pigistes et personnes travaillant à leur compte") if fr
                        else "Freelancers and contractors", 8))
     if org.get("volunteers"):
         groups.append(("volunteers", "Bénévoles" if fr else "Volunteers", 8))
@@ -78,6 +82,11 @@ def acknowledgement_document(policy: PolicyDocument) -> PolicyDocument:
     title = TITLES[0 if fr else 1]
     new_meta = meta.model_copy(update={"title": title, "edition": "acknowledgement",
                                        "footer": f"{meta.organisation} · {title} · version {meta.version}"})
+    for section in sections:  # the same typography as every other document of the kit
+        for clause in section.clauses:
+            for block in clause.blocks:
+                for run in getattr(block, "runs", ()):
+                    run.text = typography(run.text, meta.locale)
     return PolicyDocument(meta=new_meta, sections=sections, trace=[], profile=policy.profile,
                           decisions=policy.decisions)
 
@@ -131,6 +140,12 @@ def review_calendar(policy: PolicyDocument) -> bytes:
               f"{'Entrée en vigueur de la politique IA' if fr else 'AI policy comes into force'} – {meta.organisation}",
               (f"La politique (version {meta.version}) entre en vigueur. Adoption : {meta.approved_by}." if fr else
                f"The policy (version {meta.version}) comes into force. Approval: {meta.approved_by}."), remind_days=14)
+    dates = policy.decisions.dates if policy.decisions is not None else None
+    if dates is not None and dates.first_approvals > meta.generated_on:
+        event("first-approvals", dates.first_approvals,
+              f"{'Politique IA : premières approbations' if fr else 'AI policy: first approvals'} – {meta.organisation}",
+              ("Décider des outils en évaluation et des décisions à prendre du plan de mise en œuvre." if fr else
+               "Decide on the tools under review and on the implementation plan's decisions to take."), remind_days=7)
     if meta.next_review:
         event("review", meta.next_review,
               f"{'Révision de la politique IA' if fr else 'AI policy review'} – {meta.organisation}",
