@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import threading
+from collections import OrderedDict
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -538,8 +540,29 @@ def _ideal_tool(tool_ctx: dict) -> dict:
             "hosted_outside": False, "hosting_unknown": False, "reuse": "excluded", "outputs": "user"}
 
 
+_TABLES: OrderedDict[tuple, tuple] = OrderedDict()  # the last models computed (immutable: shared)
+_TABLES_KEPT = 64
+_TABLES_LOCK = threading.Lock()
+
+
 def decision_table(profile: Any, facts: Any, data: DecisionData, as_of: dt.date) -> DecisionTable:
-    """The one decision model of ``profile`` (a Profile) with its ``facts``, as of ``as_of``."""
+    """The one decision model of ``profile`` (a Profile) with its ``facts``, as of ``as_of``. Every document of a
+    kit asks for the same model: it is computed once and kept (it is immutable)."""
+    key = (profile.model_dump_json(), facts.model_dump_json(), id(data), as_of)
+    with _TABLES_LOCK:
+        found = _TABLES.get(key)
+        if found is not None and found[0] is data:
+            _TABLES.move_to_end(key)
+            return found[1]
+    table = _decision_table(profile, facts, data, as_of)
+    with _TABLES_LOCK:
+        _TABLES[key] = (data, table)  # the data held too: its id cannot be reused while the entry lives
+        while len(_TABLES) > _TABLES_KEPT:
+            _TABLES.popitem(last=False)
+    return table
+
+
+def _decision_table(profile: Any, facts: Any, data: DecisionData, as_of: dt.date) -> DecisionTable:
     base = profile.model_dump(mode="python")
     base["facts"] = facts.model_dump(mode="python")
     use_rules = [r for r in data.rules if r.applies_to == "use"]
