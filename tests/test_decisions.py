@@ -160,3 +160,14 @@ def test_the_table_is_immutable(pack):
 def test_a_case_file_with_a_misspelt_key_is_refused():
     with pytest.raises(Exception, match="must_not"):
         Case.model_validate({"description": "x", "profile": "examples/theatre-quebec.yaml", "must_not": []})
+
+
+def test_every_kind_of_decision_to_take_has_a_case(pack):
+    """Each decision the model can raise (decisions/conflicts.yaml) is proved by at least one case file."""
+    said = set()
+    for path in CASES:
+        case = Case.model_validate(load_data_file(path))
+        said.update(case.to_take or [])
+        said.update(case.decisions)
+    missing = sorted(set(pack.decisions.conflicts) - said)
+    assert not missing, f"no case for: {missing}"

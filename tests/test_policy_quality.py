@@ -9,6 +9,7 @@ import re
 
 import pytest
 
+from balises.contract.paths import merge
 from balises.contract.profile import parse_profile
 from balises.engine.compose import EDITIONS, LENGTHS, compose
 from balises.engine.decisions import decision_table
@@ -94,10 +95,11 @@ def test_every_kit_document_reads_without_seams(path, pack):
 
 
 @pytest.mark.parametrize("case", load_data_file(ROOT / "tests" / "quality" / "forbidden.yaml"),
-                         ids=lambda c: c["profile"].split("/")[-1])
+                         ids=lambda c: c["profile"].split("/")[-1] + ("+" if c.get("overrides") else ""))
 def test_no_other_sector_or_jurisdiction_text(case, pack):
-    assert set(case) <= {"profile", "why", "fr", "en"}, case
-    profile = _profile(ROOT / case["profile"])
+    assert set(case) <= {"profile", "overrides", "why", "fr", "en"}, case
+    data = load_data_file(ROOT / case["profile"])
+    profile = parse_profile(merge(data, case.get("overrides") or {}), case["profile"])
     for lang in profile.policy.languages:
         text = "\n".join(document_text(compose(profile, pack, lang=lang, as_of=AS_OF, edition=e)) for e in EDITIONS)
         present = [w for w in case.get(lang, []) if re.search(r"(?<!\w)" + re.escape(w) + r"(?!\w)", text)]

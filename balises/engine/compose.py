@@ -224,7 +224,7 @@ def _metadata(profile: Profile, pack: Pack, lang: str, locale: str, as_of: dt.da
     title = fr if lang == "fr" else en
     if edition != "full":
         section = next(s for s in pack.sections if edition in s.editions)
-        title = section.title_for(lang, locale)
+        title = typography(section.title_for(lang, locale), locale)  # as the section's heading says it
     org = profile.organisation.name
     version = profile.policy.version
     short = TITLES["short"][0 if lang == "fr" else 1] if edition == "full" else title
@@ -269,11 +269,16 @@ def explain_table(profile: Profile, pack: Pack, lang: str, as_of: dt.date | None
         lines.append("Outils" if fr else "Tools")
     for t in view["tools"]:
         lines.append(f"  {t['name']} ({t['account_label']}, {t['status_label']})")
-        lines.extend(f"    {c['label']}: {c['verdict_label']}" for c in t["classes"])
+        lines.extend(f"    {c['label']}: {c['verdict_label']}" for c in t["classes"] if c["id"] in view["held_ids"])
     lines.append("")
     lines.append("Décisions à prendre avant l'adoption" if fr else "Decisions to take before adoption")
     if not view["to_take"]:
         lines.append("  " + ("Aucune." if fr else "None."))
     for d in view["to_take"]:
-        lines.append(f"  - [{d['step']}: {d['field']}] {d['message']} {d['safe']}")
+        who, due = ("qui décide", "pour le") if fr else ("who decides", "by")
+        lines.append(f"  {d['number']}. [{d['step']}: {d['field']}] {d['message']} ({who}: {d['who']}; {due} "
+                     f"{d['due']}) {d['safe']}")
+    lines.append("")
+    lines.append("Dès l'entrée en vigueur" if fr else "On the effective date")
+    lines.append("  " + (view["day_one"] or ("Aucun usage." if fr else "No use.")))
     return lines

@@ -738,7 +738,7 @@ def _decision_table(profile: Any, facts: Any, data: DecisionData, as_of: dt.date
         held.append("personal")
     if set(profile.data.personal_data) & set(data.sensitive_personal_data):
         held.append("sensitive")
-    to_take = _to_take(conflicts, data, tools, rulings, needs, dates, roles)
+    to_take = _to_take(conflicts, data, tools, rulings, needs, dates, roles, profile.organisation.sector)
     return DecisionTable(uses=tuple(rulings), tools=tuple(tools), to_take=tuple(to_take), classes_held=tuple(held),
                          dates=dates, roles=roles, stance=profile.policy.stance,
                          labelling=profile.commitments.disclosure, day_one=day_one)
@@ -808,7 +808,8 @@ def generic_values(lang: str, info: str = "", dates: dict[str, dt.date] | None =
 
 
 def _to_take(conflicts: dict[tuple[str, str], list[str]], data: DecisionData, tools: list[ToolRuling],
-             rulings: list[UseRuling], needs: dict[str, str], dates: Dates, roles: Roles) -> list[DecisionToTake]:
+             rulings: list[UseRuling], needs: dict[str, str], dates: Dates, roles: Roles,
+             sector: str) -> list[DecisionToTake]:
     by_tool = {t.name: t for t in tools}
     out = []
     for (code, subject), uses in conflicts.items():
@@ -833,7 +834,7 @@ def _to_take(conflicts: dict[tuple[str, str], list[str]], data: DecisionData, to
             values = {
                 "tool": subject,
                 "tools": join(tools_concerned, lang),
-                "uses": join([vocabulary.label(u, lang, "use") for u in uses], lang),
+                "uses": join([sector_label(u, "use", sector, lang, data.sectors) for u in uses], lang),
                 "account": vocabulary.label(tool.account, lang, "account").lower() if tool else "",
                 "fixes": join([f.get(lang) for f in tool.fixes], lang) if tool else "",
                 "limits": join([f.get(lang) for f in tool.limits], lang) if tool else "",
@@ -856,6 +857,15 @@ def _to_take(conflicts: dict[tuple[str, str], list[str]], data: DecisionData, to
     order = {code: i for i, code in enumerate(data.conflicts)}
     out.sort(key=lambda d: (not d.before_adoption, order.get(d.code, 99)))
     return [d.model_copy(update={"number": i + 1}) for i, d in enumerate(out)]
+
+
+def sector_label(value: str, kind: str, sector: str, lang: str, sectors: dict) -> str:
+    """A value of the answers as the sector says it (a label's recordings, a school's students), else its label."""
+    for words in (sectors.get(sector, {}), sectors.get("default", {})):
+        if value in words:
+            text = words[value].get(lang)
+            return text[:1].upper() + text[1:]
+    return vocabulary.label(value, lang, kind)
 
 
 def _date(day: dt.date, lang: str) -> str:

@@ -11,7 +11,15 @@ from typing import Any, Callable
 
 from balises.contract import vocabulary
 from balises.engine import conditions
-from balises.engine.decisions import CLASS_ORDER, VERDICT_ORDER, DecisionTable, decision_table, fill, join
+from balises.engine.decisions import (
+    CLASS_ORDER,
+    VERDICT_ORDER,
+    DecisionTable,
+    decision_table,
+    fill,
+    join,
+    sector_label,
+)
 from balises.engine.facts import derive, locale_for
 from balises.engine.statements import Said, lcfirst, strip, ucfirst
 from balises.engine.templating import format_date, helpers
@@ -95,15 +103,6 @@ def _class_label(cls: str, lang: str, term: Callable[[str], str]) -> str:
     return vocabulary.label(cls, lang, "info_class").lower()
 
 
-def sector_label(value: str, kind: str, sector: str, lang: str, sectors: dict) -> str:
-    """A value of the answers as the sector says it (a label's recordings, a school's students), else its label."""
-    for words in (sectors.get(sector, {}), sectors.get("default", {})):
-        if value in words:
-            text = words[value].get(lang)
-            return text[:1].upper() + text[1:]
-    return vocabulary.label(value, lang, kind)
-
-
 def _examples(cls: str, profile: Any, lang: str, sensitive: tuple[str, ...], sectors: dict) -> list[str]:
     data, sector = profile.data, profile.organisation.sector
     if cls == "confidential":
@@ -176,6 +175,8 @@ def table_view(table: DecisionTable, pack: Any, profile: Any, lang: str, locale:
     values = {"pi": term("personal_info"), "pia": term("pia_short"), "officer": officer, "lead": article + lead,
               "section_personal": sections.get("personal_data", "?"), "exception_by": roles.approved_by}
     values["lead_to"] = _to(values["lead"], lang)
+    if roles.lead_name:  # staff ask the named person
+        values["lead_to"] = ("à " if fr else "") + roles.lead_name
 
     def word(key: str, **more: str) -> str:
         text = words.get(key)
@@ -204,6 +205,11 @@ def table_view(table: DecisionTable, pack: Any, profile: Any, lang: str, locale:
     for d in table.to_take:
         numbers[d.code].append(str(d.number))
 
+    sector = profile.organisation.sector
+
+    def use_label(use_id: str) -> str:
+        return sector_label(use_id, "use", sector, lang, data.sectors)
+
     uses = []
     for u in table.uses:
         key = f"use.{u.id}"
@@ -216,7 +222,7 @@ def table_view(table: DecisionTable, pack: Any, profile: Any, lang: str, locale:
             publication = {"verdict": u.publication.verdict,
                            "conditions": [cond_text(c) for c in u.publication.conditions]}
         uses.append({
-            "id": u.id, "label": vocabulary.label(u.id, lang, "use"), "category": u.category,
+            "id": u.id, "label": use_label(u.id), "category": u.category,
             "needs": u.needs, "needs_label": _class_label(u.needs, lang, term),
             "verdict": u.verdict,
             "verdict_label": say(f"{key}.verdict", verdict_label(u.verdict)),
@@ -249,7 +255,7 @@ def table_view(table: DecisionTable, pack: Any, profile: Any, lang: str, locale:
             "account": t.account, "account_label": vocabulary.label(t.account, lang, "account"),
             "status": t.status, "standing": t.standing,
             "status_label": say(f"{key}.standing", standing),
-            "uses": [vocabulary.label(x, lang, "use") for x in t.uses],
+            "uses": [use_label(x) for x in t.uses],
             "may_receive": [_class_label(c, lang, term) for c in t.may_receive()],
             "classes": classes, "hosted_outside": t.hosted_outside, "hosting_unknown": t.hosting_unknown,
             "receives": say(f"{key}.receives", _receives_text(t, classes, word, lang)),
@@ -258,8 +264,8 @@ def table_view(table: DecisionTable, pack: Any, profile: Any, lang: str, locale:
                       and t.uses and any(u.category == "creative" for u in table.uses if u.id in t.uses)],
             "facts_checked": [{"title": s.title, "checked": date(s.checked)} for s in t.facts.sources],
             "reading": _reading(t, word),
-            "served": [vocabulary.label(u.id, lang, "use") for u in table.uses if t.name in u.tools],
-            "not_served": [{"use": vocabulary.label(u.id, lang, "use"), "reason": _pair_word(p, word)}
+            "served": [use_label(u.id) for u in table.uses if t.name in u.tools],
+            "not_served": [{"use": use_label(u.id), "reason": _pair_word(p, word)}
                            for u in table.uses for p in u.pairs if p.tool == t.name
                            and p.reason not in ("serves", "on_condition")],
         })
@@ -286,8 +292,11 @@ def table_view(table: DecisionTable, pack: Any, profile: Any, lang: str, locale:
                "email": say("contact.email", roles.lead_email) if roles.lead_email else "",
                "named": roles.lead_name is not None, "owner": roles.owner}
     day_one_uses = [u for u in uses if u["day_one"]]
-    day_one_list = join([_lower_first(u["label"]) + " (" + join(u["day_one_tools"], lang) + ")"
-                         for u in day_one_uses], lang)
+    by_tools: dict[tuple, list[str]] = {}  # uses done with the same tools said together
+    for u in day_one_uses:
+        by_tools.setdefault(tuple(u["day_one_tools"]), []).append(_lower_first(u["label"]))
+    day_one_list = ("; " if fr else "; ").join(join(labels, lang) + " (" + join(list(tools), lang) + ")"
+                                               for tools, labels in by_tools.items())
     first = date(dates.first_approvals)
     if table.stance == "prohibited" or not uses:
         day_one_text = ""
@@ -360,15 +369,18 @@ def _lower_first(label: str) -> str:
 
 def _class_tools(table: DecisionTable, classes: list[dict], say: Said, word: Callable[..., str],
                  lang: str) -> list[dict]:
-    """For each protected class the organisation holds: the tools that may receive it, or none."""
-    out = []
+    """For the protected classes the organisation holds: the tools that may receive them, or none; classes
+    received by the same tools said together."""
+    groups: dict[tuple, list[dict]] = {}
     for c in classes:
         if c["id"] in ("public", "internal"):
             continue
-        names = [t.name for t in table.tools if t.status == "approved" and c["id"] in t.may_receive()]
-        out.append({"id": c["id"], "label": c["label"], "tools": names,
-                    "said": say(f"class.{c['id']}.tools", join(names, lang) if names else word("no_tool_at_all"))})
-    return out
+        names = tuple(t.name for t in table.tools if t.status == "approved" and c["id"] in t.may_receive())
+        groups.setdefault(names, []).append(c)
+    return [{"ids": [c["id"] for c in group], "label": join([c["label"] for c in group], lang), "tools": list(names),
+             "said": say("+".join(f"class.{c['id']}.tools" for c in group),
+                         join(list(names), lang) if names else word("no_tool_at_all"))}
+            for names, group in groups.items()]
 
 
 def _reading(t, word: Callable[..., str]) -> str:

@@ -97,11 +97,13 @@ def verdict_problems(tree, origin: str, pack: Any, problem) -> list:
     texts = [(n.lineno, n.data) for n in tree.find_all(nodes.TemplateData)]
     texts += [(n.lineno, n.value) for n in tree.find_all(nodes.Const) if isinstance(n.value, str)]
     for line, text in texts:
+        at = next((text.find(w) for w in multi if w in text), -1)
         found = next((w for w in multi if w in text), None)
         if found is None and cell is not None:
             m = cell.search(text)
-            found = m.group(1) if m else None
+            found, at = (m.group(1), m.start()) if m else (None, -1)
         if found:
+            line += text[:at].count("\n")  # the line of the words, not of the chunk of text they are in
             out.append(problem(f"{origin}:{line}",
                                f"the template writes a verdict itself ({found!r}): print the decision model's "
                                "wording instead",
