@@ -139,6 +139,19 @@ def test_a_prohibited_stance_never_says_you_may_outside_its_exceptions(pack):
                 assert not re.search(r"\b(vous pouvez|you may)\b", text, re.IGNORECASE), (edition, uses)
 
 
+@pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.yaml")), ids=lambda p: p.stem)
+def test_a_prohibited_stance_is_a_short_policy(path, pack):
+    """A prohibition policy says what is prohibited, who grants an exception and what everyone knows: at most
+    1,500 words at the standard length, whatever the organisation declared (its uses become possible exceptions,
+    decided in the implementation plan)."""
+    data = load_data_file(path)
+    data["policy"]["stance"] = "prohibited"
+    profile = parse_profile(data, path.name)
+    for lang in profile.policy.languages:
+        words = len(document_text(compose(profile, pack, lang=lang, as_of=AS_OF)).split())
+        assert words <= 1500, f"{path.stem} [{lang}]: {words} words"
+
+
 @pytest.mark.parametrize("text, kind", [
     ("Usages déclarés : .", "empty value"),
     ("demandes de subvention et contrats et droits et finances", "doubled conjunction"),

@@ -492,11 +492,19 @@ def _needs(spec: UseSpec, profile_data: dict, sensitive: tuple[str, ...]) -> str
     held_personal = set(profile_data["personal_data"]) & set(spec.personal)
     if held_personal & set(sensitive):
         return "sensitive"
-    if held_personal:
+    if held_personal and not _anonymised(spec, profile_data, sensitive):
         return "personal"
     if set(profile_data["confidential_material"]) & set(spec.materials):
         return "confidential"
     return spec.base
+
+
+def _anonymised(spec: UseSpec, profile_data: dict, sensitive: tuple[str, ...]) -> bool:
+    """The use works with personal information the organisation admits into a tool only once anonymised: it
+    is then no longer personal information, and the use needs only what is left (internal at least)."""
+    held = set(profile_data["personal_data"]) & set(spec.personal)
+    return (profile_data.get("personal_data_in_ai_tools") == "anonymised_only" and bool(held)
+            and not held & set(sensitive))
 
 
 def _tool_class(rules: list[DecisionRule], base: dict, tool_ctx: dict, cls: str, criteria, as_of: dt.date,
@@ -635,7 +643,8 @@ def _decision_table(profile: Any, facts: Any, data: DecisionData, as_of: dt.date
         spec, need = specs[use_id], needs[use_id]
         materials = sorted(set(base["data"]["confidential_material"]) & set(spec.materials))
         use_ctx = {"id": use_id, "category": spec.category, "tags": list(spec.tags), "needs": need,
-                   "materials": materials}
+                   "materials": materials,
+                   "anonymised": _anonymised(spec, base["data"], data.sensitive_personal_data)}
         own = _rule_out(use_rules, {**base, "use": use_ctx}, as_of, data) or Ruling(verdict="ask_first")
         verdict, conds, reasons = own.verdict, list(own.conditions), list(own.reasons)
         if prohibited_stance:

@@ -281,12 +281,24 @@ def table_view(table: DecisionTable, pack: Any, profile: Any, lang: str, locale:
         else:
             rows[key] = {**u, "labels": [u["label"]], "ids": [u["id"]]}
     use_rows = sorted(rows.values(), key=lambda r: VERDICT_ORDER.index(r["verdict"]))
+    # a condition of three rows or more is said once under the table, by a letter the rows name
+    seen: dict[str, int] = {}
+    for row in use_rows:
+        for c in dict.fromkeys(row["conditions"]):
+            seen[c] = seen.get(c, 0) + 1
+    letters = {c: chr(ord("A") + i) for i, c in enumerate(c for c, n in seen.items() if n >= 3)}
     for row in use_rows:
         row["label"] = "; ".join(row["labels"])
-        if len(row["ids"]) > 1:  # one row says the statements of every use in it
+        if letters and row["conditions"]:
+            cell = [", ".join(letters[c] for c in row["conditions"] if c in letters)]
+            cell += [c for c in row["conditions"] if c not in letters]
+            row["conditions_said"] = ucfirst("; ".join(x for x in cell if x))
+        if len(row["ids"]) > 1 or letters:  # one row says the statements of every use in it
             for part in ("verdict", "tools", "conditions"):
                 field = {"verdict": "verdict_label", "tools": "tools_said", "conditions": "conditions_said"}[part]
                 row[field] = say("+".join(f"use.{i}.{part}" for i in row["ids"]), strip(row[field]))
+    condition_legend = [{"letter": letter, "text": say(f"conditions.{letter.lower()}", ucfirst(c))}
+                        for c, letter in letters.items()]
     dates = table.dates
     contact = {"name": say("contact.name", roles.contact),
                "email": say("contact.email", roles.lead_email) if roles.lead_email else "",
@@ -321,6 +333,7 @@ def table_view(table: DecisionTable, pack: Any, profile: Any, lang: str, locale:
     view = {
         "uses": uses,
         "use_rows": use_rows,
+        "condition_legend": condition_legend,
         "by_verdict": {v: [u for u in uses if u["verdict"] == v] for v in VERDICT_ORDER},
         "verdict_labels": {v: verdict_label(v) for v in VERDICT_ORDER},
         "tools": tools,
@@ -438,7 +451,14 @@ def _receives_text(t, classes: list[dict], word: Callable[..., str], lang: str) 
     for c in classes:
         if c["verdict"] in ("permitted", "conditional"):
             groups.setdefault(tuple(c["conditions"]), []).append(c["label"])
-    parts = [join(labels, lang) + (f" ({'; '.join(conds)})" if conds else "") for conds, labels in groups.items()]
+    parts, previous = [], ()
+    for conds, labels in groups.items():
+        if previous and len(conds) > len(previous) and set(previous) <= set(conds):  # sensitive after personal
+            said = word("receives_same_and", conditions="; ".join(c for c in conds if c not in previous))
+        else:
+            said = "; ".join(conds)
+        parts.append(join(labels, lang) + (f" ({said})" if conds else ""))
+        previous = conds
     return "; ".join(parts) if parts else word("receives_nothing")
 
 

@@ -345,6 +345,8 @@ def pack_problems(location: str | Path | None, own: bool = False) -> list[Proble
     # a clause the pack disables keeps its default template: not a problem of the pack
     found = [p for p in found if not (p.message == "template for a clause not in the outline"
                                       and any(p.where.endswith(f"/{c}.md") for c in disabled))]
+    # a default rule excluding a clause the pack disables: nothing left to exclude, not a problem
+    found = [p for p in found if not any(p.message.endswith(f"excludes unknown clause id {c!r}") for c in disabled)]
     if own:
         inherited = set(lint_location(None))
         found = [p for p in found if p not in inherited]

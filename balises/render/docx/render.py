@@ -88,10 +88,21 @@ def _column_widths(block: Table, cols: int, total: int) -> list[Emu]:
     minimum = [n * _CHAR_EMU + _CELL_MARGINS_EMU for n in longest]
     if sum(minimum) >= total:  # too many long words: share in proportion, as well as can be done
         return [Emu(int(total * m / sum(minimum))) for m in minimum]
-    # the rest, by the square root of the amount of text (a long column should not crush the others)
-    weights = [a ** 0.5 for a in amount]
+    # the rest, by a power of the amount of text: the one that makes the table shortest (the square root
+    # keeps a long column from crushing the others; a table of long conditions wants them wider)
     spare = total - sum(minimum)
-    return [Emu(int(m + spare * w / sum(weights))) for m, w in zip(minimum, weights)]
+    lengths = [[len(runs_text(row[j])) if j < len(row) else 0 for j in range(cols)] for row in block.rows]
+
+    def share(power: float) -> list[int]:
+        weights = [a ** power for a in amount]
+        return [int(m + spare * w / sum(weights)) for m, w in zip(minimum, weights)]
+
+    def lines(widths: list[int]) -> int:  # the table's height in lines, roughly (one word-wrap margin a line)
+        chars = [max(1, (w - _CELL_MARGINS_EMU) // _CHAR_EMU - 2) for w in widths]
+        return sum(max(-(-n // c) for n, c in zip(row, chars)) for row in lengths)
+
+    best = min((share(p) for p in (0.5, 0.75, 1.0)), key=lines)
+    return [Emu(w) for w in best]
 
 
 class _Writer:
