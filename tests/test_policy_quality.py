@@ -12,7 +12,7 @@ import pytest
 from balises.contract.paths import merge
 from balises.contract.profile import parse_profile
 from balises.engine.compose import EDITIONS, LENGTHS, compose
-from balises.engine.decisions import decision_table
+from balises.engine.decisions import decision_table, sector_label
 from balises.engine.document import Table, body_words, document_text, runs_text
 from balises.engine.facts import derive
 from balises.packs.prose import check_document, check_text
@@ -118,7 +118,7 @@ def test_the_policy_states_the_tables_verdict_for_each_use(path, pack):
         rows = [[_plain(runs_text(c)) for c in row] for s in doc.sections for c in s.clauses for b in c.blocks
                 if isinstance(b, Table) for row in b.rows]
         for use in table.uses:
-            label = _plain(vocabulary.label(use.id, lang, "use"))
+            label = _plain(sector_label(use.id, "use", profile.organisation.sector, lang, pack.decisions.sectors))
             verdict = _plain(vocabulary.label(use.verdict, lang, "verdict"))
             hits = [r for r in rows if any(label in cell for cell in r)]
             assert hits, f"{path.stem} [{lang}]: {label} is in no table of the policy"

@@ -557,6 +557,8 @@ def situations(view: dict[str, Any], wording: Any, lang: str, values: dict, sect
                 key = "waits_decisions" if nums else "waits_first"
                 detail = fill(wording.words[key].get(lang), {"what": what, "numbers": join(
                     [str(n) for n in nums], lang)}) if key in wording.words else what
+            if len(strip(detail)) > MAX_DETAIL:  # sent to the policy: tools said the same way share a question
+                detail = see
             by_answer.setdefault((today, strip(detail)), []).append((c, detail))
         for (today, plain), found in by_answer.items():
             shared.setdefault((tuple(c["label"] for c, _ in found), today, plain), []).append(
@@ -566,8 +568,6 @@ def situations(view: dict[str, Any], wording: Any, lang: str, values: dict, sect
         tool = _either([t["name"] for t, _, _ in entries], lang)
         keys = "+".join(f"tool.{t['index']}.class.{c['id']}.today" for t, cs, _ in entries for c in cs)
         detail = entries[0][2]
-        if len(strip(detail)) > MAX_DETAIL:
-            detail = see
         out.append(item(ask("tool_info", info=info, tool=tool), say(keys, answer(today)), detail))
     if view["labelling"]:
         out.append(item(ask("labelling"), answer("permitted"), view["labelling"]))

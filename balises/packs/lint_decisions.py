@@ -22,7 +22,7 @@ from balises.safeyaml import load_data_file
 SUBJECT_FIELDS: dict[str, list[str] | None] = {
     "use.id": list(vocabulary.ALL_USES), "use.category": ["admin", "creative", "public", "hr"],
     "use.tags": None, "use.needs": list(CLASS_ORDER), "info": list(CLASS_ORDER),
-    "use.materials": list(vocabulary.CONFIDENTIAL_MATERIAL),
+    "use.materials": list(vocabulary.CONFIDENTIAL_MATERIAL), "use.anonymised": None,
     "tool.name": None, "tool.account": list(vocabulary.ACCOUNT), "tool.hosting": list(vocabulary.HOSTING),
     "tool.status": list(vocabulary.TOOL_STATUS), "tool.hosted_outside": None, "tool.hosting_unknown": None,
     "tool.uses": list(vocabulary.ALL_USES), **criteria_fields(),
