@@ -290,7 +290,7 @@ def table_view(table: DecisionTable, pack: Any, profile: Any, lang: str, locale:
     for row in use_rows:
         row["label"] = "; ".join(row["labels"])
         if letters and row["conditions"]:
-            cell = [", ".join(letters[c] for c in row["conditions"] if c in letters)]
+            cell = [", ".join(sorted(letters[c] for c in row["conditions"] if c in letters))]
             cell += [c for c in row["conditions"] if c not in letters]
             row["conditions_said"] = ucfirst("; ".join(x for x in cell if x))
         if len(row["ids"]) > 1 or letters:  # one row says the statements of every use in it
@@ -330,6 +330,12 @@ def table_view(table: DecisionTable, pack: Any, profile: Any, lang: str, locale:
                         "until_then": _SAFE_PREFIX.sub("", fill(d.safe.get(lang), dvals)),
                         "due": date(d.due) if d.due else "", "before_adoption": d.before_adoption})
     labelling = _labelling(table, data, lang, values)
+    # publishing what a use produces, decided apart from producing it: the same conditions for every use
+    published = [u for u in table.uses if u.publication is not None and u.publication.verdict != "prohibited"]
+    publication = ""
+    if published:
+        conds = "; ".join(cond_text(c) for c in published[0].publication.conditions)
+        publication = say("+".join(f"use.{u.id}.publication" for u in published), conds)
     view = {
         "uses": uses,
         "use_rows": use_rows,
@@ -357,6 +363,7 @@ def table_view(table: DecisionTable, pack: Any, profile: Any, lang: str, locale:
         "day_one": say("day_one", day_one_text) if day_one_text else "",
         "nothing_on_day_one": not day_one_uses,
         "labelling": say("labelling", labelling) if labelling else "",
+        "publication": publication,
         "stance_prohibited": table.stance == "prohibited",
         "publishable": [u["id"] for u in uses if u["publication"] and u["publication"]["verdict"] != "prohibited"],
         "may_happen": [] if table.stance == "prohibited" else [u["id"] for u in uses if u["verdict"] != "prohibited"],

@@ -30,8 +30,8 @@ MAX_FILE_BYTES = 30 * 1024 * 1024
 # what each kind of document must state (balises.engine.views' keys; {use}, {tool}, {cls}, {n} expand over the
 # model); and which documents state a key, to name them when one of them says something else
 REQUIRED = {
-    "full": ("use.{use}.verdict", "use.{use}.tools", "use.{use}.conditions", "tool.{tool}.standing",
-             "tool.{tool}.receives", "date.effective", "date.review"),
+    "full": ("use.{use}.verdict", "use.{use}.tools", "use.{use}.conditions", "use.{use}.publication",
+             "tool.{tool}.standing", "tool.{tool}.receives", "date.effective", "date.review"),
     "staff_summary": ("use.{use}.today", "tool.{tool}.standing", "contact.name", "date.effective"),
     "tool_register": ("tool.{tool}.standing", "tool.{tool}.receives", "tool.{tool}.class.{cls}", "date.effective"),
     "implementation_plan": ("decision.{n}", "date.effective"),
@@ -210,11 +210,11 @@ def _place(item, lang: str) -> str:
 
 def check_xlsx(name: str, path: Path, model: _Model, report: Report) -> None:
     from balises.render.register_xlsx import HEADERS, register_rows
-    from balises.services.spreadsheet import _check_xlsx
+    from balises.services.spreadsheet import check_workbook
 
     import openpyxl  # lazy: ~200 ms
 
-    _check_xlsx(path)
+    check_workbook(path)
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds on a broken file
