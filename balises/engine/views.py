@@ -558,9 +558,9 @@ def situations(view: dict[str, Any], wording: Any, lang: str, values: dict, sect
             if blocking and today == "ask_first":
                 nums = sorted({d["number"] for d in view["to_take"] if d["code"] in
                                {x.prerequisite for x in blocking}})
-                what = join([cond for cond in c["conditions"] if cond in
-                             [fill(x.text.get(lang), values) for x in blocking]] or
-                            [strip(c["conditions_said"])], lang)
+                what = "; ".join([cond for cond in c["conditions"] if cond in  # conditions: never quoted
+                                  [fill(x.text.get(lang), values) for x in blocking]] or
+                                 [strip(c["conditions_said"])])
                 key = "waits_decisions" if nums else "waits_first"
                 detail = fill(wording.words[key].get(lang), {"what": what, "numbers": join(
                     [str(n) for n in nums], lang)}) if key in wording.words else what
