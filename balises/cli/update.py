@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from balises.cli.common import AS_OF, PACK, _as_of, _fail, _folder_done, _lang
+from balises.cli.common import AS_OF, PACK, _as_of, _fail, _folder_done, _interrupted, _lang, echo, one_line
 from balises.errors import BalisesError
 from balises.packs.loader import load_pack
 from balises.services import generate as api
@@ -32,6 +32,7 @@ def update(adopted, output, pack, as_of, version, jobs, as_json):
     comment giving the reason; where both changed a passage, your text stays and the new one is proposed
     beside it. ADOPTED may be a folder of members' policies: each is updated into OUTPUT, with report.csv."""
     # lazy: update loads python-docx and batch (~40 ms), not needed at `balises --help`
+    from balises.services.batch import Interrupted
     from balises.services.regenerate import read_docx
     from balises.services.update import run_update_folder
     from balises.services.update import update as do_update
@@ -40,22 +41,23 @@ def update(adopted, output, pack, as_of, version, jobs, as_json):
         date = _as_of(as_of)
         if Path(adopted).is_dir():
             count = len([p for p in Path(adopted).iterdir() if p.suffix.lower() == ".docx"])
-            with click.progressbar(length=count, label="Updating", file=sys.stderr, show_pos=True) as bar:
-                result = run_update_folder(adopted, output, pack_location=pack, as_of=date, jobs=jobs,
-                                           messages=_lang(), progress=bar.update)
+            try:
+                with click.progressbar(length=count, label="Updating", file=sys.stderr, show_pos=True) as bar:
+                    result = run_update_folder(adopted, output, pack_location=pack, as_of=date, jobs=jobs,
+                                               messages=_lang(), progress=bar.update)
+            except Interrupted as exc:
+                _interrupted(exc)
             for line in result.lines:
                 if line["status"] == "ok":
-                    click.echo(f"{line['row']}: {line['version']}, material {line['material']}, "
-                               f"conflicts {line['conflicts']}" + (f" ({line['to_look_at']})" if line['to_look_at']
+                    echo(f"{one_line(line['row'])}: {line['version']}, material {line['material']}, "
+                         f"conflicts {line['conflicts']}" + (f" ({line['to_look_at']})" if line['to_look_at']
                                                                    else ""))
                 else:
-                    click.echo(f"{line['row']}: error {line['error']}")
+                    echo(f"{one_line(line['row'])}: error {line['error']}")
             _folder_done(result, "updated")
             return
         api.check_output_path(output)
-        if Path(output).resolve() == Path(adopted).resolve():
-            raise BalisesError("Donnez un autre nom au nouveau document : la version adoptée reste la référence.",
-                               "Give the new document another name: the adopted version stays the reference.")
+        api.check_not_input(output, adopted)
         result = do_update(read_docx(adopted), load_pack(pack), as_of=date, source=adopted, version=version)
         api.write_atomic(output, result.docx)
     except BalisesError as exc:
@@ -64,12 +66,12 @@ def update(adopted, output, pack, as_of, version, jobs, as_json):
         data = result.diff.to_dict()
         data["version"] = result.version
         data["merge"] = [{"clause": c.clause, "status": c.status} for c in result.plan.clauses if c.status != "same"]
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        echo(json.dumps(data, ensure_ascii=False, indent=2))
     else:
         for line in result.lines(_lang()):
-            click.echo(line)
-    click.echo(f"{output}: written (version {result.version}; {result.diff.class_summary()}; "
-               f"{len(result.conflicts)} conflict(s)).")
+            echo(line)
+    echo(f"{output}: written (version {result.version}; {result.diff.class_summary()}; "
+         f"{len(result.conflicts)} conflict(s)).")
 
 
 COMMANDS = (update,)  # added to the `balises` group by balises.cli.main

@@ -40,6 +40,8 @@ def _choice(table: v.Labels):
 
 Jurisdiction = _choice(v.JURISDICTIONS)
 Province = _choice(v.PROVINCES)
+PublicLevel = _choice(v.PUBLIC_LEVELS)
+Canton = _choice(v.CANTONS)
 Sector = _choice(v.SECTORS)
 LegalForm = _choice(v.LEGAL_FORMS)
 StaffRepresentation = _choice(v.STAFF_REPRESENTATION)
@@ -61,9 +63,11 @@ Disclosure = _choice(v.DISCLOSURE)
 Length = _choice(v.LENGTHS)
 NameArticle = _choice(v.NAME_ARTICLES)
 
-# C0 controls, DEL and C1 controls, but tab and newline; also the XML-illegal surrogates and non-characters
-# (and the three private-use characters that mark the decision model's statements in a document)
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff\ue000-\ue002]")
+# C0 controls (tab and line breaks included: every text of the profile is one line, which a footer, a file
+# name, a calendar line or a terminal shows), DEL, C1 controls, Unicode's line and paragraph separators; also
+# the XML-illegal surrogates and non-characters (and the three private-use characters that mark the decision
+# model's statements in a document)
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff\ue000-\ue002]")
 EU_MEMBERS = ("france", "belgium", "eu_other")
 _EMAIL = re.compile(r"[^@\s<>()\[\],;:\"]+@[^@\s<>()\[\],;:\"]+\.[^@\s<>()\[\],;:\"]+")
 EFFECTIVE_DATES = (dt.date(2000, 1, 1), dt.date(2099, 12, 31))  # policy.effective_date, the wizard's calendar too
@@ -93,6 +97,12 @@ class Organisation(_Strict):
     province: Province | None = Field(None, description="Province or territory (canada_other only): ab, bc, mb, "
                                                         "nb, nl, ns, nt, nu, on, pe, sk, yt")
     public_body: bool = False
+    # Optional additions (December 2026): the level of a public body and the canton of a Swiss one choose the
+    # public-sector privacy act (docs/profile.md)
+    public_level: PublicLevel | None = Field(None, description="Level of a public body (canada_other, switzerland): "
+                                                              "federal, provincial (or cantonal), municipal (or communal)")
+    canton: Canton | None = Field(None, description="Canton of a Swiss public body: ag, ai, ar, be, bl, bs, fr, ge, gl, "
+                                                    "gr, ju, lu, ne, nw, ow, sg, sh, so, sz, tg, ti, ur, vd, vs, zg, zh")
     federally_regulated: bool = False
     sector: Sector
     legal_form: LegalForm = "nonprofit"
@@ -301,8 +311,9 @@ _FIELD_MESSAGES: dict[str, tuple[str, str]] = {
                                    "{value!r} is not a date (YYYY-MM-DD)"),
     "date_out_of_range": ("{date} : date hors de la plage permise ({first} à {last})",
                           "{date}: date outside the allowed range ({first} to {last})"),
-    "control_chars": ("contient des caractères de contrôle ; retirez-les",
-                      "contains control characters; remove them"),
+    "control_chars": ("contient des caractères de contrôle (saut de ligne, tabulation…) ; une seule ligne de "
+                      "texte est attendue", "contains control characters (a line break, a tab…); one line of "
+                      "text is expected"),
     "empty_text": ("ne peut pas être vide", "must not be empty"),
     "email_format": ("{value!r} n'est pas une adresse de courriel (nom@domaine.org)",
                      "{value!r} is not an e-mail address (name@domain.org)"),

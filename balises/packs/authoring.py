@@ -21,7 +21,7 @@ from balises.contract.profile import parse_profile
 from balises.engine.compose import compose
 from balises.engine.state import engine_for
 from balises.errors import BalisesError, PackError
-from balises.packs.lint import Problem, known_fields, lint_location, tolerant_layers
+from balises.packs.lint import Problem, SourceSummary, known_fields, lint_report, tolerant_layers
 from balises.packs.lint_decisions import sample_profiles
 from balises.packs.loader import (
     MANIFEST_FILE,
@@ -335,26 +335,27 @@ def overlay_problems(location: str | Path) -> list[Problem]:
     return sorted(set(problems), key=lambda p: (p.where, p.message))
 
 
-def pack_problems(location: str | Path | None, own: bool = False) -> list[Problem]:
-    """Everything ``balises lint --pack`` reports: the default-pack lint over the layered pack, plus the
-    overlay checks. ``own``: only what comes from the pack itself, not from the default pack."""
-    found = lint_location(location)
+def pack_problems(location: str | Path | None) -> list[Problem]:
+    return pack_report(location)[0]
+
+
+def pack_report(location: str | Path | None) -> tuple[list[Problem], SourceSummary | None]:
+    """Everything ``balises lint --pack`` reports: the default-pack lint over the layered pack (the pack's own
+    problems only, see lint_location), plus the overlay checks; and how its law sources open."""
+    found, summary = lint_report(location)
     if location is None:
-        return found
+        return found, summary
     disabled = set(read_layer(location, lenient=True).info.disable_clauses)
     # a clause the pack disables keeps its default template: not a problem of the pack
     found = [p for p in found if not (p.message == "template for a clause not in the outline"
                                       and any(p.where.endswith(f"/{c}.md") for c in disabled))]
     # a default rule excluding a clause the pack disables: nothing left to exclude, not a problem
     found = [p for p in found if not any(p.message.endswith(f"excludes unknown clause id {c!r}") for c in disabled)]
-    if own:
-        inherited = set(lint_location(None))
-        found = [p for p in found if p not in inherited]
     overlay = [p for p in overlay_problems(location) if p not in found]
     # a template already reported at its line: the examples it stops add nothing but noise
     at_line = {p.where.rsplit(":", 1)[0] for p in found if p.where.rsplit(":", 1)[-1].isdigit()}
     overlay = [p for p in overlay if not (p.where == str(location) and any(f"{f}:" in p.message for f in at_line))]
-    return found + overlay
+    return found + overlay, summary
 
 
 def defaults_problems(defaults: dict, where: str) -> list[Problem]:
@@ -419,6 +420,14 @@ def smoke_skipped() -> tuple[str, str] | None:
 
 # ---------------------------------------------------------------- pack build / verify
 
+def check_archive_path(directory: str | Path, output: str | Path | None) -> None:
+    """An archive is never written inside the pack it holds: it would overwrite one of the pack's files (``-o
+    DIR/pack.yaml``) or join the next build."""
+    if output is not None and Path(directory).resolve() in Path(output).resolve().parents:
+        raise PackError(f"{output} : l'archive ne peut pas être écrite dans le paquet qu'elle contient ({directory}).",
+                        f"{output}: the archive cannot be written inside the pack it holds ({directory}).")
+
+
 def build_archive(directory: str | Path, output: str | Path | None = None) -> tuple[Path, dict]:
     """Write the pack folder as one .zip with ``manifest.json``. Returns the path and the manifest."""
     directory = Path(directory)
@@ -441,6 +450,7 @@ def build_archive(directory: str | Path, output: str | Path | None = None) -> tu
         "checksum": checksum,
     }
     output = Path(output) if output else Path(f"{slugify(info.name, fallback='my-pack')}-{info.version}.zip")
+    check_archive_path(directory, output)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name, data in [(MANIFEST_FILE, json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8")),
@@ -467,10 +477,10 @@ def verify_archive(path: str | Path) -> dict:
 def reference_findings(location: str | Path) -> list[str]:
     """What the pack's reference .docx carries that reaches out of the machine (``where: message`` each)."""
     # lazy: python-docx (~25 ms) only for this check, not at `balises --help`
-    from balises.render.docx.reference import sanitise_docx
+    from balises.render.docx.package import clean_reference
 
     files = read_pack_files(location)
     if REFERENCE_FILE not in files:
         return []
     where = f"{location}/{REFERENCE_FILE}"
-    return [f"{where}: {en}" for _, en in sanitise_docx(files[REFERENCE_FILE], where)[1]]
+    return [f"{where}: {en}" for _, en in clean_reference(files[REFERENCE_FILE], where)[1]]

@@ -12,16 +12,19 @@ revision); :mod:`balises.render.docx.redline` carries the plan out on the Word f
 - a clause the organisation deleted stays deleted, unless the law now requires it (a material change):
   then it comes back as a tracked insertion.
 
-The sequences are compared with ``merge3`` (the three-way merge of bzr/breezy) on whitespace-normalised texts.
+The sequences are compared with ``merge3`` (the three-way merge of bzr/breezy) on whitespace-normalised texts,
+aligned by ``patiencediff`` (breezy's patience diff: anchored on the paragraphs that occur once on each side,
+its recursion bounded), so that the work stays near-linear whatever the document: difflib's matcher, without
+its junk heuristic, took 47 s on 16,000 repeated one-letter paragraphs (benchmarks/bench_merge.py).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from difflib import SequenceMatcher
 from typing import Literal
 
 from merge3 import Merge3
+from patiencediff import PatienceSequenceMatcher
 
 from balises.render.docx.units import key
 
@@ -74,6 +77,11 @@ class MergePlan:
         return self.of_status("conflict")
 
 
+def opcodes(a: list[str], b: list[str]) -> list[tuple[str, int, int, int, int]]:
+    """difflib's opcodes between two sequences of texts, by patience diff (near-linear, see above)."""
+    return PatienceSequenceMatcher(None, a, b).get_opcodes()
+
+
 def label_units(base: list[tuple[str, str]], ours: list[str], bookmarks: list[str | None] | None = None
                 ) -> tuple[list[str], list[int | None]]:
     """The clause of each of ``ours`` (texts in document order), by aligning them with ``base`` ((clause,
@@ -95,7 +103,7 @@ def label_units(base: list[tuple[str, str]], ours: list[str], bookmarks: list[st
                 return base[j][0]
         return ""
 
-    for tag, i1, i2, j1, j2 in SequenceMatcher(None, bk, ok, autojunk=False).get_opcodes():
+    for tag, i1, i2, j1, j2 in opcodes(bk, ok):
         if tag == "equal":
             for k in range(i2 - i1):
                 labels[j1 + k], same[j1 + k] = base[i1 + k][0], i1 + k
@@ -112,17 +120,15 @@ def label_units(base: list[tuple[str, str]], ours: list[str], bookmarks: list[st
 
 def _only_inserts(base: list[str], other: list[str]) -> bool:
     """``other`` is ``base`` with paragraphs added (none changed or removed)."""
-    ops = SequenceMatcher(None, base, other, autojunk=False).get_opcodes()
-    return all(tag in ("equal", "insert") for tag, *_ in ops)
+    return all(tag in ("equal", "insert") for tag, *_ in opcodes(base, other))
 
 
 def _inserted_positions(base: list[str], other: list[str]) -> set[int]:
-    return {j for tag, _, _, j1, j2 in SequenceMatcher(None, base, other, autojunk=False).get_opcodes()
-            if tag == "insert" for j in range(j1, j2)}
+    return {j for tag, _, _, j1, j2 in opcodes(base, other) if tag == "insert" for j in range(j1, j2)}
 
 
 def _first_equal(base: list[str], other: list[str]) -> int:
-    for tag, _, _, j1, _ in SequenceMatcher(None, base, other, autojunk=False).get_opcodes():
+    for tag, _, _, j1, _ in opcodes(base, other):
         if tag == "equal":
             return j1
     return len(other)
@@ -151,7 +157,8 @@ def merge_clause(clause: str, base: list[str], ours: list[tuple[int, str]], new:
     result = ClauseMerge(clause, "same")
     org_changed = balises_changed = conflict = False
     iz = ia = ib = 0
-    for zmatch, zend, amatch, aend, bmatch, bend in Merge3(b, a, n).find_sync_regions():
+    regions = Merge3(b, a, n, sequence_matcher=PatienceSequenceMatcher).find_sync_regions()
+    for zmatch, zend, amatch, aend, bmatch, bend in regions:
         if amatch - ia or bmatch - ib:
             equal_a = a[ia:amatch] == b[iz:zmatch]
             equal_b = n[ib:bmatch] == b[iz:zmatch]

@@ -20,17 +20,18 @@ from balises.engine.templating import format_date
 from balises.errors import BalisesError
 from balises.packs.loader import Pack, load_pack
 from balises.render import embedding
+from balises.render.docx.package import clean_adopted
 from balises.render.docx.redline import apply_plan, body_of
 from balises.render.docx.units import W, key
 from balises.services import merge
 from balises.services.batch import (
     _WORKER,
-    BatchResult,
+    _output_folder,
     error_text,
+    folder_lock,
     policies_in,
-    run_parallel,
+    run_folder,
     write_if_changed,
-    write_report,
 )
 from balises.services.diff import (
     CLASS_LABELS,
@@ -66,6 +67,7 @@ class Updated:
     version: str
     old_payload: dict
     notes: list[tuple[str, str]] = field(default_factory=list)
+    removed: list[tuple[str, str]] = field(default_factory=list)  # what the adopted document could not carry
 
     @property
     def conflicts(self) -> list:
@@ -81,6 +83,7 @@ class Updated:
                 "kept_edits": len(self.plan.of_status("kept_edit", "merged", "conflict", "deleted_by_org",
                                                       "kept_deletion")),
                 "conflicts": len(self.conflicts),
+                "removed": "; ".join(en for _, en in self.removed),
                 "to_look_at": "; ".join([c.clause for c in self.plan.of_status("conflict", "reinstated",
                                                                                "kept_deletion")]
                                         + ([f"title page/headings ({len(lost)})"] if lost else []))}
@@ -105,7 +108,7 @@ class Updated:
         for text in self.plan.lost:
             out.append(("  page de titre ou titre refait, votre modification n'est pas reprise : "
                         if fr else "  title page or heading made anew, your change is not carried over: ")
-                       + f"« {text[:80]} »")
+                       + f"« {' '.join(text.split())[:80]} »")
         if self.diff.material:
             what = ("(changements de fond : adoption et accusés de réception)" if fr else
                     "(material changes: adoption and acknowledgements)")
@@ -252,6 +255,9 @@ def update(adopted_docx: bytes, pack: Pack | None = None, as_of: dt.date | None 
     classified, the version moved on (unless ``version`` is given) and the history carried over."""
     pack = pack or load_pack()
     as_of = as_of or dt.date.today()
+    # bounds, every part parsed, what could act or reach out removed (and said): never carried over
+    adopted = clean_adopted(adopted_docx, source)
+    adopted_docx = adopted.to_bytes()
     old = embedding.read_payload(adopted_docx, source)
     profile = resolve(old.get("profile"), pack, f"{source} (embedded answers)").profile
     lang = old.get("lang")
@@ -259,7 +265,8 @@ def update(adopted_docx: bytes, pack: Pack | None = None, as_of: dt.date | None 
     document = compose(profile, pack, lang=lang, as_of=as_of, edition=edition)
     old_version = str(old.get("version") or profile.policy.version)
     diff = diff_payloads(old, embedding.payload(document), pack, document)
-    notes: list[tuple[str, str]] = []
+    notes = [(f"retiré de votre document : {fr}", f"removed from your document: {en}")
+             for fr, en in adopted.findings]
     base_units, exact = _base_units(old, profile, pack, lang, edition)
     if not exact:
         notes.append(("ce document précède l'enregistrement du texte de Balises : le texte d'origine est refait à sa "
@@ -284,14 +291,20 @@ def update(adopted_docx: bytes, pack: Pack | None = None, as_of: dt.date | None 
         new_docx, new_payload = render(len(plan.conflicts))
         merged, plan = merge_documents(adopted_docx, new_docx, new_payload, document, diff, base_units, when)
     return Updated(docx=merged, document=document, diff=diff, plan=plan, version=new_version, old_payload=old,
-                   notes=notes)
+                   notes=notes, removed=adopted.findings)
 
 
-def redline(old_docx: bytes, new_docx: bytes, pack: Pack | None = None, when: dt.datetime | None = None) -> bytes:
+def redline(old_docx: bytes, new_docx: bytes, pack: Pack | None = None, when: dt.datetime | None = None,
+            removed: list | None = None) -> bytes:
     """Any two Balises policies as one Word file: the new one, with every difference from the old one as a
     tracked change and a comment (``balises diff OLD NEW --redline OUT``). Edits made to the old one by hand
-    are kept as in an update."""
+    are kept as in an update. What either file could not carry is removed, and added to ``removed``."""
     pack = pack or load_pack()
+    old_package, new_package = clean_adopted(old_docx, "old"), clean_adopted(new_docx, "new")
+    if removed is not None:
+        removed += [(f"old : {fr}", f"old: {en}") for fr, en in old_package.findings]
+        removed += [(f"new : {fr}", f"new: {en}") for fr, en in new_package.findings]
+    old_docx, new_docx = old_package.to_bytes(), new_package.to_bytes()
     old = embedding.read_payload(old_docx, "old")
     new = embedding.read_payload(new_docx, "new")
     if (old.get("lang"), old.get("edition")) != (new.get("lang"), new.get("edition")):
@@ -312,7 +325,7 @@ def redline(old_docx: bytes, new_docx: bytes, pack: Pack | None = None, when: dt
 
 UPDATE_COLUMNS = ["row", "organisation", "status", "file", "version", "material", "obligation",
                   "restriction_added", "restriction_removed", "wording", "kept_edits", "conflicts", "to_look_at",
-                  "error"]
+                  "removed", "error"]
 
 
 def update_file(number: int, label: str, source: str, target: str, as_of: dt.date | None,
@@ -335,10 +348,8 @@ def run_update_folder(folder, out_dir, pack_location: str | None = None, as_of: 
     changes by class, the edits kept and the conflicts to look at."""
     folder, out = Path(folder), Path(out_dir)
     files = policies_in(folder, out, ("politiques adoptées", "adopted policies"))
-    out.mkdir(parents=True, exist_ok=True)
-    load_pack(pack_location)
-    tasks = [(i, p.name, str(p), str(out / p.name), as_of, messages) for i, p in enumerate(files, start=1)]
-    lines = run_parallel(tasks, update_file, str(Path(pack_location).resolve()) if pack_location else None,
-                         jobs, progress)
-    lines.sort(key=lambda line: line["row"])
-    return BatchResult(lines=lines, report=write_report(out, lines, UPDATE_COLUMNS))
+    _output_folder(out)
+    with folder_lock(out):
+        load_pack(pack_location)
+        tasks = [(i, p.name, str(p), str(out / p.name), as_of, messages) for i, p in enumerate(files, start=1)]
+        return run_folder(out, tasks, update_file, pack_location, jobs, progress, UPDATE_COLUMNS)

@@ -20,9 +20,13 @@ from docx.oxml.ns import qn
 from docx.text.run import Run as DocxRun
 
 from balises.render.docx.units import BOOKMARK_PREFIX, STATEMENT_PREFIX, W, body_units, element_text
-from balises.services.merge import MergePlan
+from balises.services.merge import MergePlan, opcodes
 
 AUTHOR = "Balises"
+# a word-by-word comparison costs up to (words of one) × (words of the other) with difflib: beyond these, a
+# paragraph changes whole (its deletion, then its insertion), as when the two are too different
+MAX_WORD_PAIRS = 400_000  # two paragraphs of about 300 words each
+MAX_WORD_PAIRS_PER_DOCUMENT = 20_000_000
 _R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 
@@ -31,6 +35,7 @@ class _Revisions:
         self.author = author
         self.date = when.strftime("%Y-%m-%dT%H:%M:%SZ")
         self.next_id = 5000
+        self.word_pairs = MAX_WORD_PAIRS_PER_DOCUMENT  # what is left for word-by-word comparisons
 
     def _mark(self, kind: str):
         el = OxmlElement(f"w:{kind}")
@@ -148,6 +153,10 @@ def word_changes(old_p, new_p, revisions: "_Revisions"):
         return None
     old_text, new_text = "".join(t for t, _ in a), "".join(t for t, _ in b)
     ta, tb = _TOKENS.findall(old_text), _TOKENS.findall(new_text)
+    pairs = len(ta) * len(tb)
+    if pairs > MAX_WORD_PAIRS or pairs > revisions.word_pairs:
+        return None
+    revisions.word_pairs -= pairs
     matcher = SequenceMatcher(None, ta, tb, autojunk=False)
     if matcher.ratio() < 0.6:
         return None
@@ -198,9 +207,8 @@ def table_changes(old_tbl, new_tbl, revisions: "_Revisions"):
         return None
     table = copy.deepcopy(new_tbl)
     rows = table.findall(qn("w:tr"))
-    matcher = SequenceMatcher(None, [_row_key(r) for r in old_rows], [_row_key(r) for r in new_rows],
-                              autojunk=False)
-    for tag, i1, i2, j1, j2 in reversed(matcher.get_opcodes()):  # from the end: row indexes stay valid
+    rows_ops = opcodes([_row_key(r) for r in old_rows], [_row_key(r) for r in new_rows])
+    for tag, i1, i2, j1, j2 in reversed(rows_ops):  # from the end: row indexes stay valid
         if tag == "equal":
             continue
         paired = min(i2 - i1, j2 - j1) if tag == "replace" else 0
@@ -246,6 +254,13 @@ def _combine(elements: list, pieces: list, revisions: "_Revisions") -> tuple[lis
             k = j
             while k < len(pieces) and pieces[k].revision == "ins":
                 k += 1
+            if k - j != j - i:  # the deletions no insertion pairs with go as they are, in one step (one at a
+                # time, a long run of them was scanned again for each: quadratic on a repetitive document)
+                unpaired = j - i - (k - j) if 0 < k - j < j - i else j - i
+                out_el += elements[i:i + unpaired]
+                out_rev += ["del"] * unpaired
+                i += unpaired
+                continue
             if k - j == j - i:  # as many new paragraphs as old ones: pair them in order
                 for old, new in zip(range(i, j), range(j, k)):
                     merged = word_changes(elements[old], elements[new], revisions)
@@ -268,11 +283,11 @@ def _combine(elements: list, pieces: list, revisions: "_Revisions") -> tuple[lis
 
 def _accept_in_copy(el) -> None:
     """The organisation's pending revisions, accepted in the copy (it is read as if accepted)."""
-    for d in list(el.iter(qn("w:del"))):
+    for d in list(el.iter(qn("w:del"), qn("w:moveFrom"))):
         parent = d.getparent()
         if parent is not None:
             parent.remove(d)
-    for i in list(el.iter(qn("w:ins"))):
+    for i in list(el.iter(qn("w:ins"), qn("w:moveTo"))):
         parent = i.getparent()
         if parent is None:
             continue

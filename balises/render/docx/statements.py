@@ -2,16 +2,17 @@
 decision model it carries: the text inside each hidden ``_BalS_<n>`` bookmark, with where it stands (the
 section heading above it, the row of a table it is in).
 
-The package is parsed, never grepped: every part's size is checked before it is inflated, XML with a DTD or
-entities is refused, deleted text (tracked changes) is left out and inserted text read as if accepted.
+The package is parsed, never grepped (``docx/package.py``'s zip reader and XML parser: sizes checked before
+anything is inflated, no DTD, no entity), deleted text (tracked changes) is left out and inserted text read as
+if accepted.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from balises.errors import InputFileError, PackError
-from balises.render.docx.reference import _parse, read_docx_parts
+from balises.errors import InputFileError
+from balises.render.docx.package import parse_part, read_zip
 from balises.render.docx.units import STATEMENT_PREFIX, W
 
 _SKIP = {W + "del", W + "moveFrom", W + "instrText"}
@@ -28,15 +29,12 @@ class Found:
 
 
 def read_statements(docx: bytes, source: str) -> list[Found]:
-    try:
-        parts = read_docx_parts(docx, source)
-        xml = parts.get("word/document.xml")
-        if xml is None:
-            raise InputFileError(f"{source} : pas de corps de document (word/document.xml).",
-                                 f"{source}: no document body (word/document.xml).")
-        root = _parse("word/document.xml", xml, source)
-    except PackError as exc:  # the reader's own wording, for a user's file
-        raise InputFileError(exc.fr, exc.en) from None
+    # only the body is inflated; the package reader's bounds and its hardened XML parser
+    xml = read_zip(docx, source, wanted=lambda name: name == "word/document.xml").get("word/document.xml")
+    if xml is None:
+        raise InputFileError(f"{source} : pas de corps de document (word/document.xml).",
+                             f"{source}: no document body (word/document.xml).")
+    root = parse_part("word/document.xml", xml, source)
     found: dict[str, Found] = {}
     open_ids: dict[str, str] = {}  # bookmark id -> name, for the statements open at this point
     heading = ""
