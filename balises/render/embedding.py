@@ -147,8 +147,8 @@ class StatementEntry(_Payload):
     """A statement of the decision model the document wrote, by its bookmark number (``_BalS_<n>``)."""
 
     n: int = Field(ge=1, le=1_000_000)
-    key: _text(400)  # statements' keys (use.translation.verdict, several joined by +)
-    text: _text(5_000) = ""
+    key: _text(20_000)  # statements' keys (use.translation.verdict, several joined by +: one per use at most)
+    text: _text(20_000, lines=True) = ""
 
 
 class EmbeddedPolicy(_Payload):
