@@ -281,12 +281,17 @@ def table_view(table: DecisionTable, pack: Any, profile: Any, lang: str, locale:
         else:
             rows[key] = {**u, "labels": [u["label"]], "ids": [u["id"]]}
     use_rows = sorted(rows.values(), key=lambda r: VERDICT_ORDER.index(r["verdict"]))
-    # a condition of three rows or more is said once under the table, by a letter the rows name
+    # a condition said twice or more in the policy's tables (of uses, of tools) is said once, by a letter the
+    # rows name, in a table of its own
     seen: dict[str, int] = {}
-    for row in use_rows:
-        for c in dict.fromkeys(row["conditions"]):
+    for conds in [row["conditions"] for row in use_rows] + [
+            c["conditions"] for t in tools for c in t["classes"] if c["verdict"] in ("permitted", "conditional")]:
+        for c in dict.fromkeys(conds):
             seen[c] = seen.get(c, 0) + 1
-    letters = {c: chr(ord("A") + i) for i, c in enumerate(c for c, n in seen.items() if n >= 3)}
+    letters = {c: chr(ord("A") + i) for i, c in enumerate(c for c, n in seen.items() if n >= 2)}
+    for t, ruling in zip(tools, table.tools):
+        t["receives_lettered"] = say(f"tool.{t['index']}.receives",
+                                     _receives_text(ruling, t["classes"], word, lang, letters))
     for row in use_rows:
         row["label"] = "; ".join(row["labels"])
         if letters and row["conditions"]:
@@ -447,9 +452,12 @@ def _waiting(u, table: DecisionTable, word: Callable[..., str], lang: str, value
     return word("waits_no_tool")
 
 
-def _receives_text(t, classes: list[dict], word: Callable[..., str], lang: str) -> str:
+def _receives_text(t, classes: list[dict], word: Callable[..., str], lang: str,
+                   letters: dict[str, str] | None = None) -> str:
     """What a tool may receive, classes with the same conditions together: « informations publiques et
-    informations internes ; données personnelles (AIPD faite…) »."""
+    informations internes ; données personnelles (AIPD faite…) ». ``letters``: conditions said by the letter of
+    the policy's table of shared conditions."""
+    letters = letters or {}
     if t.status == "under_review":
         return word("receives_nothing_yet")
     if t.status == "prohibited":
@@ -458,12 +466,16 @@ def _receives_text(t, classes: list[dict], word: Callable[..., str], lang: str) 
     for c in classes:
         if c["verdict"] in ("permitted", "conditional"):
             groups.setdefault(tuple(c["conditions"]), []).append(c["label"])
+    def said_of(conds) -> str:
+        named = ", ".join(sorted(letters[c] for c in conds if c in letters))
+        return "; ".join(x for x in [named, *(c for c in conds if c not in letters)] if x)
+
     parts, previous = [], ()
     for conds, labels in groups.items():
         if previous and len(conds) > len(previous) and set(previous) <= set(conds):  # sensitive after personal
-            said = word("receives_same_and", conditions="; ".join(c for c in conds if c not in previous))
+            said = word("receives_same_and", conditions=said_of([c for c in conds if c not in previous]))
         else:
-            said = "; ".join(conds)
+            said = said_of(conds)
         parts.append(join(labels, lang) + (f" ({said})" if conds else ""))
         previous = conds
     return "; ".join(parts) if parts else word("receives_nothing")

@@ -76,7 +76,7 @@ _CELL_MARGINS_EMU = 2 * 108 * 635
 
 def _column_widths(block: Table, cols: int, total: int) -> list[Emu]:
     """Column widths from the content, not equal shares: each column gets at least its longest word (so that
-    "Fournisseur" or "Hébergement" is never cut in the middle), the rest goes by the amount of text."""
+    "Fournisseur" or "Hébergement" is never cut in the middle), the rest where it makes the table shortest."""
     longest = [1] * cols
     amount = [1.0] * cols
     for r, row in enumerate([block.header, *block.rows]):
@@ -88,21 +88,27 @@ def _column_widths(block: Table, cols: int, total: int) -> list[Emu]:
     minimum = [n * _CHAR_EMU + _CELL_MARGINS_EMU for n in longest]
     if sum(minimum) >= total:  # too many long words: share in proportion, as well as can be done
         return [Emu(int(total * m / sum(minimum))) for m in minimum]
-    # the rest, by a power of the amount of text: the one that makes the table shortest (the square root
-    # keeps a long column from crushing the others; a table of long conditions wants them wider)
+    # the rest in small steps, each to the column where it shortens the table most (its height in lines,
+    # roughly: a row is as high as its longest cell); a step that shortens nothing goes by the amount of text
+    # (the square root: a long column does not crush the others)
     spare = total - sum(minimum)
     lengths = [[len(runs_text(row[j])) if j < len(row) else 0 for j in range(cols)] for row in block.rows]
 
-    def share(power: float) -> list[int]:
-        weights = [a ** power for a in amount]
-        return [int(m + spare * w / sum(weights)) for m, w in zip(minimum, weights)]
-
-    def lines(widths: list[int]) -> int:  # the table's height in lines, roughly (one word-wrap margin a line)
+    def lines(widths: list[int]) -> int:
         chars = [max(1, (w - _CELL_MARGINS_EMU) // _CHAR_EMU - 2) for w in widths]
         return sum(max(-(-n // c) for n, c in zip(row, chars)) for row in lengths)
 
-    best = min((share(p) for p in (0.5, 0.75, 1.0)), key=lines)
-    return [Emu(w) for w in best]
+    widths = list(minimum)
+    steps = 40
+    step = spare // steps
+    weights = [a ** 0.5 for a in amount]
+    for _ in range(steps):
+        now = lines(widths)
+        gains = [now - lines(widths[:j] + [widths[j] + step] + widths[j + 1:]) for j in range(cols)]
+        best = max(range(cols), key=lambda j: (gains[j], weights[j] / widths[j]))
+        widths[best] += step
+    widths[-1] += total - sum(widths)  # what the steps' rounding left
+    return [Emu(w) for w in widths]
 
 
 class _Writer:
