@@ -428,7 +428,7 @@ def render_decisions(pack, profile, step_id: str, field: str | None = None, show
         step_no = wz.step_index(wz.decision_step(d)) + 1
         st.warning(f"**{t('decisions_title')}** — {wz.md_text(d.text(lang))}\n\n"
                    f"{t('decisions_change', label=wz.decision_answer(d, lang), step=step_no)}\n\n"
-                   f"_{wz.md_text(d.safe.get(lang))}_", icon=":material/gavel:")
+                   f"_{wz.md_text(d.meanwhile(lang))}_", icon=":material/gavel:")
 
 
 def render_all_decisions(pack, profile) -> None:
@@ -439,7 +439,7 @@ def render_all_decisions(pack, profile) -> None:
     st.subheader(t("decisions_all"))
     st.caption(t("decisions_review"))
     for n, d in enumerate(found):
-        st.warning(f"{wz.md_text(d.text(lang))}\n\n_{wz.md_text(d.safe.get(lang))}_", icon=":material/gavel:")
+        st.warning(f"{wz.md_text(d.text(lang))}\n\n_{wz.md_text(d.meanwhile(lang))}_", icon=":material/gavel:")
         step = wz.step_index(wz.decision_step(d))
         st.button(t("decisions_go", label=wz.decision_answer(d, lang), step=step + 1), key=f"decision_go_{n}",
                   on_click=edit, args=(d.field,), icon=":material/arrow_back:")

@@ -710,21 +710,21 @@ def test_decisions_to_take_show_at_their_step_with_the_answer_to_change():
     at.radio(key=f"tool:{uid}:status").set_value("approved").run()
     tool_uses(at, uid, "grant_writing")
     text = "\n".join(x.value for x in at.warning)
-    assert "ChatGPT est approuvé pour « Rédaction de demandes de subvention », qui demande des informations " \
-           "confidentielles" in text
+    assert "ChatGPT ne peut pas recevoir les informations confidentielles dont « Rédaction de demandes de " \
+           "subvention » a besoin" in text
     assert "Réponse à revoir : « Vos outils d'IA » (étape 4)" in text
-    assert "En attendant, ChatGPT ne sert pas à cet usage." in text
+    assert "En attendant, ChatGPT ne reçoit que des informations publiques, et cet usage attend un outil." in text
     # said under the tools, where the answer is changed, not at the top of the step
     order = flat(at.main)
     pick = next(i for i, e in enumerate(order) if getattr(e, "key", None) == "tool_pick")
-    said = next(i for i, e in enumerate(order) if "ChatGPT est approuvé pour" in str(getattr(e, "value", "")))
+    said = next(i for i, e in enumerate(order) if "ChatGPT ne peut pas recevoir" in str(getattr(e, "value", "")))
     first_question = next(i for i, e in enumerate(order)
                           if str(getattr(e, "key", None)).startswith("q:data.personal_data:"))
     assert first_question < pick < said
     goto(at, "uses")
-    assert not any("ChatGPT est approuvé pour" in x.value for x in at.warning)  # not this step's
+    assert not any("ChatGPT ne peut pas recevoir" in x.value for x in at.warning)  # not this step's
     goto(at, "review")
-    assert any("ChatGPT est approuvé pour" in x.value for x in at.warning)  # all of them on the review
+    assert any("ChatGPT ne peut pas recevoir" in x.value for x in at.warning)  # all of them on the review
     go = next(b for b in at.button if b.key and b.key.startswith("decision_go_"))
     assert go.label == "Revoir « Vos outils d'IA » (étape 4)"
     go.click().run()

@@ -109,4 +109,4 @@ def test_command_modules_do_not_import_the_group():
             "assert 'balises.cli.main' not in sys.modules, 'cycle: cli_packs/cli_update import balises.cli.main'")
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
     names = {c.name for c in main.commands.values()}
-    assert {"generate", "explain", "lint", "schema", "pack", "batch", "regenerate", "diff", "test", "update"} == names
+    assert {"generate", "explain", "lint", "schema", "pack", "batch", "regenerate", "diff", "test", "update", "check"} == names

@@ -37,7 +37,7 @@ def test_kit_writes_every_document_in_every_language(tmp_path):
     names = sorted(p.name for p in out.iterdir())
     expected = sorted([file_name(ed, lang) for ed, _, _ in DOCUMENTS for lang in ("fr", "en")]
                       + [file_name("tool_register", lang, ".xlsx") for lang in ("fr", "en")]
-                      + [ACK_NAMES["fr"], ACK_NAMES["en"], CALENDAR_NAMES["fr"]])
+                      + [ACK_NAMES["fr"], ACK_NAMES["en"], CALENDAR_NAMES["fr"], CALENDAR_NAMES["en"]])
     assert names == expected
     assert "politique-ia.fr.docx" in names and "ai-policy.en.docx" in names
 

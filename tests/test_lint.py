@@ -220,6 +220,32 @@ def test_a_pack_that_cannot_be_read_is_exit_2_naming_the_file(tmp_path):
     assert "Traceback" not in result.output
 
 
+def test_a_template_that_writes_a_verdict_itself_is_refused(tmp_path):
+    """Templates only render the decision model: a pack template that maps verdicts to its own words, or writes
+    a verdict in a table cell, fails lint at its line (the register's old "short" mapping, for instance)."""
+    import shutil
+
+    pack = tmp_path / "pack"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "packs" / "association", pack)
+    (pack / "policy_templates" / "fr" / "principles.core.md").write_text(
+        "Intro.\n\n"
+        "{% set short = {\"permitted\": \"Oui\", \"prohibited\": \"Non\"} %}\n"
+        "| Usage | Décision |\n|---|---|\n| Traduction | Permis à conditions |\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["lint", "--pack", str(pack)], env={"BALISES_LANG": "en"})
+    own = [line for line in result.output.splitlines() if line.startswith(str(pack))]
+    assert f"{pack}/policy_templates/fr/principles.core.md:3: the template maps verdicts or tool statuses to its own " \
+           "words: print the decision model's wording (verdict_label, short, answer, status_label) instead" in own
+    assert any(":6: the template writes a verdict itself ('Permis à conditions')" in line for line in own), own
+    assert result.exit_code == 1
+
+
+def test_the_default_pack_writes_no_verdict_outside_the_model():
+    from balises.packs.lint import lint_location
+
+    problems = [p for p in lint_location(None) if "verdict" in p.text("en")]
+    assert problems == []
+
+
 def test_a_problem_of_the_default_pack_is_not_reported_as_the_packs(tmp_path, monkeypatch):
     """If the default pack itself had a problem, a pack layered over it would not be blamed for it."""
     import shutil

@@ -9,9 +9,10 @@ import re
 
 import pytest
 
+from balises.contract.paths import merge
 from balises.contract.profile import parse_profile
 from balises.engine.compose import EDITIONS, LENGTHS, compose
-from balises.engine.decisions import decision_table
+from balises.engine.decisions import decision_table, sector_label
 from balises.engine.document import Table, body_words, document_text, runs_text
 from balises.engine.facts import derive
 from balises.packs.prose import check_document, check_text
@@ -94,10 +95,11 @@ def test_every_kit_document_reads_without_seams(path, pack):
 
 
 @pytest.mark.parametrize("case", load_data_file(ROOT / "tests" / "quality" / "forbidden.yaml"),
-                         ids=lambda c: c["profile"].split("/")[-1])
+                         ids=lambda c: c["profile"].split("/")[-1] + ("+" if c.get("overrides") else ""))
 def test_no_other_sector_or_jurisdiction_text(case, pack):
-    assert set(case) <= {"profile", "why", "fr", "en"}, case
-    profile = _profile(ROOT / case["profile"])
+    assert set(case) <= {"profile", "overrides", "why", "fr", "en"}, case
+    data = load_data_file(ROOT / case["profile"])
+    profile = parse_profile(merge(data, case.get("overrides") or {}), case["profile"])
     for lang in profile.policy.languages:
         text = "\n".join(document_text(compose(profile, pack, lang=lang, as_of=AS_OF, edition=e)) for e in EDITIONS)
         present = [w for w in case.get(lang, []) if re.search(r"(?<!\w)" + re.escape(w) + r"(?!\w)", text)]
@@ -116,7 +118,7 @@ def test_the_policy_states_the_tables_verdict_for_each_use(path, pack):
         rows = [[_plain(runs_text(c)) for c in row] for s in doc.sections for c in s.clauses for b in c.blocks
                 if isinstance(b, Table) for row in b.rows]
         for use in table.uses:
-            label = _plain(vocabulary.label(use.id, lang, "use"))
+            label = _plain(sector_label(use.id, "use", profile.organisation.sector, lang, pack.decisions.sectors))
             verdict = _plain(vocabulary.label(use.verdict, lang, "verdict"))
             hits = [r for r in rows if any(label in cell for cell in r)]
             assert hits, f"{path.stem} [{lang}]: {label} is in no table of the policy"
@@ -135,6 +137,19 @@ def test_a_prohibited_stance_never_says_you_may_outside_its_exceptions(pack):
             for edition in EDITIONS:
                 text = document_text(compose(profile, pack, lang=lang, as_of=AS_OF, edition=edition))
                 assert not re.search(r"\b(vous pouvez|you may)\b", text, re.IGNORECASE), (edition, uses)
+
+
+@pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.yaml")), ids=lambda p: p.stem)
+def test_a_prohibited_stance_is_a_short_policy(path, pack):
+    """A prohibition policy says what is prohibited, who grants an exception and what everyone knows: at most
+    1,500 words at the standard length, whatever the organisation declared (its uses become possible exceptions,
+    decided in the implementation plan)."""
+    data = load_data_file(path)
+    data["policy"]["stance"] = "prohibited"
+    profile = parse_profile(data, path.name)
+    for lang in profile.policy.languages:
+        words = len(document_text(compose(profile, pack, lang=lang, as_of=AS_OF)).split())
+        assert words <= 1500, f"{path.stem} [{lang}]: {words} words"
 
 
 @pytest.mark.parametrize("text, kind", [

@@ -331,7 +331,7 @@ def test_acknowledgement_sheet_has_one_table_to_sign_per_staff_group():
     theatre = compose(load_profile(EXAMPLES / "theatre-quebec.yaml"), pack, lang="fr", as_of=dt.date(2026, 7, 1))
     sheet = acknowledgement_document(theatre)
     assert [s.title for s in sheet.sections] == ["Personnel salarié",
-                                                 "Pigistes, personnes intermittentes et autonomes",
+                                                 "Pigistes et personnes travaillant à leur compte",
                                                  "Bénévoles", "Membres du conseil d'administration"]
     document = open_docx(render_docx(sheet, pack.reference_docx))
     assert len(document.tables) == 4
@@ -339,26 +339,35 @@ def test_acknowledgement_sheet_has_one_table_to_sign_per_staff_group():
         assert [c.text for c in table.rows[0].cells] == ["Nom", "Fonction", "Date", "Signature"]
         assert len(table.rows) >= 9
     text = "\n".join(p.text for p in document.paragraphs)
-    assert "intelligence artificielle du Théâtre de la Grande Marée (version 1.0, en vigueur le 1er décembre 2026)" in text
+    assert "intelligence artificielle du Théâtre de la Grande Marée (version 1.0, en vigueur le 1er février 2027)" in text
     # an organisation without freelancers or volunteers has no sheet for them
     studio = compose(load_profile(STUDIO), pack, lang="en", as_of=dt.date(2026, 7, 1))
-    assert [s.title for s in acknowledgement_document(studio).sections][-1] == "Board members"
+    # a company the management approves has no board to sign: the model's roles
+    assert [s.title for s in acknowledgement_document(studio).sections] == ["Employees", "Freelancers and contractors"]
 
 
 def test_review_calendar_has_the_review_and_the_legal_dates_after_the_effective_date():
     from icalendar import Calendar
 
     from balises.engine.compose import compose
-    from balises.render.adoption import review_calendar
+    from balises.render.adoption import review_calendar, watched_dates
 
     profile = load_profile(STUDIO)
     profile.policy.effective_date = dt.date(2026, 6, 1)
     policy = compose(profile, load_pack(), lang="fr", as_of=dt.date(2026, 8, 2))
+    # a past effective date is never written: the model moves it to the earliest lawful date (France, 80
+    # employees: the internal rules' two months), and the calendar has the same date as every document
+    assert policy.meta.effective_date == dt.date(2026, 10, 2)
     events = {str(e.get("summary")): e for e in Calendar.from_ical(review_calendar(policy)).walk("VEVENT")}
+    effective = next(e for s, e in events.items() if s.startswith("Entrée en vigueur de la politique IA"))
+    assert effective.decoded("dtstart") == dt.date(2026, 10, 2)
     review = next(e for s, e in events.items() if s.startswith("Révision de la politique IA"))
-    assert review.decoded("dtstart") == dt.date(2027, 6, 1)
-    legal = {e.decoded("dtstart") for s, e in events.items() if s.startswith("Entrée en application")}
+    assert review.decoded("dtstart") == dt.date(2027, 10, 2)
+    # a policy adopted before a law it cites applies: the calendar watches that law's date
+    adopted = policy.model_copy(update={"meta": policy.meta.model_copy(update={"effective_date": dt.date(2026, 6, 1)})})
+    legal = {day for day, _, _ in watched_dates(adopted)}
     assert dt.date(2026, 8, 2) in legal and all(d > dt.date(2026, 6, 1) for d in legal)
+    events = {str(e.get("summary")): e for e in Calendar.from_ical(review_calendar(adopted)).walk("VEVENT")}
     art50 = [s for s, e in events.items() if e.decoded("dtstart") == dt.date(2026, 8, 2)]
     assert any("2024/1689" in s for s in art50)
     # stable: the same policy gives the same file (a newer import updates the events)

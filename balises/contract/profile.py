@@ -65,9 +65,11 @@ NameArticle = _choice(v.NAME_ARTICLES)
 
 # C0 controls (tab and line breaks included: every text of the profile is one line, which a footer, a file
 # name, a calendar line or a terminal shows), DEL, C1 controls, Unicode's line and paragraph separators; also
-# the XML-illegal surrogates and non-characters
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
+# the XML-illegal surrogates and non-characters (and the three private-use characters that mark the decision
+# model's statements in a document)
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff\ue000-\ue002]")
 EU_MEMBERS = ("france", "belgium", "eu_other")
+_EMAIL = re.compile(r"[^@\s<>()\[\],;:\"]+@[^@\s<>()\[\],;:\"]+\.[^@\s<>()\[\],;:\"]+")
 EFFECTIVE_DATES = (dt.date(2000, 1, 1), dt.date(2099, 12, 31))  # policy.effective_date, the wizard's calendar too
 
 
@@ -109,6 +111,9 @@ class Organisation(_Strict):
     volunteers: bool = False
     staff_representation: StaffRepresentation = "none"
     privacy_officer: str | None = None
+    # Optional additions (December 2026): who staff ask about AI, by name, in the staff summary
+    ai_lead_name: str | None = Field(None, description="Name of the AI lead (the referent, or who answers for the AI committee)")
+    ai_lead_email: str | None = Field(None, description="E-mail address of the AI lead")
     # Optional addition to the contract: a Swiss organisation placing AI systems on the EU market
     eu_market: bool = Field(False, description="Places AI systems or their output on the EU market (Switzerland)")
     # Optional additions (November 2026): how French names the organisation. Without an article, one is
@@ -131,6 +136,19 @@ class Organisation(_Strict):
     def _officer(cls, value):
         value = _clean_text(value, 200, required=False)
         return value or None
+
+    @field_validator("ai_lead_name", mode="before")
+    @classmethod
+    def _lead(cls, value):
+        return _clean_text(value, 120, required=False) or None
+
+    @field_validator("ai_lead_email", mode="before")
+    @classmethod
+    def _lead_email(cls, value):
+        value = _clean_text(value, 254, required=False) or None
+        if value is not None and not _EMAIL.fullmatch(value):
+            raise PydanticCustomError("email_format", "not an e-mail address", {"value": value})
+        return value
 
 
 # The roles a policy names when the answers leave them out, in the policy's (first) language
@@ -315,6 +333,8 @@ _FIELD_MESSAGES: dict[str, tuple[str, str]] = {
                       "texte est attendue", "contains control characters (a line break, a tab…); one line of "
                       "text is expected"),
     "empty_text": ("ne peut pas être vide", "must not be empty"),
+    "email_format": ("{value!r} n'est pas une adresse de courriel (nom@domaine.org)",
+                     "{value!r} is not an e-mail address (name@domain.org)"),
     "text_too_long": ("texte trop long ({length} caractères ; maximum {max_length})",
                       "text too long ({length} characters; at most {max_length})"),
     "schema_version": ("version de schéma {value!r} inconnue ; version permise : 1",

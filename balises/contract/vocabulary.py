@@ -254,6 +254,16 @@ VERDICTS: Labels = {
     "prohibited": ("Interdit", "Prohibited"),
 }
 
+# A tool's standing: its declared status, once the approval test has read it.
+TOOL_STANDING: Labels = {
+    "approved": ("Approuvé", "Approved"),
+    "on_condition": ("Approuvé sous condition", "Approved on condition"),
+    "limited": ("Approuvé, avec des limites", "Approved, with limits"),
+    "exception": ("Réservé aux exceptions écrites", "For written exceptions only"),
+    "under_review": ("En évaluation", "Under review"),
+    "prohibited": ("Interdit", "Prohibited"),
+}
+
 INFO_CLASSES: Labels = {
     "public": ("Informations publiques", "Public information"),
     "internal": ("Informations internes", "Internal information"),
@@ -289,6 +299,7 @@ ENUMERATIONS: dict[str, Labels] = {
     "length": LENGTHS,
     "name_article": NAME_ARTICLES,
     "verdict": VERDICTS,
+    "tool_standing": TOOL_STANDING,
     "info_class": INFO_CLASSES,
 }
 

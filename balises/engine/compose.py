@@ -6,12 +6,14 @@ import datetime as dt
 from typing import Any
 
 from balises.contract.profile import Profile
-from balises.engine.decisions import decision_table
+from balises.engine.decisions import DecisionTable, decision_table
 from balises.engine.document import Clause, Metadata, PolicyDocument, Section, TraceEntry, TraceSource
 from balises.engine.facts import Facts, derive, locale_for
+from balises.engine.markup import typography
 from balises.engine.rules import Decisions, decide
 from balises.engine.state import engine_for
 from balises.engine.templating import add_months, format_date, helpers
+from balises.engine.statements import Said
 from balises.engine.views import org_names, table_view, worded_table
 from balises.errors import BalisesError, PackError
 from balises.packs.loader import Pack, SectionDef
@@ -84,6 +86,11 @@ def build_trace(pack: Pack, decisions: Decisions, lang: str, locale: str,
     return entries
 
 
+def policy_numbers(pack: Pack, decisions: Decisions, length: str) -> dict[str, str]:
+    """The policy's section numbers at ``length`` (what every document of the kit refers to)."""
+    return section_numbers([sdef for sdef, _ in _plan(pack, decisions, "full", length)])
+
+
 def section_numbers(sections: list[SectionDef]) -> dict[str, str]:
     """The policy's section numbers (1, 2…); a document of the kit has none."""
     numbers, n = {}, 0
@@ -117,8 +124,11 @@ def compose(profile: Profile, pack: Pack, lang: str | None = None, as_of: dt.dat
     engine = engine_for(pack)
     org = profile.organisation
     words = helpers(lang, locale, pack.terms)
+    answers = profile.model_dump(mode="python")
+    # the one effective date of the model (never past, never before the law allows), whatever a template reads
+    answers["policy"]["effective_date"] = table.dates.effective
     base = {
-        **profile.model_dump(mode="python"),
+        **answers,
         "org": profile.organisation.model_dump(mode="python"),
         "facts": facts.model_dump(mode="python"),
         "lang": lang,
@@ -129,9 +139,9 @@ def compose(profile: Profile, pack: Pack, lang: str | None = None, as_of: dt.dat
         "references": references,
         "selected": decisions.selected,
         "section_no": lambda section_id: numbers.get(section_id, "?"),
-        "next_review": _next_review(profile),
+        "next_review": table.dates.review,
         "length": length,
-        "table": table_view(table, pack, profile, lang, locale, words["term"]),
+        "table": table_view(table, pack, profile, lang, locale, words["term"], said=Said(), sections=numbers),
         **org_names(profile, lang),
         **words,
     }
@@ -150,12 +160,12 @@ def compose(profile: Profile, pack: Pack, lang: str | None = None, as_of: dt.dat
                 clauses.append(Clause(id=clause_id, blocks=blocks, rules=list(decision.rules)))
         if clauses:  # a section with nothing to say for this profile is absent, never padded
             sections.append(Section(id=sdef.id, kind=sdef.kind, number=numbers.get(sdef.id, ""),
-                                    title=sdef.title_for(lang, locale), clauses=clauses,
+                                    title=typography(sdef.title_for(lang, locale), locale), clauses=clauses,
                                     staff_edition=sdef.staff_edition))
     if not sections:
         raise PackError("Le document serait vide pour ce profil : aucune règle du paquet n'y choisit de clause.",
                         "The document would be empty for this profile: no rule of the pack selects a clause.")
-    meta = _metadata(profile, pack, lang, locale, as_of, edition).model_copy(
+    meta = _metadata(profile, pack, lang, locale, as_of, edition, table).model_copy(
         update={"length": length, "toc": edition == "full" and length == "complete"})
     return PolicyDocument(meta=meta, sections=sections,
                           trace=trace, profile=profile.model_dump(mode="json"),
@@ -190,10 +200,6 @@ def _edition_sections(pack: Pack, edition: str) -> set[str]:
     return ids
 
 
-def _next_review(profile: Profile) -> dt.date:
-    return add_months(profile.policy.effective_date, profile.policy.review_months)
-
-
 def _references(trace: list[TraceEntry]) -> list[dict]:
     """One row per source document (per URL: the same article or study cited by several rules, in different
     words, is listed once, under its shortest wording), with the sections that rest on it."""
@@ -213,12 +219,13 @@ def _references(trace: list[TraceEntry]) -> list[dict]:
     return sorted(seen.values(), key=lambda s: s["reference"].lower())
 
 
-def _metadata(profile: Profile, pack: Pack, lang: str, locale: str, as_of: dt.date, edition: str) -> Metadata:
+def _metadata(profile: Profile, pack: Pack, lang: str, locale: str, as_of: dt.date, edition: str,
+              table: DecisionTable) -> Metadata:
     fr, en = TITLES["full"]
     title = fr if lang == "fr" else en
     if edition != "full":
         section = next(s for s in pack.sections if edition in s.editions)
-        title = section.title_for(lang, locale)
+        title = typography(section.title_for(lang, locale), locale)  # as the section's heading says it
     org = profile.organisation.name
     version = profile.policy.version
     short = TITLES["short"][0 if lang == "fr" else 1] if edition == "full" else title
@@ -231,8 +238,8 @@ def _metadata(profile: Profile, pack: Pack, lang: str, locale: str, as_of: dt.da
         lang=lang,
         locale=locale,
         version=version,
-        effective_date=profile.policy.effective_date,
-        next_review=_next_review(profile),
+        effective_date=table.dates.effective,
+        next_review=table.dates.review,
         generated_on=as_of,
         edition=edition,
         pack=pack.label,
@@ -263,11 +270,16 @@ def explain_table(profile: Profile, pack: Pack, lang: str, as_of: dt.date | None
         lines.append("Outils" if fr else "Tools")
     for t in view["tools"]:
         lines.append(f"  {t['name']} ({t['account_label']}, {t['status_label']})")
-        lines.extend(f"    {c['label']}: {c['verdict_label']}" for c in t["classes"])
+        lines.extend(f"    {c['label']}: {c['verdict_label']}" for c in t["classes"] if c["id"] in view["held_ids"])
     lines.append("")
     lines.append("Décisions à prendre avant l'adoption" if fr else "Decisions to take before adoption")
     if not view["to_take"]:
         lines.append("  " + ("Aucune." if fr else "None."))
     for d in view["to_take"]:
-        lines.append(f"  - [{d['step']}: {d['field']}] {d['message']} {d['safe']}")
+        who, due = ("qui décide", "pour le") if fr else ("who decides", "by")
+        lines.append(f"  {d['number']}. [{d['step']}: {d['field']}] {d['message']} ({who}: {d['who']}; {due} "
+                     f"{d['due']}) {d['safe']}")
+    lines.append("")
+    lines.append("Dès l'entrée en vigueur" if fr else "On the effective date")
+    lines.append("  " + (view["day_one"] or ("Aucun usage." if fr else "No use.")))
     return lines

@@ -16,6 +16,7 @@ class Run(BaseModel):
     italic: bool = False
     link: str | None = None
     line_break: bool = False  # a hard line break before this run's text
+    statement: str | None = None  # the decision model's statement this text says (balises.engine.statements)
 
 
 class Paragraph(BaseModel):

@@ -8,6 +8,7 @@ import re
 from markdown_it import MarkdownIt
 
 from balises.engine.document import Block, Heading, ListBlock, ListItem, Paragraph, Run, Table
+from balises.engine.statements import OPEN, split
 
 # Raw HTML stays text: a clause cannot smuggle markup into the document. Rules a clause never needs are off:
 # indented code and fences (template indentation must not turn text into code), HTML, reference links,
@@ -90,6 +91,8 @@ def _merge(runs: list[Run], locale: str) -> list[Run]:
         else:
             run.text = text
             merged.append(run)
+    if any(OPEN in r.text for r in merged):  # statements of the decision model: runs of their own, keyed
+        merged = _statements(merged)
     french = locale.startswith("fr")
     for i, run in enumerate(merged):
         text = typography(run.text, locale)
@@ -99,6 +102,18 @@ def _merge(runs: list[Run], locale: str) -> list[Run]:
             text = typography(text + nxt, locale)[:-1]
         run.text = text
     return merged
+
+
+def _statements(runs: list[Run]) -> list[Run]:
+    out: list[Run] = []
+    for run in runs:
+        pieces = split(run.text)
+        for i, (text, key) in enumerate(pieces):
+            out.append(run.model_copy(update={"text": text, "statement": key,
+                                              "line_break": run.line_break and i == 0}))
+        if not pieces and run.line_break:
+            out.append(run.model_copy(update={"text": ""}))
+    return out
 
 
 def parse(text: str, locale: str) -> list[Block]:

@@ -22,6 +22,7 @@ from markupsafe import Markup
 
 from balises.contract import vocabulary
 from balises.engine.decisions import join
+from balises.engine.statements import lcfirst, ucfirst
 from balises.errors import PackError
 from balises.packs.loader import Pack
 
@@ -290,7 +291,10 @@ class ClauseRenderer:
         )
         self.env.filters["md"] = lambda v: Markup(str(v))  # already markup (e.g. a rule's parameter text)
         self.env.filters["join_words"] = lambda items, lang="fr": join(items, lang)
-        self.env.filters["ucfirst"] = lambda v: (str(v)[:1].upper() + str(v)[1:]) if v else ""
+        self.env.filters["ucfirst"] = lambda v: ucfirst(str(v)) if v else ""
+        # a statement's text keeps its case: only its first letter changes (never lower-cased, as Jinja's would)
+        self.env.filters["capitalize"] = lambda v: ucfirst(str(v)) if v else ""
+        self.env.filters["lcfirst"] = lambda v: lcfirst(str(v)) if v else ""
         for key, func in list(self.env.filters.items()):
             self.env.filters[key] = _bounded_filter(func)
         self.env.globals.update(lipsum=_lipsum, _balises_loop=_loop, _balises_concat=_concat)

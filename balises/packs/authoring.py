@@ -349,6 +349,8 @@ def pack_report(location: str | Path | None) -> tuple[list[Problem], SourceSumma
     # a clause the pack disables keeps its default template: not a problem of the pack
     found = [p for p in found if not (p.message == "template for a clause not in the outline"
                                       and any(p.where.endswith(f"/{c}.md") for c in disabled))]
+    # a default rule excluding a clause the pack disables: nothing left to exclude, not a problem
+    found = [p for p in found if not any(p.message.endswith(f"excludes unknown clause id {c!r}") for c in disabled)]
     overlay = [p for p in overlay_problems(location) if p not in found]
     # a template already reported at its line: the examples it stops add nothing but noise
     at_line = {p.where.rsplit(":", 1)[0] for p in found if p.where.rsplit(":", 1)[-1].isdigit()}

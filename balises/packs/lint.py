@@ -22,7 +22,7 @@ from balises.engine.facts import Facts
 from balises.engine.rules import LEGAL_KINDS, Rule, Source
 from balises.engine.state import engine_for
 from balises.errors import InputFileError, PackError
-from balises.packs.lint_decisions import lint_decisions, lint_prose, sample_profiles
+from balises.packs.lint_decisions import lint_decisions, lint_prose, sample_profiles, verdict_problems
 from balises.packs.loader import (
     OUTLINE_FILE,
     SECTIONS_DIR,
@@ -441,6 +441,10 @@ def lint_pack(pack: Pack, layers: list[Layer], as_read: list[Layer] | None = Non
         origin = pack.template_files.get(key, key)
         problems.extend(template_problems(source, origin, env, fields,
                                           check_length=not origin.startswith(default_templates)))
+        try:  # a template renders the decision model; it never writes a verdict itself
+            problems.extend(verdict_problems(env.parse(source), origin, pack, Problem))
+        except TemplateSyntaxError:
+            pass  # reported by template_problems
     for key in pack.templates:
         lang, _, rest = key.partition("/")
         if rest.startswith("_") or not rest.endswith(".md"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +11,8 @@ from balises.contract import vocabulary
 from balises.contract.profile import parse_profile
 from balises.engine.compose import EDITIONS, compose
 from balises.engine.conditions import condition_problems
-from balises.engine.decisions import CLASS_ORDER, CONFLICT_CODES
+from balises.engine.approval import criteria_fields
+from balises.engine.decisions import CLASS_ORDER, CONFLICT_CODES, VERDICT_ORDER
 from balises.errors import BalisesError, PackError
 from balises.packs.loader import default_pack_dir
 from balises.packs.prose import check_document
@@ -20,9 +22,10 @@ from balises.safeyaml import load_data_file
 SUBJECT_FIELDS: dict[str, list[str] | None] = {
     "use.id": list(vocabulary.ALL_USES), "use.category": ["admin", "creative", "public", "hr"],
     "use.tags": None, "use.needs": list(CLASS_ORDER), "info": list(CLASS_ORDER),
+    "use.materials": list(vocabulary.CONFIDENTIAL_MATERIAL), "use.anonymised": None,
     "tool.name": None, "tool.account": list(vocabulary.ACCOUNT), "tool.hosting": list(vocabulary.HOSTING),
     "tool.status": list(vocabulary.TOOL_STATUS), "tool.hosted_outside": None, "tool.hosting_unknown": None,
-    "tool.uses": list(vocabulary.ALL_USES),
+    "tool.uses": list(vocabulary.ALL_USES), **criteria_fields(),
 }
 
 
@@ -53,6 +56,59 @@ def lint_decisions(pack: Any, fields: dict[str, list[str] | None], problem) -> l
             if lang not in texts:
                 out.append(problem("decisions/conditions.yaml", f"condition {key}: no {lang} wording",
                                f"condition {key} : pas de libellé {lang}"))
+    return out
+
+
+# ids a template would map to its own words if it re-decided a verdict or a tool's standing
+_DECIDED_IDS = {*VERDICT_ORDER, *vocabulary.TOOL_STATUS, *vocabulary.TOOL_STANDING}
+
+
+def _verdict_words() -> list[str]:
+    """The words the decision model's rendering says a verdict or a standing with (vocabulary and the pack's
+    situations): a template that writes them itself decides instead of rendering."""
+    words = set()
+    for table in (vocabulary.VERDICTS, vocabulary.TOOL_STANDING):
+        for fr, en in table.values():
+            words.update((fr, en))
+    return sorted(words, key=len, reverse=True)
+
+
+def verdict_problems(tree, origin: str, pack: Any, problem) -> list:
+    """A template only renders the decision model: it never maps verdict or status ids to its own words, nor
+    writes a verdict's or a standing's words itself (a table cell "| Permis |", "Pas encore : demander
+    d'abord"); it prints the model's wording (table.uses[…].verdict_label, table.tools[…].status_label…)."""
+    from jinja2 import nodes
+
+    out = []
+    for node in tree.find_all(nodes.Dict):
+        keys = {k.key.value for k in node.items if isinstance(k.key, nodes.Const) and isinstance(k.key.value, str)}
+        if len(keys & _DECIDED_IDS) >= 2:
+            out.append(problem(f"{origin}:{node.lineno}",
+                               "the template maps verdicts or tool statuses to its own words: print the decision "
+                               "model's wording (verdict_label, short, answer, status_label) instead",
+                               "le gabarit associe ses propres mots aux verdicts ou aux statuts d'outils : "
+                               "affichez le libellé du modèle de décision (verdict_label, short, answer, "
+                               "status_label)"))
+    words = _verdict_words() + [a.get(lang) for a in pack.decisions.situations.answers.values() for lang in
+                                ("fr", "en") if " " in a.get(lang)]
+    single = [w for w in words if " " not in w]
+    multi = [w for w in words if " " in w]
+    cell = re.compile(r"\|\s*(" + "|".join(re.escape(w) for w in single) + r")\s*\|") if single else None
+    texts = [(n.lineno, n.data) for n in tree.find_all(nodes.TemplateData)]
+    texts += [(n.lineno, n.value) for n in tree.find_all(nodes.Const) if isinstance(n.value, str)]
+    for line, text in texts:
+        at = next((text.find(w) for w in multi if w in text), -1)
+        found = next((w for w in multi if w in text), None)
+        if found is None and cell is not None:
+            m = cell.search(text)
+            found, at = (m.group(1), m.start()) if m else (None, -1)
+        if found:
+            line += text[:at].count("\n")  # the line of the words, not of the chunk of text they are in
+            out.append(problem(f"{origin}:{line}",
+                               f"the template writes a verdict itself ({found!r}): print the decision model's "
+                               "wording instead",
+                               f"le gabarit écrit lui-même un verdict ({found!r}) : affichez le libellé du modèle "
+                               "de décision"))
     return out
 
 

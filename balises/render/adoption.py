@@ -14,6 +14,7 @@ import re
 
 from balises.contract.profile import parse_profile
 from balises.engine.document import Clause, Paragraph, PolicyDocument, Run, Section, Table
+from balises.engine.markup import typography
 from balises.engine.templating import format_date
 from balises.engine.views import org_names
 
@@ -21,8 +22,9 @@ TITLES = ("Accusé de réception de la politique IA", "Acknowledgement of the AI
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
-def staff_groups(profile: dict, lang: str) -> list[tuple[str, str, int]]:
-    """(id, title, rows to sign) for each group the answers declare; the board always signs."""
+def staff_groups(profile: dict, lang: str, board: bool = True) -> list[tuple[str, str, int]]:
+    """(id, title, rows to sign) for each group the answers declare, and the board where the organisation has
+    one (the decision model's roles)."""
     fr = lang == "fr"
     org = profile.get("organisation") or {}
     employees = int(org.get("employees") or 0)
@@ -30,11 +32,15 @@ def staff_groups(profile: dict, lang: str) -> list[tuple[str, str, int]]:
     if employees:
         groups.append(("employees", "Personnel salarié" if fr else "Employees", max(8, min(employees, 40))))
     if org.get("freelancers"):
-        groups.append(("freelancers", "Pigistes, personnes intermittentes et autonomes" if fr
+        # the intermittent status is French (and Belgian): elsewhere, freelancers and the self-employed
+        intermittent = org.get("jurisdiction") in ("france", "belgium")
+        groups.append(("freelancers", ("Personnes intermittentes, pigistes et autonomes" if intermittent else
+                                       "Pigistes et personnes travaillant à leur compte") if fr
                        else "Freelancers and contractors", 8))
     if org.get("volunteers"):
         groups.append(("volunteers", "Bénévoles" if fr else "Volunteers", 8))
-    groups.append(("board", "Membres du conseil d'administration" if fr else "Board members", 8))
+    if board:
+        groups.append(("board", "Membres du conseil d'administration" if fr else "Board members", 8))
     return groups
 
 
@@ -45,14 +51,23 @@ def acknowledgement_document(policy: PolicyDocument) -> PolicyDocument:
     fr = meta.lang == "fr"
     when = format_date(meta.effective_date, meta.locale)
     of_org = org_names(parse_profile(policy.profile, "policy"), meta.lang)["org_of"]
-    statement = (
-        f"En signant, je confirme avoir reçu et lu la politique d'utilisation de l'intelligence artificielle "
-        f"{of_org} (version {meta.version}, en vigueur le {when}) et je m'engage à la respecter. Pour "
-        f"toute question, je m'adresse à : {meta.owner_role}."
-        if fr else
-        f"By signing, I confirm that I have received and read the policy on the use of artificial intelligence "
-        f"of {meta.organisation} (version {meta.version}, in force from {when}) and that I will follow it. For any "
-        f"question, I contact: {meta.owner_role}.")
+    roles = policy.decisions.roles if policy.decisions is not None else None
+    contact = roles.contact if roles else meta.owner_role
+    email = roles.lead_email if roles and roles.lead_email else ""
+    # the same date and the same contact as every other document: statements of the decision model
+    date_run = Run(text=when, statement="date.effective")
+    contact_runs = [Run(text=contact, statement="contact.name")]
+    if email:
+        contact_runs += [Run(text=" ("), Run(text=email, statement="contact.email"), Run(text=")")]
+    statement = ([Run(text="En signant, je confirme avoir reçu et lu la politique d'utilisation de l'intelligence "
+                       f"artificielle {of_org} (version {meta.version}, en vigueur le "), date_run,
+                  Run(text=") et je m'engage à la respecter. Pour toute question, je m'adresse à : "), *contact_runs,
+                  Run(text=".")]
+                 if fr else
+                 [Run(text="By signing, I confirm that I have received and read the policy on the use of artificial "
+                           f"intelligence of {meta.organisation} (version {meta.version}, in force from "), date_run,
+                  Run(text=") and that I will follow it. For any question, I contact: "), *contact_runs,
+                  Run(text=".")])
     where = ("La politique et son aide-mémoire sont disponibles auprès de la direction ; chaque nouvelle version "
              "de fond fait l'objet d'un nouvel accusé de réception." if fr else
              "The policy and its staff summary are available from management; each material new version is "
@@ -61,15 +76,21 @@ def acknowledgement_document(policy: PolicyDocument) -> PolicyDocument:
                                       else ("Name", "Role", "Date", "Signature"))]
     blank = [Run(text="\u00a0"), Run(text="\u00a0", line_break=True)]  # two lines: room to sign
     sections = []
-    for group_id, title, rows in staff_groups(policy.profile, meta.lang):
-        blocks = [Paragraph(runs=[Run(text=statement)]), Paragraph(style="note", runs=[Run(text=where)]),
+    for group_id, title, rows in staff_groups(policy.profile, meta.lang, roles.board if roles else True):
+        blocks = [Paragraph(runs=[r.model_copy() for r in statement]), Paragraph(style="note", runs=[Run(text=where)]),
                   Table(header=header, rows=[[list(blank) for _ in header] for _ in range(rows)])]
         sections.append(Section(id=f"ack.{group_id}", kind="body", number=str(len(sections) + 1), title=title,
                                 clauses=[Clause(id=f"ack.{group_id}", blocks=blocks, rules=[])]))
     title = TITLES[0 if fr else 1]
     new_meta = meta.model_copy(update={"title": title, "edition": "acknowledgement",
                                        "footer": f"{meta.organisation} · {title} · version {meta.version}"})
-    return PolicyDocument(meta=new_meta, sections=sections, trace=[], profile=policy.profile)
+    for section in sections:  # the same typography as every other document of the kit
+        for clause in section.clauses:
+            for block in clause.blocks:
+                for run in getattr(block, "runs", ()):
+                    run.text = typography(run.text, meta.locale)
+    return PolicyDocument(meta=new_meta, sections=sections, trace=[], profile=policy.profile,
+                          decisions=policy.decisions)
 
 
 def watched_dates(policy: PolicyDocument) -> list[tuple[dt.date, str, list[str]]]:
@@ -123,6 +144,17 @@ def review_calendar(policy: PolicyDocument) -> bytes:
             item.add_component(alarm)
         calendar.add_component(item)
 
+    if meta.effective_date >= meta.generated_on:  # the same date as every document of the kit
+        event("effective", meta.effective_date,
+              f"{'Entrée en vigueur de la politique IA' if fr else 'AI policy comes into force'} – {meta.organisation}",
+              (f"La politique (version {meta.version}) entre en vigueur. Adoption : {meta.approved_by}." if fr else
+               f"The policy (version {meta.version}) comes into force. Approval: {meta.approved_by}."), remind_days=14)
+    dates = policy.decisions.dates if policy.decisions is not None else None
+    if dates is not None and dates.first_approvals > meta.generated_on:
+        event("first-approvals", dates.first_approvals,
+              f"{'Politique IA : premières approbations' if fr else 'AI policy: first approvals'} – {meta.organisation}",
+              ("Décider des outils en évaluation et des décisions à prendre du plan de mise en œuvre." if fr else
+               "Decide on the tools under review and on the implementation plan's decisions to take."), remind_days=7)
     if meta.next_review:
         event("review", meta.next_review,
               f"{'Révision de la politique IA' if fr else 'AI policy review'} – {meta.organisation}",

@@ -59,7 +59,7 @@ def clause_fingerprints(doc: PolicyDocument) -> list[dict]:
     return out
 
 
-def payload(doc: PolicyDocument, units: list[dict] | None = None) -> dict:
+def payload(doc: PolicyDocument, units: list[dict] | None = None, statements: list[dict] | None = None) -> dict:
     meta = doc.meta
     value = {
         "format": "balises-policy",
@@ -77,13 +77,16 @@ def payload(doc: PolicyDocument, units: list[dict] | None = None) -> dict:
     }
     if units is not None:
         value["units"] = units
+    if statements is not None:  # each statement of the decision model, by its bookmark: what Balises wrote
+        value["statements"] = statements
+        value["length"] = meta.length
     return value
 
 
-def payload_xml(doc: PolicyDocument, units: list[dict] | None = None) -> bytes:
+def payload_xml(doc: PolicyDocument, units: list[dict] | None = None, statements: list[dict] | None = None) -> bytes:
     root = ElementTree.Element(f"{{{NAMESPACE}}}policy")
     data = ElementTree.SubElement(root, f"{{{NAMESPACE}}}data", {"format": "json"})
-    data.text = json.dumps(payload(doc, units), ensure_ascii=False, sort_keys=True)
+    data.text = json.dumps(payload(doc, units, statements), ensure_ascii=False, sort_keys=True)
     return ElementTree.tostring(root, encoding="utf-8", xml_declaration=True)
 
 
@@ -140,6 +143,14 @@ class HistoryRow(_Payload):
     summary: _text(2_000) = ""
 
 
+class StatementEntry(_Payload):
+    """A statement of the decision model the document wrote, by its bookmark number (``_BalS_<n>``)."""
+
+    n: int = Field(ge=1, le=1_000_000)
+    key: _text(20_000)  # statements' keys (use.translation.verdict, several joined by +: one per use at most)
+    text: _text(20_000, lines=True) = ""
+
+
 class EmbeddedPolicy(_Payload):
     """The embedded payload as Balises wrote it; anything else is refused naming the field, before use."""
 
@@ -156,6 +167,7 @@ class EmbeddedPolicy(_Payload):
     clauses: list[ClauseEntry] = Field(default_factory=list, max_length=5_000)
     history: list[HistoryRow] = Field(default_factory=list, max_length=200)
     units: list[UnitEntry] | None = Field(None, max_length=ADOPTED_LIMITS.paragraphs)
+    statements: list[StatementEntry] | None = Field(None, max_length=ADOPTED_LIMITS.paragraphs)
 
 
 def _candidate(name: str) -> bool:

@@ -87,8 +87,7 @@ def build_kit(profile: Profile, pack: Pack, as_of: dt.date | None = None, length
                 ack = acknowledgement_document(doc)
                 kit.documents[ACK_NAMES[lang]] = ack
                 kit.files[ACK_NAMES[lang]] = engine_for(pack).render_docx(ack)
-                if lang == profile.policy.languages[0]:
-                    kit.files[CALENDAR_NAMES[lang]] = review_calendar(doc)
+                kit.files[CALENDAR_NAMES[lang]] = review_calendar(doc)  # one per language, the same dates
     if pdf:
         converted = to_pdf({n: d for n, d in kit.files.items() if n.endswith(".docx")})
         if converted is None:

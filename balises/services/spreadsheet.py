@@ -230,7 +230,7 @@ MAX_XLSX_PART = 32 * 1024 * 1024  # uncompressed: 20,000 rows of a member list t
 MAX_XLSX_TOTAL = 128 * 1024 * 1024
 
 
-def _check_xlsx(path: Path) -> None:
+def check_workbook(path: Path) -> None:
     """Refuse a workbook that would exhaust memory once inflated, or whose XML declares a DTD (entities)."""
     def refuse(fr: str, en: str):
         return InputFileError(f"{path} : {fr}", f"{path}: {en}")
@@ -270,7 +270,7 @@ def _xlsx_records(path: Path) -> tuple[list, Iterable]:
     # lazy: openpyxl takes ~200 ms to load, and only a .xlsx sheet needs it
     import openpyxl
 
-    _check_xlsx(path)
+    check_workbook(path)
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:

@@ -19,7 +19,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.text.run import Run as DocxRun
 
-from balises.render.docx.units import BOOKMARK_PREFIX, W, body_units, element_text
+from balises.render.docx.units import BOOKMARK_PREFIX, STATEMENT_PREFIX, W, body_units, element_text
 from balises.services.merge import MergePlan, opcodes
 
 AUTHOR = "Balises"
@@ -301,7 +301,7 @@ def _accept_in_copy(el) -> None:
 
 def _strip_bookmarks(el, ids: set[str]) -> None:
     for b in list(el.iter(qn("w:bookmarkStart"))):
-        if (b.get(qn("w:name")) or "").startswith(BOOKMARK_PREFIX):
+        if (b.get(qn("w:name")) or "").startswith((BOOKMARK_PREFIX, STATEMENT_PREFIX)):
             ids.add(b.get(qn("w:id")))
             b.getparent().remove(b)
     for b in list(el.iter(qn("w:bookmarkEnd"))):

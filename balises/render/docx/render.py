@@ -30,7 +30,7 @@ from balises.engine.document import (
 from balises.engine.templating import format_date
 from balises.errors import PackError
 from balises.render.docx.reference import FOOTER_MARKER, ORDERED_ABSTRACT_ID
-from balises.render.docx.units import BOOKMARK_PREFIX, element_text
+from balises.render.docx.units import BOOKMARK_PREFIX, STATEMENT_PREFIX, element_text
 from balises.render.embedding import CUSTOM_XML_PART, payload_xml
 
 W = nsdecls("w")
@@ -48,6 +48,7 @@ LABELS = {
 
 
 _R, _BR, _T = qn("w:r"), qn("w:br"), qn("w:t")
+STATEMENT_BOOKMARK_ID = 20000  # clause bookmarks count from 9000
 _XML_SPACE = qn("xml:space")
 _RUN_SPECIAL = re.compile("[\t\r\n]")
 # the styles the writer uses; their ids are resolved once per pack (resolving one costs a scan of the styles)
@@ -75,7 +76,7 @@ _CELL_MARGINS_EMU = 2 * 108 * 635
 
 def _column_widths(block: Table, cols: int, total: int) -> list[Emu]:
     """Column widths from the content, not equal shares: each column gets at least its longest word (so that
-    "Fournisseur" or "Hébergement" is never cut in the middle), the rest goes by the amount of text."""
+    "Fournisseur" or "Hébergement" is never cut in the middle), the rest where it makes the table shortest."""
     longest = [1] * cols
     amount = [1.0] * cols
     for r, row in enumerate([block.header, *block.rows]):
@@ -87,10 +88,27 @@ def _column_widths(block: Table, cols: int, total: int) -> list[Emu]:
     minimum = [n * _CHAR_EMU + _CELL_MARGINS_EMU for n in longest]
     if sum(minimum) >= total:  # too many long words: share in proportion, as well as can be done
         return [Emu(int(total * m / sum(minimum))) for m in minimum]
-    # the rest, by the square root of the amount of text (a long column should not crush the others)
-    weights = [a ** 0.5 for a in amount]
+    # the rest in small steps, each to the column where it shortens the table most (its height in lines,
+    # roughly: a row is as high as its longest cell); a step that shortens nothing goes by the amount of text
+    # (the square root: a long column does not crush the others)
     spare = total - sum(minimum)
-    return [Emu(int(m + spare * w / sum(weights))) for m, w in zip(minimum, weights)]
+    lengths = [[len(runs_text(row[j])) if j < len(row) else 0 for j in range(cols)] for row in block.rows]
+
+    def lines(widths: list[int]) -> int:
+        chars = [max(1, (w - _CELL_MARGINS_EMU) // _CHAR_EMU - 2) for w in widths]
+        return sum(max(-(-n // c) for n, c in zip(row, chars)) for row in lengths)
+
+    widths = list(minimum)
+    steps = 40
+    step = spare // steps
+    weights = [a ** 0.5 for a in amount]
+    for _ in range(steps):
+        now = lines(widths)
+        gains = [now - lines(widths[:j] + [widths[j] + step] + widths[j + 1:]) for j in range(cols)]
+        best = max(range(cols), key=lambda j: (gains[j], weights[j] / widths[j]))
+        widths[best] += step
+    widths[-1] += total - sum(widths)  # what the steps' rounding left
+    return [Emu(w) for w in widths]
 
 
 class _Writer:
@@ -109,6 +127,7 @@ class _Writer:
         self._style_ids: dict[str, str | None] = dict(style_ids or {})
         self._p_protos: dict[str | None, object] = {}
         self._rpr_protos: dict[tuple, object] = {}
+        self.statements: list[dict] = []  # the decision model's statements written, in order (n, key, text)
 
     def style(self, name: str):
         if name not in self.styles:
@@ -144,7 +163,16 @@ class _Writer:
         return p
 
     def runs(self, p, runs: list[Run]) -> None:
+        current = None  # the statement being written: a hidden bookmark around its runs
         for run in runs:
+            if run.statement != current:
+                if current is not None:
+                    self._end_statement(p)
+                if run.statement is not None:
+                    self._start_statement(p, run.statement)
+                current = run.statement
+            if current is not None:
+                self.statements[-1]["text"] += run.text
             if run.line_break:
                 SubElement(SubElement(p, _R), _BR)  # as Run.add_break()
             if not run.text:
@@ -166,6 +194,19 @@ class _Writer:
                 r.insert(0, copy.deepcopy(proto))
             if run.link:
                 self._hyperlink(p, r, run.link)
+        if current is not None:
+            self._end_statement(p)
+
+    def _start_statement(self, p, key: str) -> None:
+        n = len(self.statements) + 1
+        start = SubElement(p, qn("w:bookmarkStart"))
+        start.set(qn("w:id"), str(STATEMENT_BOOKMARK_ID + n))
+        start.set(qn("w:name"), f"{STATEMENT_PREFIX}{n}")
+        self.statements.append({"n": n, "key": key, "text": ""})
+
+    def _end_statement(self, p) -> None:
+        end = SubElement(p, qn("w:bookmarkEnd"))
+        end.set(qn("w:id"), str(STATEMENT_BOOKMARK_ID + self.statements[-1]["n"]))
 
     def _hyperlink(self, p, r, url: str) -> None:
         r_id = self._links.get(url)
@@ -424,16 +465,19 @@ def render_docx(doc: PolicyDocument, reference: bytes, toc_pages: dict[str, int]
     if not meta.toc:  # only a complete policy opens on a cover; the others start at the top of their page
         title.get_or_add_pPr().append(parse_xml(f'<w:spacing {W} w:before="0"/>'))
     writer.paragraph("Subtitle", text=meta.subtitle)
+    dated = {"effective": "date.effective", "review": "date.review"}  # the decision model's dates
     if policy:
         for key, value in (("version", meta.version), ("effective", format_date(meta.effective_date, meta.locale)),
                            ("approved", meta.approved_by), ("owner", meta.owner_role),
                            ("review", format_date(meta.next_review, meta.locale) if meta.next_review else None)):
             if value:
                 sep = "\u00a0: " if meta.locale.startswith("fr") else ": "
-                writer.paragraph("Title Page Detail", [Run(text=labels[key] + sep, bold=True), Run(text=value)])
+                writer.paragraph("Title Page Detail", [Run(text=labels[key] + sep, bold=True),
+                                                       Run(text=value, statement=dated.get(key))])
     else:
-        writer.paragraph("Note", text=labels["companion"].format(
-            version=meta.version, date=format_date(meta.effective_date, meta.locale)))
+        before, _, after = labels["companion"].format(version=meta.version, date="\x00").partition("\x00")
+        writer.paragraph("Note", [Run(text=before), Run(text=format_date(meta.effective_date, meta.locale),
+                                                          statement="date.effective"), Run(text=after)])
     if meta.preamble and policy:
         writer.paragraph("Note", text=meta.preamble)
     for notice in doc.notices if policy else ():
@@ -477,7 +521,8 @@ def render_docx(doc: PolicyDocument, reference: bytes, toc_pages: dict[str, int]
     units = _bookmark_clauses(body, tags)
     _footer(document, meta.footer)
     _properties(document, doc)
-    part = Part(PackURI(CUSTOM_XML_PART), "application/xml", payload_xml(doc, units), document.part.package)
+    part = Part(PackURI(CUSTOM_XML_PART), "application/xml", payload_xml(doc, units, writer.statements),
+                document.part.package)
     document.part.relate_to(part, RT.CUSTOM_XML)
     out = io.BytesIO()
     document.save(out)

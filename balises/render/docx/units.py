@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W = f"{{{W_NS}}}"
 BOOKMARK_PREFIX = "_Bal_"  # hidden bookmarks (a leading underscore) around each clause
+STATEMENT_PREFIX = "_BalS_"  # hidden bookmarks around each statement of the decision model
 
 
 @dataclass
@@ -69,7 +70,7 @@ def body_units(body) -> list[Unit]:
         unit = Unit(child, element_text(child))
         for b in child.iter(W + "bookmarkStart"):
             name = b.get(W + "name") or ""
-            if name.startswith(BOOKMARK_PREFIX):
+            if name.startswith(BOOKMARK_PREFIX) and not name.startswith(STATEMENT_PREFIX):
                 unit.bookmarks.append((name, b.get(W + "id") or ""))
         unit.ends = [b.get(W + "id") for b in child.iter(W + "bookmarkEnd")]
         units.append(unit)
