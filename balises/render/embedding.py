@@ -57,6 +57,7 @@ def payload(doc: PolicyDocument, units: list[dict] | None = None) -> dict:
         "version": meta.version,
         "effective_date": meta.effective_date.isoformat(),
         "approved_by": meta.approved_by,
+        "adopted_on": meta.adopted_on.isoformat() if meta.adopted_on else None,
         "clauses": clause_fingerprints(doc),
         "history": [h.model_dump(mode="json") for h in doc.history],
     }
@@ -86,6 +87,12 @@ def _payload_part(archive: zipfile.ZipFile) -> bytes | None:
         if NAMESPACE.encode() in raw[:400]:
             return raw
     return None
+
+
+def payload_bytes(docx_bytes: bytes) -> bytes | None:
+    """The embedded part itself (to carry a new policy's data into another file)."""
+    with zipfile.ZipFile(io.BytesIO(docx_bytes)) as archive:
+        return _payload_part(archive)
 
 
 def read_payload(docx_bytes: bytes, source: str = "document") -> dict:
