@@ -29,6 +29,7 @@ from balises.services import generate as api
 from balises.services.kit import ACK_NAMES, CALENDAR_NAMES, Kit, build_kit, soffice
 from balises.services.kit import DOCUMENTS as KIT_DOCUMENTS
 from balises.services.kit import file_name as kit_file_name
+from balises.services.update import acknowledgements
 from balises.services.update import update as update_policy
 from balises.slug import slugify
 
@@ -462,7 +463,7 @@ def render_review(pack, profile, problems) -> None:
                        file_name=answers_name, mime="application/x-yaml",
                        key="dl_answers_review", icon=":material/download:", on_click="ignore")
     render_kit(pack, profile, languages, org, today)
-    render_update(pack)
+    render_update(pack, profile)
     st.subheader(t("text_preview"))
     if len(languages) > 1:
         if ss.get("doc_lang") not in languages:
@@ -543,18 +544,31 @@ def render_kit(pack, profile, languages, org, today) -> None:
         st.caption(t("kit_pdf"))
 
 
-def render_update(pack) -> None:
-    """An adopted policy brought up to date as `balises update` does: the organisation's edits kept, Balises'
-    changes as Word tracked changes with their reasons, the version moved on."""
+def render_update(pack, profile) -> None:
+    """An adopted policy brought up to date as `balises update` does: the organisation's document kept,
+    Balises' changes as Word tracked changes with their reasons, the version moved on; with the answers on
+    screen, the adoption record and the original file as options (--answers, --adopted-on/-by, --effective,
+    --base)."""
     st.subheader(t("update_title"))
     st.caption(t("update_help"))
     uploaded = st.file_uploader(t("update_upload"), type=["docx"], key="update_upload")
+    with st.expander(t("update_options")):
+        use_answers = st.checkbox(t("update_answers"), key="update_use_answers")
+        adopted_on = st.date_input(t("update_adopted_on"), value=None, key="update_adopted_on")
+        adopted_by = st.text_input(t("update_adopted_by"), key="update_adopted_by").strip() or None
+        effective = st.date_input(t("update_effective"), value=None, key="update_effective")
+        base = st.file_uploader(t("update_base"), type=["docx"], key="update_base")
     if uploaded is None:
         return
     data = uploaded.getvalue()
+    base_data = base.getvalue() if base is not None else None
+    answers = profile if use_answers else None
+    key = ("update", hashlib.sha256(data).hexdigest(), pack.label, answers_hash(ss.answers) if use_answers else "",
+           adopted_on, adopted_by, effective, hashlib.sha256(base_data).hexdigest() if base_data else "")
     try:
-        result = memo(("update", hashlib.sha256(data).hexdigest(), pack.label),
-                      lambda: update_policy(data, pack, source=uploaded.name))
+        result = memo(key, lambda: update_policy(data, pack, source=uploaded.name, answers=answers,
+                                                 base_docx=base_data, effective=effective, adopted_on=adopted_on,
+                                                 adopted_by=adopted_by))
     except BalisesError as exc:
         st.error(wz.md_text(exc.message(ss.ui_lang)))
         return
@@ -563,6 +577,11 @@ def render_update(pack) -> None:
     st.download_button(t("update_download", version=result.version), data=result.docx, file_name=name,
                        mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                        key="dl_update", icon=":material/published_with_changes:", on_click="ignore")
+    if result.diff.material and not result.unchanged:  # a material change is acknowledged again
+        st.download_button(t("update_ack", version=result.version), data=lambda: acknowledgements(result, pack),
+                           file_name=uploaded.name.rsplit(".", 1)[0] + f"-v{result.version}-ack.docx",
+                           mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                           key="dl_update_ack", icon=":material/draw:", on_click="ignore")
 
 
 def _zip(files: dict[str, bytes]) -> bytes:

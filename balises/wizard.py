@@ -177,6 +177,15 @@ TEXTS: dict[str, tuple[str, str]] = {
     "update_upload": ("Politique adoptée (.docx)", "Adopted policy (.docx)"),
     "update_download": ("Télécharger la version {version} (modifications suivies)",
                         "Download version {version} (tracked changes)"),
+    "update_options": ("Réponses, adoption, fichier d'origine", "Answers, adoption, original file"),
+    "update_answers": ("Reprendre les réponses à l'écran (leurs changements arrivent en modifications suivies)",
+                       "Bring in the answers on screen (their changes come in as tracked changes)"),
+    "update_adopted_on": ("Adoptée le (la version déposée)", "Adopted on (the version given)"),
+    "update_adopted_by": ("Adoptée par", "Adopted by"),
+    "update_effective": ("Entrée en vigueur de la nouvelle version", "The new version comes into force on"),
+    "update_base": ("Fichier d'origine, si la politique a perdu ses données (enregistrée en .odt, Google Docs)",
+                    "Original file, if the policy lost its data (saved as .odt, Google Docs)"),
+    "update_ack": ("Accusés de réception de la version {version}", "Acknowledgement sheets of version {version}"),
 }
 
 

@@ -92,6 +92,17 @@ def _conflicted(adopted: bytes):
     return update(ed.save(document), as_of=pl.LAW_DATE)
 
 
+def _without_comments(data: bytes) -> bytes:
+    """A copy without its comments (headless LibreOffice aborts on a document with comments)."""
+    document = ed.open_docx(data)
+    body = document.element.body
+    for el in list(body.iter(qn("w:commentRangeStart"), qn("w:commentRangeEnd"))):
+        el.getparent().remove(el)
+    for ref in list(body.iter(qn("w:commentReference"))):
+        ref.getparent().getparent().remove(ref.getparent())
+    return ed.save(document)
+
+
 def _accept_all(data: bytes) -> bytes:
     """Review › Accept All, as Word does it: the body, headers and footers."""
     document = docx.Document(io.BytesIO(data))
@@ -124,13 +135,7 @@ def test_a_conflict_is_a_comment_and_a_highlight_that_accept_all_keeps(adopted):
 
 
 def test_a_conflict_settled_by_deleting_its_comment_is_no_longer_flagged(adopted):
-    accepted = ed.open_docx(_accept_all(_conflicted(adopted).docx))
-    body = accepted.element.body
-    for tag in ("w:commentRangeStart", "w:commentRangeEnd"):
-        for el in list(body.iter(qn(tag))):
-            el.getparent().remove(el)
-    for ref in list(body.iter(qn("w:commentReference"))):
-        ref.getparent().getparent().remove(ref.getparent())
+    accepted = ed.open_docx(_without_comments(_accept_all(_conflicted(adopted).docx)))
     ed.delete(ed.find(accepted, pl.T_HR))  # the board kept Balises' version
     settled = ed.save(accepted)
     assert check(settled).conflicts == []
@@ -346,16 +351,21 @@ def test_an_odt_round_trip_is_updated_from_its_base(adopted, libreoffice_edits):
 @pytest.mark.slow
 def test_numbering_is_the_same_in_libreoffice_pdf_after_an_update(libreoffice_edits, tmp_path):
     """The issue's first finding: a policy opened and saved in LibreOffice came back with "1.1 Portée" as
-    "1. Portée" and principles 2–5 as bullets. Here the LibreOffice-saved policy and its update (every
-    revision accepted) are both printed by LibreOffice: the same numbers before each heading and item."""
+    "1. Portée" and principles 2–5 as bullets. Here the LibreOffice-saved policy and its update, every revision
+    accepted by LibreOffice itself (Accept All; and Reject All gives the adopted numbers back), are printed by
+    LibreOffice: the same numbers before each heading and item."""
     import re
     import subprocess
 
     saved = libreoffice_edits / "lo_save.docx"
     result = update(saved.read_bytes(), as_of=pl.LAW_DATE)
-    (tmp_path / "updated.docx").write_bytes(_accept_all(result.docx))
+    (tmp_path / "updated.docx").write_bytes(_without_comments(result.docx))
     (tmp_path / "saved.docx").write_bytes(saved.read_bytes())
-    pdfs = lo.convert(libreoffice_edits, [tmp_path / "saved.docx", tmp_path / "updated.docx"], "pdf", tmp_path)
+    lo.run(tmp_path, [("accept", tmp_path / "updated.docx", tmp_path / "accepted.docx", lo.DOCX),
+                      ("reject", tmp_path / "updated.docx", tmp_path / "rejected.docx", lo.DOCX)])
+    rejected = [label for label, _ in pl.numbering_labels((tmp_path / "rejected.docx").read_bytes(), None)]
+    assert rejected == [label for label, _ in pl.numbering_labels(saved.read_bytes(), None)]
+    pdfs = lo.convert(libreoffice_edits, [tmp_path / "saved.docx", tmp_path / "accepted.docx"], "pdf", tmp_path)
     numbered = re.compile(r"^\s*(\d+\.(?:\d+)?|[a-e]\)|•)\s+(\S.{0,40})")
 
     def labels(pdf: Path) -> dict[str, str]:
@@ -370,3 +380,29 @@ def test_numbering_is_the_same_in_libreoffice_pdf_after_an_update(libreoffice_ed
     common = [t for t in before if t in after]
     assert len(common) > 30
     assert {t: after[t] for t in common} == {t: before[t] for t in common}
+
+
+@pytest.mark.slow
+def test_libreoffice_own_accept_all_and_reject_all_give_the_merged_and_the_adopted_text(adopted, tmp_path):
+    """LibreOffice lists every revision (Balises' and the colleague's, nested ones too) and, resolved from its
+    own change records, gives what our Accept All gives and, for Reject All, the adopted document."""
+    from .test_redline import lo_paragraphs
+
+    if not lo.SOFFICE:
+        pytest.skip("LibreOffice (soffice) is not installed: apt-get install libreoffice-writer-nogui")
+    ids = ("reword", "reword_changed", "add", "comment", "footnote", "pending_insert", "pending_delete",
+           "pending_paragraph", "style", "renumber", "title_page", "table", "delete")
+    document = ed.open_docx(adopted)
+    for edit in pl.WORD_EDITS:
+        if edit.id in ids:
+            edit.make(document)
+    (tmp_path / "adopted.docx").write_bytes(ed.save(document))
+    result = update((tmp_path / "adopted.docx").read_bytes(), as_of=pl.LAW_DATE)
+    (tmp_path / "updated.docx").write_bytes(result.docx)
+    lo.convert(tmp_path, [tmp_path / "adopted.docx", tmp_path / "updated.docx"], "fodt", tmp_path)
+    accepted, kinds, authors = lo_paragraphs(tmp_path / "updated.fodt", "accept")
+    assert set(authors) == {"Balises", ed.AUTHOR} and len(kinds) > 20
+    footnotes = {t for t, _ in pl.notes(result.docx)}
+    assert [t for t in accepted if t not in footnotes] == pl.View(result.docx, True).body_texts()
+    assert lo_paragraphs(tmp_path / "updated.fodt", "reject")[0] == lo_paragraphs(tmp_path / "adopted.fodt",
+                                                                                   "reject")[0]

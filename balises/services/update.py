@@ -121,6 +121,8 @@ class Updated:
                     "No change by Balises: the document stays as it is (the same bytes).")]
             out += [f"note: {n[i]}" for n in self.notes]
             out += self._open_lines(fr)
+            out.append(f"Version {self.version} → {self.version} "
+                       + ("(aucun changement de Balises)" if fr else "(no change by Balises)"))
             return out
         out = self.diff.lines(lang)
         out += [f"note: {n[i]}" for n in self.notes]
