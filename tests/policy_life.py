@@ -23,6 +23,8 @@ from functools import cached_property
 import docx
 from docx.oxml.ns import qn
 
+from balises.render.docx.redline import resolve  # Accept All / Reject All (checked against LibreOffice's own)
+
 from . import docx_edits as ed
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -32,70 +34,6 @@ norm = lambda s: " ".join((s or "").replace("\u00a0", " ").replace("\u202f", " "
 
 
 # ---------------------------------------------------------------- reading a Word file as Word would show it
-
-def _join_into_next(p) -> None:
-    """A paragraph whose mark goes: what is left of it joins the next paragraph (Word's behaviour)."""
-    nxt = p.getnext()
-    while nxt is not None and nxt.tag != qn("w:p"):
-        nxt = nxt.getnext()
-    rest = [c for c in p if c.tag != qn("w:pPr")]
-    if nxt is not None and any(c.tag != qn("w:bookmarkEnd") for c in rest):
-        ppr = nxt.find(qn("w:pPr"))
-        at = 0 if ppr is None else list(nxt).index(ppr) + 1
-        for offset, child in enumerate(rest):
-            nxt.insert(at + offset, child)
-    p.getparent().remove(p)
-
-
-def resolve(root, accept: bool) -> None:
-    """Every revision of ``root`` (a body, header, footer or note part) accepted or rejected, in place:
-    insertions and deletions (nested ones too), paragraph marks, table rows, moves, formatting changes."""
-    keep, drop = ("ins", "del") if accept else ("del", "ins")
-    moved_keep, moved_drop = ("moveTo", "moveFrom") if accept else ("moveFrom", "moveTo")
-    for tr in list(root.iter(qn("w:tr"))):
-        trpr = tr.find(qn("w:trPr"))
-        if trpr is not None and trpr.find(qn(f"w:{drop}")) is not None and tr.getparent() is not None:
-            tr.getparent().remove(tr)
-    for tbl in list(root.iter(qn("w:tbl"))):
-        if tbl.find(qn("w:tr")) is None and tbl.getparent() is not None:
-            tbl.getparent().remove(tbl)
-    for tag in (drop, moved_drop):
-        for el in list(root.iter(qn(f"w:{tag}"))):
-            parent = el.getparent()
-            if parent is not None and parent.tag not in (qn("w:rPr"), qn("w:trPr")):
-                parent.remove(el)
-    for tag in (keep, moved_keep):
-        for el in list(root.iter(qn(f"w:{tag}"))):
-            parent = el.getparent()
-            if parent is None or parent.tag in (qn("w:rPr"), qn("w:trPr")):
-                continue
-            for child in list(el):
-                el.addprevious(child)
-            parent.remove(el)
-    for change in list(root.iter(qn("w:rPrChange"), qn("w:pPrChange"))):
-        holder = change.getparent()
-        if not accept:  # the properties as they were
-            old = change.find(qn("w:rPr")) if change.tag == qn("w:rPrChange") else change.find(qn("w:pPr"))
-            for child in list(holder):
-                if child is not change and child.tag not in (qn("w:ins"), qn("w:del")):
-                    holder.remove(child)
-            for child in list(old if old is not None else []):
-                change.addprevious(child)
-        holder.remove(change)
-    for t in root.iter(qn("w:delText")):
-        t.tag = qn("w:t")
-    for t in root.iter(qn("w:delInstrText")):
-        t.tag = qn("w:instrText")
-    for p in list(root.iter(qn("w:p"))):
-        rpr = p.find(qn("w:pPr") + "/" + qn("w:rPr"))
-        if rpr is None:
-            continue
-        marks = {c.tag for c in rpr if c.tag in (qn("w:ins"), qn("w:del"))}
-        if qn(f"w:{drop}") in marks:
-            _join_into_next(p)
-        for c in [c for c in rpr if c.tag in (qn("w:ins"), qn("w:del"))]:
-            rpr.remove(c)
-
 
 def paragraph_text(p) -> str:
     return "".join(t.text or "" for t in p.iter(qn("w:t")))

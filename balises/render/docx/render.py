@@ -30,7 +30,7 @@ from balises.engine.document import (
 from balises.engine.templating import format_date
 from balises.errors import PackError
 from balises.render.docx.reference import FOOTER_MARKER, ORDERED_ABSTRACT_ID
-from balises.render.docx.units import BOOKMARK_PREFIX, element_text
+from balises.render.docx.units import BOOKMARK_PREFIX, element_text, mark_range
 from balises.render.embedding import CUSTOM_XML_PART, payload_xml
 
 W = nsdecls("w")
@@ -338,13 +338,6 @@ def _history(writer: _Writer, doc: PolicyDocument) -> None:
                              for h in doc.history]))
 
 
-def _first_last_p(el):
-    if el.tag == qn("w:p"):
-        return el, el
-    ps = list(el.iter(qn("w:p")))
-    return (ps[0], ps[-1]) if ps else (None, None)
-
-
 def _bookmark_clauses(body, tags: list[str]) -> list[dict]:
     """Hidden bookmarks around each clause's elements (Word and LibreOffice keep them), and the units: the
     text of every body element with the clause that wrote it ("" for the title page, contents, headings)."""
@@ -357,22 +350,9 @@ def _bookmark_clauses(body, tags: list[str]) -> list[dict]:
             j += 1
         entry_name = None
         if label and not label.startswith("balises."):
-            first, _ = _first_last_p(elements[i])
-            _, last = _first_last_p(elements[j])
-            if first is not None and last is not None:
+            if mark_range(elements[i], elements[j], "bookmark", 9000 + n + 1, f"{BOOKMARK_PREFIX}{n + 1}"):
                 n += 1
                 entry_name = f"{BOOKMARK_PREFIX}{n}"
-                start = OxmlElement("w:bookmarkStart")
-                start.set(qn("w:id"), str(9000 + n))
-                start.set(qn("w:name"), entry_name)
-                ppr = first.find(qn("w:pPr"))
-                if ppr is not None:
-                    ppr.addnext(start)
-                else:
-                    first.insert(0, start)
-                end = OxmlElement("w:bookmarkEnd")
-                end.set(qn("w:id"), str(9000 + n))
-                last.append(end)
         for k in range(i, j + 1):
             unit = {"clause": label, "text": element_text(elements[k])}
             if k == i and entry_name:
