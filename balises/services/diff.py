@@ -388,12 +388,17 @@ def diff_payloads(old: dict, new: dict, pack: Pack | None = None, document: Poli
         elif change.kind == "removed":
             change.plain = _plain_reasons(old_rules, pack, old_day, new_day, removed=True)
     _decorate(changes, pack, new.get("lang") or "fr", new, document)
-    order = {s.id: i for i, s in enumerate(pack.sections)}
-    clause_order = {c: i for i, c in enumerate(pack.clause_ids())}
-    changes.sort(key=lambda c: (order.get(c.section, 999), clause_order.get(c.clause, 9999), c.clause))
+    in_pack_order(changes, pack)
     info = lambda p: {"generated_on": p.get("generated_on"), "pack": (p.get("pack") or {}).get("label"),
                       "lang": p.get("lang"), "edition": p.get("edition")}
     return PolicyDiff(old=info(old), new=info(new), changes=changes, notes=notes)
+
+
+def in_pack_order(changes: list[ClauseChange], pack: Pack) -> None:
+    """Sorted by section, then by clause, in the pack's order."""
+    order = {s.id: i for i, s in enumerate(pack.sections)}
+    clause_order = {c: i for i, c in enumerate(pack.clause_ids())}
+    changes.sort(key=lambda c: (order.get(c.section, 999), clause_order.get(c.clause, 9999), c.clause))
 
 
 def _in_window(dates, old_day: dt.date | None, new_day: dt.date | None) -> bool:

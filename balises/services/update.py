@@ -46,6 +46,7 @@ from balises.services.diff import (
     PolicyDiff,
     answer_changes,
     diff_payloads,
+    in_pack_order,
     insert_changes,
     payload_date,
 )
@@ -511,6 +512,7 @@ def update(adopted_docx: bytes, pack: Pack | None = None, as_of: dt.date | None 
             change.reasons = [("texte mis à jour pour la version, ses dates ou son adoption",
                                "text updated for the version, its dates or its adoption")]
             diff.changes.append(change)
+    in_pack_order(diff.changes, pack)
     base_units, exact = _base_units(old, old_profile, pack, lang, edition)
     if not exact:
         notes.append(("ce document précède l'enregistrement du texte de Balises : le texte d'origine est refait à sa "
@@ -532,8 +534,13 @@ def update(adopted_docx: bytes, pack: Pack | None = None, as_of: dt.date | None 
     new_docx, new_payload, steps = render(0, [])
     result = merge_documents(adopted_docx, new_docx, new_payload, document, diff, base_units, when, old_version)
     open_count = len(result.plan.conflicts) + len(result.carried.open_conflicts)
-    if open_count or result.carried.kept_back:  # said in the summary and the steps: merge again on that text
-        new_docx, new_payload, steps = render(open_count, result.carried.kept_back)
+    kept_back = result.carried.kept_back + [(
+        f"Votre version de « {text[:80]} » est remplacée par celle de Balises (modification suivie : la refuser "
+        "vous la rend).",
+        f"Your version of “{text[:80]}” is replaced by Balises' (a tracked change: rejecting it gives yours "
+        "back).") for text in result.plan.replaced]
+    if open_count or kept_back:  # said in the summary and the steps: merge again on that text
+        new_docx, new_payload, steps = render(open_count, kept_back)
         result = merge_documents(adopted_docx, new_docx, new_payload, document, diff, base_units, when, old_version)
     return Updated(docx=result.docx, document=document, diff=diff, plan=result.plan, version=new_version,
                    old_payload=old, notes=notes, steps=steps, carried=result.carried, ours_texts=result.ours_texts)
