@@ -669,7 +669,8 @@ def problems(adopted: bytes, updated: bytes, new_policy: bytes, version: str) ->
         if text in want and text in had and label not in (want[text], had[text]) and label != "•":
             out.append(f"numbered {label!r} instead of {want[text]!r}: {text[:50]!r}")
     for author, text, anchored in comments(adopted):  # the organisation's (Balises' own go with their text)
-        if author != "Balises" and not any(a == author and t == text and ok for a, t, ok in comments(updated)):
+        if anchored and author != "Balises" and not any(a == author and t == text and ok
+                                                        for a, t, ok in comments(updated)):
             out.append(f"comment lost: {text[:50]!r}")
     for kind in ("footnote", "endnote"):
         for text, referenced in notes(adopted, kind):
@@ -686,10 +687,40 @@ def problems(adopted: bytes, updated: bytes, new_policy: bytes, version: str) ->
             if text and text not in got:
                 out.append(f"{which} changed: {text[:60]!r}")
     view = View(updated, True)
-    if not view.has(f"Version : {version}") and not view.has(f"Version: {version}"):
+    said = View(adopted, True).has("Version :") or View(adopted, True).has("Version:")
+    if said and not view.has(f"Version : {version}") and not view.has(f"Version: {version}"):
         out.append(f"title page does not say version {version}")
     if not view.has(f"version {version},"):
         out.append(f"the text does not say version {version}")
     if docx.Document(io.BytesIO(updated)).core_properties.version != version:
         out.append("the document's properties do not say the version")
     return out
+
+
+def random_edits(adopted: bytes, seed: int) -> tuple[bytes, list[str]]:
+    """``adopted`` after up to eight edits drawn at random (paragraphs deleted, rewritten, added, swapped,
+    commented, restyled; a colleague's pending insertion): the edits nobody thought of."""
+    import random
+
+    rnd = random.Random(seed)
+    document = ed.open_docx(adopted)
+    done = []
+    for n in range(rnd.randint(1, 8)):
+        p = rnd.choice([p for p in document.paragraphs if p.text.strip() and p.runs])
+        op = rnd.choice(["delete", "rewrite", "add", "swap", "comment", "pending", "style"])
+        done.append(f"{op} {p.text[:30]!r}")
+        if op == "delete":
+            ed.delete(p)
+        elif op == "rewrite":
+            ed.set_text(p, p.text + " (modifié)")
+        elif op == "add":
+            ed.add_after(p, f"Ajout {seed}-{n}.")
+        elif op == "swap" and p._p.getnext() is not None and p._p.getnext().tag == p._p.tag:
+            p._p.addprevious(p._p.getnext())
+        elif op == "comment":
+            ed.comment(document, p, f"Commentaire {seed}-{n}")
+        elif op == "pending":
+            ed.track_insert(p, f" ajout en attente {seed}-{n}")
+        elif op == "style":
+            ed.restyle(document, p, "Style maison")
+    return ed.save(document), done

@@ -408,3 +408,13 @@ def test_libreoffice_own_accept_all_and_reject_all_give_the_merged_and_the_adopt
     assert [t for t in accepted if t not in footnotes] == pl.View(result.docx, True).body_texts()
     assert lo_paragraphs(tmp_path / "updated.fodt", "reject")[0] == lo_paragraphs(tmp_path / "adopted.fodt",
                                                                                    "reject")[0]
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_random_edits_keep_reject_all_accept_all_comments_numbering_and_version(seed, adopted, updates):
+    data, done = pl.random_edits(adopted, seed)
+    run, packs = updates
+    for name in ("law date", "answer change"):
+        result = run[name](data)
+        new_text = engine_for(packs[name]).render_docx(result.document)
+        assert pl.problems(data, result.docx, new_text, result.version) == [], (name, done)

@@ -51,6 +51,7 @@ class ClauseMerge:
     ours_text: list[str] = field(default_factory=list)  # for conflicts: both versions
     new_text: list[str] = field(default_factory=list)
     replaced: list[str] = field(default_factory=list)  # the frame: the organisation's lines Balises rewrites
+    not_added: list[str] = field(default_factory=list)  # the frame: Balises' new lines the organisation deleted
 
     @property
     def conflict(self) -> bool:
@@ -72,6 +73,11 @@ class MergePlan:
         """The organisation's changes to the frame or to Balises' blocks that Balises rewrites (tracked, so
         rejecting the revision gives them back)."""
         return [t for m in [self.frame, *self.blocks] if m is not None for t in m.replaced]
+
+    @property
+    def not_added(self) -> list[str]:
+        """Balises' new title-page lines whose old line the organisation deleted: left out, and said."""
+        return [t for m in [self.frame, *self.blocks] if m is not None for t in m.not_added]
 
     @property
     def frame_kept(self) -> list[int]:
@@ -238,6 +244,8 @@ def merge_clause(clause: str, base: list[str], ours: list[tuple[int, str]], new:
                             pieces.append(new_p(ib + m, "ins"))
                         balises_changed = True
                     elif authority == "balises":  # the organisation removed a line Balises changes: removed
+                        if n_state == "changed":
+                            result.not_added.append(new[ib + m][1])
                         org_changed = True
                     elif o_state == n_state == "changed" and ours[ia + o][0] in tables[0] \
                             and new[ib + m][0] in tables[1]:  # a table: row by row

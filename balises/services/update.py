@@ -157,6 +157,10 @@ class Updated:
                         "Balises (en modification suivie : la refuser vous la rend) : "
                         if fr else "  title page, heading or Balises' block: your version is replaced by Balises' "
                         "(a tracked change: rejecting it gives yours back): ") + f"« {text[:80]} »")
+        for text in self.plan.not_added:
+            out.append(("  page de titre : vous aviez supprimé cette ligne, la nouvelle n'est pas ajoutée : "
+                        if fr else "  title page: you had deleted this line, the new one is not added: ")
+                       + f"« {text[:80]} »")
         out += [f"  {w[i]}" for w in self.carried.kept_back]
         out += self._open_lines(fr)
         if self.diff.material:
@@ -538,7 +542,9 @@ def update(adopted_docx: bytes, pack: Pack | None = None, as_of: dt.date | None 
         f"Votre version de « {text[:80]} » est remplacée par celle de Balises (modification suivie : la refuser "
         "vous la rend).",
         f"Your version of “{text[:80]}” is replaced by Balises' (a tracked change: rejecting it gives yours "
-        "back).") for text in result.plan.replaced]
+        "back).") for text in result.plan.replaced] + [(
+        f"Vous aviez supprimé la ligne que remplace « {text[:80]} » : elle n'est pas ajoutée.",
+        f"You had deleted the line “{text[:80]}” replaces: it is not added.") for text in result.plan.not_added]
     if open_count or kept_back:  # said in the summary and the steps: merge again on that text
         new_docx, new_payload, steps = render(open_count, kept_back)
         result = merge_documents(adopted_docx, new_docx, new_payload, document, diff, base_units, when, old_version)
