@@ -75,8 +75,8 @@ def update(adopted, output, pack, as_of, version, answers_path, base_path, effec
             raise click.UsageError("Missing option '-o' / '--output' (or give --dry-run or --check).")
         date = _as_of(as_of)
         if Path(adopted).is_dir():
-            if output is None:
-                raise click.UsageError("A folder is updated into -o OUTPUT.")
+            if output is None or dry_run:
+                raise click.UsageError("A folder is updated into -o OUTPUT (--dry-run works on one file).")
             count = len([p for p in Path(adopted).iterdir() if p.suffix.lower() == ".docx"])
             with click.progressbar(length=count, label="Updating", file=sys.stderr, show_pos=True) as bar:
                 result = run_update_folder(adopted, output, pack_location=pack, as_of=date, jobs=jobs,
