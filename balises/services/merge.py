@@ -2,15 +2,17 @@
 what Balises writes today (new), compared paragraph by paragraph inside each clause.
 
 Pure: it works on texts and returns a plan (which paragraph of which document goes where, and as what
-revision); :mod:`balises.render.docx.redline` carries the plan out on the Word files.
+revision); :mod:`balises.render.docx.redline` carries the plan out in the organisation's Word file.
 
-- a clause the organisation did not touch takes the new text (tracked deletion + insertion);
-- a clause it edited keeps its text when Balises' text did not change (no revision);
-- where both changed the same paragraphs, the organisation's text stays and the new text is proposed
-  after it as a tracked insertion, flagged as a conflict;
-- paragraphs the organisation added stay after the paragraph they followed;
+- a passage the organisation did not touch takes the new text (tracked deletion + insertion);
+- a passage it edited keeps its text when Balises' text did not change (no revision);
+- where both changed a passage, each paragraph is looked at: what the organisation left alone takes
+  Balises' change, what it added stays, and only a paragraph both rewrote is a conflict (both versions kept
+  side by side, marked); a table both changed is merged row by row;
 - a clause the organisation deleted stays deleted, unless the law now requires it (a material change):
-  then it comes back as a tracked insertion.
+  then it comes back as a tracked insertion;
+- the title page, headings and Balises' own blocks (the summary of changes, the history) are merged the same
+  way, except that where both changed a line, Balises' line replaces the organisation's (tracked, and said).
 
 The sequences are compared with ``merge3`` (the three-way merge of bzr/breezy) on whitespace-normalised texts.
 """
@@ -195,8 +197,7 @@ def merge_clause(clause: str, base: list[str], ours: list[tuple[int, str]], new:
             result.comment_at = len(pieces)
 
     iz = ia = ib = 0
-    regions = list(Merge3(b, a, n).find_sync_regions())
-    for zmatch, zend, amatch, aend, bmatch, bend in regions:
+    for zmatch, zend, amatch, aend, bmatch, bend in Merge3(b, a, n).find_sync_regions():
         if amatch - ia or bmatch - ib:
             region_b, region_a, region_n = b[iz:zmatch], a[ia:amatch], n[ib:bmatch]
             if region_a == region_n:  # the same change on both sides
@@ -250,27 +251,21 @@ def merge_clause(clause: str, base: list[str], ours: list[tuple[int, str]], new:
                     elif o_state == n_state == "changed" and ours[ia + o][0] in tables[0] \
                             and new[ib + m][0] in tables[1]:  # a table: row by row
                         mine, theirs = row_conflicts(base[iz + k], ours[ia + o][1], new[ib + m][1])
-                        if not mine and not theirs:
-                            first_change()
-                        elif result.comment_at is None or not conflict:
-                            result.comment_at = len(pieces)
+                        first_change()
                         pieces.append(Piece("ours", ours[ia + o][0], rows_from=new[ib + m][0], base=base[iz + k],
                                             conflict=bool(mine or theirs)))
                         result.ours_text += mine
                         result.new_text += theirs
                         conflict = conflict or bool(mine or theirs)
                         org_changed = balises_changed = True
-                    else:  # both changed the same paragraph: both versions, side by side, marked
-                        at = len(pieces)
+                    else:  # both changed the same paragraph: both versions, side by side, marked (the
+                        # conflict's comment spans them)
                         if o_state == "changed":
                             pieces.append(ours_p(ia + o, conflict=True))
                             result.ours_text.append(ours[ia + o][1])
                         if n_state == "changed":
                             pieces.append(new_p(ib + m, "ins", conflict=True))
                             result.new_text.append(new[ib + m][1])
-                        if result.comment_at is None or not conflict:
-                            result.comment_at = min(at + (1 if n_state == "changed" and o_state == "changed"
-                                                          else 0), len(pieces) - 1)
                         conflict = True
         pieces += [ours_p(i, same=bmatch + (i - amatch)) for i in range(amatch, aend)]
         iz, ia, ib = zend, aend, bend

@@ -493,18 +493,18 @@ def update(adopted_docx: bytes, pack: Pack | None = None, as_of: dt.date | None 
                        old_payload=old, notes=notes, unchanged=True,
                        carried=Carried(open_conflicts=[c for c, _ in check(adopted_docx, source).conflicts]))
     new_version = version or (bump_version(old_version, diff.material) if changed else old_version)
-    answered = profile.policy.effective_date if answers is not None and answers.policy.effective_date != \
-        old_profile.policy.effective_date else None
-    if changed:
-        new_effective = effective or answered or max(as_of, old_effective)
+    if answers is not None and answers.policy.effective_date != old_profile.policy.effective_date:
+        effective = effective or answers.policy.effective_date  # the answers give the new day
+    if changed:  # a new version: in force when said (or not before this update), adopted only if not material
+        new_effective = effective or max(as_of, old_effective)
         new_adopted = None if diff.material else (adopted_on or old_adopted)
-    else:
-        new_effective = effective or old_effective
-        new_adopted = adopted_on or old_adopted
-    if changed and not effective and not answered:
-        when = format_date(new_effective, draft.meta.locale)
-        notes.append((f"entrée en vigueur indiquée : le {when} ; donnez la date décidée à l'adoption avec --effective",
-                      f"in force from {when} as written; give the day decided at adoption with --effective"))
+        if not effective:
+            when = format_date(new_effective, draft.meta.locale)
+            notes.append((f"entrée en vigueur indiquée : le {when} ; donnez la date décidée à l'adoption avec "
+                          "--effective", f"in force from {when} as written; give the day decided at adoption with "
+                                         "--effective"))
+    else:  # the adopted version itself, its record completed
+        new_effective, new_adopted = effective or old_effective, adopted_on or old_adopted
     final = _with_policy(profile, version=new_version, effective_date=new_effective, adopted_on=new_adopted,
                          approved_by=adopted_by or profile.policy.approved_by)
     document = compose(final, pack, lang=lang, as_of=as_of, edition=edition)
