@@ -1,9 +1,10 @@
 """Reading YAML and JSON that may come from anyone: safe constructors only, bounded size, bounded aliases,
-and messages that say where the file is wrong."""
+YAML 1.2 booleans, and messages that say where the file is wrong."""
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -87,6 +88,14 @@ class _BoundedLoader(yaml.SafeLoader):
             return self.construct_scalar(node)
 
 
+# YAML 1.2 booleans: only true and false (any case form). PyYAML follows YAML 1.1, where on, off, yes, no, y
+# and n are booleans too: `province: on` (Ontario) would read as true, and no enumeration could use those words.
+_BOOL = "tag:yaml.org,2002:bool"
+_BoundedLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != _BOOL]
+    for first, resolvers in yaml.resolver.Resolver.yaml_implicit_resolvers.items()
+}
+_BoundedLoader.add_implicit_resolver(_BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
 _BoundedLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
                                _BoundedLoader.construct_line_mapping)
 _BoundedLoader.add_constructor("tag:yaml.org,2002:int", _BoundedLoader.construct_yaml_int)

@@ -46,20 +46,24 @@ def test_every_example_generates_on_every_date_and_changes_only_with_the_law(pat
 
 
 def test_no_rule_is_dated_by_a_study(pack):
-    """The effective date of every rule is the date of a law it cites (or of a guideline or bill it announces)."""
+    """The effective date of every rule is the date of a statute or regulation it cites (or of a guideline, bill
+    or decision it reports, which cannot be cited before it exists); a case never gates a duty."""
     for rule in pack.rules.values():
         start = rule.effective_from()
         if start is None:
             continue
-        legal = {s.applies_from for s in rule.sources if s.legal}
+        legal = {s.applies_from for s in rule.sources if s.kind in ("statute", "regulation")}
         announced = {s.published for s in rule.sources if s.kind in ("regulator_guidance", "bill")}
+        announced |= {s.decided for s in rule.sources if s.kind == "case"}
         assert start in legal | announced, (rule.id, start)
+        assert not any(s.applies_from for s in rule.sources if s.kind == "case"), rule.id
 
 
-def test_the_omnibus_never_appears_before_2026_06_16(pack, example_data):
+def test_the_omnibus_never_appears_before_the_councils_vote(pack, example_data):
+    """Its clauses say "adopted by the Parliament and the Council": not before the Council's vote (29 June 2026)."""
     profile = parse_profile(example_data["newsroom-belgium"], "newsroom-belgium")
-    for as_of, expected in [(dt.date(2026, 1, 1), False), (dt.date(2026, 6, 15), False),
-                            (dt.date(2026, 6, 16), True)]:
+    for as_of, expected in [(dt.date(2026, 1, 1), False), (dt.date(2026, 6, 16), False),
+                            (dt.date(2026, 6, 28), False), (dt.date(2026, 6, 29), True)]:
         for lang in ("fr", "en"):
             doc = compose(profile, pack, lang=lang, as_of=as_of)
             omnibus = [e for e in doc.trace if any("Omnibus" in s.reference for s in e.sources)]

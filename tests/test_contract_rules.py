@@ -26,6 +26,9 @@ BREAKING = {
                                "organisation.federally_regulated", False),
     "province_outside_canada_other": ({"organisation.province": "bc"}, "organisation.province", None),
     "eu_market_outside_switzerland": ({"organisation.eu_market": True}, "organisation.eu_market", False),
+    # a level for a Québec body (A-2.1 covers every level there), a canton for a Québec organisation
+    "public_level_public_body": ({"organisation.public_level": "municipal"}, "organisation.public_level", None),
+    "canton_swiss_public_body": ({"organisation.canton": "vd"}, "organisation.canton", None),
 }
 ADJUSTED = {"quebec_french": ({"policy.languages": ["en"]}, "policy.languages", ["fr", "en"])}
 

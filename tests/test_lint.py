@@ -60,43 +60,43 @@ def test_a_conditional_rule_may_rest_on_an_nv_source(legal):
     assert not [line for line in legal if "legal-nv-conditional" in line]
 
 
-# Sources of the default pack whose article-level URL could not be verified (see the issue #10 report): lint
-# flags them, and this list may only shrink. Each entry: (rules file, rule id).
-UNVERIFIED_URLS = {
-    ("04-governance.yaml", "governance-qc-privacy-officer-public"),  # A-2.1, r. 3.2: regulation's own page
-    ("04-governance.yaml", "governance-privacy-officer-pipa"),  # BC/Alberta PIPA: no section verified
-    ("04-governance.yaml", "governance-cse-pilot-case"),  # TJ Nanterre 2025: no public decision URL
-    ("04-governance.yaml", "governance-cse-absent-pilot-case"),
-    ("06-sectors.yaml", "sector-music-france"),  # CPI L122-5-3: LEGIARTI id not verified
-    ("06-sectors.yaml", "sector-visual-arts-crafts-france"),
-    ("06-sectors.yaml", "sector-publishing-france"),
-    ("08-copyright.yaml", "france-tdm-optout"),
-    ("06-sectors.yaml", "sector-music-eu-belgium"),  # CDE XI.190: Justel address not verified
-    ("06-sectors.yaml", "sector-publishing-eu-belgium"),
-    ("06-sectors.yaml", "sector-visual-arts-crafts-eu-belgium"),
-    ("08-copyright.yaml", "authorship-france"),  # Cass. 2015: decision URL not verified
-    ("09-people.yaml", "france-performers-and-deepfake-offence"),  # CPI L212-3, Code pénal 226-8
-    ("10-personal-data.yaml", "qc-public-efvp-small-body"),  # A-2.1, r. 3.2
-    ("10-personal-data.yaml", "pipa-british-columbia"),
-    ("10-personal-data.yaml", "pipa-alberta"),
-    ("13-work.yaml", "eu-hr-high-risk-omnibus"),  # Omnibus: not published, no official address
-    ("14-training.yaml", "eu-ai-literacy-omnibus"),
-    ("18-review.yaml", "review-watch-eu-ai-act-omnibus"),
-    ("92-text-law.yaml", "tdm-reservation-france"),  # CPI L122-5-3
-    ("92-text-law.yaml", "tdm-reservation-belgium"),  # CDE XI.190
-}
-SOURCE_CHECKS = ("must open the article", "has no URL", "links to its official site", "study-gated",
-                 "is not verified (NV)", "needs its published date", "has no applies_from")
+def test_the_default_pack_is_clean_and_says_how_its_law_sources_open():
+    """No problem in the default pack: every source links its article, or says in the data why it cannot."""
+    assert lint_location(None) == []
+    result = CliRunner().invoke(main, ["lint"])
+    assert result.exit_code == 0, result.output
+    assert "Law sources:" in result.output and "open at their article" in result.output
 
 
-def test_default_pack_flags_only_the_unverified_urls():
-    # only the source checks: the outline and prose checks belong to the clause library
-    problems = [p for p in lint_location(None) if any(c in p.message for c in SOURCE_CHECKS)]
-    found = set()
-    for p in problems:
-        assert "must open the article" in p.message or "has no URL" in p.message, str(p)
-        found.add((p.where.rsplit("/", 1)[-1].split(":")[0], p.message.split(":")[0].removeprefix("rule ")))
-    assert found == UNVERIFIED_URLS, (found - UNVERIFIED_URLS, UNVERIFIED_URLS - found)
+def test_a_fresh_pack_reports_its_own_problems_only(tmp_path):
+    """`balises pack init` then `balises lint --pack`: nothing inherited from the default pack is the pack's."""
+    pack = tmp_path / "reseau"
+    assert CliRunner().invoke(main, ["pack", "init", str(pack)]).exit_code == 0
+    assert lint_location(pack) == []
+    # its own mistake is still reported, at its line
+    (pack / "rules" / "own.yaml").write_text(
+        "- id: own-rule\n  select: [purpose.object]\n  why: {fr: x, en: x}\n  sources:\n"
+        "    - {reference: Une loi, url: 'https://example.org', kind: statute, status: V2, applies_from: 2020-01-01}\n",
+        encoding="utf-8")
+    own = [str(p) for p in lint_location(pack)]
+    assert own and all("own.yaml" in p for p in own), own
+
+
+def test_an_unlinked_source_needs_its_reason_not_a_home_page(tmp_path):
+    from balises.engine.rules import Rule
+    from balises.packs.lint import _source_problems
+
+    rule = Rule.model_validate({"id": "r", "select": ["c"], "why": {"fr": "x", "en": "x"}, "sources": [
+        {"reference": "Loi", "kind": "statute", "status": "V2", "applies_from": "2020-01-01",
+         "unlinked": "the act as a whole is cited"},
+        {"reference": "Arrêt", "url": "https://www.legifrance.gouv.fr/", "kind": "case", "status": "V2",
+         "applies_from": "2020-01-01"}]})
+    first = _source_problems(rule, 1, rule.sources[0])
+    second = [p.message for p in _source_problems(rule, 2, rule.sources[1])]
+    assert first == []
+    assert any("must open the article" in m for m in second)
+    assert any("a case needs its decided date" in m for m in second)
+    assert any("case-gated date" in m for m in second)
 
 
 def test_lint_cli_exit_codes():
@@ -218,3 +218,30 @@ def test_a_pack_that_cannot_be_read_is_exit_2_naming_the_file(tmp_path):
     assert result.exit_code == 2, result.output
     assert f"{pack}/pack.yaml:" in result.output and "YAML invalide" in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_problem_of_the_default_pack_is_not_reported_as_the_packs(tmp_path, monkeypatch):
+    """If the default pack itself had a problem, a pack layered over it would not be blamed for it."""
+    import shutil
+
+    from balises.packs import lint as lint_module
+    from balises.packs.loader import default_pack_dir
+
+    home = tmp_path / "default"
+    source = default_pack_dir()
+    for name in ("pack.yaml", "rules", "policy_templates", "decisions"):
+        if (source / name).is_dir():
+            shutil.copytree(source / name, home / name)
+        elif (source / name).exists():
+            home.mkdir(exist_ok=True)
+            shutil.copy(source / name, home / name)
+    rules = home / "rules" / "00-foundation.yaml"
+    rules.write_text(rules.read_text(encoding="utf-8").replace(
+        "https://competenceculture.ca/wp-content/uploads/sites/2/2025/11/ia-etude-21-novembre-2025_competence_culture.pdf",
+        "", 1), encoding="utf-8")
+    monkeypatch.setattr(lint_module, "default_pack_dir", lambda: home)
+    inherited = [p for p in lint_location(None) if "has no URL" in p.message]
+    assert inherited, "the default pack's own problem is reported when it is linted"
+    pack = tmp_path / "reseau"
+    assert CliRunner().invoke(main, ["pack", "init", str(pack)]).exit_code == 0
+    assert not [p for p in lint_location(pack) if "has no URL" in p.message]

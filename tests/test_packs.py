@@ -82,7 +82,7 @@ def test_preamble_and_profile_defaults():
 
 
 def test_fixture_pack_has_no_problem_of_its_own():
-    assert pack_problems(FIXTURE, own=True) == []
+    assert pack_problems(FIXTURE) == []
 
 
 def _overlay(tmp_path: Path, pack_yaml: str, files: dict[str, str] | None = None) -> Path:
@@ -101,7 +101,7 @@ def test_lint_finds_bad_overrides(tmp_path):
                               "disable_clauses: [no.such_clause]\n"
                               "profile_defaults: {policy.stanse: restrictive}\n",
                     {"policy_templates/fr/principles.cor.md": "Texte.\n"})
-    problems = [str(p) for p in pack_problems(root, own=True)]
+    problems = [str(p) for p in pack_problems(root)]
     text = "\n".join(problems)
     assert "disable_rules: unknown rule 'no-such-rule'" in text
     assert "without rule catalogue-protection, clause copyright.catalogue_protection is selected by no rule" in text
@@ -127,7 +127,7 @@ def test_init_build_and_use_an_archive(tmp_path):
     readme = (pack_dir / "README.md").read_text(encoding="utf-8")
     for topic in ("profile_defaults", "preamble", "disable_rules", "reference.docx", "pack build"):
         assert topic in readme
-    assert pack_problems(pack_dir, own=True) == []
+    assert pack_problems(pack_dir) == []
 
     # the example override keeps the default wording until the author edits it
     profile = load_profile(STUDIO)
@@ -252,7 +252,7 @@ def test_template_reaching_python_internals_is_refused(tmp_path, template):
     assert "purpose.object.md" in result.output
     assert "not allowed" in result.output or "unknown variable" in result.output
     assert list(out.iterdir()) == []
-    problems = "\n".join(map(str, pack_problems(root, own=True)))
+    problems = "\n".join(map(str, pack_problems(root)))
     assert "template reaches a Python internal" in problems
 
 

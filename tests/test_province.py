@@ -76,3 +76,13 @@ def test_explain_cites_the_provincial_act(tmp_path, ontario):
     assert result.exit_code == 0, result.output
     assert "pipa-british-columbia" in result.output and "S.B.C. 2003, c. 63" in result.output
     assert "pipeda-canada-outside-quebec" not in result.output
+
+
+def test_province_on_reads_as_ontario_from_yaml(tmp_path):
+    """YAML 1.2 booleans: `on` is Ontario, not true (PyYAML's YAML 1.1 would read it as a boolean)."""
+    from balises.contract.profile import load_profile
+
+    path = tmp_path / "ontario.yaml"
+    path.write_text("organisation:\n  name: Galerie\n  jurisdiction: canada_other\n  province: on\n"
+                    "  sector: visual_arts_crafts\n  employees: 3\n", encoding="utf-8")
+    assert load_profile(path).organisation.province == "on"

@@ -128,8 +128,10 @@ def test_every_default_rule_has_sources_with_url_and_date(pack):
         assert r.sources, r.id
         for s in r.sources:
             assert s.url is None or s.url.startswith("https://"), (r.id, s.reference)
-            if s.legal:
-                assert s.url and s.applies_from and not s.published, (r.id, s.reference)
+            if s.kind == "case":
+                assert (s.url or s.unlinked) and s.decided and not s.applies_from, (r.id, s.reference)
+            elif s.legal:
+                assert (s.url or s.unlinked) and (s.applies_from or s.undated) and not s.published, (r.id, s.reference)
             else:
                 assert s.published and not s.applies_from, (r.id, s.reference)
             assert s.status in ("V", "V2") or (s.status == "NV" and r.conditional), (r.id, s.reference)

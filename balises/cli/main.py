@@ -21,8 +21,7 @@ from balises.contract.profile import json_schema
 from balises.engine.compose import EDITIONS, LENGTHS, compose, explain_table
 from balises.engine.document import heading_text
 from balises.errors import BalisesError
-from balises.packs.authoring import pack_problems, smoke_skipped
-from balises.packs.lint import lint_location
+from balises.packs.authoring import pack_report, smoke_skipped
 from balises.packs.loader import load_pack
 from balises.services import generate as api
 from balises.services.kit import build_kit, write_kit
@@ -143,10 +142,8 @@ def lint(pack):
     lang = _lang()
     note = None
     try:
-        if pack is None:
-            problems = lint_location(pack)
-        else:
-            problems = pack_problems(pack)
+        problems, summary = pack_report(pack)
+        if pack is not None:
             note = smoke_skipped()
     except BalisesError as exc:
         _fail(exc)
@@ -155,6 +152,8 @@ def lint(pack):
     if note:
         click.echo(note[0] if lang == "fr" else note[1], err=True)
     label = pack or ("paquet par défaut" if lang == "fr" else "default pack")
+    if summary:  # how the pack's law sources open (a pack that does not build has its problems listed above)
+        click.echo(summary.text(lang), err=True)
     if problems:
         click.echo(f"{len(problems)} problème(s) dans {label}." if lang == "fr"
                    else f"{len(problems)} problem(s) in {label}.", err=True)

@@ -54,7 +54,7 @@ def pack_init(directory, extends, name, publisher):
 def pack_build(directory, output, force):
     """Write the pack in DIRECTORY as one .zip archive with a manifest and checksums."""
     try:
-        problems = pack_problems(directory, own=True)
+        problems = pack_problems(directory)
         if problems and not force:
             for problem in problems:
                 click.echo(problem.text(_lang()), err=True)

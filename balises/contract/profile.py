@@ -40,6 +40,8 @@ def _choice(table: v.Labels):
 
 Jurisdiction = _choice(v.JURISDICTIONS)
 Province = _choice(v.PROVINCES)
+PublicLevel = _choice(v.PUBLIC_LEVELS)
+Canton = _choice(v.CANTONS)
 Sector = _choice(v.SECTORS)
 LegalForm = _choice(v.LEGAL_FORMS)
 StaffRepresentation = _choice(v.STAFF_REPRESENTATION)
@@ -91,6 +93,12 @@ class Organisation(_Strict):
     province: Province | None = Field(None, description="Province or territory (canada_other only): ab, bc, mb, "
                                                         "nb, nl, ns, nt, nu, on, pe, sk, yt")
     public_body: bool = False
+    # Optional additions (December 2026): the level of a public body and the canton of a Swiss one choose the
+    # public-sector privacy act (docs/profile.md)
+    public_level: PublicLevel | None = Field(None, description="Level of a public body (canada_other, switzerland): "
+                                                              "federal, provincial (or cantonal), municipal (or communal)")
+    canton: Canton | None = Field(None, description="Canton of a Swiss public body: ag, ai, ar, be, bl, bs, fr, ge, gl, "
+                                                    "gr, ju, lu, ne, nw, ow, sg, sh, so, sz, tg, ti, ur, vd, vs, zg, zh")
     federally_regulated: bool = False
     sector: Sector
     legal_form: LegalForm = "nonprofit"

@@ -34,6 +34,43 @@ PROVINCES: Labels = {
     "yt": ("Yukon", "Yukon"),
 }
 
+# The level of a public body: it chooses the public-sector privacy act (Ontario FIPPA or MFIPPA; in
+# Switzerland the federal act for a federal body, the canton's law for a cantonal or communal one).
+PUBLIC_LEVELS: Labels = {
+    "federal": ("Fédéral", "Federal"),
+    "provincial": ("Provincial ou cantonal", "Provincial or cantonal"),
+    "municipal": ("Municipal ou communal", "Municipal or communal"),
+}
+
+CANTONS: Labels = {
+    "ag": ("Argovie", "Aargau"),
+    "ai": ("Appenzell Rhodes-Intérieures", "Appenzell Innerrhoden"),
+    "ar": ("Appenzell Rhodes-Extérieures", "Appenzell Ausserrhoden"),
+    "be": ("Berne", "Bern"),
+    "bl": ("Bâle-Campagne", "Basel-Landschaft"),
+    "bs": ("Bâle-Ville", "Basel-Stadt"),
+    "fr": ("Fribourg", "Fribourg"),
+    "ge": ("Genève", "Geneva"),
+    "gl": ("Glaris", "Glarus"),
+    "gr": ("Grisons", "Graubünden"),
+    "ju": ("Jura", "Jura"),
+    "lu": ("Lucerne", "Lucerne"),
+    "ne": ("Neuchâtel", "Neuchâtel"),
+    "nw": ("Nidwald", "Nidwalden"),
+    "ow": ("Obwald", "Obwalden"),
+    "sg": ("Saint-Gall", "St. Gallen"),
+    "sh": ("Schaffhouse", "Schaffhausen"),
+    "so": ("Soleure", "Solothurn"),
+    "sz": ("Schwytz", "Schwyz"),
+    "tg": ("Thurgovie", "Thurgau"),
+    "ti": ("Tessin", "Ticino"),
+    "ur": ("Uri", "Uri"),
+    "vd": ("Vaud", "Vaud"),
+    "vs": ("Valais", "Valais"),
+    "zg": ("Zoug", "Zug"),
+    "zh": ("Zurich", "Zurich"),
+}
+
 SECTORS: Labels = {
     "performing_arts": ("Arts de la scène (théâtre, danse, cirque, arts de la rue)",
                         "Performing arts (theatre, dance, circus, street arts)"),
@@ -229,6 +266,8 @@ INFO_CLASSES: Labels = {
 ENUMERATIONS: dict[str, Labels] = {
     "jurisdiction": JURISDICTIONS,
     "province": PROVINCES,
+    "public_level": PUBLIC_LEVELS,
+    "canton": CANTONS,
     "sector": SECTORS,
     "legal_form": LEGAL_FORMS,
     "staff_representation": STAFF_REPRESENTATION,

@@ -74,8 +74,9 @@ def build_trace(pack: Pack, decisions: Decisions, lang: str, locale: str,
                         seen.add(src.key())
                         title = src.reference_en if lang == "en" and src.reference_en else src.reference
                         sources.append(TraceSource(reference=title, url=src.url, status=src.status,
-                                                   applies_from=src.applies_from if src.legal else None,
-                                                   kind=src.kind, published=src.published))
+                                                   applies_from=src.applies_from if src.gates else None,
+                                                   kind=src.kind, published=src.published,
+                                                   decided=src.decided))
             entries.append(TraceEntry(
                 section=section.id, section_number=numbers.get(section.id, ""),
                 section_title=section.title_for(lang, locale), clause=clause, variant=decision.variant,

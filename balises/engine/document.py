@@ -78,6 +78,7 @@ class TraceSource(BaseModel):
     applies_from: dt.date | None
     kind: str = "statute"
     published: dt.date | None = None  # guidance, studies, charters, bills: shown, never a date of application
+    decided: dt.date | None = None  # a case: the day of the decision, shown, never a date of application
 
 
 class TraceEntry(BaseModel):

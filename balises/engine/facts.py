@@ -7,15 +7,41 @@ Everything here is a pure function of the profile.
 
 from __future__ import annotations
 
+import functools
+from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
-from balises.contract.profile import EU_MEMBERS, Profile, Tool
+from balises.contract.profile import EU_MEMBERS, Organisation, Profile, Tool
+from balises.engine import conditions
+from balises.safeyaml import load_data_file
 
-PrivacyRegime = Literal["law25_private", "law25_public", "pipeda", "pipa_bc", "pipa_ab", "gdpr", "nlpd", "none"]
-# provinces with their own private-sector act, substantially similar to PIPEDA (legal brief: V2)
-PROVINCIAL_ACTS = {"bc": "pipa_bc", "ab": "pipa_ab"}
+PrivacyRegime = Literal["law25_private", "law25_public", "pipeda", "privacy_act", "pipa_bc", "pipa_ab", "fippa_on",
+                        "mfippa_on", "public_on", "fippa_bc", "public_ab", "public_canada", "gdpr", "nlpd",
+                        "cantonal", "none"]
+REGIMES_FILE = Path(__file__).with_name("privacy_regimes.yaml")
+
+
+class RegimeRow(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    regime: PrivacyRegime
+    when: dict
+
+
+@functools.cache
+def regime_table() -> tuple[RegimeRow, ...]:
+    """The privacy regimes by jurisdiction, public body, level, province and federal status (a data file)."""
+    rows = tuple(RegimeRow.model_validate(row) for row in load_data_file(REGIMES_FILE))
+    for row in rows:
+        conditions.require_valid(row.when)
+    return rows
+
+
+def regimes_for(organisation: Organisation) -> list[str]:
+    """Every regime whose row holds: exactly one for answers the contract accepts."""
+    context = {"organisation": organisation.model_dump(mode="python")}
+    return [row.regime for row in regime_table() if conditions.holds(row.when, context)]
 
 
 class ToolRisk(BaseModel):
@@ -86,23 +112,10 @@ def tool_risk(tool: Tool, jurisdiction: str) -> ToolRisk:
 
 
 def _regime(profile: Profile) -> str:
-    org = profile.organisation
-    j = org.jurisdiction
-    if j == "quebec":
-        if org.federally_regulated:
-            return "pipeda"
-        return "law25_public" if org.public_body else "law25_private"
-    if j == "canada_other":
-        # Federal undertakings are under PIPEDA; British Columbia and Alberta have their own act; elsewhere (or
-        # when the province is not given) PIPEDA, where it applies (commercial activity).
-        if org.federally_regulated:
-            return "pipeda"
-        return PROVINCIAL_ACTS.get(org.province or "", "pipeda")
-    if j in EU_MEMBERS:
-        return "gdpr"
-    if j == "switzerland":
-        return "nlpd"
-    return "none"
+    found = regimes_for(profile.organisation)
+    if len(found) != 1:  # the table's rows exclude each other: a gap or an overlap is a defect of the table
+        raise ValueError(f"{REGIMES_FILE.name}: {len(found)} privacy regimes for these answers ({found})")
+    return found[0]
 
 
 def derive(profile: Profile, locale: str = "") -> Facts:

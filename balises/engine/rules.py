@@ -19,9 +19,11 @@ A rule is data (a YAML mapping in ``rules/``)::
           applies_from: 2023-09-22
 
 A rule fires when its condition holds and the generation date is on or after its ``applies_from`` (by
-default the latest ``applies_from`` of its legal sources: statute, regulation, case) and before its
-``applies_until``. A study, a charter, a standard, a guideline or a bill has a ``published`` date instead:
-it informs a clause, it never decides when the clause applies. A source of status NV (not verified) is only
+default the latest ``applies_from`` of its statutes and regulations) and before its ``applies_until``. A case
+has a ``decided`` date, and a study, a charter, a standard, a guideline or a bill a ``published`` date: they
+inform a clause, they never decide when the clause applies (a rule that reports one may not start before it,
+with its own ``applies_from``). What truly cannot be linked at article level, or dated, says why in the data
+(``unlinked``, ``undated``). A source of status NV (not verified) is only
 allowed in a rule marked ``conditional: true``, whose text states it conditionally (``balises lint``). Conflicts are
 explicit: ``excludes`` removes clauses whatever else selects them; two rules giving one clause different
 variants is an error, never settled by file order.
@@ -49,7 +51,8 @@ class Bilingual(BaseModel):
 
 SourceKind = Literal["statute", "regulation", "case", "regulator_guidance", "standard", "sector_study", "charter",
                      "bill"]
-LEGAL_KINDS = ("statute", "regulation", "case")  # the only kinds whose date can gate a rule
+LEGAL_KINDS = ("statute", "regulation", "case")  # law: its URL must open the article or the decision
+GATING_KINDS = ("statute", "regulation")  # the only kinds whose date can gate a rule: a case never does
 # where a source belongs; a policy of another jurisdiction never shows a non-legal source of this one
 SOURCE_JURISDICTIONS = {
     "quebec": {"quebec"}, "canada": {"quebec", "canada_other"}, "canada_other": {"canada_other"},
@@ -70,8 +73,12 @@ class Source(BaseModel):
     status: Literal["V", "V2", "NV"] = Field(
         description="the legal brief's scale: V official text, V2 reputable secondary sources, NV not verified "
                     "(only in a rule marked conditional)")
-    applies_from: dt.date | None = Field(None, description="date the provision applies (statute, regulation, case)")
+    applies_from: dt.date | None = Field(None, description="date the provision applies (statute, regulation)")
     published: dt.date | None = Field(None, description="publication date (guidance, standard, study, charter, bill)")
+    decided: dt.date | None = Field(None, description="date of the decision (case): it informs, it never gates")
+    # what truly cannot be done, said in the data with its reason (balises lint accepts it and counts it)
+    unlinked: str | None = Field(None, description="why no official address opens this article or decision")
+    undated: str | None = Field(None, description="why the date this provision applies from is not given")
     jurisdiction: Literal["quebec", "canada", "canada_other", "eu", "france", "belgium", "switzerland",
                           "international"] | None = None
     note: str | None = None
@@ -88,8 +95,12 @@ class Source(BaseModel):
     def legal(self) -> bool:
         return self.kind in LEGAL_KINDS
 
+    @property
+    def gates(self) -> bool:
+        return self.kind in GATING_KINDS and self.applies_from is not None
+
     def date(self) -> dt.date | None:
-        return self.applies_from or self.published
+        return self.applies_from or self.decided or self.published
 
     def shown_in(self, jurisdiction: str) -> bool:
         """Law is chosen by the rules' conditions; a non-legal source shows only in its own jurisdiction."""
@@ -143,8 +154,8 @@ class Rule(BaseModel):
     def effective_from(self) -> dt.date | None:
         if self.applies_from:
             return self.applies_from
-        # only law gates a rule: a study's or a guideline's date never does (see balises lint)
-        dates = [s.applies_from for s in self.sources if s.applies_from and s.legal]
+        # only a statute or a regulation gates a rule: a decision's, a study's or a guideline's date never does
+        dates = [s.applies_from for s in self.sources if s.gates]
         return max(dates) if dates else None
 
     def in_force(self, as_of: dt.date) -> bool:

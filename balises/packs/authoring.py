@@ -21,7 +21,7 @@ from balises.contract.profile import parse_profile
 from balises.engine.compose import compose
 from balises.engine.state import engine_for
 from balises.errors import BalisesError, PackError
-from balises.packs.lint import Problem, known_fields, lint_location, tolerant_layers
+from balises.packs.lint import Problem, SourceSummary, known_fields, lint_report, tolerant_layers
 from balises.packs.lint_decisions import sample_profiles
 from balises.packs.loader import (
     MANIFEST_FILE,
@@ -335,24 +335,25 @@ def overlay_problems(location: str | Path) -> list[Problem]:
     return sorted(set(problems), key=lambda p: (p.where, p.message))
 
 
-def pack_problems(location: str | Path | None, own: bool = False) -> list[Problem]:
-    """Everything ``balises lint --pack`` reports: the default-pack lint over the layered pack, plus the
-    overlay checks. ``own``: only what comes from the pack itself, not from the default pack."""
-    found = lint_location(location)
+def pack_problems(location: str | Path | None) -> list[Problem]:
+    return pack_report(location)[0]
+
+
+def pack_report(location: str | Path | None) -> tuple[list[Problem], SourceSummary | None]:
+    """Everything ``balises lint --pack`` reports: the default-pack lint over the layered pack (the pack's own
+    problems only, see lint_location), plus the overlay checks; and how its law sources open."""
+    found, summary = lint_report(location)
     if location is None:
-        return found
+        return found, summary
     disabled = set(read_layer(location, lenient=True).info.disable_clauses)
     # a clause the pack disables keeps its default template: not a problem of the pack
     found = [p for p in found if not (p.message == "template for a clause not in the outline"
                                       and any(p.where.endswith(f"/{c}.md") for c in disabled))]
-    if own:
-        inherited = set(lint_location(None))
-        found = [p for p in found if p not in inherited]
     overlay = [p for p in overlay_problems(location) if p not in found]
     # a template already reported at its line: the examples it stops add nothing but noise
     at_line = {p.where.rsplit(":", 1)[0] for p in found if p.where.rsplit(":", 1)[-1].isdigit()}
     overlay = [p for p in overlay if not (p.where == str(location) and any(f"{f}:" in p.message for f in at_line))]
-    return found + overlay
+    return found + overlay, summary
 
 
 def defaults_problems(defaults: dict, where: str) -> list[Problem]:

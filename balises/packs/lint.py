@@ -6,6 +6,7 @@ import dataclasses
 import json
 import re
 import typing
+from collections import Counter
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -65,8 +66,9 @@ def known_fields() -> dict[str, list[str] | None]:
 
 # official sites of the law, and how each one addresses a single article or decision
 OFFICIAL_SITES = ("legisquebec.gouv.qc.ca", "legifrance.gouv.fr", "eur-lex.europa.eu", "curia.europa.eu",
-                  "fedlex.admin.ch", "laws-lois.justice.gc.ca", "canlii.org", "courdecassation.fr",
-                  "code.travail.gouv.fr", "ejustice.just.fgov.be", "scc-csc.lexum.com")
+                  "fedlex.admin.ch", "laws-lois.justice.gc.ca", "laws.justice.gc.ca", "canlii.org",
+                  "courdecassation.fr", "juricaf.org", "code.travail.gouv.fr", "ejustice.just.fgov.be",
+                  "cnt-nar.be", "scc-csc.lexum.com", "ontario.ca", "bclaws.gov.bc.ca", "kings-printer.alberta.ca")
 
 
 def article_level(url: str) -> bool:
@@ -93,6 +95,14 @@ def article_level(url: str) -> bool:
         return bool(frag) or "/doc/" in path  # an act's page opens at its title; a decision has its own page
     if "courdecassation" in host:
         return "/decision/" in path
+    if "juricaf" in host:
+        return "/arret/" in path
+    if "bclaws" in host:
+        return frag.startswith("section")
+    if "cnt-nar" in host:
+        return "/CCT-" in path.upper() and path.lower().endswith(".pdf")  # a collective agreement is one text
+    if "ontario.ca" in host or "kings-printer" in host:
+        return False  # e-Laws has no stable address per section; the King's Printer publishes whole-act PDFs
     return True  # another site: not a home page (checked above), its form unknown
 
 
@@ -105,22 +115,34 @@ def _source_problems(rule: Rule, index: int, src: Source) -> list[Problem]:
     def add(en: str, fr: str) -> None:
         problems.append(Problem(where, en, fr))
 
-    if not src.url:
-        add(f"{label} has no URL", f"{fr_label} sans URL")
-    if src.legal:
-        if not src.applies_from:
-            add(f"{label} has no applies_from date (the date the provision applies)",
-                f"{fr_label} sans date applies_from (la date où la disposition s'applique)")
-        if src.url and not article_level(src.url):
+    if not src.url and not src.unlinked:
+        add(f"{label} has no URL (give one, or say why none exists with unlinked: <reason>)",
+            f"{fr_label} sans URL (donnez-en une, ou dites pourquoi il n'y en a pas avec unlinked: <raison>)")
+    if src.kind == "case":
+        if not src.decided:
+            add(f"{label}: a case needs its decided date", f"{fr_label} : une décision demande sa date decided")
+        if src.applies_from:
+            add(f"{label}: case-gated date: a case has a decided date, never an applies_from (it informs a clause, "
+                "it does not gate it)",
+                f"{fr_label} : date tirée d'une décision : une décision a une date decided, jamais applies_from "
+                "(elle éclaire une clause, elle ne la déclenche pas)")
+    elif src.legal and not src.applies_from and not src.undated:
+        add(f"{label} has no applies_from date (the date the provision applies; or say why with undated: <reason>)",
+            f"{fr_label} sans date applies_from (la date où la disposition s'applique ; ou dites pourquoi avec "
+            "undated: <raison>)")
+    if src.legal and src.url:
+        official = any(site in urlsplit(src.url).netloc.lower() for site in OFFICIAL_SITES)
+        if not src.unlinked and not article_level(src.url):
             add(f"{label}: a {src.kind} URL must open the article or the decision, not a home page or a code's "
-                f"top page ({src.url})",
+                f"top page ({src.url}); if no address does, say why with unlinked: <reason>",
                 f"{fr_label} : l'URL d'un {src.kind} doit ouvrir l'article ou la décision, pas une page d'accueil "
-                f"ni la page d'un code ({src.url})")
-        elif src.url and not any(site in urlsplit(src.url).netloc.lower() for site in OFFICIAL_SITES):
+                f"ni la page d'un code ({src.url}) ; si aucune adresse ne le fait, dites pourquoi avec "
+                "unlinked: <raison>")
+        elif not official:
             add(f"{label}: a {src.kind} links to its official site ({src.url})",
                 f"{fr_label} : un {src.kind} renvoie à son site officiel ({src.url})")
-    else:
-        if src.applies_from:
+    if not src.legal:
+        if src.applies_from or src.decided:
             add(f"{label}: study-gated date: a {src.kind} has a published date, never an applies_from (it "
                 "informs a clause, it does not gate it)",
                 f"{fr_label} : date tirée d'une étude : un {src.kind} a une date published, jamais applies_from "
@@ -137,12 +159,13 @@ def _source_problems(rule: Rule, index: int, src: Source) -> list[Problem]:
 
 
 def _rule_date_problems(rule: Rule) -> list[Problem]:
-    """A rule's own applies_from must be the date of a provision it cites (or of a guideline or bill it
-    announces, which cannot be cited before it exists), never a study's or a charter's date."""
+    """A rule's own applies_from must be the date of a provision it cites (or of a guideline, a bill or a decision
+    it reports, which cannot be cited before it exists), never a study's or a charter's date."""
     if not rule.applies_from:
         return []
-    legal = {s.applies_from for s in rule.sources if s.legal and s.applies_from}
+    legal = {s.applies_from for s in rule.sources if s.gates}
     announced = {s.published for s in rule.sources if s.kind in ("regulator_guidance", "bill") and s.published}
+    announced |= {s.decided for s in rule.sources if s.decided}
     if rule.applies_from in legal | announced:
         return []
     studies = {s.published for s in rule.sources if s.kind not in LEGAL_KINDS and s.published}
@@ -153,6 +176,50 @@ def _rule_date_problems(rule: Rule) -> list[Problem]:
                                   f"from {what}",
                     f"règle {rule.id} : date tirée d'une étude : applies_from {rule.applies_from} ne vient "
                     f"{what_fr}")]
+
+
+@dataclasses.dataclass(frozen=True)
+class SourceSummary:
+    """The pack's sources, each counted once (same reference and URL), by kind and status; the law ones by how
+    they open."""
+
+    by_kind: dict[str, int]
+    by_status: dict[str, int]
+    law: int
+    article_level: int
+    unlinked: list[tuple[str, str]]  # (reference, reason)
+    undated: list[tuple[str, str]]
+
+    @property
+    def share(self) -> float:
+        return self.article_level / self.law if self.law else 1.0
+
+    def text(self, lang: str) -> str:
+        pct = f"{self.share:.1%}"
+        if lang == "fr":
+            return (f"Sources de droit : {self.law}, dont {self.article_level} ouvrent l'article ou la décision "
+                    f"({pct}) ; {len(self.unlinked)} sans adresse d'article et {len(self.undated)} sans date, "
+                    "chacune avec sa raison.")
+        return (f"Law sources: {self.law}, {self.article_level} open at their article or decision ({pct}); "
+                f"{len(self.unlinked)} without an article address and {len(self.undated)} undated, each with "
+                "its reason.")
+
+
+def source_summary(pack: Pack) -> SourceSummary:
+    seen: dict[tuple, Source] = {}
+    for rule in pack.rules.values():
+        for src in rule.sources:
+            seen.setdefault((src.reference, src.url), src)
+    sources = list(seen.values())
+    law = [s for s in sources if s.legal]
+    return SourceSummary(
+        by_kind=dict(sorted(Counter(s.kind for s in sources).items())),
+        by_status=dict(sorted(Counter(f"{s.kind} {s.status}" for s in sources).items())),
+        law=len(law),
+        article_level=sum(1 for s in law if s.url and not s.unlinked and article_level(s.url)),
+        unlinked=sorted((s.reference, s.unlinked) for s in law if s.unlinked),
+        undated=sorted((s.reference, s.undated) for s in law if s.undated),
+    )
 
 
 def _params_used(source: str, env) -> set[str]:
@@ -297,8 +364,10 @@ def _clause_places(layers: list[Layer]) -> dict[str, str]:
     return places
 
 
-def lint_pack(pack: Pack, layers: list[Layer], as_read: list[Layer] | None = None) -> list[Problem]:
-    """``as_read``: the layers as read from disk (``layers`` may have bad parts left out), for line numbers."""
+def lint_pack(pack: Pack, layers: list[Layer], as_read: list[Layer] | None = None,
+              prose: bool = True) -> list[Problem]:
+    """``as_read``: the layers as read from disk (``layers`` may have bad parts left out), for line numbers;
+    ``prose``: the default pack's sample policies read as written (slow: they are generated)."""
     problems: list[Problem] = []
     fields = known_fields()
     places = _clause_places(as_read or layers)
@@ -385,7 +454,7 @@ def lint_pack(pack: Pack, layers: list[Layer], as_read: list[Layer] | None = Non
                 problems.append(Problem(outline_where, f"section {section.id}: no {lang} title",
                                         f"section {section.id} : pas de titre {lang}"))
     problems.extend(lint_decisions(pack, fields, Problem))
-    if len(layers) == 1:  # the default pack: its own sample profiles must read as written
+    if prose and len(layers) == 1:  # the default pack: its own sample profiles must read as written
         problems.extend(lint_prose(pack, sample_profiles(), Problem))
     return sorted(set(problems), key=_order)
 
@@ -463,9 +532,27 @@ def tolerant_layers(base: Layer, overlays: list[Layer]) -> tuple[Layer, list[Lay
 
 
 def lint_location(location: str | Path | None) -> list[Problem]:
-    """Lint the default pack, or ``location`` layered over it: every problem found in one run. A pack that
-    cannot be read at all (not found, no pack.yaml) raises PackError."""
+    """Lint the default pack, or ``location`` layered over it: every problem found in one run. A pack's own
+    problems only: what the default pack alone would report is left out, so that a pack just made by
+    ``balises pack init`` starts clean. A pack that cannot be read at all (not found, no pack.yaml) raises
+    PackError."""
+    return lint_report(location)[0]
+
+
+def lint_report(location: str | Path | None) -> tuple[list[Problem], SourceSummary | None]:
+    """The problems of lint_location, and how the built pack's law sources open (None if it does not build)."""
     base = read_layer(default_pack_dir(), lenient=True)
+    problems, pack = _lint_layers(base, location)
+    home = str(default_pack_dir())
+    if location is not None and any(p.where.startswith(home) for p in problems):
+        # a problem at the default pack's own lines may be inherited: what the default pack alone reports is
+        # left out (computed only then, and without its prose checks, which never run on a layered pack)
+        inherited = set(_lint_layers(base, None, prose=False)[0])
+        problems = [p for p in problems if p not in inherited]
+    return problems, source_summary(pack) if pack is not None else None
+
+
+def _lint_layers(base: Layer, location: str | Path | None, prose: bool = True) -> tuple[list[Problem], Pack | None]:
     overlays = [read_layer(location, lenient=True)] if location is not None else []
     problems = []
     for overlay in overlays:
@@ -478,6 +565,6 @@ def lint_location(location: str | Path | None) -> list[Problem]:
     problems.extend(found)
     try:
         pack = build_pack(base, overlays)
-        return sorted(set(problems + lint_pack(pack, [base, *overlays], as_read)), key=_order)
+        return sorted(set(problems + lint_pack(pack, [base, *overlays], as_read, prose=prose)), key=_order), pack
     except PackError as exc:
-        return problems + [Problem(str(location or default_pack_dir()), exc.en, exc.fr)]
+        return problems + [Problem(str(location or default_pack_dir()), exc.en, exc.fr)], None
