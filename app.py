@@ -29,8 +29,7 @@ from balises.services import generate as api
 from balises.services.kit import ACK_NAMES, CALENDAR_NAMES, Kit, build_kit, soffice
 from balises.services.kit import DOCUMENTS as KIT_DOCUMENTS
 from balises.services.kit import file_name as kit_file_name
-from balises.services.update import acknowledgements
-from balises.services.update import update as update_policy
+from balises.services.isolated import UpdateOptions, update_isolated
 from balises.slug import slugify
 
 ss = st.session_state
@@ -147,6 +146,9 @@ def on_upload() -> None:
         loaded = wz.load_answers_file(uploaded.name, uploaded.getvalue(), get_pack(pack_location()))
     except BalisesError as exc:
         ss.flash = ("error", exc, uploaded.name)
+        return
+    except Exception as exc:  # noqa: BLE001 - any file: a message on the page, never Streamlit's error screen
+        ss.flash = ("error", wz.unreadable(uploaded.name, exc), uploaded.name)
         return
     ss.answers = loaded.answers
     wz.fit_answers(ss.answers)
@@ -562,23 +564,26 @@ def render_update(pack, profile) -> None:
         return
     data = uploaded.getvalue()
     base_data = base.getvalue() if base is not None else None
-    answers = profile if use_answers else None
+    options = UpdateOptions(answers=profile if use_answers else None, base_docx=base_data, effective=effective,
+                            adopted_on=adopted_on, adopted_by=adopted_by)
     key = ("update", hashlib.sha256(data).hexdigest(), pack.label, answers_hash(ss.answers) if use_answers else "",
            adopted_on, adopted_by, effective, hashlib.sha256(base_data).hexdigest() if base_data else "")
-    try:
-        result = memo(key, lambda: update_policy(data, pack, source=uploaded.name, answers=answers,
-                                                 base_docx=base_data, effective=effective, adopted_on=adopted_on,
-                                                 adopted_by=adopted_by))
+    try:  # in a child process with the command line's bounds, a time and a memory limit: no session waits
+        with st.spinner(t("update_running")):
+            result = memo(key, lambda: update_isolated(data, pack_location(), uploaded.name, options=options))
     except BalisesError as exc:
         st.error(wz.md_text(exc.message(ss.ui_lang)))
         return
-    st.code("\n".join(result.lines(ss.ui_lang)), language=None)
+    except Exception as exc:  # noqa: BLE001 - any file: a message on the page, never Streamlit's error screen
+        st.error(wz.md_text(wz.unreadable(uploaded.name, exc).message(ss.ui_lang)))
+        return
+    st.code("\n".join(result.lines[ss.ui_lang]), language=None)
     name = uploaded.name.rsplit(".", 1)[0] + f"-v{result.version}.docx"
     st.download_button(t("update_download", version=result.version), data=result.docx, file_name=name,
                        mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                        key="dl_update", icon=":material/published_with_changes:", on_click="ignore")
-    if result.diff.material and not result.unchanged:  # a material change is acknowledged again
-        st.download_button(t("update_ack", version=result.version), data=lambda: acknowledgements(result, pack),
+    if result.acknowledgements:  # a material change is acknowledged again
+        st.download_button(t("update_ack", version=result.version), data=result.acknowledgements,
                            file_name=uploaded.name.rsplit(".", 1)[0] + f"-v{result.version}-ack.docx",
                            mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                            key="dl_update_ack", icon=":material/draw:", on_click="ignore")

@@ -141,8 +141,12 @@ def parse_yaml(data: bytes | str, source: str, max_bytes: int = MAX_FILE_BYTES) 
         raise InputFileError(f"{source} : contenu trop volumineux (maximum {max_bytes} octets).",
                              f"{source}: content too large (at most {max_bytes} bytes).")
     try:
-        result = yaml.load(data, Loader=_BoundedLoader)  # noqa: S506 - _BoundedLoader is a SafeLoader
-        _check_expansion(result, source)
+        loader = _BoundedLoader(data)  # a SafeLoader (what yaml.load(data, Loader=…) does, the loader kept)
+        try:
+            result = loader.get_single_data()
+        finally:
+            loader.dispose()
+        _check_expansion(result, source, loader._aliases > 0)
         return result
     except yaml.constructor.ConstructorError as exc:
         where = _mark(exc.problem_mark)
@@ -163,8 +167,9 @@ def parse_yaml(data: bytes | str, source: str, max_bytes: int = MAX_FILE_BYTES) 
                              f"{source}: YAML structure too deeply nested.") from None
 
 
-def _check_expansion(data: Any, source: str) -> None:
-    """Refuse data whose aliases expand beyond MAX_EXPANDED_VALUES values, or refer to themselves."""
+def _check_expansion(data: Any, source: str, aliases: bool = True) -> None:
+    """Refuse data of more than MAX_EXPANDED_VALUES values (``aliases``: once its aliases are expanded), or
+    whose aliases refer to themselves."""
     sizes: dict[int, int] = {}
     open_: set[int] = set()
 
@@ -184,6 +189,9 @@ def _check_expansion(data: Any, source: str) -> None:
         sizes[key] = total
         return total
 
+    if size(data) > MAX_EXPANDED_VALUES and not aliases:
+        raise InputFileError(f"{source} : trop de valeurs (plus de {MAX_EXPANDED_VALUES}).",
+                             f"{source}: too many values (more than {MAX_EXPANDED_VALUES}).")
     if size(data) > MAX_EXPANDED_VALUES:
         raise InputFileError(
             f"{source} : les alias YAML donnent trop de valeurs une fois développés (plus de {MAX_EXPANDED_VALUES}).",

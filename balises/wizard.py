@@ -175,6 +175,7 @@ TEXTS: dict[str, tuple[str, str]] = {
                     "edits): your edits are kept, and Balises' changes (new law, better text) are proposed as Word "
                     "tracked changes, each with its reason, to accept or reject."),
     "update_upload": ("Politique adoptée (.docx)", "Adopted policy (.docx)"),
+    "update_running": ("Mise à jour en cours…", "Updating…"),
     "update_download": ("Télécharger la version {version} (modifications suivies)",
                         "Download version {version} (tracked changes)"),
     "update_options": ("Réponses, adoption, fichier d'origine", "Answers, adoption, original file"),
@@ -604,6 +605,12 @@ def load_answers_file(name: str, data: bytes, pack: Any = None) -> LoadedAnswers
         message = (TEXTS["upload_ok"][0].format(name=name), TEXTS["upload_ok"][1].format(name=name))
     profile = layered.resolve(raw, pack, name).profile
     return LoadedAnswers(answers_from_profile(profile), message, list(profile.notices))
+
+
+def unreadable(name: str, exc: BaseException) -> InputFileError:
+    """The message for a file that failed in a way no check foresaw: the file named, the cause in short."""
+    cause = f"{type(exc).__name__}: {exc}"[:200]
+    return InputFileError(f"{name} : fichier illisible ({cause}).", f"{name}: unreadable file ({cause}).")
 
 
 def error_lines(exc: BalisesError, lang: str) -> tuple[str, list[str]]:

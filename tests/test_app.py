@@ -387,8 +387,8 @@ def test_upload_json_and_invalid_files_keep_current_answers():
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:
         z.writestr("word/document.xml", "<w:document/>")
-    upload(at, "someone-else.docx", buf.getvalue())
-    assert any("n'a pas été produit par Balises" in e for e in errors(at))
+    upload(at, "someone-else.docx", buf.getvalue())  # a zip with a document part, but not a Word package
+    assert any("someone-else.docx : ce n'est pas un document Word" in e for e in errors(at))
     assert w(at, "organisation.name").value == "Mes réponses en cours"
     upload(at, "a.json", b'{"organisation": {"name": "Studio JSON", "jurisdiction": "france", '
                          b'"sector": "audiovisual", "employees": 80, "staff_representation": "cse"}}')

@@ -273,3 +273,95 @@ def test_user_text_shown_as_markdown_fetches_nothing():
         assert "<img" not in html and "<a " not in html and "<strong" not in html and "<code" not in html, html
         shown = unescape(re.sub(r"<[^>]+>", "", html)).strip()
         assert shown == hostile  # the reader sees exactly what was typed
+
+
+# ---------------------------------------------------------------- LibreOffice, on a kit made with a hostile reference
+
+LISTEN = r'''
+import http.server, json, subprocess, sys, threading
+hits = []
+class Handler(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        hits.append(self.path)
+        self.send_response(404)
+        self.end_headers()
+    def log_message(self, *args):
+        pass
+server = http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), Handler)
+threading.Thread(target=server.serve_forever, daemon=True).start()
+result = subprocess.run(["strace", "-f", "-qq", "-e", "trace=connect,sendto", "-o", sys.argv[2], *sys.argv[3:]],
+                        capture_output=True, text=True, timeout=600)
+print(json.dumps({"code": result.returncode, "hits": hits, "stderr": result.stderr[-2000:]}))
+'''
+
+
+def _linked_picture_reference(pack: Path, port: int) -> None:
+    """The pack's reference with a picture linked (not embedded) in its footer, as LibreOffice fetches when it
+    opens a document: the relationship in UTF-16, its TargetMode written as a character reference (the two
+    encodings that slipped past the former byte search), and an INCLUDEPICTURE field."""
+    ref = pack / "policy_templates" / "reference.docx"
+    with zipfile.ZipFile(ref) as archive:
+        parts = {n: archive.read(n) for n in archive.namelist()}
+    drawing = ('<w:r><w:drawing><wp:inline xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/'
+               'wordprocessingDrawing"><wp:extent cx="360000" cy="360000"/><wp:docPr id="77" name="logo"/>'
+               '<a:graphic xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><a:graphicData uri="http://'
+               'schemas.openxmlformats.org/drawingml/2006/picture"><pic:pic xmlns:pic="http://schemas.openxmlformats.'
+               'org/drawingml/2006/picture"><pic:nvPicPr><pic:cNvPr id="77" name="logo"/><pic:cNvPicPr/></pic:nvPicPr>'
+               '<pic:blipFill><a:blip r:link="rIdLogo"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill><pic:spPr>'
+               '<a:xfrm><a:off x="0" y="0"/><a:ext cx="360000" cy="360000"/></a:xfrm><a:prstGeom prst="rect"/>'
+               '</pic:spPr></pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r>'
+               '<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> INCLUDEPICTURE '
+               f'"http://127.0.0.1:{port}/field.png" \\d </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/>'
+               '</w:r><w:r><w:fldChar w:fldCharType="end"/></w:r>')
+    footer = parts["word/footer1.xml"].decode().replace("<w:r><w:tab/></w:r>", drawing + "<w:r><w:tab/></w:r>", 1)
+    rels = ('<?xml version="1.0" encoding="UTF-16" standalone="yes"?><Relationships xmlns="http://schemas.'
+            'openxmlformats.org/package/2006/relationships"><Relationship Id="rIdLogo" Type="http://schemas.'
+            'openxmlformats.org/officeDocument/2006/relationships/image" '
+            f'Target="http://127.0.0.1:{port}/logo.png" TargetMode="&#69;xternal"/></Relationships>')
+    parts["word/footer1.xml"] = footer.encode()
+    parts["word/_rels/footer1.xml.rels"] = rels.encode("utf-16")
+    with zipfile.ZipFile(ref, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+
+
+def _in_namespace(tmp_path: Path, port: int, *command: str) -> tuple[dict, list[str]]:
+    """``command`` run under strace in a network namespace with loopback only, beside a web server on
+    127.0.0.1:``port`` that records every request; returns its outcome and every inet connection tried."""
+    import json
+
+    prefix = _namespace()
+    if not prefix or not shutil.which("strace") or not shutil.which("soffice"):
+        pytest.skip("needs unshare (a network namespace), strace and LibreOffice")
+    trace = tmp_path / "connect.log"
+    out = subprocess.run([*prefix, sys.executable, "-c", LISTEN, str(port), str(trace), *command], cwd=ROOT,
+                         env={**os.environ, "PYTHONPATH": str(ROOT), "BALISES_LANG": "en"}, capture_output=True,
+                         text=True, timeout=900)
+    assert out.returncode == 0, out.stderr[-3000:]
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    inet = [line for line in trace.read_text().splitlines() if "AF_INET" in line]
+    return result, inet
+
+
+@pytest.mark.slow
+def test_libreoffice_converting_a_kit_made_with_a_hostile_reference_connects_nowhere(tmp_path: Path):
+    """The issue's finding 1: LibreOffice fetched the reference's external image 112 times per kit. The kit is
+    made with PDFs (LibreOffice converting every document) in a namespace with loopback only, under strace; the
+    picture's address is a local server that records requests. A control run converts the hostile reference
+    itself: LibreOffice does fetch it, so the test can fail."""
+    pack = tmp_path / "mini"
+    shutil.copytree(ROOT / "tests" / "hostile" / "pack", pack)
+    shutil.copy(ROOT / "policy_templates" / "reference.docx", pack / "policy_templates" / "reference.docx")
+    port = _free_port()
+    _linked_picture_reference(pack, port)
+    control, _ = _in_namespace(tmp_path, port, "soffice", "--headless",
+                               f"-env:UserInstallation=file://{tmp_path}/lo-control", "--convert-to", "pdf",
+                               "--outdir", str(tmp_path / "control"), str(pack / "policy_templates" / "reference.docx"))
+    assert control["hits"], f"control: LibreOffice fetched nothing from the hostile reference itself: {control}"
+    kit, inet = _in_namespace(tmp_path, port, sys.executable, "-m", "balises", "generate",
+                              str(ROOT / "tests" / "hostile" / "valid.yaml"), "-o", str(tmp_path / "kit"), "--kit",
+                              "--as-of", "2026-11-23", "--pack", str(pack))
+    assert kit["code"] == 0, kit["stderr"]
+    pdfs = sorted((tmp_path / "kit").rglob("*.pdf"))
+    assert pdfs, "the kit has no PDF: LibreOffice did not run"
+    assert kit["hits"] == [] and inet == [], (kit, inet)

@@ -119,9 +119,15 @@ def test_quebec_always_gets_french_and_says_why():
     assert france.policy.languages == ["en"] and not france.notices
 
 
-def test_tab_and_newline_allowed_in_free_text():
-    profile = parse_profile(with_("policy.owner_role", "Direction\tgénérale\nadjointe"))
-    assert "générale" in profile.policy.owner_role
+@pytest.mark.parametrize("path,value", [("policy.owner_role", "Direction\tgénérale"),
+                                        ("organisation.name", "Théâtre\nBEGIN:VEVENT"),
+                                        ("policy.approved_by", "Conseil\r\nd'administration"),
+                                        ("organisation.short_name", "le Théâtre\u2028x")])
+def test_line_breaks_and_tabs_refused_in_one_line_texts(path, value):
+    """Every text of the profile is one line: a line break in a name once injected a calendar event."""
+    err = problems(with_(path, value))
+    assert path in err.message("en") and "line break" in err.message("en")
+    assert "saut de ligne" in err.message("fr")
 
 
 def test_several_problems_reported_at_once():

@@ -59,7 +59,7 @@ def choice(table: v.Labels):
     return st.sampled_from(list(table))
 
 
-plain_text = st.text(st.characters(min_codepoint=0x20, max_codepoint=0x2FFF, blacklist_categories=("Cs", "Cc")),
+plain_text = st.text(st.characters(min_codepoint=0x20, max_codepoint=0x2FFF, blacklist_categories=("Cs", "Cc", "Zl", "Zp")),
                      min_size=1, max_size=40).filter(lambda s: s.strip())
 
 tool = st.fixed_dictionaries({

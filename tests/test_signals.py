@@ -88,3 +88,68 @@ def test_signal_stops_batch_writes_report_leaves_nothing(tmp_path: Path, signame
     written = sorted(p.name for p in out.glob("*.docx"))
     assert written == sorted(line["file"] for line in done)
     assert f"{len(written)} file(s) written" in stderr and "report:" in stderr, stderr
+
+
+@pytest.mark.parametrize("signame,code", [("SIGINT", 130), ("SIGTERM", 143)], ids=["ctrl-c", "sigterm"])
+def test_signal_stops_update_of_a_folder_says_what_it_wrote(tmp_path: Path, signame: str, code: int):
+    """`update FOLDER` said "no file was written" after writing 22 to 34 files, left no report and exited 130 on
+    SIGTERM: it now stops as a batch does."""
+    import shutil
+
+    env = {**os.environ, "BALISES_LANG": "en", "PYTHONPATH": str(ROOT)}
+    members = tmp_path / "members"
+    members.mkdir()
+    subprocess.run([sys.executable, "-m", "balises", "generate", str(ROOT / "tests" / "hostile" / "valid.yaml"),
+                    "-o", str(members / "m000.docx"), "--as-of", "2026-11-23"], cwd=ROOT, env=env, check=True,
+                   capture_output=True)
+    for i in range(1, 40):
+        shutil.copy(members / "m000.docx", members / f"m{i:03d}.docx")
+    out = tmp_path / "updated"
+    proc = subprocess.Popen([sys.executable, "-m", "balises", "update", str(members), "-o", str(out),
+                             "--as-of", "2026-11-23", "-j", "2"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline and len(list(out.glob("*.docx"))) < 3:
+            assert proc.poll() is None, proc.communicate()
+            time.sleep(0.05)
+        os.killpg(proc.pid, getattr(signal, signame))
+        _, stderr = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == code, stderr
+    assert "no file was written" not in stderr and "Traceback" not in stderr, stderr
+    with open(out / "report.csv", newline="") as fh:
+        lines = list(csv.DictReader(fh))
+    assert len(lines) == 40 and any(line["status"] == "interrupted" for line in lines)
+    written = sorted(p.name for p in out.glob("*.docx"))
+    assert f"{len(written)} file(s) written" in stderr, stderr
+    assert sorted(p.name for p in out.iterdir() if p.name.endswith(".tmp")) == []
+
+
+def test_ctrl_c_while_the_trace_is_written_names_the_policy_written(tmp_path: Path):
+    """The policy is written, then its trace: interrupted between the two, the message said "no file was
+    written" although the policy had been replaced."""
+    script = """
+import os, signal, sys
+sys.argv = ["balises", *sys.argv[1:]]
+real_fsync, calls = os.fsync, []
+def fsync(fd):
+    calls.append(fd)
+    if len(calls) == 2:  # the second file: the trace
+        os.kill(os.getpid(), signal.SIGINT)
+    return real_fsync(fd)
+os.fsync = fsync
+from balises.cli.main import run
+run()
+"""
+    env = {**os.environ, "BALISES_LANG": "en", "PYTHONPATH": str(ROOT)}
+    policy, trace = tmp_path / "policy.docx", tmp_path / "trace.json"
+    result = subprocess.run([sys.executable, "-c", script, "generate", str(ROOT / "tests" / "hostile" / "valid.yaml"),
+                             "-o", str(policy), "--trace", str(trace), "--as-of", "2026-11-23"], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 130, result.stderr
+    assert policy.is_file() and not trace.exists()
+    assert f"interrupted: {policy} written; nothing else was written" in result.stderr, result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["policy.docx"]

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
+import signal
 import sys
 
 import click
@@ -21,8 +23,30 @@ def _lang() -> str:
     return "en"
 
 
+# what a terminal would act on rather than show: C0 controls but tab and line feed (a carriage return
+# rewrites the line, ESC starts a sequence: window title, screen clear, colours), DEL, C1 controls (CSI…)
+_TERMINAL_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """``text`` as a terminal shows it and acts on nothing: each control character written as ``\\uXXXX``
+    (which JSON reads back as the same character)."""
+    return _TERMINAL_CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def one_line(text: str) -> str:
+    """A name from a file (a member's file name, a case's description) on one line, and printable."""
+    return printable(" ".join(str(text).split()))
+
+
+def echo(text: str = "", err: bool = False, nl: bool = True) -> None:
+    """click.echo for everything the commands print: names, answers and texts from files and packs may hold
+    terminal escape sequences, which are shown, never sent to the terminal."""
+    click.echo(printable(str(text)), err=err, nl=nl)
+
+
 def _fail(exc: BalisesError) -> None:
-    click.echo(exc.message(_lang()), err=True)
+    echo(exc.message(_lang()), err=True)
     sys.exit(2)
 
 
@@ -38,10 +62,24 @@ def _as_of(value: str | None) -> dt.date | None:
 def _folder_done(result, done: str) -> None:
     """The last lines of a folder's run (regenerate, update): how many were done, the report; exit 1 when a
     policy failed."""
-    click.echo(f"{len(result.lines) - len(result.failed)} {done}, {len(result.failed)} failed; "
-               f"report: {result.report}")
+    echo(f"{len(result.lines) - len(result.failed)} {done}, {len(result.failed)} failed; "
+         f"report: {result.report}")
     if result.failed:
         sys.exit(1)
+
+
+def _interrupted(exc) -> None:
+    """Say truthfully what an interrupted batch wrote, then exit 130 (Ctrl-C) or 143 (SIGTERM)."""
+    name = "Ctrl-C" if exc.signum == signal.SIGINT else signal.Signals(exc.signum).name
+    result = exc.result
+    if result is None:
+        echo(f"\ninterrupted ({name}): no report written.", err=True)
+    else:
+        done = sum(1 for line in result.lines if line["status"] == "ok")
+        left = sum(1 for line in result.lines if line["status"] == "interrupted")
+        echo(f"\ninterrupted ({name}): {result.written} file(s) written, {done} row(s) done, {left} not "
+             f"done; report: {result.report}", err=True)
+    sys.exit(128 + exc.signum)
 
 
 PACK = click.option("--pack", "pack", type=click.Path(), default=None,

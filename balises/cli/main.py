@@ -14,7 +14,7 @@ import click
 
 from balises.cli import packs as cli_packs
 from balises.cli import update as cli_update
-from balises.cli.common import AS_OF, PACK, _as_of, _fail, _lang
+from balises.cli.common import AS_OF, PACK, _as_of, _fail, _lang, echo
 from balises.contract import answers
 from balises.contract.paths import FieldPath
 from balises.contract.profile import json_schema
@@ -60,8 +60,10 @@ def generate(profile, output, lang, as_of, pack, length, kit, no_pdf, trace_path
         return
     try:
         api.check_output_path(output)
+        api.check_not_input(output, profile)
         if trace_path:
             api.check_output_path(trace_path)
+            api.check_not_input(trace_path, profile, output)
         loaded = load_pack(pack)
         prof = answers.load(profile, loaded).profile
         result = api.generate(prof, loaded, lang=lang, as_of=_as_of(as_of), edition=edition, length=length)
@@ -72,9 +74,9 @@ def generate(profile, output, lang, as_of, pack, length, kit, no_pdf, trace_path
         _fail(exc)
     lang_used = result.document.meta.lang
     for notice in result.document.notices:
-        click.echo(notice, err=True)
+        echo(notice, err=True)
     n_clauses = len(result.document.clause_ids())
-    click.echo(f"{output}: {len(result.document.sections)} sections, {n_clauses} clauses ({lang_used}).")
+    echo(f"{output}: {len(result.document.sections)} sections, {n_clauses} clauses ({lang_used}).")
 
 
 def _generate_kit(profile, output, as_of, pack, length, pdf: bool) -> None:
@@ -86,11 +88,11 @@ def _generate_kit(profile, output, as_of, pack, length, pdf: bool) -> None:
     except BalisesError as exc:
         _fail(exc)
     for notice in dict.fromkeys(n for d in kit.documents.values() for n in d.notices):
-        click.echo(notice, err=True)
+        echo(notice, err=True)
     for path in written:
-        click.echo(str(path))
+        echo(str(path))
     for note in kit.notes:
-        click.echo(note, err=True)
+        echo(note, err=True)
 
 
 @main.command()
@@ -109,28 +111,28 @@ def explain(profile, lang, as_of, pack):
     except BalisesError as exc:
         _fail(exc)
     for line in table_lines:
-        click.echo(line)
+        echo(line)
     recommended = given.from_pack()
     if recommended:
         fr = doc.meta.lang == "fr"
-        click.echo(f"\n{'Réponses venues du paquet' if fr else 'Answers from the pack'} {loaded.info.name}"
-                   f" ({'le fichier ne les donne pas' if fr else 'the file leaves them out'})")
+        echo(f"\n{'Réponses venues du paquet' if fr else 'Answers from the pack'} {loaded.info.name}"
+             f" ({'le fichier ne les donne pas' if fr else 'the file leaves them out'})")
         data = given.profile.model_dump(mode="json")
         for path in recommended:
-            click.echo(f"  {path}: {json.dumps(FieldPath.parse(path).get(data), ensure_ascii=False)}")
+            echo(f"  {path}: {json.dumps(FieldPath.parse(path).get(data), ensure_ascii=False)}")
     current = None
     for entry in doc.trace:
         if entry.section != current:
             current = entry.section
-            click.echo(f"\n{heading_text(entry.section_number, entry.section_title)}")
+            echo(f"\n{heading_text(entry.section_number, entry.section_title)}")
         variant = f" [{entry.variant}]" if entry.variant else ""
-        click.echo(f"  {entry.clause}{variant}  ({', '.join(entry.rules)})")
+        echo(f"  {entry.clause}{variant}  ({', '.join(entry.rules)})")
         for why in dict.fromkeys(entry.why):
-            click.echo(f"    why: {why}")
+            echo(f"    why: {why}")
         for src in entry.sources:
             since = f", from {src.applies_from.isoformat()}" if src.applies_from else ""
             since += f", published {src.published.isoformat()}" if src.published else ""
-            click.echo(f"    source: {src.reference} ({src.kind}, {src.status}{since}) {src.url or ''}".rstrip())
+            echo(f"    source: {src.reference} ({src.kind}, {src.status}{since}) {src.url or ''}".rstrip())
 
 
 @main.command()
@@ -148,23 +150,23 @@ def lint(pack):
     except BalisesError as exc:
         _fail(exc)
     for problem in problems:
-        click.echo(problem.text(lang))
+        echo(problem.text(lang))
     if note:
-        click.echo(note[0] if lang == "fr" else note[1], err=True)
+        echo(note[0] if lang == "fr" else note[1], err=True)
     label = pack or ("paquet par défaut" if lang == "fr" else "default pack")
     if summary:  # how the pack's law sources open (a pack that does not build has its problems listed above)
-        click.echo(summary.text(lang), err=True)
+        echo(summary.text(lang), err=True)
     if problems:
-        click.echo(f"{len(problems)} problème(s) dans {label}." if lang == "fr"
-                   else f"{len(problems)} problem(s) in {label}.", err=True)
+        echo(f"{len(problems)} problème(s) dans {label}." if lang == "fr"
+             else f"{len(problems)} problem(s) in {label}.", err=True)
         sys.exit(1)
-    click.echo(f"{label} : aucun problème trouvé." if lang == "fr" else f"{label}: no problem found.")
+    echo(f"{label} : aucun problème trouvé." if lang == "fr" else f"{label}: no problem found.")
 
 
 @main.command()
 def schema():
     """Print the JSON Schema of the profile (answers file)."""
-    click.echo(json.dumps(json_schema(), ensure_ascii=False, indent=2))
+    echo(json.dumps(json_schema(), ensure_ascii=False, indent=2))
 
 
 for _command in (*cli_packs.COMMANDS, *cli_update.COMMANDS):  # pack, batch, regenerate, diff, test, update
@@ -186,8 +188,13 @@ def run() -> None:
         # not standalone: click would turn Ctrl-C into "Aborted!" and exit 1 before we could say more
         code = main(standalone_mode=False)
     except (KeyboardInterrupt, click.exceptions.Abort) as exc:
-        terminated = isinstance(exc, Terminated) or isinstance(exc.__context__, Terminated)
-        click.echo("interrupted: no file was written (an existing file is left as it was)", err=True)
+        terminated = (isinstance(exc, Terminated) or isinstance(exc.__context__, Terminated)
+                      or getattr(exc, "signum", None) == signal.SIGTERM)
+        if api.WRITTEN:  # say truthfully what was written before the interruption (a policy before its trace)
+            echo(f"interrupted: {', '.join(str(p) for p in api.WRITTEN)} written; nothing else was written "
+                 "(an existing file is left as it was)", err=True)
+        else:
+            echo("interrupted: no file was written (an existing file is left as it was)", err=True)
         sys.exit(143 if terminated else 130)
     except click.ClickException as exc:
         exc.show()
@@ -195,8 +202,8 @@ def run() -> None:
     except Exception as exc:  # noqa: BLE001 - the last net under the CLI
         if os.environ.get("BALISES_DEBUG"):
             raise
-        click.echo(f"internal error ({type(exc).__name__}: {exc}); no file was written. "
-                   "Please report it with the command you ran.", err=True)
+        echo(f"internal error ({type(exc).__name__}: {exc}); no file was written. "
+             "Please report it with the command you ran.", err=True)
         sys.exit(1)
     sys.exit(code if isinstance(code, int) else 0)
 

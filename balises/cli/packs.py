@@ -4,16 +4,16 @@
 from __future__ import annotations
 
 import json
-import signal
 import sys
 from pathlib import Path
 
 import click
 
-from balises.cli.common import AS_OF, PACK, _as_of, _fail, _folder_done, _lang
+from balises.cli.common import AS_OF, PACK, _as_of, _fail, _folder_done, _interrupted, _lang, echo, one_line
 from balises.errors import BalisesError
 from balises.packs.authoring import (
     build_archive,
+    check_archive_path,
     init_pack,
     pack_problems,
     reference_findings,
@@ -41,9 +41,9 @@ def pack_init(directory, extends, name, publisher):
     except BalisesError as exc:
         _fail(exc)
     for path in written:
-        click.echo(f"  {path}")
-    click.echo(f"{directory}: pack created ({len(written)} files). Read {Path(directory) / 'README.md'}, then "
-               f"run `balises lint --pack {directory}`.")
+        echo(f"  {path}")
+    echo(f"{directory}: pack created ({len(written)} files). Read {Path(directory) / 'README.md'}, then "
+         f"run `balises lint --pack {directory}`.")
 
 
 @pack.command("build")
@@ -54,17 +54,18 @@ def pack_init(directory, extends, name, publisher):
 def pack_build(directory, output, force):
     """Write the pack in DIRECTORY as one .zip archive with a manifest and checksums."""
     try:
+        check_archive_path(directory, output)  # before the lint: a mistake said at once
         problems = pack_problems(directory)
         if problems and not force:
             for problem in problems:
-                click.echo(problem.text(_lang()), err=True)
-            click.echo(f"{len(problems)} problem(s): fix them (or use --force); no archive written.", err=True)
+                echo(problem.text(_lang()), err=True)
+            echo(f"{len(problems)} problem(s): fix them (or use --force); no archive written.", err=True)
             sys.exit(1)
         path, manifest = build_archive(directory, output)
     except BalisesError as exc:
         _fail(exc)
-    click.echo(f"{path}: {manifest['name']} {manifest['version']} (base {manifest['base_version']}), "
-               f"{len(manifest['files'])} files, checksum sha256:{manifest['checksum']}")
+    echo(f"{path}: {manifest['name']} {manifest['version']} (base {manifest['base_version']}), "
+         f"{len(manifest['files'])} files, checksum sha256:{manifest['checksum']}")
 
 
 @pack.command("verify")
@@ -78,26 +79,12 @@ def pack_verify(archive):
         _fail(exc)
     if found:  # intact, but its reference document would reach out of the machine
         for line in found:
-            click.echo(line, err=True)
-        click.echo(f"{archive}: {len(found)} problem(s) in the reference document (removed from every policy "
-                   "generated with this pack).", err=True)
+            echo(line, err=True)
+        echo(f"{archive}: {len(found)} problem(s) in the reference document (removed from every policy "
+             "generated with this pack).", err=True)
         sys.exit(1)
-    click.echo(f"{archive}: {manifest.get('name')} {manifest.get('version')} (base {manifest.get('base_version')}), "
-               f"intact; checksum sha256:{manifest.get('checksum')}")
-
-
-def _interrupted(exc) -> None:
-    """Say truthfully what an interrupted batch wrote, then exit 130 (Ctrl-C) or 143 (SIGTERM)."""
-    name = "Ctrl-C" if exc.signum == signal.SIGINT else signal.Signals(exc.signum).name
-    result = exc.result
-    if result is None:
-        click.echo(f"\ninterrupted ({name}): no report written.", err=True)
-    else:
-        done = sum(1 for line in result.lines if line["status"] == "ok")
-        left = sum(1 for line in result.lines if line["status"] == "interrupted")
-        click.echo(f"\ninterrupted ({name}): {result.written} file(s) written, {done} row(s) done, {left} not "
-                   f"done; report: {result.report}", err=True)
-    sys.exit(128 + exc.signum)
+    echo(f"{archive}: {manifest.get('name')} {manifest.get('version')} (base {manifest.get('base_version')}), "
+         f"intact; checksum sha256:{manifest.get('checksum')}")
 
 
 def _progress(total: int, label: str):
@@ -130,7 +117,7 @@ def batch(source, out_dir, pack, lang, as_of, jobs, template, traces):
             path = write_template(template)
         except BalisesError as exc:
             _fail(exc)
-        click.echo(f"{path}: template written (columns: docs/batch.md).")
+        echo(f"{path}: template written (columns: docs/batch.md).")
         return
     if not source or not out_dir:
         raise click.UsageError("give SOURCE and -o OUTPUT (or --template FILE).")
@@ -145,10 +132,10 @@ def batch(source, out_dir, pack, lang, as_of, jobs, template, traces):
     except Interrupted as exc:
         _interrupted(exc)
     ok = len(result.lines) - len(result.failed)
-    click.echo(f"{ok} policies in {out_dir} ({result.written} written, {ok - result.written} unchanged); "
-               f"{len(result.failed)} row(s) failed; report: {result.report}")
+    echo(f"{ok} policies in {out_dir} ({result.written} written, {ok - result.written} unchanged); "
+         f"{len(result.failed)} row(s) failed; report: {result.report}")
     for line in result.failed:
-        click.echo(f"  row {line['row']}: {line['error']}", err=True)
+        echo(f"  row {line['row']}: {line['error']}", err=True)
     if result.failed:
         sys.exit(1)
 
@@ -185,15 +172,14 @@ def regenerate(old, output, pack, as_of, jobs, as_json, trace_path):
             except Interrupted as exc:
                 _interrupted(exc)
             for line in result.lines:
-                click.echo(f"{line['row']}: {line['status']} {line.get('changes') or line['error']}")
+                echo(f"{one_line(line['row'])}: {line['status']} {line.get('changes') or line['error']}")
             _folder_done(result, "regenerated")
             return
         api.check_output_path(output)
+        api.check_not_input(output, old)
         if trace_path:
             api.check_output_path(trace_path)
-        if Path(output).resolve() == Path(old).resolve():
-            raise BalisesError("Donnez un autre nom au nouveau document : l'ancien reste la référence.",
-                               "Give the new document another name: the old one stays the reference.")
+            api.check_not_input(trace_path, old, output)
         result = regen(read_docx(old), load_pack(pack), as_of=date, source=old)
         api.write_atomic(output, result.docx)
         if trace_path:
@@ -202,11 +188,11 @@ def regenerate(old, output, pack, as_of, jobs, as_json, trace_path):
         _fail(exc)
     lang = _lang()
     if as_json:
-        click.echo(json.dumps(result.diff.to_dict(), ensure_ascii=False, indent=2))
+        echo(json.dumps(result.diff.to_dict(), ensure_ascii=False, indent=2))
     else:
         for line in result.diff.lines(lang):
-            click.echo(line)
-    click.echo(f"{output}: written ({result.diff.summary()}).")
+            echo(line)
+    echo(f"{output}: written ({result.diff.summary()}).")
 
 
 @click.command()
@@ -226,20 +212,24 @@ def diff(old, new, pack, as_json, redline_path):
     try:
         if redline_path:
             api.check_output_path(redline_path)
+            api.check_not_input(redline_path, old, new)
         loaded = load_pack(pack)
         old_bytes, new_bytes = read_docx(old), read_docx(new)
         result = diff_documents(old_bytes, new_bytes, loaded)
+        removed: list[tuple[str, str]] = []
         if redline_path:
-            api.write_atomic(redline_path, redline(old_bytes, new_bytes, loaded))
+            api.write_atomic(redline_path, redline(old_bytes, new_bytes, loaded, removed=removed))
     except BalisesError as exc:
         _fail(exc)
     if redline_path:
-        click.echo(f"{redline_path}: written (tracked changes by Balises).", err=True)
+        for fr, en in removed:
+            echo(f"note: {'retiré' if _lang() == 'fr' else 'removed'}: {fr if _lang() == 'fr' else en}", err=True)
+        echo(f"{redline_path}: written (tracked changes by Balises).", err=True)
     if as_json:
-        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         return
     for line in result.lines(_lang()):
-        click.echo(line)
+        echo(line)
 
 
 @click.command("test")
@@ -268,15 +258,15 @@ def test_pack(pack):
     failed = [r for r in results if not r.passed]
     for result in results:
         status = ("réussi" if fr else "passed") if result.passed else ("ÉCHEC" if fr else "FAILED")
-        click.echo(f"{status}  {result.name}: {result.description}")
+        echo(f"{status}  {one_line(result.name)}: {one_line(result.description)}")
         for failure in result.failures:
-            click.echo(f"    {failure}")
+            echo(f"    {failure}")
     if failed:
         names = ", ".join(r.name for r in failed)
-        click.echo(f"{len(failed)} cas en échec sur {len(results)} : {names}" if fr
-                   else f"{len(failed)} of {len(results)} case(s) failed: {names}", err=True)
+        echo(f"{len(failed)} cas en échec sur {len(results)} : {names}" if fr
+             else f"{len(failed)} of {len(results)} case(s) failed: {names}", err=True)
         sys.exit(1)
-    click.echo(f"{len(results)} cas réussis." if fr else f"{len(results)} case(s) passed.")
+    echo(f"{len(results)} cas réussis." if fr else f"{len(results)} case(s) passed.")
 
 
 COMMANDS = (pack, batch, regenerate, diff, test_pack)  # added to the `balises` group by balises.cli.main

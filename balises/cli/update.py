@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from balises.cli.common import AS_OF, PACK, _as_of, _fail, _folder_done, _lang
+from balises.cli.common import AS_OF, PACK, _as_of, _fail, _folder_done, _interrupted, _lang, echo, one_line
 from balises.errors import BalisesError
 from balises.packs.loader import load_pack
 from balises.services import generate as api
@@ -61,42 +61,53 @@ def update(adopted, output, pack, as_of, version, answers_path, base_path, effec
     it. ADOPTED may be a folder of members' policies: each is updated into OUTPUT, with report.csv."""
     # lazy: update loads python-docx and batch (~40 ms), not needed at `balises --help`
     from balises.contract import answers as answers_file
+    from balises.services.batch import Interrupted
     from balises.services.regenerate import read_docx
     from balises.services.update import acknowledgements, check, run_update_folder
     from balises.services.update import update as do_update
 
     try:
+        folder = Path(adopted).is_dir()
+        if folder and (check_only or dry_run):
+            raise click.UsageError("--check and --dry-run work on one file; a folder is updated into -o OUTPUT.")
         if check_only:
             result = check(read_docx(adopted), source=adopted)
             for line in result.lines(_lang()):
-                click.echo(line)
+                echo(line)
             sys.exit(1 if result.conflicts else 0)
         if output is None and not dry_run:
             raise click.UsageError("Missing option '-o' / '--output' (or give --dry-run or --check).")
         date = _as_of(as_of)
-        if Path(adopted).is_dir():
-            if output is None or dry_run:
-                raise click.UsageError("A folder is updated into -o OUTPUT (--dry-run works on one file).")
+        if folder:
+            given = [name for name, value in (("--answers", answers_path), ("--base", base_path),
+                                              ("--effective", effective), ("--adopted-on", adopted_on),
+                                              ("--adopted-by", adopted_by), ("--acknowledgements", ack_path),
+                                              ("--version", version)) if value]
+            if given:  # each member has its own answers, dates and adoption: never one for all
+                raise click.UsageError(f"{', '.join(given)}: for one policy at a time, not for a folder.")
             count = len([p for p in Path(adopted).iterdir() if p.suffix.lower() == ".docx"])
-            with click.progressbar(length=count, label="Updating", file=sys.stderr, show_pos=True) as bar:
-                result = run_update_folder(adopted, output, pack_location=pack, as_of=date, jobs=jobs,
-                                           messages=_lang(), progress=bar.update)
+            try:
+                with click.progressbar(length=count, label="Updating", file=sys.stderr, show_pos=True) as bar:
+                    result = run_update_folder(adopted, output, pack_location=pack, as_of=date, jobs=jobs,
+                                               messages=_lang(), progress=bar.update)
+            except Interrupted as exc:
+                _interrupted(exc)
             for line in result.lines:
                 if line["status"] == "ok":
-                    click.echo(f"{line['row']}: {line['version']}, material {line['material']}, "
-                               f"conflicts {line['conflicts']}" + (f" ({line['to_look_at']})" if line['to_look_at']
-                                                                   else ""))
+                    echo(f"{one_line(line['row'])}: {line['version']}, material {line['material']}, "
+                         f"conflicts {line['conflicts']}" + (f" ({line['to_look_at']})" if line['to_look_at']
+                                                             else ""))
                 else:
-                    click.echo(f"{line['row']}: error {line['error']}")
+                    echo(f"{one_line(line['row'])}: error {line['error']}")
             _folder_done(result, "updated")
             return
-        if output is not None:
+        inputs = (adopted, base_path, answers_path)
+        if output is not None:  # the adopted version, the original and the answers stay as they are
             api.check_output_path(output)
-            if Path(output).resolve() == Path(adopted).resolve():
-                raise BalisesError("Donnez un autre nom au nouveau document : la version adoptée reste la référence.",
-                                   "Give the new document another name: the adopted version stays the reference.")
+            api.check_not_input(output, *inputs)
         if ack_path:
             api.check_output_path(ack_path)
+            api.check_not_input(ack_path, *inputs, output)
         loaded = load_pack(pack)
         profile = answers_file.load(answers_path, loaded).profile if answers_path else None
         result = do_update(read_docx(adopted), loaded, as_of=date, source=adopted, version=version, answers=profile,
@@ -116,21 +127,25 @@ def update(adopted, output, pack, as_of, version, answers_path, base_path, effec
         data["merge"] = [{"clause": c.clause, "status": c.status} for c in result.plan.clauses if c.status != "same"]
         data["open_conflicts"] = result.carried.open_conflicts
         data["steps"] = [en for _, en in result.steps]
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        data["removed"] = [en for _, en in result.removed]
+        echo(json.dumps(data, ensure_ascii=False, indent=2))
     else:
         for line in result.lines(_lang()):
-            click.echo(line)
+            echo(line)
     if dry_run:
-        click.echo("Dry run: nothing written." if _lang() != "fr" else "Essai : rien n'est écrit.")
+        echo("Dry run: nothing written." if _lang() != "fr" else "Essai : rien n'est écrit.")
+        return
+    if result.same_bytes:
+        echo(f"{output}: written, the same bytes as {adopted} (no change).")
         return
     if result.unchanged:
-        click.echo(f"{output}: written, the same bytes as {adopted} (no change).")
+        echo(f"{output}: written, {adopted} less what was removed (no change by Balises).")
         return
-    click.echo(f"{output}: written (version {result.version}; {result.diff.class_summary()}; "
-               f"{len(result.conflicts)} conflict(s)" + (f", {len(result.carried.open_conflicts)} still open from "
-                                                         "before" if result.carried.open_conflicts else "") + ").")
+    echo(f"{output}: written (version {result.version}; {result.diff.class_summary()}; "
+         f"{len(result.conflicts)} conflict(s)" + (f", {len(result.carried.open_conflicts)} still open from "
+                                                   "before" if result.carried.open_conflicts else "") + ").")
     if ack_path:
-        click.echo(f"{ack_path}: acknowledgement sheets of version {result.version}.")
+        echo(f"{ack_path}: acknowledgement sheets of version {result.version}.")
 
 
 COMMANDS = (update,)  # added to the `balises` group by balises.cli.main

@@ -40,8 +40,12 @@ class FieldPath:
 
     @property
     def column(self) -> str:
-        """The spreadsheet column of this field (list positions counted from 1)."""
-        return ".".join(str(p + 1) if isinstance(p, int) else p for p in self.parts)
+        """The spreadsheet column of this field: tools counted from 1 (``tools.1.name``); a position inside a
+        cell's list (``policy.languages[1]``, the second of ``fr;de``) is the cell's own column."""
+        parts = list(self.parts)
+        while parts and isinstance(parts[-1], int):
+            parts.pop()
+        return ".".join(str(p + 1) if isinstance(p, int) else p for p in parts)
 
     def __str__(self) -> str:
         out = ""

@@ -63,8 +63,10 @@ Disclosure = _choice(v.DISCLOSURE)
 Length = _choice(v.LENGTHS)
 NameArticle = _choice(v.NAME_ARTICLES)
 
-# C0 controls, DEL and C1 controls, but tab and newline; also the XML-illegal surrogates and non-characters
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+# C0 controls (tab and line breaks included: every text of the profile is one line, which a footer, a file
+# name, a calendar line or a terminal shows), DEL, C1 controls, Unicode's line and paragraph separators; also
+# the XML-illegal surrogates and non-characters
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
 EU_MEMBERS = ("france", "belgium", "eu_other")
 EFFECTIVE_DATES = (dt.date(2000, 1, 1), dt.date(2099, 12, 31))  # policy.effective_date, the wizard's calendar too
 
@@ -294,8 +296,9 @@ _FIELD_MESSAGES: dict[str, tuple[str, str]] = {
                                    "{value!r} is not a date (YYYY-MM-DD)"),
     "date_out_of_range": ("{date} : date hors de la plage permise ({first} à {last})",
                           "{date}: date outside the allowed range ({first} to {last})"),
-    "control_chars": ("contient des caractères de contrôle ; retirez-les",
-                      "contains control characters; remove them"),
+    "control_chars": ("contient des caractères de contrôle (saut de ligne, tabulation…) ; une seule ligne de "
+                      "texte est attendue", "contains control characters (a line break, a tab…); one line of "
+                      "text is expected"),
     "empty_text": ("ne peut pas être vide", "must not be empty"),
     "text_too_long": ("texte trop long ({length} caractères ; maximum {max_length})",
                       "text too long ({length} characters; at most {max_length})"),

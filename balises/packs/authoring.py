@@ -418,6 +418,14 @@ def smoke_skipped() -> tuple[str, str] | None:
 
 # ---------------------------------------------------------------- pack build / verify
 
+def check_archive_path(directory: str | Path, output: str | Path | None) -> None:
+    """An archive is never written inside the pack it holds: it would overwrite one of the pack's files (``-o
+    DIR/pack.yaml``) or join the next build."""
+    if output is not None and Path(directory).resolve() in Path(output).resolve().parents:
+        raise PackError(f"{output} : l'archive ne peut pas être écrite dans le paquet qu'elle contient ({directory}).",
+                        f"{output}: the archive cannot be written inside the pack it holds ({directory}).")
+
+
 def build_archive(directory: str | Path, output: str | Path | None = None) -> tuple[Path, dict]:
     """Write the pack folder as one .zip with ``manifest.json``. Returns the path and the manifest."""
     directory = Path(directory)
@@ -440,6 +448,7 @@ def build_archive(directory: str | Path, output: str | Path | None = None) -> tu
         "checksum": checksum,
     }
     output = Path(output) if output else Path(f"{slugify(info.name, fallback='my-pack')}-{info.version}.zip")
+    check_archive_path(directory, output)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name, data in [(MANIFEST_FILE, json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8")),
@@ -466,10 +475,10 @@ def verify_archive(path: str | Path) -> dict:
 def reference_findings(location: str | Path) -> list[str]:
     """What the pack's reference .docx carries that reaches out of the machine (``where: message`` each)."""
     # lazy: python-docx (~25 ms) only for this check, not at `balises --help`
-    from balises.render.docx.reference import sanitise_docx
+    from balises.render.docx.package import clean_reference
 
     files = read_pack_files(location)
     if REFERENCE_FILE not in files:
         return []
     where = f"{location}/{REFERENCE_FILE}"
-    return [f"{where}: {en}" for _, en in sanitise_docx(files[REFERENCE_FILE], where)[1]]
+    return [f"{where}: {en}" for _, en in clean_reference(files[REFERENCE_FILE], where)[1]]

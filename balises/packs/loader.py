@@ -532,10 +532,10 @@ def build_pack(base: Layer, overlays: list[Layer] = ()) -> Pack:
         decision_layers = [(str(default), _decision_files(read_pack_files(default), str(default)))]
     decisions = parse_decision_files(decision_layers)
     # lazy: python-docx (~25 ms) is loaded when a pack is, not at `balises --help`
-    from balises.render.docx.reference import sanitise_docx
+    from balises.render.docx.package import clean_reference
 
     # the reference is copied into every policy: sanitised once here
-    reference, found = sanitise_docx(reference, reference_where)
+    reference, found = clean_reference(reference, reference_where)
     return Pack(decisions=decisions, info=top, layers=[base.info, *[o.info for o in overlays]], sections=sections,
                 rules=rules,
                 templates=templates, template_files=origins, terms=terms or {}, reference_docx=reference,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 
 from balises.contract.profile import parse_profile
 from balises.engine.document import Clause, Paragraph, PolicyDocument, Run, Section, Table
@@ -17,6 +18,7 @@ from balises.engine.templating import format_date
 from balises.engine.views import org_names
 
 TITLES = ("Accusé de réception de la politique IA", "Acknowledgement of the AI policy")
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def staff_groups(profile: dict, lang: str) -> list[tuple[str, str, int]]:
@@ -86,7 +88,14 @@ def review_calendar(policy: PolicyDocument) -> bytes:
     """An .ics file: the policy's next review (with a reminder a month before) and each legal date it
     watches. UIDs are stable, so importing a newer file updates the events instead of doubling them."""
     # lazy: icalendar (~35 ms) only for a kit's calendar, not at `balises --help`
-    from icalendar import Alarm, Calendar, Event
+    from icalendar import Alarm, Calendar, Event, vText
+
+    def text(value: str):
+        """A text value of the calendar: one line (the profile refuses line breaks in names and roles; a
+        source's title or a section's could still hold one), escaped by icalendar (``;``, ``,``, ``\\``), then
+        folded at 75 octets. Without this, icalendar stops on an assertion, and with ``python -O`` a line
+        break in a name wrote a calendar line of its own."""
+        return vText(" ".join(_CONTROL.sub(" ", value).split()))
 
     meta = policy.meta
     fr = meta.lang == "fr"
@@ -95,7 +104,7 @@ def review_calendar(policy: PolicyDocument) -> bytes:
     calendar = Calendar()
     calendar.add("prodid", "-//Balises//AI policy//FR" if fr else "-//Balises//AI policy//EN")
     calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", f"{meta.organisation} – {'politique IA' if fr else 'AI policy'}")
+    calendar.add("x-wr-calname", text(f"{meta.organisation} – {'politique IA' if fr else 'AI policy'}"))
 
     def event(uid: str, day: dt.date, summary: str, description: str, remind_days: int | None = None) -> None:
         item = Event()
@@ -103,13 +112,13 @@ def review_calendar(policy: PolicyDocument) -> bytes:
         item.add("dtstamp", stamp)
         item.add("dtstart", day)
         item.add("dtend", day + dt.timedelta(days=1))
-        item.add("summary", summary)
-        item.add("description", description)
+        item.add("summary", text(summary))
+        item.add("description", text(description))
         item.add("transp", "TRANSPARENT")
         if remind_days:
             alarm = Alarm()
             alarm.add("action", "DISPLAY")
-            alarm.add("description", summary)
+            alarm.add("description", text(summary))
             alarm.add("trigger", dt.timedelta(days=-remind_days))
             item.add_component(alarm)
         calendar.add_component(item)

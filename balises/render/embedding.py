@@ -13,19 +13,34 @@ second anchor. Word and LibreOffice both keep custom XML parts, but LibreOffice 
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
-import io
 import json
-import zipfile
-import zlib
+import re
+from dataclasses import replace
+from typing import Annotated, Literal
 from xml.etree import ElementTree
 
+from lxml import etree
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+
+from balises.engine.compose import EDITIONS
 from balises.engine.document import PolicyDocument, block_text
 from balises.errors import InputFileError
+from balises.render.docx.package import (
+    ADOPTED_LIMITS,
+    PAYLOAD_NAMESPACE,
+    check_word,
+    parse_part,
+    read_zip,
+    shown,
+)
+from balises.safeyaml import parse_json
 
 CUSTOM_XML_PART = "/customXml/balises-policy.xml"
-NAMESPACE = "urn:balises:policy:1"
+NAMESPACE = PAYLOAD_NAMESPACE
 MAX_PAYLOAD = 2 * 1024 * 1024
+FORMAT_VERSION = 2
 
 
 def clause_fingerprints(doc: PolicyDocument) -> list[dict]:
@@ -48,7 +63,7 @@ def payload(doc: PolicyDocument, units: list[dict] | None = None) -> dict:
     meta = doc.meta
     value = {
         "format": "balises-policy",
-        "format_version": 2,
+        "format_version": FORMAT_VERSION,
         "profile": doc.profile,
         "pack": {"label": meta.pack, "name": meta.pack_name, "version": meta.pack_version},
         "generated_on": meta.generated_on.isoformat(),
@@ -73,47 +88,135 @@ def payload_xml(doc: PolicyDocument, units: list[dict] | None = None) -> bytes:
     return ElementTree.tostring(root, encoding="utf-8", xml_declaration=True)
 
 
-def _payload_part(archive: zipfile.ZipFile) -> bytes | None:
-    """Our part under its own name, or (after a LibreOffice save) the custom XML item in our namespace."""
-    names = archive.namelist()
-    own = CUSTOM_XML_PART.lstrip("/")
-    candidates = [own] if own in names else []
-    candidates += [n for n in names if n.startswith("customXml/") and n.endswith(".xml") and n != own
-                   and "/_rels/" not in n and not n.rsplit("/", 1)[-1].startswith("itemProps")]
-    for name in candidates:
-        if archive.getinfo(name).file_size > MAX_PAYLOAD:
-            continue
-        raw = archive.read(name)
-        if NAMESPACE.encode() in raw[:400]:
-            return raw
-    return None
+# ---------------------------------------------------------------- reading it back, as hostile input
+
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")  # tab and line breaks aside
+
+
+def _text(max_len: int, lines: bool = False):
+    """A text of at most ``max_len`` characters, without control characters (nor line breaks unless
+    ``lines``): what the footer, the history and the report will show."""
+
+    def check(value: str) -> str:
+        if _CONTROL.search(value) or (not lines and ("\n" in value or "\r" in value or "\t" in value)):
+            raise ValueError("contains control characters or line breaks")
+        return value
+
+    return Annotated[str, StringConstraints(max_length=max_len), AfterValidator(check)]
+
+
+Line = _text(200)
+Name = _text(120)
+
+
+class _Payload(BaseModel):
+    model_config = ConfigDict(extra="ignore", strict=False)
+
+
+class PackLabel(_Payload):
+    label: Line = ""
+    name: Line = ""
+    version: Line = ""
+
+
+class ClauseEntry(_Payload):
+    section: Name = ""
+    clause: Name
+    rules: list[Name] = Field(default_factory=list, max_length=200)
+    sha256: _text(64) = ""
+    variant: Name | None = None
+    applies_from: list[dt.date] = Field(default_factory=list, max_length=200)
+
+
+class UnitEntry(_Payload):
+    clause: Name
+    text: _text(100_000, lines=True)
+    bookmark: Name | None = None
+
+
+class HistoryRow(_Payload):
+    version: _text(20)
+    date: dt.date
+    adopted_by: Line = ""
+    summary: _text(2_000) = ""
+    adopted_on: dt.date | None = None
+    effective: dt.date | None = None
+
+
+class EmbeddedPolicy(_Payload):
+    """The embedded payload as Balises wrote it; anything else is refused naming the field, before use."""
+
+    format: Literal["balises-policy"]
+    format_version: int = Field(1, ge=1, le=FORMAT_VERSION)
+    profile: dict
+    pack: PackLabel = Field(default_factory=PackLabel)
+    generated_on: dt.date | None = None
+    lang: Literal["fr", "en"] = "fr"
+    edition: Literal[(*EDITIONS, "acknowledgement")] = "full"  # type: ignore[valid-type]
+    version: _text(20) = "1.0"
+    effective_date: dt.date | None = None
+    approved_by: Line = ""
+    adopted_on: dt.date | None = None
+    clauses: list[ClauseEntry] = Field(default_factory=list, max_length=5_000)
+    history: list[HistoryRow] = Field(default_factory=list, max_length=200)
+    units: list[UnitEntry] | None = Field(None, max_length=ADOPTED_LIMITS.paragraphs)
+
+
+def _candidate(name: str) -> bool:
+    """A custom XML item (LibreOffice renames ours ``customXml/itemN.xml``), not its properties."""
+    file = name.rsplit("/", 1)[-1]
+    return name.startswith("customXml/") and name.endswith(".xml") and "/_rels/" not in name \
+        and not file.startswith("itemProps")
+
+
+_PAYLOAD_LIMITS = replace(ADOPTED_LIMITS, part_bytes=MAX_PAYLOAD)
+
+
+def _payload_items(docx_bytes: bytes, source: str) -> list[tuple[str, bytes, object]]:
+    """The custom XML items in Balises' namespace: (part name, bytes, parsed root) each."""
+    parts = read_zip(docx_bytes, source, _PAYLOAD_LIMITS, InputFileError, wanted=_candidate)
+    found = []
+    for name, raw in parts.items():
+        root = parse_part(name, raw, source, InputFileError, _PAYLOAD_LIMITS)
+        if etree.QName(root).namespace == NAMESPACE:
+            found.append((name, raw, root))
+    return found
 
 
 def payload_bytes(docx_bytes: bytes) -> bytes | None:
     """The embedded part itself (to carry a new policy's data into another file)."""
-    with zipfile.ZipFile(io.BytesIO(docx_bytes)) as archive:
-        return _payload_part(archive)
+    found = _payload_items(docx_bytes, "document")
+    return found[0][1] if found else None
 
 
 def read_payload(docx_bytes: bytes, source: str = "document") -> dict:
-    """The embedded payload of a policy generated by Balises; a clear error for any other file."""
+    """The embedded payload of a policy generated by Balises, checked field by field (:class:`EmbeddedPolicy`);
+    a clear error for any other file. Only the custom XML items are read (within MAX_PAYLOAD each), so a
+    bomb elsewhere in the document is never inflated here."""
     not_ours = InputFileError(
         f"{source} : ce document n'a pas été produit par Balises (aucune réponse intégrée).",
         f"{source}: this document was not produced by Balises (no embedded answers).")
-    try:
-        with zipfile.ZipFile(io.BytesIO(docx_bytes)) as archive:
-            raw = _payload_part(archive)
-            if raw is None:
-                raise not_ours
-    except (zipfile.BadZipFile, RuntimeError, NotImplementedError, EOFError, zlib.error):  # encrypted, deflate64
-        raise InputFileError(f"{source} : ce n'est pas un document Word (.docx).",
-                             f"{source}: not a Word document (.docx).") from None
-    try:
-        root = ElementTree.fromstring(raw)
-        data = root.find(f"{{{NAMESPACE}}}data")
-        value = json.loads(data.text or "")
-    except (ElementTree.ParseError, AttributeError, json.JSONDecodeError, RecursionError):  # deep JSON: not ours
-        raise not_ours from None
+    found = _payload_items(docx_bytes, source)
+    check_word(docx_bytes, source)
+    if not found:
+        raise not_ours
+    if len(found) > 1:
+        names = ", ".join(name for name, _, _ in found)
+        raise InputFileError(f"{source} : plusieurs jeux de réponses intégrées ({names}).",
+                             f"{source}: several sets of embedded answers ({names}).")
+    name, _, root = found[0]
+    data = root.find(f"{{{NAMESPACE}}}data")
+    if data is None or not (data.text or "").strip():
+        raise not_ours
+    value = parse_json(data.text, f"{source} ({name})")
     if not isinstance(value, dict) or value.get("format") != "balises-policy":
         raise not_ours
-    return value
+    try:
+        return EmbeddedPolicy.model_validate(value).model_dump(mode="json")
+    except ValidationError as exc:
+        problems = [f"{'.'.join(str(p) for p in e['loc']) or '(payload)'}: {e['msg']}"
+                    for e in exc.errors(include_url=False)[:5]]
+        raise InputFileError(
+            f"{source} : réponses intégrées invalides ({len(exc.errors())} problème(s)).",
+            f"{source}: invalid embedded answers ({len(exc.errors())} problem(s)).",
+            details=[(shown(p, 160), shown(p, 160)) for p in problems]) from None

@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import datetime as dt
+import fcntl
 import gc
 import io
 import os
@@ -26,7 +27,7 @@ from balises.contract.paths import FieldPath
 from balises.errors import BalisesError, InputFileError, OutputError, ProfileError
 from balises.packs.loader import load_pack
 from balises.services import generate as api
-from balises.services.generate import remove_pending_temp_files, write_atomic
+from balises.services.generate import check_not_input, remove_pending_temp_files, write_atomic
 from balises.services.spreadsheet import Row, read_rows
 from balises.slug import slugify
 
@@ -306,6 +307,48 @@ def _output_folder(out: Path) -> None:
                           f"Cannot create the output folder {out} ({exc.strerror}).") from None
 
 
+@contextlib.contextmanager
+def folder_lock(out: Path):
+    """One run at a time writes into a folder: a second batch, regenerate or update into the same folder is
+    refused (exit 2) instead of mixing its files and its report with the first one's. The lock is the
+    kernel's (flock on the folder itself): nothing is left behind, and it goes with the process."""
+    try:
+        fd = os.open(out, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError as exc:
+        raise OutputError(f"Dossier de sortie {out} inaccessible ({exc.strerror}).",
+                          f"Cannot open the output folder {out} ({exc.strerror}).") from None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise OutputError(f"{out} : une autre exécution écrit déjà dans ce dossier ; attendez qu'elle se "
+                              "termine, ou choisissez un autre dossier.",
+                              f"{out}: another run is already writing into this folder; wait for it to finish, "
+                              "or choose another folder.") from None
+        yield
+    finally:
+        os.close(fd)
+
+
+def run_folder(out: Path, tasks: list[tuple], worker: Callable, pack_location: str | None, jobs: int | None,
+               progress: Callable[[int], None] | None, columns: list[str], done: list[dict] | None = None
+               ) -> BatchResult:
+    """``tasks`` run by ``worker`` into ``out`` (locked by the caller), then ``out/report.csv``. Interrupted
+    (Ctrl-C, SIGTERM): the report is written all the same, saying what was done, and :class:`Interrupted`
+    goes on up with it."""
+    started = time.time() - 1  # file times may be rounded down to the second
+    lines = list(done or [])
+    try:
+        lines += run_parallel(tasks, worker, str(Path(pack_location).resolve()) if pack_location else None,
+                              jobs, progress)
+    except Interrupted as exc:
+        with _signals_ignored():  # a second Ctrl-C must not cut the report short
+            _interrupted_report(exc, out, lines, tasks, started, columns)
+        raise
+    lines.sort(key=_row_key)
+    return BatchResult(lines=lines, report=write_report(out, lines, columns))
+
+
 def run_batch(source: str | Path, out_dir: str | Path, pack_location: str | None = None, lang: str | None = None,
               as_of: dt.date | None = None, jobs: int | None = None, messages: str = "en",
               progress: Callable[[int], None] | None = None, rows: list[Row] | None = None,
@@ -313,29 +356,26 @@ def run_batch(source: str | Path, out_dir: str | Path, pack_location: str | None
     """One policy per row of ``source`` into ``out_dir`` (with its decision trace if ``traces``), and
     ``out_dir/report.csv``."""
     out = Path(out_dir)
+    if Path(source).is_dir() and Path(source).resolve() == out.resolve():
+        raise InputFileError("Le dossier de sortie doit être différent du dossier des profils.",
+                             "The output folder must differ from the folder of profiles.")
+    check_not_input(out / REPORT_NAME, source)
     _output_folder(out)
-    started = time.time() - 1  # file times may be rounded down to the second
-    load_pack(pack_location)  # a bad pack fails once, here, not once per row
-    rows = rows if rows is not None else read_rows(source)
-    names = output_names(rows)
-    tasks, lines = [], []
-    for row in rows:
-        if row.data is None:
-            lines.append({"row": row.label, "organisation": "", "status": "error", "file": "", "error": row.error})
-            if progress:
-                progress(1)
-            continue
-        tasks.append((row.number, row.label, row.data, str(out / names[row.number]), lang, as_of, messages,
-                      traces))
-    try:
-        lines += run_parallel(tasks, generate_row, str(Path(pack_location).resolve()) if pack_location else None,
-                              jobs, progress)
-    except Interrupted as exc:
-        with _signals_ignored():  # a second Ctrl-C must not cut the report short
-            _interrupted_report(exc, out, lines, tasks, started)
-        raise
-    lines.sort(key=_row_key)
-    return BatchResult(lines=lines, report=write_report(out, lines))
+    with folder_lock(out):
+        load_pack(pack_location)  # a bad pack fails once, here, not once per row
+        rows = rows if rows is not None else read_rows(source)
+        names = output_names(rows)
+        tasks, lines = [], []
+        for row in rows:
+            if row.data is None:
+                lines.append({"row": row.label, "organisation": "", "status": "error", "file": "",
+                              "error": row.error})
+                if progress:
+                    progress(1)
+                continue
+            tasks.append((row.number, row.label, row.data, str(out / names[row.number]), lang, as_of, messages,
+                          traces))
+        return run_folder(out, tasks, generate_row, pack_location, jobs, progress, REPORT_COLUMNS, lines)
 
 
 def policies_in(folder: Path, out: Path, what: tuple[str, str]) -> list[Path]:

@@ -54,6 +54,15 @@ def generate(profile: Profile, pack: Pack | None = None, lang: str | None = None
 def check_output_path(path: str | Path) -> Path:
     """Refuse an output path that cannot be written, before any work is done."""
     path = Path(path)
+    name_max = 255
+    with contextlib.suppress(OSError, ValueError):
+        name_max = os.pathconf(path.parent if str(path.parent) else ".", "PC_NAME_MAX")
+    longest = name_max - len(".XXXXXXXX.tmp") - 1  # the temporary file beside it has a longer name
+    if len(os.fsencode(path.name)) > longest:
+        raise OutputError(f"Nom de fichier trop long ({len(os.fsencode(path.name))} octets ; au plus {longest}) : "
+                          f"{path.name[:40]}…",
+                          f"File name too long ({len(os.fsencode(path.name))} bytes; at most {longest}): "
+                          f"{path.name[:40]}…")
     if path.is_dir():
         raise OutputError(f"{path} est un dossier : donnez un nom de fichier (.docx).",
                           f"{path} is a directory: give a file name (.docx).")
@@ -109,6 +118,7 @@ def write_atomic(path: str | Path, data: bytes) -> Path:
         os.chmod(tmp, _file_mode(path))  # mkstemp creates 0600; a policy is an ordinary document
         _refuse_special(path)  # again: it may have appeared while the file was written
         os.replace(tmp, path)
+        WRITTEN.append(path)
     except BaseException as exc:
         try:
             os.unlink(tmp)
@@ -124,6 +134,25 @@ def write_atomic(path: str | Path, data: bytes) -> Path:
 
 
 _PENDING: set[str] = set()  # temporary files being written, for a signal handler that must exit at once
+WRITTEN: list[Path] = []  # the files this process wrote, for what an interrupted command says it wrote
+
+
+def check_not_input(output: str | Path, *inputs: str | Path | None) -> None:
+    """Refuse to write over one of the command's own inputs (``diff OLD NEW --redline OLD``, a trace named
+    like the profile): the same path, or another name of the same file (a link)."""
+    out = Path(output)
+    for given in inputs:
+        if given is None:
+            continue
+        source = Path(given)
+        same = out.resolve() == source.resolve()
+        with contextlib.suppress(OSError):
+            same = same or os.path.samefile(out, source)
+        if same:
+            raise OutputError(f"{out} est aussi une entrée de la commande ({source}) : donnez un autre nom au "
+                              "fichier à écrire, l'entrée reste telle quelle.",
+                              f"{out} is also one of the command's inputs ({source}): give the file to write "
+                              "another name; the input is left as it is.")
 
 
 @contextlib.contextmanager

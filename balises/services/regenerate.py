@@ -6,7 +6,6 @@ Edits made to the old document are not kept: balises.services.update keeps them.
 from __future__ import annotations
 
 import datetime as dt
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,15 +22,12 @@ from balises.safeyaml import read_bytes
 from balises.services.batch import (
     _WORKER,
     BatchResult,
-    Interrupted,
-    _interrupted_report,
     _output_folder,
-    _signals_ignored,
     error_text,
+    folder_lock,
     policies_in,
-    run_parallel,
+    run_folder,
     write_if_changed,
-    write_report,
 )
 from balises.services.diff import PolicyDiff, diff_payloads, insert_changes
 
@@ -99,15 +95,7 @@ def run_regenerate_folder(folder: str | Path, out_dir: str | Path, pack_location
     folder, out = Path(folder), Path(out_dir)
     files = policies_in(folder, out, ("anciennes politiques", "old policies"))
     _output_folder(out)
-    started = time.time() - 1
-    load_pack(pack_location)
-    tasks = [(i, p.name, str(p), str(out / p.name), as_of, messages) for i, p in enumerate(files, start=1)]
-    try:
-        lines = run_parallel(tasks, regenerate_file, str(Path(pack_location).resolve()) if pack_location else None,
-                             jobs, progress)
-    except Interrupted as exc:
-        with _signals_ignored():
-            _interrupted_report(exc, out, [], tasks, started, REGEN_COLUMNS)
-        raise
-    lines.sort(key=lambda line: line["row"])
-    return BatchResult(lines=lines, report=write_report(out, lines, REGEN_COLUMNS))
+    with folder_lock(out):
+        load_pack(pack_location)
+        tasks = [(i, p.name, str(p), str(out / p.name), as_of, messages) for i, p in enumerate(files, start=1)]
+        return run_folder(out, tasks, regenerate_file, pack_location, jobs, progress, REGEN_COLUMNS)

@@ -193,10 +193,17 @@ def read_rows(location: str | Path) -> list[Row]:
 
 def _csv_records(path: Path) -> tuple[list, Iterable]:
     raw = path.read_bytes()
+    # Excel's "Unicode text" and some exports are UTF-16, said by their byte order mark
+    encoding = "utf-16" if raw.startswith((b"\xff\xfe", b"\xfe\xff")) else "utf-8-sig"
     try:
-        text = raw.decode("utf-8-sig")
+        text = raw.decode(encoding)
     except UnicodeDecodeError:
+        if encoding == "utf-16":
+            raise InputFileError(f"{path} : texte UTF-16 illisible.", f"{path}: unreadable UTF-16 text.") from None
         text = raw.decode("cp1252", errors="replace")  # an old Excel export
+    if "\x00" in text:
+        raise InputFileError(f"{path} : octets nuls dans le fichier (enregistrez-le en CSV UTF-8).",
+                             f"{path}: NUL bytes in the file (save it as CSV UTF-8).")
     first = text.split("\n", 1)[0]
     delimiter = max((",", ";", "\t"), key=first.count)  # the header never holds lists: count its separators
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)

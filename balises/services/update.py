@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import docx
+from pydantic import ValidationError
 
 from balises.contract.answers import resolve
-from balises.contract.profile import Profile
+from balises.contract.profile import Policy, Profile, describe_errors
 from balises.engine.compose import compose
 from balises.engine.document import HistoryEntry, PolicyDocument
 from balises.engine.state import engine_for
@@ -27,17 +28,18 @@ from balises.errors import BalisesError, InputFileError
 from balises.packs.loader import Pack, load_pack
 from balises.render import embedding
 from balises.render.adoption import acknowledgement_document
+from balises.render.docx.package import clean_adopted
 from balises.render.docx.redline import apply_plan, body_of, open_conflicts, pending_authors
 from balises.render.docx.units import W, key
 from balises.services import merge
 from balises.services.batch import (
     _WORKER,
-    BatchResult,
+    _output_folder,
     error_text,
+    folder_lock,
     policies_in,
-    run_parallel,
+    run_folder,
     write_if_changed,
-    write_report,
 )
 from balises.services.diff import (
     CLASS_LABELS,
@@ -85,10 +87,16 @@ class Updated:
     version: str
     old_payload: dict
     notes: list[tuple[str, str]] = field(default_factory=list)
-    unchanged: bool = False  # nothing to do: ``docx`` is the adopted file itself, byte for byte
+    unchanged: bool = False  # no change by Balises: ``docx`` is the adopted file itself (less ``removed``)
     steps: list[tuple[str, str]] = field(default_factory=list)  # what the organisation does next
     carried: Carried = field(default_factory=Carried)
     ours_texts: list[str] = field(default_factory=list)
+    removed: list[tuple[str, str]] = field(default_factory=list)  # what the adopted document could not carry
+
+    @property
+    def same_bytes(self) -> bool:
+        """Nothing to do at all: ``docx`` is the adopted file, byte for byte."""
+        return self.unchanged and not self.removed
 
     @property
     def conflicts(self) -> list:
@@ -108,6 +116,7 @@ class Updated:
                 "kept_edits": len(self.plan.of_status("kept_edit", "merged", "conflict", "deleted_by_org",
                                                       "kept_deletion")),
                 "conflicts": len(self.conflicts) + len(self.carried.open_conflicts),
+                "removed": "; ".join(en for _, en in self.removed),
                 "to_look_at": "; ".join([c.clause for c in self.plan.of_status("conflict", "reinstated",
                                                                                "kept_deletion")]
                                         + [f"{c} (open)" for c in self.carried.open_conflicts]
@@ -119,7 +128,9 @@ class Updated:
         i = 0 if fr else 1
         if self.unchanged:
             out = [("Aucun changement de Balises : le document reste tel quel (mêmes octets)." if fr else
-                    "No change by Balises: the document stays as it is (the same bytes).")]
+                    "No change by Balises: the document stays as it is (the same bytes).") if self.same_bytes else
+                   ("Aucun changement de Balises : le document reste tel quel, moins ce qui en est retiré (notes)."
+                    if fr else "No change by Balises: the document stays as it is, less what was removed (notes).")]
             out += [f"note: {n[i]}" for n in self.notes]
             out += self._open_lines(fr)
             out.append(f"Version {self.version} → {self.version} "
@@ -431,7 +442,8 @@ def _old_payload(adopted_docx: bytes, source: str, pack: Pack, base_docx: bytes 
                 "nouveau fichier), donnez le fichier d'origine avec --base ORIGINAL.docx, ou les réponses avec "
                 "--answers RÉPONSES.yaml.",
                 exc.en + " If it lost its data (saved as .odt, through Google Docs, pasted into a new file), give "
-                "the original file with --base ORIGINAL.docx, or the answers with --answers ANSWERS.yaml.") from None
+                "the original file with --base ORIGINAL.docx, or the answers with --answers ANSWERS.yaml.",
+                details=exc.details) from None
     lang = answers.policy.languages[0]
     try:
         language = docx.Document(io.BytesIO(adopted_docx)).core_properties.language or ""
@@ -451,6 +463,22 @@ def _old_payload(adopted_docx: bytes, source: str, pack: Pack, base_docx: bytes 
                   f"of {when}; some edits may be misread (--base ORIGINAL.docx is exact)")]
 
 
+_OPTIONS = {"version": "--version", "effective_date": "--effective", "adopted_on": "--adopted-on",
+            "approved_by": "--adopted-by"}
+
+
+def _check_options(**values) -> None:
+    """The version, dates and adopting body given to an update (command-line options, the wizard's fields)
+    checked as the answers' own fields are: one line of text, a plausible date; exit 2 naming the option."""
+    given = {name: value for name, value in values.items() if value is not None}
+    try:
+        Policy.model_validate(given)
+    except ValidationError as exc:
+        problems = [replace(p, where=_OPTIONS.get(p.where.rsplit(".", 1)[-1], p.where)) for p in describe_errors(exc)]
+        raise InputFileError("Option de mise à jour invalide.", "Invalid update option.",
+                             details=[(p.text("fr"), p.text("en")) for p in problems]) from None
+
+
 def _with_policy(profile: Profile, **values) -> Profile:
     return profile.model_copy(update={"policy": profile.policy.model_copy(update=values)})
 
@@ -467,10 +495,22 @@ def update(adopted_docx: bytes, pack: Pack | None = None, as_of: dt.date | None 
     ``effective``: the day the new version (or, with no change, this one) comes into force;
     ``adopted_on``/``adopted_by``: when and by whom the adopted file's version was adopted (its record).
     ``base_docx``: the original Balises file, for a policy that lost its embedded data. Nothing to do:
-    the adopted file itself, byte for byte (``unchanged``)."""
+    the adopted file itself, byte for byte (``unchanged``).
+
+    Both files go through the package check first (bounds, every part parsed, what could act or reach out
+    removed): the update writes into the *cleaned* adopted package, never into the bytes given, so that no
+    field, link, object or macro of the adopted file is carried into the new version (``removed`` says
+    what went)."""
     pack = pack or load_pack()
     as_of = as_of or dt.date.today()
+    _check_options(version=version, effective_date=effective, adopted_on=adopted_on, approved_by=adopted_by)
+    adopted = clean_adopted(adopted_docx, source)
+    adopted_docx = adopted.to_bytes()  # the very bytes given when nothing was removed
+    if base_docx is not None:  # only its embedded answers and text are used: nothing of it is carried
+        base_docx = clean_adopted(base_docx, f"{source} (--base)").to_bytes()
     old, notes = _old_payload(adopted_docx, source, pack, base_docx, answers)
+    notes[:0] = [(f"retiré de votre document : {fr}", f"removed from your document: {en}")
+                 for fr, en in adopted.findings]
     old_profile = resolve(old.get("profile"), pack, f"{source} (embedded answers)").profile
     profile = answers or old_profile
     lang = old.get("lang")
@@ -490,8 +530,8 @@ def update(adopted_docx: bytes, pack: Pack | None = None, as_of: dt.date | None 
     if not changed and not (effective or adopted_on or adopted_by):
         draft.history = _history(old, old_version, as_of, diff, draft.meta.lang, "", old_effective, False, None, None)
         return Updated(docx=adopted_docx, document=draft, diff=diff, plan=MergePlan([], [], []), version=old_version,
-                       old_payload=old, notes=notes, unchanged=True,
-                       carried=Carried(open_conflicts=[c for c, _ in check(adopted_docx, source).conflicts]))
+                       old_payload=old, notes=notes, unchanged=True, removed=adopted.findings,
+                       carried=Carried(open_conflicts=[c for c, _ in _check(adopted_docx, source).conflicts]))
     new_version = version or (bump_version(old_version, diff.material) if changed else old_version)
     if answers is not None and answers.policy.effective_date != old_profile.policy.effective_date:
         effective = effective or answers.policy.effective_date  # the answers give the new day
@@ -549,7 +589,8 @@ def update(adopted_docx: bytes, pack: Pack | None = None, as_of: dt.date | None 
         new_docx, new_payload, steps = render(open_count, kept_back)
         result = merge_documents(adopted_docx, new_docx, new_payload, document, diff, base_units, when, old_version)
     return Updated(docx=result.docx, document=document, diff=diff, plan=result.plan, version=new_version,
-                   old_payload=old, notes=notes, steps=steps, carried=result.carried, ours_texts=result.ours_texts)
+                   old_payload=old, notes=notes, steps=steps, carried=result.carried, ours_texts=result.ours_texts,
+                   removed=adopted.findings)
 
 
 def acknowledgements(result: Updated, pack: Pack) -> bytes:
@@ -577,10 +618,12 @@ def _reason_from_answers(diff: PolicyDiff) -> None:
 class Check:
     conflicts: list[tuple[str, str]]  # (clause, the conflict comment's text)
     pending: dict[str, int]  # author -> pending revisions (Balises' own included)
+    removed: list[tuple[str, str]] = field(default_factory=list)  # what an update would not carry (fr, en)
 
     def lines(self, lang: str = "en") -> list[str]:
         fr = lang == "fr"
-        out = []
+        out = [(f"à retirer (une mise à jour ne le reprend pas) : {r[0]}" if fr else
+                f"to be removed (an update does not carry it): {r[1]}") for r in self.removed]
         for clause, text in self.conflicts:
             first = text.split("\n")
             out.append(("CONFLIT à trancher" if fr else "CONFLICT to settle") + f" ({clause}):")
@@ -594,8 +637,17 @@ class Check:
 
 
 def check(adopted_docx: bytes, source: str = "document") -> Check:
-    """The conflicts a previous update marked and nobody has settled yet, and the pending revisions by author
-    (``balises update --check``)."""
+    """The conflicts a previous update marked and nobody has settled yet, the pending revisions by author,
+    and what an update would remove (``balises update --check``): the file is read through the same package
+    check as an update."""
+    adopted = clean_adopted(adopted_docx, source)
+    result = _check(adopted.to_bytes(), source)
+    result.removed = adopted.findings
+    return result
+
+
+def _check(adopted_docx: bytes, source: str) -> Check:
+    """:func:`check` of a package already checked."""
     units = body_of(adopted_docx)
     try:
         old = embedding.read_payload(adopted_docx, source)
@@ -614,11 +666,19 @@ def check(adopted_docx: bytes, source: str = "document") -> Check:
     return Check(conflicts, pending)
 
 
-def redline(old_docx: bytes, new_docx: bytes, pack: Pack | None = None, when: dt.datetime | None = None) -> bytes:
+def redline(old_docx: bytes, new_docx: bytes, pack: Pack | None = None, when: dt.datetime | None = None,
+            removed: list | None = None) -> bytes:
     """Any two Balises policies as one Word file: the old one, with every difference from the new one as a
     tracked change and a comment (``balises diff OLD NEW --redline OUT``), and the new one's embedded data.
-    Edits made to the old one by hand are kept as in an update."""
+    Edits made to the old one by hand are kept as in an update. Both files go through the package check
+    first: the changes are written into the *cleaned* old one; what either could not carry is removed, and
+    added to ``removed``."""
     pack = pack or load_pack()
+    old_package, new_package = clean_adopted(old_docx, "old"), clean_adopted(new_docx, "new")
+    if removed is not None:
+        removed += [(f"old : {fr}", f"old: {en}") for fr, en in old_package.findings]
+        removed += [(f"new : {fr}", f"new: {en}") for fr, en in new_package.findings]
+    old_docx, new_docx = old_package.to_bytes(), new_package.to_bytes()
     old = embedding.read_payload(old_docx, "old")
     new = embedding.read_payload(new_docx, "new")
     if (old.get("lang"), old.get("edition")) != (new.get("lang"), new.get("edition")):
@@ -640,7 +700,7 @@ def redline(old_docx: bytes, new_docx: bytes, pack: Pack | None = None, when: dt
 
 UPDATE_COLUMNS = ["row", "organisation", "status", "file", "version", "material", "obligation",
                   "restriction_added", "restriction_removed", "wording", "kept_edits", "conflicts", "to_look_at",
-                  "error"]
+                  "removed", "error"]
 
 
 def update_file(number: int, label: str, source: str, target: str, as_of: dt.date | None,
@@ -660,13 +720,12 @@ def update_file(number: int, label: str, source: str, target: str, as_of: dt.dat
 def run_update_folder(folder, out_dir, pack_location: str | None = None, as_of: dt.date | None = None,
                       jobs: int | None = None, messages: str = "en", progress=None):
     """Every adopted policy (.docx) of ``folder`` updated into ``out_dir``, with report.csv: per member, the
-    changes by class, the edits kept and the conflicts to look at."""
+    changes by class, the edits kept, the conflicts to look at and what was removed. One run at a time
+    writes into ``out_dir`` (locked); interrupted, the report says what was written."""
     folder, out = Path(folder), Path(out_dir)
     files = policies_in(folder, out, ("politiques adoptées", "adopted policies"))
-    out.mkdir(parents=True, exist_ok=True)
-    load_pack(pack_location)
-    tasks = [(i, p.name, str(p), str(out / p.name), as_of, messages) for i, p in enumerate(files, start=1)]
-    lines = run_parallel(tasks, update_file, str(Path(pack_location).resolve()) if pack_location else None,
-                         jobs, progress)
-    lines.sort(key=lambda line: line["row"])
-    return BatchResult(lines=lines, report=write_report(out, lines, UPDATE_COLUMNS))
+    _output_folder(out)
+    with folder_lock(out):
+        load_pack(pack_location)
+        tasks = [(i, p.name, str(p), str(out / p.name), as_of, messages) for i, p in enumerate(files, start=1)]
+        return run_folder(out, tasks, update_file, pack_location, jobs, progress, UPDATE_COLUMNS)

@@ -18,7 +18,6 @@ import copy
 import datetime as dt
 import io
 from dataclasses import dataclass, field
-from difflib import SequenceMatcher
 
 import docx
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -56,6 +55,8 @@ from balises.services.merge import MergePlan
 
 # ---------------------------------------------------------------- carrying out the plan
 
+PAIR_TRIALS = 10_000  # similarity trials of one run of deletions and insertions, beyond a few per paragraph
+
 @dataclass
 class Out:
     """One element of the output for one clause: the organisation's (in place) or Balises' (carried)."""
@@ -84,22 +85,29 @@ def _style_name(document, p) -> str | None:
         qn("w:name")) is not None else None
 
 
-def _similar(a: str, b: str) -> bool:
+def _similar(a: str, b: str, revisions: Revisions) -> bool:
     ta, tb = TOKENS.findall(a), TOKENS.findall(b)
-    return bool(ta and tb) and SequenceMatcher(None, ta, tb, autojunk=False).ratio() >= 0.6
+    matcher = revisions.compare(ta, tb) if ta and tb else None
+    return matcher is not None and matcher.ratio() >= 0.6
 
 
-def _pairs(olds: list[Out], news: list[Out]) -> list[tuple[int, int]]:
+def _pairs(olds: list[Out], news: list[Out], revisions: Revisions) -> list[tuple[int, int]]:
     """Which deleted paragraph each new one rewrites: in order, as many as there are when the counts are
-    the same; else those whose words are close enough."""
+    the same; else those whose words are close enough, looked for in order. The comparisons tried are
+    bounded by the run's length (a few per paragraph): on a long run of repeated paragraphs (an attack),
+    the search stops and what is left is deleted and inserted whole, as it is when nothing is similar."""
     if len(olds) == len(news):
         return [(k, k) for k in range(len(olds))]
     pairs, start = [], 0
+    trials = PAIR_TRIALS + 4 * (len(olds) + len(news))
     old_texts = [element_text(o.element) for o in olds]
     for n, new in enumerate(news):
         text = element_text(new.element)
         for o in range(start, len(olds)):
-            if olds[o].element.tag == new.element.tag and _similar(old_texts[o], text):
+            trials -= 1
+            if trials < 0:
+                return pairs
+            if olds[o].element.tag == new.element.tag and _similar(old_texts[o], text, revisions):
                 pairs.append((o, n))
                 start = o + 1
                 break
@@ -124,7 +132,7 @@ def _combine(outs: list[Out], revisions: Revisions, carrier: Carrier, document, 
             while k < len(outs) and outs[k].kind == "ins" and not outs[k].placed:
                 k += 1
             olds, news = outs[i:j], outs[j:k]
-            pairs = _pairs(olds, news)
+            pairs = _pairs(olds, news, revisions)
             if pairs:
                 done_old = done_new = 0
                 for o, n in pairs:

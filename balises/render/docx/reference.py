@@ -3,7 +3,8 @@
 python-docx has no API for fields or multi-level numbering, so they live in this reference document (as
 pandoc's --reference-doc does) and the renderer only fills it. A pack may ship its own reference.docx
 (fonts, colours, a logo in the header) as long as it keeps the same style names and the ``BALISES_FOOTER``
-marker; ``balises pack init`` copies this one as a starting point.
+marker; ``balises pack init`` copies this one as a starting point. Whatever a pack's reference holds is
+checked when the pack is loaded (:func:`balises.render.docx.package.clean_reference`).
 
 Run ``python -m balises.render.docx.reference policy_templates/reference.docx`` to rebuild it.
 """
@@ -11,18 +12,13 @@ Run ``python -m balises.render.docx.reference policy_templates/reference.docx`` 
 from __future__ import annotations
 
 import io
-import re
 import sys
-import zipfile
 
 import docx
 from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Pt, RGBColor
-from lxml import etree
-
-from balises.errors import PackError
 
 FONT = "Arial"  # present in Word; LibreOffice uses the metric-compatible Liberation Sans
 ACCENT = RGBColor(0x1F, 0x4E, 0x5A)
@@ -250,206 +246,6 @@ def build_reference() -> bytes:
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
-
-
-# ---------------------------------------------------------------- sanitising a pack's reference document
-#
-# A pack's reference .docx is copied into every policy. Anything in it that makes Word or LibreOffice reach
-# out when the policy is opened (a remote attached template, a linked image, an INCLUDEPICTURE field, a link
-# to a file share) is removed, and reported by lint, pack build and pack verify. Bombs are refused: parts
-# larger than MAX_PART_BYTES once inflated, DTDs and entities, encrypted or exotic compression.
-
-MAX_PART_BYTES = 16 * 1024 * 1024
-MAX_TOTAL_BYTES = 64 * 1024 * 1024
-MAX_PARTS = 500
-_RELS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
-_R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-_W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-# fields that fetch or embed something when the document is opened or printed
-_OUTBOUND_FIELD = re.compile(r"^\s*(INCLUDEPICTURE|INCLUDETEXT|INCLUDE|LINK|DDE|DDEAUTO|IMPORT)\b", re.I)
-_HYPERLINK_FIELD = re.compile(r"^\s*HYPERLINK\s+\"?([^\"\s]+)", re.I)
-_URL_VALUE = re.compile(r"^\s*(?:(?:https?|file|ftp|smb)://|\\\\)", re.I)  # a URL or a \\host\share path
-_URL_ATTRIBUTES = {"href", "src", "link"}  # VML's o:href, v:imagedata/@src... (namespace URIs are left alone)
-_SAFE_LINK = re.compile(r"^(?:https?|mailto):", re.I)  # followed only when the reader clicks
-
-
-def _refuse(source: str, fr: str, en: str):
-    return PackError(f"{source} : {fr}", f"{source}: {en}")
-
-
-def read_docx_parts(data: bytes, source: str, max_part: int = MAX_PART_BYTES,
-                    max_total: int = MAX_TOTAL_BYTES) -> dict[str, bytes]:
-    """Every part of a Word file, refusing what could exhaust memory or is not plain zip (the size is the
-    declared one; zipfile stops at it and refuses a part that inflates to more)."""
-    parts: dict[str, bytes] = {}
-    total = 0
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            infos = archive.infolist()
-            if len(infos) > MAX_PARTS:
-                raise _refuse(source, f"trop de parties ({len(infos)}).", f"too many parts ({len(infos)}).")
-            for info in infos:
-                name = info.filename
-                if info.flag_bits & 0x1:
-                    raise _refuse(source, f"partie chiffrée : {name}.", f"encrypted part: {name}.")
-                if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-                    raise _refuse(source, f"{name} : compression non prise en charge ({info.compress_type}).",
-                                  f"{name}: unsupported compression ({info.compress_type}).")
-                total += info.file_size
-                if info.file_size > max_part or total > max_total:
-                    raise _refuse(source, f"{name} : partie trop volumineuse une fois décompressée "
-                                          f"({info.file_size} octets ; maximum {max_part}).",
-                                  f"{name}: part too large once uncompressed ({info.file_size} bytes; "
-                                  f"at most {max_part}).")
-                if info.is_dir():
-                    continue
-                parts[name] = archive.read(info)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError, RuntimeError,
-            ValueError, OSError) as exc:
-        raise _refuse(source, f"document Word illisible ({exc}).", f"unreadable Word document ({exc}).") from None
-    return parts
-
-
-def _parse(name: str, data: bytes, source: str):
-    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
-        raise _refuse(source, f"{name} : DTD ou entité XML refusée.", f"{name}: XML DTD or entity refused.")
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
-    try:
-        return etree.fromstring(data, parser)
-    except etree.XMLSyntaxError as exc:
-        raise _refuse(source, f"{name} : XML invalide ({exc}).", f"{name}: invalid XML ({exc}).") from None
-
-
-def _owner(rels_name: str) -> str:
-    """``word/_rels/footer1.xml.rels`` -> ``word/footer1.xml``."""
-    folder, _, file = rels_name.rpartition("_rels/")
-    return folder + file[:-len(".rels")]
-
-
-def _unwrap(element) -> None:
-    parent = element.getparent()
-    index = parent.index(element)
-    for child in list(element):
-        parent.insert(index, child)
-        index += 1
-    parent.remove(element)
-
-
-def _drop(element) -> None:
-    """Remove the drawing, picture or object holding ``element`` (or the element itself)."""
-    holders = {f"{{{_W_NS}}}{tag}" for tag in ("drawing", "pict", "object")}
-    node = element
-    while node is not None and node.tag not in holders:
-        node = node.getparent()
-    target = node if node is not None else element
-    if target.getparent() is not None:
-        target.getparent().remove(target)
-
-
-def _field_codes(tree) -> list[list]:
-    """The w:instrText elements of each complex field, in order (Word splits a code over several runs:
-    `` INCLU`` + ``DEPICTURE "http://…"``); nested fields each have their own list."""
-    fields: list[list] = []
-    stack: list[list] = []
-    for element in tree.iter(f"{{{_W_NS}}}fldChar", f"{{{_W_NS}}}instrText"):
-        if element.tag == f"{{{_W_NS}}}instrText":
-            if stack:
-                stack[-1].append(element)
-            else:
-                fields.append([element])  # a code outside any begin/end: checked alone
-            continue
-        kind = element.get(f"{{{_W_NS}}}fldCharType")
-        if kind == "begin":
-            stack.append([])
-            fields.append(stack[-1])
-        elif kind == "end" and stack:
-            stack.pop()
-    return fields
-
-
-def sanitise_docx(data: bytes, source: str) -> tuple[bytes, list[tuple[str, str]]]:
-    """``data`` without anything that reaches out of the machine, and what was removed ((fr, en) each).
-
-    The bytes are returned unchanged when there is nothing to remove."""
-    parts = read_docx_parts(data, source)
-    findings: list[tuple[str, str]] = []
-    changed: dict[str, object] = {}  # part name -> parsed tree, to write back
-    removed: dict[str, set[str]] = {}  # part name -> relationship ids removed
-    for name, raw in parts.items():
-        if not name.endswith((".xml", ".rels")):
-            continue
-        if b"<!DOCTYPE" in raw or b"<!ENTITY" in raw:
-            raise _refuse(source, f"{name} : DTD ou entité XML refusée.", f"{name}: XML DTD or entity refused.")
-        if not name.endswith(".rels") or b"External" not in raw:
-            continue
-        tree = _parse(name, raw, source)
-        before = len(findings)
-        for rel in list(tree.iter(f"{{{_RELS_NS}}}Relationship")):
-            if rel.get("TargetMode") != "External":
-                continue
-            kind = rel.get("Type", "").rsplit("/", 1)[-1]
-            target = rel.get("Target", "")
-            if kind == "hyperlink" and _SAFE_LINK.match(target):
-                continue
-            tree.remove(rel)
-            removed.setdefault(_owner(name), set()).add(rel.get("Id"))
-            findings.append((f"{name} : relation externe {kind} vers {target} retirée",
-                             f"{name}: external {kind} relationship to {target} removed"))
-        if len(findings) > before:
-            changed[name] = tree
-    for name, raw in parts.items():
-        if not name.endswith(".xml"):
-            continue
-        ids = removed.get(name, set())
-        fields = b"instrText" in raw or b"fldSimple" in raw
-        urls = re.search(rb'="\s*(?:(?:https?|file|ftp|smb)://|\\\\)', raw) is not None
-        if not (ids or fields or urls):
-            continue
-        tree = _parse(name, raw, source)
-        touched = False
-        for element in list(tree.iter()):
-            if not isinstance(element.tag, str):
-                continue
-            for attr, value in list(element.attrib.items()):
-                if attr.startswith(f"{{{_R_NS}}}") and value in ids:
-                    touched = True
-                    if element.tag == f"{{{_W_NS}}}hyperlink":
-                        _unwrap(element)
-                    else:
-                        _drop(element)
-                    break
-                if etree.QName(attr).localname in _URL_ATTRIBUTES and _URL_VALUE.match(value):
-                    del element.attrib[attr]
-                    touched = True
-                    local = etree.QName(attr).localname
-                    findings.append((f"{name} : adresse externe {value} retirée ({local})",
-                                     f"{name}: external address {value} removed ({local})"))
-        for pieces in _field_codes(tree):
-            text = "".join(p.text or "" for p in pieces)
-            link = _HYPERLINK_FIELD.match(text)
-            if _OUTBOUND_FIELD.match(text) or (link and not _SAFE_LINK.match(link.group(1))):
-                findings.append((f"{name} : champ {text.strip()} retiré", f"{name}: field {text.strip()} removed"))
-                for piece in pieces:  # the field is left empty: Word shows its last result, fetches nothing
-                    piece.text = " "
-                touched = True
-        for simple in list(tree.iter(f"{{{_W_NS}}}fldSimple")):
-            text = simple.get(f"{{{_W_NS}}}instr", "")
-            link = _HYPERLINK_FIELD.match(text)
-            if _OUTBOUND_FIELD.match(text) or (link and not _SAFE_LINK.match(link.group(1))):
-                findings.append((f"{name} : champ {text.strip()} retiré", f"{name}: field {text.strip()} removed"))
-                _unwrap(simple)
-                touched = True
-        if touched:
-            changed[name] = tree
-    if not findings:
-        return data, []
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, raw in parts.items():
-            if name in changed:
-                raw = etree.tostring(changed[name], xml_declaration=True, encoding="UTF-8", standalone=True)
-            archive.writestr(name, raw)
-    return out.getvalue(), findings
 
 
 def main(argv: list[str]) -> int:

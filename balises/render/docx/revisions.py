@@ -15,9 +15,13 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
 from balises.render.docx.units import element_text, key
-from balises.services.merge import align_with_base
+from balises.services.merge import align_with_base, opcodes
 
 REV = (qn("w:ins"), qn("w:del"))
+# a word-by-word comparison costs up to (words of one) × (words of the other) with difflib: beyond these, a
+# paragraph changes whole (its deletion, then its insertion), as when the two are too different
+MAX_WORD_PAIRS = 400_000  # two paragraphs of about 300 words each
+MAX_WORD_PAIRS_PER_DOCUMENT = 20_000_000
 NOTE_REFS = (qn("w:footnoteReference"), qn("w:endnoteReference"))
 
 
@@ -38,6 +42,17 @@ class Revisions:
         self.when = when
         self.date = when.strftime("%Y-%m-%dT%H:%M:%SZ")
         self.next_id = first_id
+        self.word_pairs = MAX_WORD_PAIRS_PER_DOCUMENT  # what is left for word-by-word comparisons
+
+    def compare(self, ta: list[str], tb: list[str]) -> SequenceMatcher | None:
+        """difflib's matcher of two paragraphs' words, or None when comparing them would cost more than is
+        left (one pair of paragraphs, or the document's budget): an attack of long or many paragraphs
+        stays bounded, the paragraph then changes whole."""
+        pairs = len(ta) * len(tb)
+        if pairs > MAX_WORD_PAIRS or pairs > self.word_pairs:
+            return None
+        self.word_pairs -= max(pairs, 1)
+        return SequenceMatcher(None, ta, tb, autojunk=False)
 
     def take_id(self) -> int:
         self.next_id += 1
@@ -204,8 +219,8 @@ def word_changes(old_p, new_p, revisions: Revisions, min_ratio: float = 0.6):
     if not old_text.strip() or not new_text.strip():
         return None
     ta, tb = TOKENS.findall(old_text), TOKENS.findall(new_text)
-    matcher = SequenceMatcher(None, ta, tb, autojunk=False)
-    if matcher.ratio() < min_ratio:
+    matcher = revisions.compare(ta, tb)
+    if matcher is None or matcher.ratio() < min_ratio:
         return None
     oa, ob = [0], [0]
     for tok in ta:
@@ -381,9 +396,8 @@ def table_changes(old_tbl, new_tbl, revisions: Revisions, carry=lambda el: copy.
     width = lambda tr: len(tr.findall(qn("w:tc")))
     if not old_rows or not new_rows or {width(r) for r in old_rows} != {width(r) for r in new_rows}:
         return None
-    matcher = SequenceMatcher(None, [_row_key(r) for r in old_rows], [_row_key(r) for r in new_rows],
-                              autojunk=False)
-    for tag, i1, i2, j1, j2 in reversed(matcher.get_opcodes()):  # from the end: row indexes stay valid
+    rows_ops = opcodes([_row_key(r) for r in old_rows], [_row_key(r) for r in new_rows])
+    for tag, i1, i2, j1, j2 in reversed(rows_ops):  # from the end: row indexes stay valid
         if tag == "equal":
             continue
         paired = min(i2 - i1, j2 - j1) if tag == "replace" else 0

@@ -3,7 +3,8 @@
 The same reading serves the renderer (which records what Balises wrote, see :mod:`balises.render.embedding`) and
 the update (which reads what the organisation has now), so both sides compare like with like whatever Word
 or LibreOffice did to the runs: split runs, rsids, proofing marks, bookmarks and field codes do not change
-a unit's text. Pending tracked changes read as if accepted (insertions in, deletions out).
+a unit's text. Pending tracked changes read as if accepted (insertions in, deletions out; a pending move read
+at its new place only).
 """
 
 from __future__ import annotations
@@ -31,9 +32,10 @@ def key(text: str) -> str:
 def _para_text(p) -> str:
     out = []
     # the tag filter runs in lxml's C code; a deletion's ancestry is looked at only when there is one
-    has_del = next(p.iter(W + "del"), None) is not None
+    gone = (W + "del", W + "moveFrom")  # deleted, or moved away from here (the text is read where it went)
+    has_del = next(p.iter(*gone), None) is not None
     for el in p.iter(W + "t", W + "tab", W + "br", W + "cr"):
-        if has_del and any(a.tag == W + "del" for a in el.iterancestors()):
+        if has_del and any(a.tag in gone for a in el.iterancestors()):
             continue
         tag = el.tag
         if tag == W + "t":
