@@ -351,6 +351,40 @@ def test_an_odt_round_trip_is_updated_from_its_base(adopted, libreoffice_edits):
 
 
 @pytest.mark.slow
+def test_an_odt_round_trip_carrying_an_includepicture_field_is_updated_from_its_base_without_it(adopted,
+                                                                                                 libreoffice_edits):
+    """Issue 23 on issue 22's recovery path: the policy that came back from .odt (its data lost) is given an
+    INCLUDEPICTURE field (a picture fetched from a server whenever the file is opened); updated with --base,
+    the field is removed and said, its shown text kept, and nothing else of the document lost."""
+    from balises.render.docx.package import clean_adopted
+
+    from .docx_check import active_content
+
+    with zipfile.ZipFile(libreoffice_edits / "odt.docx") as archive:
+        parts = {n: archive.read(n) for n in archive.namelist()}
+    body = parts["word/document.xml"].decode()
+    field = ('<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> '
+             'INCLUDEPICTURE "http://attacker.example/pixel.png" \\d </w:instrText></w:r><w:r><w:fldChar '
+             'w:fldCharType="separate"/></w:r><w:r><w:t>Logo du partenaire</w:t></w:r><w:r><w:fldChar '
+             'w:fldCharType="end"/></w:r></w:p>')
+    at = body.rindex("<w:sectPr")
+    parts["word/document.xml"] = (body[:at] + field + body[at:]).encode()
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    hostile = out.getvalue()
+    assert any("INCLUDEPICTURE" in line for line in active_content(hostile))
+    result = update(hostile, as_of=pl.LAW_DATE, base_docx=adopted, source="odt.docx")
+    assert active_content(result.docx) == [] and result.version == "2.0"
+    assert any("INCLUDEPICTURE" in en for _, en in result.removed)
+    assert any("removed from your document" in line and "INCLUDEPICTURE" in line for line in result.lines("en"))
+    assert pl.View(result.docx, True).has("Logo du partenaire")
+    cleaned = clean_adopted(hostile, "odt.docx").to_bytes()
+    assert pl.problems(cleaned, result.docx, engine_for(load_pack()).render_docx(result.document), "2.0") == []
+
+
+@pytest.mark.slow
 def test_numbering_is_the_same_in_libreoffice_pdf_after_an_update(libreoffice_edits, tmp_path):
     """The issue's first finding: a policy opened and saved in LibreOffice came back with "1.1 Portée" as
     "1. Portée" and principles 2–5 as bullets. Here the LibreOffice-saved policy and its update, every revision
