@@ -4,8 +4,10 @@ law date of 2 August 2026, in process.
     python benchmarks/bench_update.py [--repeat 10]
 
 Cases: the policy untouched; with a dozen edits (tests/policy_life.py: a rewording, a conflict, comments, a
-footnote, a colleague's pending revisions, a style, a renumbered list, the title page…); saved by LibreOffice
-when it is installed; and a no-change update (the same day: the same bytes back). Median and p95 after a
+footnote, a colleague's pending revisions, a style, a renumbered list, the title page…); the same with active
+and outbound content the package check removes (tests/test_living_hostile.py: fields, remote images, an OLE
+link, imported HTML, a javascript: link); saved by LibreOffice when it is installed; and a no-change update
+(the same day: the same bytes back). Median and p95 after a
 warm-up. Runs against whatever `balises` is importable first (PYTHONPATH=OLD_TREE for a before figure: the
 edits and the measure stay this file's).
 """
@@ -31,6 +33,7 @@ from balises.services.update import update  # noqa: E402
 from tests import docx_edits as ed  # noqa: E402
 from tests import libreoffice as lo  # noqa: E402
 from tests import policy_life as pl  # noqa: E402
+from tests.test_living_hostile import hostile  # noqa: E402
 
 EDITS = ("reword", "reword_changed", "add", "comment", "footnote", "pending_insert", "pending_delete", "style",
          "renumber", "title_page", "footer", "table")
@@ -41,8 +44,10 @@ def cases(adopted: bytes) -> dict[str, tuple[bytes, dt.date]]:
     for edit in pl.WORD_EDITS:
         if edit.id in EDITS:
             edit.make(document)
-    out = {"untouched": (adopted, pl.LAW_DATE), f"{len(EDITS)} edits": (ed.save(document), pl.LAW_DATE),
-           "no change": (adopted, pl.ADOPTED_ON)}
+    out = {"untouched": (adopted, pl.LAW_DATE), f"{len(EDITS)} edits": (ed.save(document), pl.LAW_DATE)}
+    hostile(document)
+    out[f"{len(EDITS)} edits + active content"] = (ed.save(document), pl.LAW_DATE)
+    out["no change"] = (adopted, pl.ADOPTED_ON)
     if lo.SOFFICE:
         with tempfile.TemporaryDirectory() as folder:
             (Path(folder) / "a.docx").write_bytes(adopted)

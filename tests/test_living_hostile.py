@@ -40,6 +40,7 @@ from . import docx_edits as ed
 from . import policy_life as pl
 from .conftest import EXAMPLES
 from .docx_check import active_content
+from .test_living_policy import _without_data  # the policy as Google Docs or a copy into a new file gives it back
 
 STUDIO = EXAMPLES / "animation-studio-france.yaml"
 ATTACKER = "http://attacker.example"
@@ -166,6 +167,9 @@ def test_update_removes_the_active_content_says_so_and_keeps_the_whole_cleaned_d
     assert pl.revisions(result.docx, ed.AUTHOR) and pl.revisions(result.docx, "Balises")
     # what a removed field or link showed stays as text; the internal images stay
     assert look.accepted.has(T_FIELD_RESULT) and look.accepted.has(T_LINK_TEXT)
+    # the board reads in the summary block that something was removed (the addresses stay in the report)
+    assert look.accepted.has("Balises a retiré de votre document")
+    assert not [t for t in look.accepted.texts if "attacker.example" in t]
     with zipfile.ZipFile(io.BytesIO(result.docx)) as archive:
         images = [n for n in archive.namelist() if n.startswith("word/media/")]
         assert len(images) >= 2, images  # the body image and the header logo (the remote one has none)
@@ -239,16 +243,6 @@ def test_a_folder_update_refuses_the_options_of_one_policy(adopted, tmp_path):
 
 
 # ---------------------------------------------------------------- a policy that lost its data, recovered
-
-def _without_data(data: bytes) -> bytes:
-    document = ed.open_docx(data)
-    for rel in list(document.part.rels.values()):
-        if rel.reltype.endswith("/customXml"):
-            del document.part.rels[rel.rId]
-    for b in list(document.element.body.iter(qn("w:bookmarkStart"), qn("w:bookmarkEnd"))):
-        b.getparent().remove(b)
-    return ed.save(document)
-
 
 def test_a_policy_that_lost_its_data_and_carries_an_includepicture_field_is_recovered_clean(adopted, tmp_path):
     lost = _without_data(_edited(adopted, ids=("comment", "footnote", "pending_insert", "add")))

@@ -575,17 +575,24 @@ def update(adopted_docx: bytes, pack: Pack | None = None, as_of: dt.date | None 
         data = engine_for(pack).render_docx(document)
         return data, embedding.read_payload(data), steps
 
-    new_docx, new_payload, steps = render(0, [])
+    # what the package check removed is said in the summary too (without the addresses: the report has them)
+    removed = [(f"Balises a retiré de votre document ce qui pouvait agir ou aller chercher du contenu à l'ouverture "
+                f"({len(adopted.findings)} élément(s) : champs, liens, images distantes, objets, macros) ; le "
+                "rapport de la mise à jour les nomme.",
+                f"Balises removed from your document what could act or fetch content when it is opened "
+                f"({len(adopted.findings)} item(s): fields, links, remote images, objects, macros); the update's "
+                "report names them.")] if adopted.findings else []
+    new_docx, new_payload, steps = render(0, removed)
     result = merge_documents(adopted_docx, new_docx, new_payload, document, diff, base_units, when, old_version)
     open_count = len(result.plan.conflicts) + len(result.carried.open_conflicts)
-    kept_back = result.carried.kept_back + [(
+    kept_back = removed + result.carried.kept_back + [(
         f"Votre version de « {text[:80]} » est remplacée par celle de Balises (modification suivie : la refuser "
         "vous la rend).",
         f"Your version of “{text[:80]}” is replaced by Balises' (a tracked change: rejecting it gives yours "
         "back).") for text in result.plan.replaced] + [(
         f"Vous aviez supprimé la ligne que remplace « {text[:80]} » : elle n'est pas ajoutée.",
         f"You had deleted the line “{text[:80]}” replaces: it is not added.") for text in result.plan.not_added]
-    if open_count or kept_back:  # said in the summary and the steps: merge again on that text
+    if open_count or len(kept_back) > len(removed):  # said in the summary and the steps: merge again on that text
         new_docx, new_payload, steps = render(open_count, kept_back)
         result = merge_documents(adopted_docx, new_docx, new_payload, document, diff, base_units, when, old_version)
     return Updated(docx=result.docx, document=document, diff=diff, plan=result.plan, version=new_version,
