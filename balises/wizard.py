@@ -219,14 +219,23 @@ TEXTS: dict[str, tuple[str, str]] = {
     "update_reinstated": ("{n} passage(s) que vous aviez retirés reviennent, car ils sont maintenant exigés "
                           "({where}).", "{n} passage(s) you had removed come back, as they are now required "
                           "({where})."),
-    "update_lost": ("{n} modification(s) de la page titre ou des titres ne sont pas reprises.",
-                    "{n} edit(s) to the title page or headings are not carried over."),
+    "update_replaced": ("{n} de vos lignes (page titre, titres) sont remplacées par celles de Balises, en "
+                        "modification suivie : la refuser vous les rend.", "{n} of your lines (title page, "
+                        "headings) are replaced by Balises', as a tracked change: rejecting it gives them back."),
     "update_version": ("Version {old} → {new} : {what}.", "Version {old} → {new}: {what}."),
     "update_material": ("à faire adopter, avec de nouveaux accusés de réception",
                         "to be adopted again, with new acknowledgements"),
     "update_wording": ("changements de rédaction seulement", "wording changes only"),
     "update_same": ("aucun changement de Balises", "no change by Balises"),
     "update_section": ("section {n}", "section {n}"),
+    "update_options": ("Adoption, entrée en vigueur, fichier d'origine (facultatif)",
+                       "Adoption, entry into force, original file (optional)"),
+    "update_adopted_on": ("Adoptée le (la version déposée)", "Adopted on (the version given)"),
+    "update_adopted_by": ("Adoptée par", "Adopted by"),
+    "update_effective": ("Entrée en vigueur de la nouvelle version", "The new version comes into force on"),
+    "update_base": ("Fichier d'origine, si la politique a perdu ses données (enregistrée en .odt, Google Docs)",
+                    "Original file, if the policy lost its data (saved as .odt, Google Docs)"),
+    "update_ack": ("Accusés de réception de la version {version}", "Acknowledgement sheets of version {version}"),
 }
 
 
@@ -721,8 +730,8 @@ def update_summary(overview: dict, lang: str) -> list[str]:
                         where=where(overview["reinstated"])))
     if overview["kept"]:
         out.append(text("update_kept", lang, n=overview["kept"]))
-    if overview["lost"]:
-        out.append(text("update_lost", lang, n=overview["lost"]))
+    if overview["replaced"]:
+        out.append(text("update_replaced", lang, n=overview["replaced"]))
     out += [tr(note, lang) for note in overview["notes"]]  # what was removed from the document, and why
     what = "update_material" if overview["material"] else "update_wording" if overview["changed"] else "update_same"
     out.append(text("update_version", lang, old=overview["old_version"], new=overview["version"],

@@ -9,7 +9,9 @@
    stopped after 120 s.
 2. **The whole update** (``balises update`` in a subprocess, the mini pack of tests/hostile): an adopted
    policy padded to N repeated paragraphs, up to the limit (``ADOPTED_LIMITS.paragraphs``), then one over it
-   (refused: exit 2). Wall time and the subprocess's peak resident memory.
+   (refused: exit 2). Wall time and the subprocess's peak resident memory. The update records an adoption
+   (``--adopted-on``): with nothing to change, an update gives the adopted file back without merging
+   (issue 22); the record makes it merge and write every paragraph into the organisation's file.
 """
 
 from __future__ import annotations
@@ -105,8 +107,8 @@ def run_update(path: Path, pack: Path, tmp: Path) -> tuple[int, float, float]:
               "print(r.returncode, time.perf_counter() - t, "
               "resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)")
     out = subprocess.run([sys.executable, "-c", script, sys.executable, "-m", "balises", "update", str(path), "-o",
-                          str(tmp / "new.docx"), "--as-of", AS_OF, "--pack", str(pack)], cwd=ROOT,
-                         capture_output=True, text=True, check=True).stdout.split()
+                          str(tmp / "new.docx"), "--as-of", AS_OF, "--pack", str(pack), "--adopted-on", "2026-11-20"],
+                         cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
     return int(out[0]), float(out[1]), float(out[2])
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 SCRIPTS = ["bench_generate.py", "bench_throughput.py", "bench_kit.py", "bench_batch.py", "bench_wizard.py",
-           "bench_sessions.py", "bench_merge.py"]
+           "bench_sessions.py", "bench_update.py", "bench_merge.py"]
 
 
 def main(argv: list[str]) -> int:

@@ -853,6 +853,28 @@ def test_the_update_waits_for_the_questions_on_screen():
     assert not [b for b in at.get("download_button") if b.key == "dl_update"]
 
 
+def test_review_update_brings_in_the_answers_on_screen_and_records_the_adoption():
+    """Issue 22 in the wizard: the answers on screen (DeepL Pro approved in them, not in the adopted policy)
+    come in as a material change; the adoption of the version given is recorded; the acknowledgement sheets
+    of the new version are offered."""
+    data = yaml.safe_load(THEATRE.read_text(encoding="utf-8"))
+    next(t for t in data["tools"] if t["name"] == "DeepL Pro")["status"] = "under_review"
+    adopted = api.generate(parse_profile(data, "old"), load_pack(), lang="fr", as_of=dt.date(2026, 7, 1)).docx
+    at = start()
+    upload(at, "theatre.yaml", THEATRE.read_bytes())
+    at.checkbox(key="update_use_answers").check().run()
+    at.date_input(key="update_adopted_on").set_value(dt.date(2026, 11, 20)).run()
+    at.file_uploader(key="update_upload").set_value(
+        ("politique-adoptee.docx", adopted,
+         "application/vnd.openxmlformats-officedocument.wordprocessingml.document")).run()
+    assert not at.exception, at.exception
+    summary = "\n".join(c.value for c in at.code)
+    assert "DeepL Pro peut désormais recevoir" in summary and "Version 1.0 → 2.0" in summary
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert "Télécharger la version 2.0 (modifications suivies)" in labels
+    assert "Accusés de réception de la version 2.0" in labels
+
+
 def test_review_refuses_a_word_file_balises_did_not_write():
     import docx
 

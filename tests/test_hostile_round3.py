@@ -117,10 +117,10 @@ def _payload(tmp: Path, pack: Path, change: Callable[[dict], object], keep: bool
     return tmp / "old.docx"
 
 
-def _update(make: Callable) -> Callable:
+def _update(make: Callable, *options: str) -> Callable:
     def build(tmp, pack):
         path = make(tmp, pack)
-        return ["update", str(path), "-o", str(tmp / "new.docx"), "--as-of", AS_OF, "--pack", str(pack)]
+        return ["update", str(path), "-o", str(tmp / "new.docx"), "--as-of", AS_OF, "--pack", str(pack), *options]
     return build
 
 
@@ -657,6 +657,10 @@ ATTACKS = [
     # 2, 3. bounds: repetitive paragraphs, inflated size, parts, elements, depth
     Attack("update-16k-repeated-paragraphs", _update(_repeated(16_000)), exit=0, check=_clean("new.docx"),
            seconds=30, slow=True),
+    # the same, recorded as adopted: an update with nothing else to do returns the file as it is (issue 22),
+    # an adoption record makes it merge and write every paragraph (15,999 deletions in one run)
+    Attack("update-16k-repeated-paragraphs-merged", _update(_repeated(16_000), "--adopted-on", "2026-11-20"),
+           exit=0, check=_clean("new.docx", said=("adopted by",)), seconds=30, slow=True),
     Attack("update-40k-repeated-paragraphs", _update(_repeated(40_000)), words=("too many paragraphs", "20000"),
            seconds=30),
     Attack("update-3GB-inflated", _update(_inflated), words=("old.docx", "word/document.xml", "too large")),

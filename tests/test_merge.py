@@ -210,10 +210,11 @@ def test_version_moves_and_history_is_carried(studio):
     assert [h.version for h in result.document.history] == ["1.0", "2.0"]
     again = update(result.docx, as_of=dt.date(2026, 8, 2))
     assert again.version == "2.0" and not again.diff.changes  # nothing new: the version stays
-    assert again.plan.conflicts == []
+    assert again.unchanged and again.docx == result.docx  # the same file, byte for byte
     assert [h.version for h in again.document.history] == ["1.0", "2.0"]
-    # the conflict of the first update, left pending, reads as accepted: both texts are now the organisation's
-    assert {c.clause: c.status for c in again.plan.clauses}["work.hr_uses"] == "kept_edit"
+    # the conflict of the first update is still marked: it stays to settle
+    assert again.carried.open_conflicts == ["work.hr_uses"]
+    assert any("work.hr_uses" in line for line in again.lines("en"))
 
 
 def test_only_closed_bookmark_ranges_tie_a_paragraph_to_a_clause():

@@ -22,6 +22,7 @@ from balises.safeyaml import load_data_file
 NOT_ASKED = {
     "schema_version": "written by the wizard, always 1",
     "organisation.public_body": "asked as the legal form public_body",
+    "policy.adopted_on": "recorded by `balises update --adopted-on` once the body has adopted the policy",
 }
 
 

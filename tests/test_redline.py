@@ -171,3 +171,38 @@ def test_libreoffice_lists_the_revisions_and_resolves_them_to_new_and_old(polici
     frame = _frame(old, new)
     rejected = [t for t in lo_paragraphs(work / "lo" / "redline.fodt", "reject")[0] if t not in frame]
     assert rejected == [t for t in lo_paragraphs(work / "lo" / "old.fodt")[0] if t not in frame]
+
+
+def _outs(texts: list[str], kind: str, placed: bool) -> list:
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    from balises.render.docx.redline import Out
+
+    return [Out(parse_xml(f'<w:p {nsdecls("w")}><w:r><w:t>{t}</w:t></w:r></w:p>'), kind, placed) for t in texts]
+
+
+def test_pairing_deleted_and_new_paragraphs_finds_a_rewording_far_in_a_run():
+    """A rewritten paragraph among many deleted ones is paired with its old self (shown as word changes)."""
+    from balises.render.docx.redline import _pairs
+    from balises.render.docx.revisions import Revisions
+
+    olds = _outs([f"Paragraphe supprimé numéro {i} du texte adopté." for i in range(300)], "del", True)
+    olds[250] = _outs(["Les outils approuvés sont listés dans le registre tenu par la direction."], "del", True)[0]
+    news = _outs(["Les outils approuvés sont listés dans le registre que tient la direction.",
+                  "Un tout autre paragraphe, sans rapport."], "ins", False)
+    assert _pairs(olds, news, Revisions("Balises", dt.datetime(2026, 8, 2))) == [(250, 0)]
+
+
+def test_pairing_a_long_run_of_unequal_counts_tries_a_bounded_number_of_comparisons(monkeypatch):
+    """Issue 23 on issue 22's redline: 16,000 deleted one-letter paragraphs against 15,999 new ones, none
+    similar, would be 256 million comparisons (minutes); the search stops after a few per paragraph."""
+    from balises.render.docx import redline
+    from balises.render.docx.revisions import Revisions
+
+    calls = []
+    real = Revisions.compare
+    monkeypatch.setattr(Revisions, "compare", lambda self, a, b: calls.append(1) or real(self, a, b))
+    olds, news = _outs(["a"] * 16_000, "del", True), _outs(["b c d"] * 15_999, "ins", False)
+    assert redline._pairs(olds, news, Revisions("Balises", dt.datetime(2026, 8, 2))) == []
+    assert len(calls) <= redline.PAIR_TRIALS + 4 * (len(olds) + len(news))

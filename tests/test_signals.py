@@ -153,3 +153,33 @@ run()
     assert policy.is_file() and not trace.exists()
     assert f"interrupted: {policy} written; nothing else was written" in result.stderr, result.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["policy.docx"]
+
+
+def test_ctrl_c_between_the_updated_policy_and_its_acknowledgement_sheets_names_the_policy_written(tmp_path: Path):
+    """Issue 22's update writes two files (the new version, then --acknowledgements): interrupted between the
+    two, the message names the one written, and nothing temporary is left (issue 23's rule)."""
+    script = """
+import os, signal, sys
+sys.argv = ["balises", *sys.argv[1:]]
+real_fsync, calls = os.fsync, []
+def fsync(fd):
+    calls.append(fd)
+    if len(calls) == 2:  # the second file: the acknowledgement sheets
+        os.kill(os.getpid(), signal.SIGINT)
+    return real_fsync(fd)
+os.fsync = fsync
+from balises.cli.main import run
+run()
+"""
+    env = {**os.environ, "BALISES_LANG": "en", "PYTHONPATH": str(ROOT)}
+    adopted = tmp_path / "adopted.docx"
+    subprocess.run([sys.executable, "-m", "balises", "generate", str(ROOT / "tests" / "hostile" / "valid.yaml"),
+                    "-o", str(adopted), "--as-of", "2026-11-23"], cwd=ROOT, env=env, check=True, capture_output=True)
+    new, ack = tmp_path / "new.docx", tmp_path / "ack.docx"
+    result = subprocess.run([sys.executable, "-c", script, "update", str(adopted), "-o", str(new),
+                             "--acknowledgements", str(ack), "--adopted-on", "2026-11-20"], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 130, result.stderr
+    assert new.is_file() and not ack.exists()
+    assert f"interrupted: {new} written; nothing else was written" in result.stderr, result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["adopted.docx", "new.docx"]

@@ -112,6 +112,8 @@ import pytest  # noqa: E402
 from docx.oxml.ns import qn  # noqa: E402
 from lxml import etree  # noqa: E402
 
+from balises.render.docx.redline import resolved_texts  # noqa: E402
+from balises.render.docx.units import key  # noqa: E402
 from balises.services.update import update  # noqa: E402
 
 from .docx_edits import add_after, find, open_docx, save, set_text, text_of  # noqa: E402
@@ -233,13 +235,15 @@ def test_update_keeps_edits_in_a_libreoffice_saved_document(studio_july, tmp_pat
     _assert_edits_recognised(update(saved, as_of=dt.date(2026, 8, 2)))
 
 
-def test_an_edit_to_the_title_page_is_reported_as_not_carried_over(studio_july):
+def test_an_edit_to_the_title_page_is_kept_and_said(studio_july):
     document = open_docx(_edit(studio_july))
     set_text(find(document, "Studio Lumen Animation"), "Studio Lumen Animation SAS")
     result = update(save(document), as_of=dt.date(2026, 8, 2))
-    assert result.plan.lost == ["Studio Lumen Animation SAS"]
-    assert "title page/headings (1)" in result.report()["to_look_at"]
-    assert any("not carried over" in line and "Lumen Animation SAS" in line for line in result.lines("en"))
+    assert [result.ours_texts[i] for i in result.plan.frame_kept] == ["Studio Lumen Animation SAS"]
+    assert result.plan.replaced == []
+    assert any("your change is kept" in line and "Lumen Animation SAS" in line for line in result.lines("en"))
+    texts = [key(t) for t in resolved_texts(result.docx, accept=True)]
+    assert "Studio Lumen Animation SAS" in texts and "Version : 2.0" in texts
     _assert_edits_recognised(result)
 
 
@@ -253,7 +257,7 @@ def test_update_command_writes_the_redline_and_refuses_bad_input(studio_july, tm
     data = json.loads(result.output[:result.output.rindex("}") + 1])
     assert data["version"] == "2.0" and data["material"] is True
     assert {"clause": "work.hr_uses", "status": "conflict"} in data["merge"]
-    assert {c["class"] for c in data["changes"]} == {"obligation", "restriction_removed"}
+    assert {c["class"] for c in data["changes"] if c["kind"] != "updated"} == {"obligation", "restriction_removed"}
     text = "\n".join(text_of(p) for p in open_docx(out.read_bytes()).paragraphs)
     assert "Ces changements sont de fond : la politique doit être adoptée à nouveau" in text
     assert "Historique des versions" in text
@@ -282,7 +286,9 @@ def test_wording_only_update_moves_the_minor_version(tmp_path):
     old = api.generate(load_profile(EXAMPLES / "theatre-quebec.yaml"), load_pack(), lang="fr",
                        as_of=dt.date(2026, 7, 1)).docx
     result = update(old, load_pack(str(pack_dir)), as_of=dt.date(2026, 7, 1))
-    assert [c.clause for c in result.diff.changes] == ["work.social_dialogue"]
+    assert [c.clause for c in result.diff.changes if not c.versioning] == ["work.social_dialogue"]
+    # and the text that says the version: "version 1.1, entre en vigueur le …"
+    assert [c.clause for c in result.diff.changes if c.versioning] == ["review.entry_into_force"]
     assert not result.diff.material and result.version == "1.1"
     assert result.document.history[-1].summary == "rédaction seulement : 1"
     text = "\n".join(text_of(p) for p in open_docx(result.docx).paragraphs)

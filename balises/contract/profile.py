@@ -167,6 +167,9 @@ class Policy(_Strict):
     version: str = "1.0"
     # Optional addition (November 2026): how long the policy to adopt is (see docs/policy-outline.md)
     length: Length = "standard"
+    # Optional addition (December 2026): the day this version was adopted, recorded by
+    # `balises update --adopted-on` (docs/update.md); not asked by the wizard
+    adopted_on: dt.date | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -196,12 +199,12 @@ class Policy(_Strict):
     def _unique(cls, value):
         return list(dict.fromkeys(value))
 
-    @field_validator("effective_date")
+    @field_validator("effective_date", "adopted_on")
     @classmethod
     def _plausible_date(cls, value):
         # year 9999 overflowed the review date; the wizard's calendar offers the same range
         first, last = EFFECTIVE_DATES
-        if not first <= value <= last:
+        if value is not None and not first <= value <= last:
             raise PydanticCustomError("date_out_of_range", "date out of range",
                                       {"first": first.isoformat(), "last": last.isoformat(), "date": value.isoformat()})
         return value

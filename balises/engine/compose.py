@@ -246,6 +246,7 @@ def _metadata(profile: Profile, pack: Pack, lang: str, locale: str, as_of: dt.da
         pack_name=pack.info.name,
         pack_version=pack.info.version,
         approved_by=profile.policy.approved_by,
+        adopted_on=profile.policy.adopted_on,
         owner_role=profile.policy.owner_role,
         footer=footer,
         preamble=preamble,

@@ -113,6 +113,7 @@ class Metadata(BaseModel):
     owner_role: str
     footer: str
     preamble: str | None = None
+    adopted_on: dt.date | None = None  # the day this version was adopted (recorded by an update)
     length: str = "standard"
     toc: bool = False  # a table of contents, where the length warrants it (complete)
 
@@ -121,9 +122,11 @@ class HistoryEntry(BaseModel):
     """One row of the version history, carried from version to version in the embedded data."""
 
     version: str
-    date: dt.date
-    adopted_by: str = ""
+    date: dt.date  # the day Balises wrote this version
+    adopted_by: str = ""  # the body that adopted it, or what is to be done ("to be adopted (…)")
     summary: str = ""
+    adopted_on: dt.date | None = None  # the day it was adopted, once recorded
+    effective: dt.date | None = None  # the day it comes into force
 
 
 class PolicyDocument(BaseModel):

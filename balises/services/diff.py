@@ -14,7 +14,9 @@ from typing import Literal
 
 from jinja2 import TemplateSyntaxError, meta
 
+from balises.contract import vocabulary
 from balises.engine.compose import DOCUMENT_NAMES, section_numbers
+from balises.engine.decisions import VERDICT_ORDER, DecisionTable
 from balises.engine.document import (
     Clause,
     Heading,
@@ -59,6 +61,7 @@ class ClauseChange:
     excerpt: str = ""
     cls: Class = "wording"
     plain: list[tuple[str, str]] = field(default_factory=list)  # the reasons without rule ids, for the policy
+    versioning: bool = False  # the text only follows the new version number, its dates or its adoption
 
     @property
     def material(self) -> bool:
@@ -69,11 +72,68 @@ class ClauseChange:
 
 
 @dataclass
+class AnswerChange:
+    """What a change of the answers changes in what the organisation may do: a tool that may now receive
+    internal information removes a restriction (material: adopted again, acknowledged again)."""
+
+    subject: str  # the tool or the use
+    cls: Class
+    text: tuple[str, str]  # (fr, en)
+
+    @property
+    def material(self) -> bool:
+        return self.cls != "wording"
+
+
+def _classes(classes: list[str], lang: str) -> str:
+    words = [vocabulary.label(c, lang, "info_class").lower() for c in classes]
+    return ", ".join(words) if words else ("rien" if lang == "fr" else "nothing")
+
+
+def answer_changes(old: DecisionTable | None, new: DecisionTable | None) -> list[AnswerChange]:
+    """The answers' changes as the decision table reads them, tool by tool and use by use: more
+    information for a tool, a use permitted or less strictly ruled, a new tool in use, remove a restriction;
+    the reverse adds one. Changes that move no verdict (a name, a contact) are not listed: the texts they
+    change are wording."""
+    if old is None or new is None:
+        return []
+    out: list[AnswerChange] = []
+    before = {t.name: t for t in old.tools}
+    after = {t.name: t for t in new.tools}
+    for name in [*after, *[n for n in before if n not in after]]:
+        was = before[name].may_receive() if name in before else []
+        now = after[name].may_receive() if name in after else []
+        gained, lost = [c for c in now if c not in was], [c for c in was if c not in now]
+        if gained:
+            out.append(AnswerChange(name, "restriction_removed", (
+                f"{name} peut désormais recevoir : {_classes(gained, 'fr')} (jusqu'ici : {_classes(was, 'fr')})",
+                f"{name} may now receive: {_classes(gained, 'en')} (until now: {_classes(was, 'en')})")))
+        if lost:
+            out.append(AnswerChange(name, "restriction_added", (
+                f"{name} ne reçoit plus : {_classes(lost, 'fr')}", f"{name} no longer receives: {_classes(lost, 'en')}")))
+    uses_before = {u.id: u for u in old.uses}
+    uses_after = {u.id: u for u in new.uses}
+    for use_id in [*uses_after, *[u for u in uses_before if u not in uses_after]]:
+        was, now = uses_before.get(use_id), uses_after.get(use_id)
+        label = (vocabulary.label(use_id, "fr", "use"), vocabulary.label(use_id, "en", "use"))
+        verdict = lambda u, lang: vocabulary.label(u.verdict, lang, "verdict").lower() if u else (
+            "non déclaré" if lang == "fr" else "not declared")
+        if was is not None and now is not None and was.verdict == now.verdict:
+            continue
+        rank = lambda u: VERDICT_ORDER.index(u.verdict) if u else len(VERDICT_ORDER)
+        cls: Class = "restriction_removed" if rank(now) < rank(was) else "restriction_added"
+        out.append(AnswerChange(label[1], cls, (f"{label[0]} : {verdict(now, 'fr')} (jusqu'ici : {verdict(was, 'fr')})",
+                                                f"{label[1]}: {verdict(now, 'en')} (until now: {verdict(was, 'en')})")))
+    return out
+
+
+@dataclass
 class PolicyDiff:
     old: dict  # generated_on, pack, lang, edition
     new: dict
     changes: list[ClauseChange]
     notes: list[tuple[str, str]] = field(default_factory=list)
+    answers: list[AnswerChange] = field(default_factory=list)  # what changed answers change (update --answers)
 
     def of_kind(self, kind: Kind) -> list[ClauseChange]:
         return [c for c in self.changes if c.kind == kind]
@@ -101,7 +161,7 @@ class PolicyDiff:
     @property
     def material(self) -> bool:
         """Material changes need the board's re-adoption and the staff's acknowledgement."""
-        return any(c.material for c in self.changes)
+        return any(c.material for c in self.changes) or any(a.material for a in self.answers)
 
     def by_class(self) -> dict[str, list[ClauseChange]]:
         return {cls: [c for c in self.changes if c.cls == cls] for cls in CLASSES}
@@ -113,7 +173,8 @@ class PolicyDiff:
     def class_summary(self, lang: str = "en") -> str:
         i = 0 if lang == "fr" else 1
         sep = " : " if lang == "fr" else ": "
-        parts = [f"{CLASS_LABELS[k][i]}{sep}{len(v)}" for k, v in self.by_class().items() if v]
+        counts = {k: len([c for c in v if not c.versioning]) for k, v in self.by_class().items()}
+        parts = [f"{CLASS_LABELS[k][i]}{sep}{n}" for k, n in counts.items() if n]
         if not parts:
             return "aucun changement" if lang == "fr" else "no change"
         return (" ; " if lang == "fr" else "; ").join(parts)
@@ -121,6 +182,7 @@ class PolicyDiff:
     def to_dict(self) -> dict:
         return {"old": self.old, "new": self.new, "notes": [en for _, en in self.notes],
                 "material": self.material,
+                "answers": [{"subject": a.subject, "class": a.cls, "change": a.text[1]} for a in self.answers],
                 "changes": [{"kind": c.kind, "section": c.section, "clause": c.clause, "class": c.cls,
                              "reasons": [en for _, en in c.reasons]} for c in self.changes]}
 
@@ -132,6 +194,9 @@ class PolicyDiff:
         out = [f"{'Avant' if fr else 'Before'}: {self.old['generated_on']} ({self.old['pack']})",
                f"{'Après' if fr else 'After'}: {self.new['generated_on']} ({self.new['pack']})"]
         out += [f"{'note' if fr else 'note'}: {n[0] if fr else n[1]}" for n in self.notes]
+        for change in self.answers:
+            out.append(f"{'réponses' if fr else 'answers'}: {change.text[0 if fr else 1]} "
+                       f"[{CLASS_LABELS[change.cls][0 if fr else 1]}]")
         if not self.changes:
             out.append("Aucune clause n'a changé." if fr else "No clause changed.")
         current = None
@@ -159,9 +224,16 @@ def _fingerprints(payload: dict) -> dict[str, dict]:
     return {c["clause"]: c for c in payload.get("clauses", []) if not str(c.get("clause", "")).startswith("balises.")}
 
 
-def context_dependent_clauses(pack: Pack) -> set[str]:
+_DEPENDENT: dict[int, tuple[object, frozenset[str]]] = {}  # per engine (a pack's): its templates parsed once
+
+
+def context_dependent_clauses(pack: Pack) -> frozenset[str]:
     """Clauses whose text reads the trace, the references, ``selected``, section numbers or the date."""
-    env = engine_for(pack).env
+    engine = engine_for(pack)
+    known = _DEPENDENT.get(id(engine))
+    if known is not None and known[0] is engine:
+        return known[1]
+    env = engine.env
     out = set()
     for name, source in pack.templates.items():
         lang, _, rest = name.partition("/")
@@ -171,7 +243,10 @@ def context_dependent_clauses(pack: Pack) -> set[str]:
             continue
         if names & DOCUMENT_NAMES:
             out.add(rest[:-3])
-    return out
+    if len(_DEPENDENT) > 8:
+        _DEPENDENT.clear()
+    _DEPENDENT[id(engine)] = (engine, frozenset(out))
+    return frozenset(out)
 
 
 def _rule_reasons(rule_ids: list[str], pack: Pack, old_day: dt.date | None, new_day: dt.date | None,
@@ -313,12 +388,17 @@ def diff_payloads(old: dict, new: dict, pack: Pack | None = None, document: Poli
         elif change.kind == "removed":
             change.plain = _plain_reasons(old_rules, pack, old_day, new_day, removed=True)
     _decorate(changes, pack, new.get("lang") or "fr", new, document)
-    order = {s.id: i for i, s in enumerate(pack.sections)}
-    clause_order = {c: i for i, c in enumerate(pack.clause_ids())}
-    changes.sort(key=lambda c: (order.get(c.section, 999), clause_order.get(c.clause, 9999), c.clause))
+    in_pack_order(changes, pack)
     info = lambda p: {"generated_on": p.get("generated_on"), "pack": (p.get("pack") or {}).get("label"),
                       "lang": p.get("lang"), "edition": p.get("edition")}
     return PolicyDiff(old=info(old), new=info(new), changes=changes, notes=notes)
+
+
+def in_pack_order(changes: list[ClauseChange], pack: Pack) -> None:
+    """Sorted by section, then by clause, in the pack's order."""
+    order = {s.id: i for i, s in enumerate(pack.sections)}
+    clause_order = {c: i for i, c in enumerate(pack.clause_ids())}
+    changes.sort(key=lambda c: (order.get(c.section, 999), clause_order.get(c.clause, 9999), c.clause))
 
 
 def _in_window(dates, old_day: dt.date | None, new_day: dt.date | None) -> bool:
@@ -388,9 +468,11 @@ def diff_documents(old_docx: bytes, new_docx: bytes, pack: Pack | None = None) -
 # ---------------------------------------------------------------- the "changes" block
 
 def changes_clause(diff: PolicyDiff, lang: str, conflicts: int = 0, approved_by: str = "",
-                   previous_version: str | None = None) -> Clause:
-    """A short block for the start of the new policy: what changed since the previous version, by class, and
-    whether the board must adopt it again."""
+                   previous_version: str | None = None, steps: list[tuple[str, str]] | None = None,
+                   kept_back: list[tuple[str, str]] | None = None) -> Clause:
+    """A short block for the start of the new policy: what changed since the previous version, by class,
+    whether the board must adopt it again and what is to be done (``steps``); ``kept_back``: what of the
+    organisation's document Balises could not keep (never dropped without a word)."""
     fr = lang == "fr"
     i = 0 if fr else 1
     old_day = payload_date(diff.old.get("generated_on"))
@@ -421,7 +503,11 @@ def changes_clause(diff: PolicyDiff, lang: str, conflicts: int = 0, approved_by:
                 runs.append(Run(text=(" — " + reason), italic=True))
             items.append(ListItem(runs=runs))
         blocks.append(ListBlock(items=items))
-    if not diff.substantive:
+    if diff.answers:
+        blocks.append(Paragraph(runs=[Run(text="Réponses modifiées" if fr else "Answers changed", bold=True)]))
+        blocks.append(ListBlock(items=[ListItem(runs=[Run(text=a.text[i]), Run(
+            text=f" — {CLASS_LABELS[a.cls][i]}", italic=True)]) for a in diff.answers]))
+    if not diff.substantive and not diff.answers:
         blocks.append(Paragraph(style="note", runs=[Run(text="Aucun changement de fond." if fr
                                                          else "No change of substance.")]))
     updated = diff.of_kind("updated")
@@ -442,22 +528,30 @@ def changes_clause(diff: PolicyDiff, lang: str, conflicts: int = 0, approved_by:
         text = ""
     if text:
         blocks.append(Paragraph(style="note", runs=[Run(text=text, bold=diff.material)]))
+    if steps:
+        blocks.append(Paragraph(runs=[Run(text="À faire" if fr else "Next steps", bold=True)]))
+        blocks.append(ListBlock(ordered=True, items=[ListItem(runs=[Run(text=s[i])]) for s in steps]))
     if conflicts:
         blocks.append(Paragraph(style="note", runs=[Run(text=(
-            f"{conflicts} passage(s) que votre organisation avait modifié(s) et que Balises modifie aussi : votre "
-            "texte est conservé, le nouveau est proposé à côté en modification suivie, avec un commentaire."
+            f"{conflicts} passage(s) que votre organisation avait modifié(s) et que Balises modifie aussi : les deux "
+            "versions sont côte à côte, surlignées, avec un commentaire. Gardez l'une ou l'autre, puis supprimez le "
+            "commentaire : tant qu'il est là, la prochaine mise à jour signale le passage comme à trancher."
             if fr else
-            f"{conflicts} passage(s) your organisation had edited and Balises changes too: your text is kept, the "
-            "new one is proposed beside it as a tracked change, with a comment."))]))
+            f"{conflicts} passage(s) your organisation had edited and Balises changes too: both versions stand side "
+            "by side, highlighted, with a comment. Keep one or the other, then delete the comment: while it is "
+            "there, the next update flags the passage as still to settle."))]))
+    for what in kept_back or []:
+        blocks.append(Paragraph(style="note", runs=[Run(text=what[i])]))
     return Clause(id=CHANGES_CLAUSE, blocks=blocks, rules=[])
 
 
 def insert_changes(document: PolicyDocument, diff: PolicyDiff, conflicts: int = 0,
-                   previous_version: str | None = None) -> PolicyDocument:
+                   previous_version: str | None = None, steps: list[tuple[str, str]] | None = None,
+                   kept_back: list[tuple[str, str]] | None = None) -> PolicyDocument:
     """The document with the changes block at the start of its first section."""
     if document.sections:
         first = document.sections[0]
         first.clauses = [c for c in first.clauses if c.id != CHANGES_CLAUSE]
         first.clauses.insert(0, changes_clause(diff, document.meta.lang, conflicts, document.meta.approved_by,
-                                               previous_version))
+                                               previous_version, steps, kept_back))
     return document

@@ -15,6 +15,7 @@ import datetime as dt
 import multiprocessing
 import resource
 from dataclasses import dataclass
+from typing import Any
 
 from balises.errors import BalisesError, InputFileError
 
@@ -24,26 +25,47 @@ PRELOAD = ["balises.services.update"]  # imported once by the fork server: each 
 
 
 @dataclass(frozen=True)
+class UpdateOptions:
+    """What the wizard gives an update besides the file (``balises update``'s options): the answers on
+    screen (--answers), the original file (--base), the adoption record and the new version's day."""
+
+    answers: Any = None  # a validated Profile
+    base_docx: bytes | None = None
+    effective: dt.date | None = None
+    adopted_on: dt.date | None = None
+    adopted_by: str | None = None
+
+
+@dataclass(frozen=True)
 class UpdateSummary:
-    """What the wizard shows and offers from an update: the new file, its version, the report's lines."""
+    """What the wizard shows and offers from an update: the new file, its version, the report's lines, and
+    for a material change the staff's acknowledgement sheets of the new version."""
 
     docx: bytes
     version: str
     lines: dict[str, list[str]]  # by language
     overview: dict  # Updated.overview(): counts and sections, for a summary in plain words
+    material: bool = False
+    unchanged: bool = False
+    acknowledgements: bytes | None = None
 
 
 def _update_child(conn, data: bytes, pack_location: str | None, source: str, as_of: dt.date | None,
-                  profile=None) -> None:
+                  options: UpdateOptions) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY, MEMORY))
     resource.setrlimit(resource.RLIMIT_CPU, (SECONDS, SECONDS + 5))
     try:
         from balises.packs.loader import load_pack
-        from balises.services.update import update
+        from balises.services.update import acknowledgements, update
 
-        result = update(data, load_pack(pack_location), as_of=as_of, source=source, profile=profile)
-        conn.send(("ok", UpdateSummary(result.docx, result.version,
-                                       {lang: result.lines(lang) for lang in ("fr", "en")}, result.overview())))
+        pack = load_pack(pack_location)
+        result = update(data, pack, as_of=as_of, source=source, answers=options.answers,
+                        base_docx=options.base_docx, effective=options.effective, adopted_on=options.adopted_on,
+                        adopted_by=options.adopted_by)
+        material = result.diff.material and not result.unchanged  # a material change is acknowledged again
+        conn.send(("ok", UpdateSummary(result.docx, result.version, {lang: result.lines(lang) for lang in ("fr", "en")},
+                                       result.overview(), material, result.unchanged,
+                                       acknowledgements(result, pack) if material else None)))
     except BalisesError as exc:
         conn.send(("error", (exc.fr, exc.en, exc.details)))
     except MemoryError:
@@ -55,15 +77,14 @@ def _update_child(conn, data: bytes, pack_location: str | None, source: str, as_
 
 
 def update_isolated(data: bytes, pack_location: str | None, source: str, as_of: dt.date | None = None,
-                    seconds: float = SECONDS, profile=None) -> UpdateSummary:
-    """``balises.services.update.update`` of ``data`` in a child process (with ``profile``: the answers the new
-    text follows, else those embedded in the document); a BalisesError for anything that stops it (the file's
-    own problems, the time or memory limit)."""
+                    seconds: float = SECONDS, options: UpdateOptions | None = None) -> UpdateSummary:
+    """``balises.services.update.update`` of ``data`` (with ``options``) in a child process; a BalisesError
+    for anything that stops it (the file's own problems, the time or memory limit)."""
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(PRELOAD)
     receive, send = context.Pipe(duplex=False)
-    child = context.Process(target=_update_child, args=(send, data, pack_location, source, as_of, profile),
-                            daemon=True)
+    child = context.Process(target=_update_child, daemon=True,
+                            args=(send, data, pack_location, source, as_of, options or UpdateOptions()))
     child.start()
     send.close()
     try:

@@ -765,10 +765,17 @@ class _Check:
                               f"{shown(main)}: too many paragraphs ({count}; at most {self.limits.paragraphs}).")
 
     def drop_overrides(self) -> None:
+        """Content types of parts no longer there, and defaults of a type no part may have (an update writes
+        into this package: a ``text/html`` default would otherwise go on into the new version)."""
         ct = self.tree("[Content_Types].xml")
         for override in list(ct.iter(f"{{{CT_NS}}}Override")):
             if override.get("PartName", "").lstrip("/") not in self.parts:
                 ct.remove(override)
+                self.changed.add("[Content_Types].xml")
+        for default in list(ct.iter(f"{{{CT_NS}}}Default")):
+            kind = default.get("ContentType", "")
+            if kind not in XML_TYPES and kind not in _IMAGES and kind not in INERT_BINARY:
+                ct.remove(default)
                 self.changed.add("[Content_Types].xml")
 
     def package(self, main: str) -> Package:

@@ -1,9 +1,15 @@
-"""Word tracked changes and comments: carries out a merge plan (:mod:`balises.services.merge`) on the new policy.
+"""Word tracked changes and comments: carries out a merge plan (:mod:`balises.services.merge`) in the
+organisation's own Word file.
 
-The output is the new policy's Word file (its styles, title page, contents, embedded data), each clause
-replaced by the plan's pieces: the organisation's paragraphs (copied from its document), Balises' new
-paragraphs, and tracked revisions (``w:ins`` / ``w:del``, author "Balises") with a comment giving the
-reason. Word and LibreOffice list them; accepting all gives the new text, rejecting all the old one.
+The output is the adopted document itself, so that everything around the text stays as the organisation
+has it: its styles and lists, comments, footnotes and endnotes, headers and footers, images, page setup,
+clause order, and its colleagues' pending revisions (still revisions, by their authors). Into it go
+Balises' changes as tracked revisions (``w:ins`` / ``w:del``, author "Balises"): its new paragraphs carried
+over from the new policy (:mod:`balises.render.docx.carry`), a reworded sentence as word changes, a
+comment giving the reason. Where both changed a passage, both versions stay, marked as a conflict (a
+comment and a highlight) that the next update recognises until someone settles it. Accepting every
+revision gives the new text; rejecting every one gives back the adopted text. The embedded data becomes the
+new policy's, the version in the footer and the document's properties follow.
 """
 
 from __future__ import annotations
@@ -11,493 +17,472 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import io
-import re
-from difflib import SequenceMatcher
+from dataclasses import dataclass, field
 
 import docx
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.text.run import Run as DocxRun
 
-from balises.render.docx.units import BOOKMARK_PREFIX, STATEMENT_PREFIX, W, body_units, element_text
-from balises.services.merge import MergePlan, opcodes
+from balises.render.docx.carry import Carrier
+from balises.render.docx.reading import (
+    AUTHOR,
+    CONFLICT_HEADINGS,
+    OpenConflict,
+    body_of,
+    open_conflicts,
+    pending_authors,
+    resolve,
+    resolved_texts,
+    revision_count,
+)
+from balises.render.docx.revisions import (
+    REV,
+    TOKENS,
+    Revisions,
+    inside,
+    replace,
+    run_of,
+    table_changes,
+    table_merge,
+    word_changes,
+)
+from balises.render.docx.units import (
+    BOOKMARK_PREFIX,
+    STATEMENT_PREFIX,
+    W,
+    body_units,
+    element_text,
+    first_last_paragraph,
+    mark_range,
+)
+from balises.render.embedding import CUSTOM_XML_PART, NAMESPACE
+from balises.services.merge import MergePlan
 
-AUTHOR = "Balises"
-# a word-by-word comparison costs up to (words of one) × (words of the other) with difflib: beyond these, a
-# paragraph changes whole (its deletion, then its insertion), as when the two are too different
-MAX_WORD_PAIRS = 400_000  # two paragraphs of about 300 words each
-MAX_WORD_PAIRS_PER_DOCUMENT = 20_000_000
-_R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+# ---------------------------------------------------------------- carrying out the plan
 
+PAIR_TRIALS = 10_000  # similarity trials of one run of deletions and insertions, beyond a few per paragraph
 
-class _Revisions:
-    def __init__(self, author: str, when: dt.datetime):
-        self.author = author
-        self.date = when.strftime("%Y-%m-%dT%H:%M:%SZ")
-        self.next_id = 5000
-        self.word_pairs = MAX_WORD_PAIRS_PER_DOCUMENT  # what is left for word-by-word comparisons
+@dataclass
+class Out:
+    """One element of the output for one clause: the organisation's (in place) or Balises' (carried)."""
 
-    def _mark(self, kind: str):
-        el = OxmlElement(f"w:{kind}")
-        el.set(qn("w:id"), str(self.next_id))
-        el.set(qn("w:author"), self.author)
-        el.set(qn("w:date"), self.date)
-        self.next_id += 1
-        return el
-
-    def _paragraph_mark(self, p, kind: str) -> None:
-        ppr = p.find(qn("w:pPr"))
-        if ppr is None:
-            ppr = OxmlElement("w:pPr")
-            p.insert(0, ppr)
-        rpr = ppr.find(qn("w:rPr"))
-        if rpr is None:
-            rpr = OxmlElement("w:rPr")
-            follow = [c for c in ppr if c.tag in (qn("w:sectPr"), qn("w:pPrChange"))]
-            if follow:
-                follow[0].addprevious(rpr)
-            else:
-                ppr.append(rpr)
-        rpr.insert(0, self._mark(kind))
-
-    def _rows(self, el, kind: str) -> None:
-        for tr in el.iter(qn("w:tr")):
-            trpr = tr.find(qn("w:trPr"))
-            if trpr is None:
-                trpr = OxmlElement("w:trPr")
-                prex = tr.find(qn("w:tblPrEx"))
-                if prex is not None:
-                    prex.addnext(trpr)
-                else:
-                    tr.insert(0, trpr)
-            trpr.append(self._mark(kind))
-
-    def mark_row(self, tr, kind: str) -> None:
-        """A whole table row inserted or deleted (the row mark and every paragraph in it)."""
-        self._rows(tr, kind)
-        for p in tr.iter(qn("w:p")):
-            self.mark(p, kind)
-
-    def mark(self, el, kind: str) -> None:
-        """Every run and paragraph mark of ``el`` (a paragraph or a table) as inserted or deleted."""
-        if el.tag == qn("w:tbl"):
-            self._rows(el, kind)
-        paragraphs = [el] if el.tag == qn("w:p") else list(el.iter(qn("w:p")))
-        for p in paragraphs:
-            for r in list(p.iter(qn("w:r"))):
-                parent = r.getparent()
-                if parent.tag in (qn("w:ins"), qn("w:del")) or r.find(qn("w:commentReference")) is not None:
-                    continue
-                wrapper = self._mark(kind)
-                r.addprevious(wrapper)
-                wrapper.append(r)
-                if kind == "del":
-                    for t in r.findall(qn("w:t")):
-                        t.tag = qn("w:delText")
-                    for t in r.findall(qn("w:instrText")):
-                        t.tag = qn("w:delInstrText")
-            self._paragraph_mark(p, kind)
+    element: object
+    kind: str | None = None  # "ins" / "del": the revision it gets
+    placed: bool = False  # already in the document
+    new_index: int | None = None  # the unit of the new policy it stands for
+    conflict: bool = False
+    keep_notes: bool = False
+    highlighted: bool = False  # its conflict already marked (the rows of a table)
 
 
-_TOKENS = re.compile(r"\w+|\s+|[^\w\s]")
-_SKIP = {qn("w:pPr"), qn("w:bookmarkStart"), qn("w:bookmarkEnd"), qn("w:proofErr"), qn("w:commentRangeStart"),
-         qn("w:commentRangeEnd")}
+@dataclass
+class Applied:
+    docx: bytes
+    notes: list[tuple[str, str]] = field(default_factory=list)  # what could not be done as asked (fr, en)
 
 
-def _plain_runs(p) -> list[tuple[str, object]] | None:
-    """A paragraph as (text, run properties) pieces, or None when it holds more than plain text runs (links,
-    fields, breaks, tabs, drawings, revisions): those change as whole paragraphs."""
-    out = []
-    for child in p:
-        if child.tag in _SKIP:
-            continue
-        if child.tag != qn("w:r"):
-            return None
-        rpr = child.find(qn("w:rPr"))
-        for rc in child:
-            if rc.tag == qn("w:t"):
-                out.append((rc.text or "", rpr))
-            elif rc.tag not in (qn("w:rPr"), qn("w:lastRenderedPageBreak")):
-                return None
-    return out
-
-
-def _slice(pieces: list[tuple[str, object]], start: int, end: int) -> list[tuple[str, object]]:
-    out, pos = [], 0
-    for text, rpr in pieces:
-        a, b = max(start, pos), min(end, pos + len(text))
-        if a < b:
-            out.append((text[a - pos:b - pos], rpr))
-        pos += len(text)
-    return out
-
-
-def _run(text: str, rpr, deleted: bool = False):
-    r = OxmlElement("w:r")
-    if rpr is not None:
-        r.append(copy.deepcopy(rpr))
-    t = OxmlElement("w:delText" if deleted else "w:t")
-    t.text = text
-    t.set(qn("xml:space"), "preserve")
-    r.append(t)
-    return r
-
-
-def word_changes(old_p, new_p, revisions: "_Revisions"):
-    """One paragraph with the words that changed as tracked deletions and insertions (Word's own way of
-    showing a reworded sentence), or None when the two are too different or not plain text."""
-    if old_p.tag != qn("w:p") or new_p.tag != qn("w:p"):
+def _style_name(document, p) -> str | None:
+    ps = p.find(qn("w:pPr") + "/" + qn("w:pStyle")) if p.tag == qn("w:p") else None
+    if ps is None:
         return None
-    a, b = _plain_runs(old_p), _plain_runs(new_p)
-    if not a or not b:
-        return None
-    old_text, new_text = "".join(t for t, _ in a), "".join(t for t, _ in b)
-    ta, tb = _TOKENS.findall(old_text), _TOKENS.findall(new_text)
-    pairs = len(ta) * len(tb)
-    if pairs > MAX_WORD_PAIRS or pairs > revisions.word_pairs:
-        return None
-    revisions.word_pairs -= pairs
-    matcher = SequenceMatcher(None, ta, tb, autojunk=False)
-    if matcher.ratio() < 0.6:
-        return None
-    oa = [0]
-    for tok in ta:
-        oa.append(oa[-1] + len(tok))
-    ob = [0]
-    for tok in tb:
-        ob.append(ob[-1] + len(tok))
-    p = OxmlElement("w:p")
-    ppr = new_p.find(qn("w:pPr"))
-    if ppr is not None:
-        p.append(copy.deepcopy(ppr))
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            for text, rpr in _slice(b, ob[j1], ob[j2]):
-                p.append(_run(text, rpr))
-            continue
-        if i2 > i1:
-            wrapper = revisions._mark("del")
-            for text, rpr in _slice(a, oa[i1], oa[i2]):
-                wrapper.append(_run(text, rpr, deleted=True))
-            p.append(wrapper)
-        if j2 > j1:
-            wrapper = revisions._mark("ins")
-            for text, rpr in _slice(b, ob[j1], ob[j2]):
-                wrapper.append(_run(text, rpr))
-            p.append(wrapper)
-    return p
+    style = document.styles.element.find(f"{qn('w:style')}[@{qn('w:styleId')}='{ps.get(qn('w:val'))}']")
+    return style.find(qn("w:name")).get(qn("w:val")).casefold() if style is not None and style.find(
+        qn("w:name")) is not None else None
 
 
-def _cell_text(tc) -> str:
-    return " ".join(element_text(p) for p in tc.iter(qn("w:p")))
+def _similar(a: str, b: str, revisions: Revisions) -> bool:
+    ta, tb = TOKENS.findall(a), TOKENS.findall(b)
+    matcher = revisions.compare(ta, tb) if ta and tb else None
+    return matcher is not None and matcher.ratio() >= 0.6
 
 
-def _row_key(tr) -> str:
-    return " | ".join(_cell_text(tc) for tc in tr.iter(qn("w:tc")))
+def _pairs(olds: list[Out], news: list[Out], revisions: Revisions) -> list[tuple[int, int]]:
+    """Which deleted paragraph each new one rewrites: in order, as many as there are when the counts are
+    the same; else those whose words are close enough, looked for in order. The comparisons tried are
+    bounded by the run's length (a few per paragraph): on a long run of repeated paragraphs (an attack),
+    the search stops and what is left is deleted and inserted whole, as it is when nothing is similar."""
+    if len(olds) == len(news):
+        return [(k, k) for k in range(len(olds))]
+    pairs, start = [], 0
+    trials = PAIR_TRIALS + 4 * (len(olds) + len(news))
+    old_texts = [element_text(o.element) for o in olds]
+    for n, new in enumerate(news):
+        text = element_text(new.element)
+        for o in range(start, len(olds)):
+            trials -= 1
+            if trials < 0:
+                return pairs
+            if olds[o].element.tag == new.element.tag and _similar(old_texts[o], text, revisions):
+                pairs.append((o, n))
+                start = o + 1
+                break
+    return pairs
 
 
-def table_changes(old_tbl, new_tbl, revisions: "_Revisions"):
-    """The new table with only what changed tracked: rows added or removed, and in a row that stays, the
-    words changed cell by cell. None when the two tables do not have the same columns."""
-    if old_tbl.tag != qn("w:tbl") or new_tbl.tag != qn("w:tbl"):
-        return None
-    old_rows, new_rows = old_tbl.findall(qn("w:tr")), new_tbl.findall(qn("w:tr"))
-    width = lambda tr: len(tr.findall(qn("w:tc")))
-    if not old_rows or not new_rows or {width(r) for r in old_rows} != {width(r) for r in new_rows}:
-        return None
-    table = copy.deepcopy(new_tbl)
-    rows = table.findall(qn("w:tr"))
-    rows_ops = opcodes([_row_key(r) for r in old_rows], [_row_key(r) for r in new_rows])
-    for tag, i1, i2, j1, j2 in reversed(rows_ops):  # from the end: row indexes stay valid
-        if tag == "equal":
-            continue
-        paired = min(i2 - i1, j2 - j1) if tag == "replace" else 0
-        for k in range(paired):  # a row that stays: its cells, paragraph by paragraph
-            for old_tc, new_tc in zip(old_rows[i1 + k].findall(qn("w:tc")), rows[j1 + k].findall(qn("w:tc"))):
-                if _cell_text(old_tc) == _cell_text(new_tc):
-                    continue
-                old_ps, new_ps = old_tc.findall(qn("w:p")), new_tc.findall(qn("w:p"))
-                for old_p, new_p in zip(old_ps, new_ps):
-                    changed = word_changes(old_p, new_p, revisions)
-                    if changed is not None:
-                        new_p.addprevious(changed)
-                        new_tc.remove(new_p)
-                    else:
-                        deleted = copy.deepcopy(old_p)
-                        revisions.mark(deleted, "del")
-                        new_p.addprevious(deleted)
-                        revisions.mark(new_p, "ins")
-        for k in range(paired, j2 - j1):
-            row = rows[j1 + k]
-            revisions.mark_row(row, "ins")
-        anchor = rows[j1 + paired] if j1 + paired < len(rows) and j1 + paired < j2 else (
-            rows[j2] if j2 < len(rows) else None)
-        for k in range(paired, i2 - i1):
-            row = copy.deepcopy(old_rows[i1 + k])
-            revisions.mark_row(row, "del")
-            if anchor is not None:
-                anchor.addprevious(row)
-            else:
-                table.append(row)
-    return table
-
-
-def _combine(elements: list, pieces: list, revisions: "_Revisions") -> tuple[list, list, dict]:
-    """Each deleted paragraph followed by its reworded new version becomes one paragraph with word changes."""
-    out_el, out_rev, moved = [], [], {}
+def _combine(outs: list[Out], revisions: Revisions, carrier: Carrier, document, known_styles: set[str]
+             ) -> tuple[list[Out], dict[int, Out]]:
+    """Each run of the organisation's paragraphs Balises deletes, followed by the new ones that replace
+    them, changed in place where they pair up: a reworded paragraph word by word, a table row by row, the
+    contents remade; the others deleted and inserted (a new paragraph in the organisation's own style, when
+    it had one). Also returns what became of each paired element (by id)."""
+    out: list[Out] = []
+    moved: dict[int, Out] = {}
     i = 0
-    while i < len(pieces):
-        if pieces[i].revision == "del":
+    while i < len(outs):
+        if outs[i].kind == "del" and outs[i].placed:
             j = i
-            while j < len(pieces) and pieces[j].revision == "del":
+            while j < len(outs) and outs[j].kind == "del" and outs[j].placed:
                 j += 1
             k = j
-            while k < len(pieces) and pieces[k].revision == "ins":
+            while k < len(outs) and outs[k].kind == "ins" and not outs[k].placed:
                 k += 1
-            if k - j != j - i:  # the deletions no insertion pairs with go as they are, in one step (one at a
-                # time, a long run of them was scanned again for each: quadratic on a repetitive document)
-                unpaired = j - i - (k - j) if 0 < k - j < j - i else j - i
-                out_el += elements[i:i + unpaired]
-                out_rev += ["del"] * unpaired
-                i += unpaired
-                continue
-            if k - j == j - i:  # as many new paragraphs as old ones: pair them in order
-                for old, new in zip(range(i, j), range(j, k)):
-                    merged = word_changes(elements[old], elements[new], revisions)
+            olds, news = outs[i:j], outs[j:k]
+            pairs = _pairs(olds, news, revisions)
+            if pairs:
+                done_old = done_new = 0
+                for o, n in pairs:
+                    for d in olds[done_old:o]:
+                        d.keep_notes = bool(news)
+                    out += olds[done_old:o] + news[done_new:n]
+                    done_old, done_new = o + 1, n + 1
+                    old, new = olds[o], news[n]
+                    merged = None
+                    if old.element.tag == qn("w:sdt") and new.element.tag == qn("w:sdt"):
+                        merged = new.element  # the table of contents: made anew (Word updates it)
+                        replace(old.element, merged)
                     if merged is None:
-                        merged = table_changes(elements[old], elements[new], revisions)
+                        merged = word_changes(old.element, new.element, revisions)
+                        if merged is not None:
+                            replace(old.element, merged)
                     if merged is None:
-                        out_el += [elements[old], elements[new]]
-                        out_rev += ["del", "ins"]
+                        merged = table_changes(old.element, new.source, revisions, carrier.element) if isinstance(
+                            new, _CarriedOut) else None
+                    if merged is None:
+                        name = _style_name(document, old.element)
+                        if name and name not in known_styles and new.element.tag == qn("w:p") == old.element.tag:
+                            _keep_paragraph_look(old.element, new.element)
+                        old.keep_notes = True
+                        out += [old, new]
                     else:
-                        moved[id(elements[old])] = moved[id(elements[new])] = merged
-                        out_el.append(merged)
-                        out_rev.append(None)
+                        out.append(Out(merged, None, True, new.new_index, old.conflict or new.conflict))
+                        moved[id(old)] = moved[id(new)] = out[-1]
+                for d in olds[done_old:]:
+                    d.keep_notes = bool(news)
+                out += olds[done_old:] + news[done_new:]
                 i = k
                 continue
-        out_el.append(elements[i])
-        out_rev.append(pieces[i].revision)
+            for o in outs[i:j]:
+                o.keep_notes = k > j
+            out += outs[i:k]
+            i = k
+            continue
+        out.append(outs[i])
         i += 1
-    return out_el, out_rev, moved
+    return out, moved
 
 
-def _accept_in_copy(el) -> None:
-    """The organisation's pending revisions, accepted in the copy (it is read as if accepted)."""
-    for d in list(el.iter(qn("w:del"), qn("w:moveFrom"))):
-        parent = d.getparent()
-        if parent is not None:
-            parent.remove(d)
-    for i in list(el.iter(qn("w:ins"), qn("w:moveTo"))):
-        parent = i.getparent()
-        if parent is None:
+@dataclass
+class _CarriedOut(Out):
+    source: object = None  # the new policy's element it was carried from
+
+
+def _keep_paragraph_look(old_p, new_p) -> None:
+    """The new paragraph takes the organisation's paragraph properties (its own style, indents)."""
+    ppr = old_p.find(qn("w:pPr"))
+    if ppr is None:
+        return
+    ppr = copy.deepcopy(ppr)
+    for tag in ("w:rPr", "w:sectPr", "w:pPrChange"):
+        for child in ppr.findall(qn(tag)):
+            ppr.remove(child)
+    old = new_p.find(qn("w:pPr"))
+    if old is not None:
+        new_p.remove(old)
+    new_p.insert(0, ppr)
+
+
+def _place_around(outs: list[Out]) -> None:
+    """New elements of a clause that has some of the organisation's: each after the element before it."""
+    prev = None
+    for k, out in enumerate(outs):
+        if out.placed:
+            prev = out.element
             continue
-        if parent.tag in (qn("w:rPr"), qn("w:trPr")):
-            parent.remove(i)
-            continue
-        for child in list(i):
-            i.addprevious(child)
-        parent.remove(i)
+        if prev is not None:
+            prev.addnext(out.element)
+        else:
+            nxt = next(o.element for o in outs[k + 1:] if o.placed)
+            nxt.addprevious(out.element)
+        out.placed = True
+        prev = out.element
 
 
-def _strip_bookmarks(el, ids: set[str]) -> None:
-    for b in list(el.iter(qn("w:bookmarkStart"))):
+def _bookmark(first, last, name: str, ident: int) -> None:
+    mark_range(first, last, "bookmark", ident, name)
+
+
+def _strip_bookmarks(root) -> None:
+    """Balises' clause and statement bookmarks of the organisation's document (clauses are marked anew)."""
+    ids = set()
+    for b in list(root.iter(qn("w:bookmarkStart"))):
         if (b.get(qn("w:name")) or "").startswith((BOOKMARK_PREFIX, STATEMENT_PREFIX)):
             ids.add(b.get(qn("w:id")))
             b.getparent().remove(b)
-    for b in list(el.iter(qn("w:bookmarkEnd"))):
+    for b in list(root.iter(qn("w:bookmarkEnd"))):
         if b.get(qn("w:id")) in ids:
             b.getparent().remove(b)
 
 
-def _copy_ours(el, ours_part, new_part, bookmark_ids: set[str]):
-    """A copy of one of the organisation's paragraphs that is valid in the new package: its links and
-    images related again, comment and note references (parts that are not carried over) removed."""
-    el = copy.deepcopy(el)
-    _accept_in_copy(el)
-    _strip_bookmarks(el, bookmark_ids)
-    for tag in ("w:commentRangeStart", "w:commentRangeEnd"):
-        for c in list(el.iter(qn(tag))):
-            c.getparent().remove(c)
-    for tag in ("w:commentReference", "w:footnoteReference", "w:endnoteReference"):
-        for c in list(el.iter(qn(tag))):
-            r = c.getparent()
-            if r is not None and r.getparent() is not None:
-                r.getparent().remove(r)
-    for node in el.iter():
-        for attr, value in list(node.attrib.items()):
-            if not attr.startswith(f"{{{_R_NS}}}"):
-                continue
-            rel = ours_part.rels.get(value)
-            if rel is None:
-                del node.attrib[attr]
-            elif rel.is_external:
-                node.set(attr, new_part.relate_to(rel.target_ref, rel.reltype, is_external=True))
-            else:
-                node.set(attr, new_part.relate_to(rel.target_part, rel.reltype))
-    return el
+def _max_id(document) -> int:
+    top = 0
+    for el in document.element.body.iter():
+        value = el.get(qn("w:id"))
+        if value and value.lstrip("-").isdigit():
+            top = max(top, int(value))
+    return top
 
 
-def _bookmark(first, last, name: str, ident: int) -> None:
-    ps = [first] if first.tag == qn("w:p") else list(first.iter(qn("w:p")))
-    pe = [last] if last.tag == qn("w:p") else list(last.iter(qn("w:p")))
-    if not ps or not pe:
+def _comment(document, first, last, lines: list[str], revisions: Revisions, tracked: str | None) -> None:
+    """A comment by Balises from the start of ``first`` to the end of ``last``; its reference inside a
+    revision of kind ``tracked`` (so that it goes with its text when the revision is resolved)."""
+    _, q = first_last_paragraph(last)
+    if first_last_paragraph(first)[0] is None or q is None:
         return
-    start = OxmlElement("w:bookmarkStart")
-    start.set(qn("w:id"), str(ident))
-    start.set(qn("w:name"), name)
-    ppr = ps[0].find(qn("w:pPr"))
-    if ppr is not None:
-        ppr.addnext(start)
+    comment = document.comments.add_comment(text="\n".join(lines), author=revisions.author, initials="B")
+    comment._comment_elm.date = revisions.when
+    ident = str(comment.comment_id)
+    mark_range(first, last, "commentRange", ident)
+    ref = OxmlElement("w:r")
+    mark = OxmlElement("w:commentReference")
+    mark.set(qn("w:id"), ident)
+    ref.append(mark)
+    if tracked:
+        wrapper = revisions.mark_element(tracked)
+        wrapper.append(ref)
+        q.append(wrapper)
     else:
-        ps[0].insert(0, start)
-    end = OxmlElement("w:bookmarkEnd")
-    end.set(qn("w:id"), str(ident))
-    pe[-1].append(end)
+        q.append(ref)
 
 
-def _comment(document, el, lines: list[str], author: str) -> None:
-    paragraphs = [el] if el.tag == qn("w:p") else list(el.iter(qn("w:p")))
-    for p in paragraphs:
-        runs = [r for r in p.findall(qn("w:r")) if r.find(qn("w:t")) is not None] or [
-            r for r in p.iter(qn("w:r")) if r.find(qn("w:t")) is not None or r.find(qn("w:delText")) is not None]
-        if runs:
-            comment = document.add_comment([DocxRun(runs[0], None), DocxRun(runs[-1], None)], text=lines[0],
-                                           author=author, initials="B")
-            for line in lines[1:]:
-                comment.add_paragraph(line)
-            return
-
-
-def apply_plan(new_docx: bytes, new_labels: list[str], ours_docx: bytes, plan: MergePlan,
-               comments: dict[str, list[str]], bookmark_names: dict[str, str], when: dt.datetime,
-               author: str = AUTHOR) -> bytes:
-    """The new policy with each clause replaced by the plan's pieces, revisions and comments.
-
-    ``new_labels``: the clause of each unit of ``new_docx``'s body; ``comments``: the lines of the comment
-    for each clause that has one; ``bookmark_names``: the clause bookmarks the new payload names."""
-    document = docx.Document(io.BytesIO(new_docx))
-    body = document.element.body
-    new_units = body_units(body)
-    ours_document = docx.Document(io.BytesIO(ours_docx))
-    ours_units = body_units(ours_document.element.body)
-    revisions = _Revisions(author, when)
-
-    # a placeholder where each clause of the new document starts; then its elements come out
-    placeholders: dict[str, object] = {}
-    new_ids: set[str] = set()
-    for i, label in enumerate(new_labels):
-        if not label or label.startswith("balises."):
+def _continue_lists(outs: list[Out], document) -> None:
+    """A list item Balises adds next to one of the organisation's items of the same style takes that list's
+    numbering (it continues the organisation's a), b), c)… instead of starting a list of its own)."""
+    for out in outs:
+        el = out.element
+        if out.kind != "ins" or el.tag != qn("w:p"):
             continue
-        el = new_units[i].element
-        if label not in placeholders:
-            placeholders[label] = OxmlElement("w:p")
-            el.addprevious(placeholders[label])
-        _strip_bookmarks(el, new_ids)
-        body.remove(el)
+        num_pr = el.find(qn("w:pPr") + "/" + qn("w:numPr"))
+        if num_pr is None or num_pr.find(qn("w:numId")) is None:
+            continue
+        for near in (el.getprevious(), el.getnext()):
+            if near is None or near.tag != qn("w:p") or _style_name(document, near) != _style_name(document, el):
+                continue
+            theirs = near.find(qn("w:pPr") + "/" + qn("w:numPr"))
+            if theirs is not None and theirs.find(qn("w:numId")) is not None:
+                num_pr.find(qn("w:numId")).set(qn("w:val"), theirs.find(qn("w:numId")).get(qn("w:val")))
+                break
 
-    ours_ids: set[str] = set()
-    first_anchor = next(iter(placeholders.values()), None)
-    cursor = None
-    ident = 9000
-    for merged in plan.clauses:
-        elements = []
+
+def apply_plan(ours_docx: bytes, new_docx: bytes, new_labels: list[str], plan: MergePlan,
+               comments: dict[str, list[str]], bookmark_names: dict[str, str], when: dt.datetime,
+               author: str = AUTHOR, payload: bytes | None = None, versions: tuple[str, str] | None = None,
+               properties: dict | None = None) -> Applied:
+    """The organisation's document (``ours_docx``) with the plan carried out: Balises' new paragraphs from
+    ``new_docx`` where the plan puts them, tracked; comments (``comments``: the lines of each clause's);
+    the clause bookmarks of the new payload (``bookmark_names``); the embedded data replaced by ``payload``;
+    "version OLD" → "version NEW" in the headers and footers (``versions``); the core ``properties``."""
+    document = docx.Document(io.BytesIO(ours_docx))
+    body = document.element.body
+    ours_units = body_units(body)
+    source = docx.Document(io.BytesIO(new_docx))
+    new_units = body_units(source.element.body)
+    carrier = Carrier(document, source)
+    known_styles = {(s.find(qn("w:name")).get(qn("w:val")) or "").casefold()
+                    for s in source.styles.element.findall(qn("w:style")) if s.find(qn("w:name")) is not None}
+    revisions = Revisions(author, when, max(_max_id(document) + 1, 5000))
+    applied = Applied(b"")
+    _strip_bookmarks(body)
+
+    merges = [m for m in [*plan.clauses, *plan.blocks, plan.frame] if m is not None]
+    results: dict[int, list[Out]] = {}
+    targets: dict[int, Out | None] = {}
+    new_out: dict[int, object] = {}
+    for merged in merges:
+        outs: list[Out] = []
         for piece in merged.pieces:
-            if piece.source == "new":
+            if piece.source == "ours" and piece.rows_from is not None:
+                el = ours_units[piece.index].element
+                merged_rows = table_merge(el, piece.base or "", new_units[piece.rows_from].element, revisions,
+                                          carrier.element)
+                if merged_rows is None:  # not the same columns: both tables, side by side
+                    outs.append(Out(el, None, True, None, True))
+                    outs.append(_CarriedOut(carrier.element(new_units[piece.rows_from].element), "ins", False,
+                                            piece.rows_from, True, source=new_units[piece.rows_from].element))
+                else:
+                    outs.append(Out(el, None, True, piece.rows_from, merged_rows, highlighted=True))
+            elif piece.source == "ours":
+                outs.append(Out(ours_units[piece.index].element, piece.revision, True, piece.new_index,
+                                piece.conflict))
+            else:
                 el = new_units[piece.index].element
-                if el.getparent() is not None:  # a new paragraph used twice: copy it
-                    el = copy.deepcopy(el)
-            else:
-                el = _copy_ours(ours_units[piece.index].element, ours_document.part, document.part, ours_ids)
-            elements.append(el)
-        target = elements[merged.comment_at] if merged.comment_at is not None and merged.comment_at < len(
-            elements) else None
-        elements, kinds, moved = _combine(elements, merged.pieces, revisions)
-        target = moved.get(id(target), target)
-        anchor = placeholders.get(merged.clause)
-        for el in elements:
-            if anchor is not None:
-                anchor.addprevious(el)
-            elif cursor is not None:
-                cursor.addnext(el)
-                cursor = el
-            elif first_anchor is not None:
-                first_anchor.addprevious(el)
-            else:
-                body.find(qn("w:sectPr")).addprevious(el)
-        if anchor is not None:
-            cursor = anchor
-        if elements and merged.clause in bookmark_names:
-            ident += 1
-            _bookmark(elements[0], elements[-1], bookmark_names[merged.clause], ident)
+                outs.append(_CarriedOut(carrier.element(el), piece.revision, False, piece.index, piece.conflict,
+                                        source=el))
+        target = outs[merged.comment_at] if merged.comment_at is not None and merged.comment_at < len(outs) else None
+        outs, moved = _combine(outs, revisions, carrier, document, known_styles)
+        if target is not None:  # paired into a word change: the changed paragraph carries the comment
+            target = moved.get(id(target), target)
+        if merged is not plan.frame and any(o.placed for o in outs):
+            _place_around(outs)
+        results[id(merged)] = outs
+        targets[id(merged)] = target
+        for o in outs:
+            if o.new_index is not None and o.placed:
+                new_out[o.new_index] = o.element
+
+    # what has nothing of the organisation's to sit by (a clause or section heading Balises adds): after the
+    # element that stands for the unit before it in the new policy
+    clause_end = {m.clause: results[id(m)][-1].element for m in merges
+                  if m is not plan.frame and results[id(m)] and all(o.placed for o in results[id(m)])}
+    first_of: dict[int, object] = {}
+    for m in merges:
+        if m is plan.frame:
+            for o in results[id(m)]:
+                if not o.placed:
+                    first_of[o.new_index] = [o]
+        elif results[id(m)] and not any(o.placed for o in results[id(m)]):
+            first_of[min(o.new_index for o in results[id(m)])] = results[id(m)]
+    cursor = None
+    for j, label in enumerate(new_labels):
+        group = first_of.get(j)
+        if group is not None:
+            for o in group:
+                if cursor is not None:
+                    cursor.addnext(o.element)
+                else:
+                    first = next((c for c in body if c.tag != qn("w:sectPr")), None)
+                    (first.addprevious if first is not None else body.find(qn("w:sectPr")).addprevious)(o.element)
+                o.placed = True
+                cursor = o.element
+                new_out[o.new_index] = o.element
+            if label and label in {m.clause for m in merges}:
+                clause_end[label] = group[-1].element
+            continue
+        if j in new_out:
+            cursor = clause_end.get(label, new_out[j]) if label else new_out[j]
+
+    # revisions, conflict marks, comments, bookmarks
+    for merged in merges:
+        outs = results[id(merged)]
+        _continue_lists(outs, document)
+        for o in outs:
+            if o.kind:
+                revisions.mark(o.element, o.kind, keep_notes=o.keep_notes)
+        conflict = [o for o in outs if o.conflict]
         lines = comments.get(merged.clause)
-        if lines and target is not None:
-            _comment(document, target, lines, author)
-        for el, kind in zip(elements, kinds):
-            if kind:
-                revisions.mark(el, kind)
-    for placeholder in placeholders.values():
-        body.remove(placeholder)
+        if conflict:
+            for o in conflict:
+                if not o.highlighted:
+                    revisions.highlight(o.element, tracked=o.kind is None)
+            if lines:
+                _comment(document, conflict[0].element, conflict[-1].element, lines, revisions,
+                         "ins" if conflict[-1].kind == "ins" else None)
+        elif lines and targets[id(merged)] is not None:
+            target = targets[id(merged)]
+            _comment(document, target.element, target.element, lines, revisions, target.kind)
+    for merged in plan.clauses:
+        name = bookmark_names.get(merged.clause)
+        outs = [o for o in results.get(id(merged), []) if o.element.getparent() is not None]
+        if name and outs:
+            _bookmark(outs[0].element, outs[-1].element, name, revisions.take_id())
+
+    if versions and versions[0] != versions[1]:
+        if not _replace_version(document, versions[0], versions[1], revisions):
+            applied.notes.append((
+                f"pied de page : « version {versions[0]} » introuvable, la version n'y est pas mise à jour",
+                f"footer: “version {versions[0]}” not found, the version there is not updated"))
+    if payload is not None:
+        set_payload(document, payload)
+    if properties:
+        core = document.core_properties
+        for name, value in properties.items():
+            setattr(core, name, value)
     out = io.BytesIO()
     document.save(out)
-    return out.getvalue()
+    applied.docx = out.getvalue()
+    return applied
 
 
-# ---------------------------------------------------------------- reading a redline back
-
-def _resolve(xml_root, accept: bool) -> None:
-    keep, drop = (qn("w:ins"), qn("w:del")) if accept else (qn("w:del"), qn("w:ins"))
-    body = xml_root.find(qn("w:body"))
-    # rows and paragraphs whose mark is dropped go entirely (whole-paragraph revisions are all we write)
-    for tr in list(body.iter(qn("w:tr"))):
-        trpr = tr.find(qn("w:trPr"))
-        if trpr is not None and trpr.find(drop) is not None:
-            tr.getparent().remove(tr)
-    for tbl in list(body.iter(qn("w:tbl"))):
-        if tbl.find(qn("w:tr")) is None:
-            tbl.getparent().remove(tbl)
-    for p in list(body.iter(qn("w:p"))):
-        rpr = p.find(qn("w:pPr") + "/" + qn("w:rPr"))
-        if rpr is not None and rpr.find(drop) is not None:
-            texts = [t for t in p.iter(qn("w:t"), qn("w:delText"))
-                     if not any(a.tag == drop for a in t.iterancestors())]
-            if not any((t.text or "").strip() for t in texts):
-                p.getparent().remove(p)
-    for el in list(body.iter(drop)):
-        if el.getparent() is not None and el.getparent().tag not in (qn("w:rPr"), qn("w:trPr")):
-            el.getparent().remove(el)
-    for el in list(body.iter(keep)):
-        parent = el.getparent()
-        if parent is None:
+def _replace_version(document, old: str, new: str, revisions: Revisions) -> bool:
+    """"version OLD" → "version NEW" in every header and footer, as a tracked change; False when no header
+    or footer says it."""
+    found = False
+    needle = f"version {old}"
+    for rel in list(document.part.rels.values()):
+        if rel.reltype not in (RT.HEADER, RT.FOOTER):
             continue
-        if parent.tag in (qn("w:rPr"), qn("w:trPr")):
-            parent.remove(el)
+        for p in list(rel.target_part.element.iter(qn("w:p"))):
+            # the paragraph's visible text, piece by piece (an earlier update may have split the runs)
+            pieces, pos = [], 0
+            for t in p.iter(qn("w:t")):
+                if not inside(t, (qn("w:del"),), p):
+                    pieces.append((pos, t))
+                    pos += len(t.text or "")
+            text = "".join(t.text or "" for _, t in pieces)
+            at = text.find(needle)
+            if at < 0:
+                continue
+            start = at + len("version ")
+            holder = [(s, t) for s, t in pieces if s <= start and start + len(old) <= s + len(t.text or "")]
+            if not holder:
+                continue
+            offset, t = holder[0]
+            r = t.getparent()
+            if r.tag != qn("w:r") or inside(r, REV, p):
+                continue
+            text, start = t.text or "", start - offset
+            rpr = r.find(qn("w:rPr"))
+            # the run cut in three: what comes before the old number, the change, what comes after
+            children = [c for c in r if c.tag != qn("w:rPr")]
+            at = children.index(t)
+            first, last = OxmlElement("w:r"), OxmlElement("w:r")
+            for run, kids, piece in ((first, children[:at], text[:start]), (last, children[at + 1:],
+                                                                             text[start + len(old):])):
+                if rpr is not None:
+                    run.append(copy.deepcopy(rpr))
+                if run is last and piece:
+                    run.append(run_of(piece, None)[0])
+                for kid in kids:
+                    run.append(kid)
+                if run is first and piece:
+                    run.append(run_of(piece, None)[0])
+            deleted = revisions.mark_element("del")
+            deleted.append(run_of(old, rpr, deleted=True))
+            inserted = revisions.mark_element("ins")
+            inserted.append(run_of(new, rpr))
+            for el in (first, deleted, inserted, last):
+                if any(c.tag != qn("w:rPr") for c in el):
+                    r.addprevious(el)
+            r.getparent().remove(r)
+            found = True
+    return found
+
+
+def set_payload(document, payload: bytes) -> None:
+    """The embedded data replaced (the part is found by its namespace, whatever its name), or added."""
+    for rel in document.part.rels.values():
+        if rel.is_external or rel.reltype != RT.CUSTOM_XML:
             continue
-        for child in list(el):
-            el.addprevious(child)
-        parent.remove(el)
-    for t in body.iter(qn("w:delText")):
-        t.tag = qn("w:t")
+        part = rel.target_part
+        if NAMESPACE.encode() in (part.blob or b"")[:400]:
+            part._blob = payload
+            return
+    part = Part(PackURI(CUSTOM_XML_PART), "application/xml", payload, document.part.package)
+    document.part.relate_to(part, RT.CUSTOM_XML)
 
 
-def resolved_texts(docx_bytes: bytes, accept: bool) -> list[str]:
-    """The body's unit texts once every revision is accepted (or rejected), as Word would leave them."""
-    document = docx.Document(io.BytesIO(docx_bytes))
-    root = copy.deepcopy(document.element)
-    _resolve(root, accept)
-    return [u.text for u in body_units(root.find(qn("w:body")))]
-
-
-def revision_count(docx_bytes: bytes) -> dict[str, int]:
-    document = docx.Document(io.BytesIO(docx_bytes))
-    body = document.element.body
-    return {"ins": len(list(body.iter(qn("w:ins")))), "del": len(list(body.iter(qn("w:del")))),
-            "comments": len(list(body.iter(qn("w:commentReference"))))}
-
-
-def body_of(docx_bytes: bytes) -> list:
-    """The units of a Word file's body (for the update: what the organisation has now)."""
-    document = docx.Document(io.BytesIO(docx_bytes))
-    return body_units(document.element.body)
-
-
-__all__ = ["AUTHOR", "apply_plan", "body_of", "resolved_texts", "revision_count", "W"]
+__all__ = ["AUTHOR", "CONFLICT_HEADINGS", "Applied", "OpenConflict", "Revisions", "W", "apply_plan", "body_of",
+           "open_conflicts", "pending_authors", "resolve", "resolved_texts", "revision_count", "set_payload",
+           "table_changes", "word_changes"]

@@ -30,17 +30,17 @@ from balises.engine.document import (
 from balises.engine.templating import format_date
 from balises.errors import PackError
 from balises.render.docx.reference import FOOTER_MARKER, ORDERED_ABSTRACT_ID
-from balises.render.docx.units import BOOKMARK_PREFIX, STATEMENT_PREFIX, element_text
+from balises.render.docx.units import BOOKMARK_PREFIX, STATEMENT_PREFIX, element_text, mark_range
 from balises.render.embedding import CUSTOM_XML_PART, payload_xml
 
 W = nsdecls("w")
 
 LABELS = {
-    "fr": {"history": "Historique des versions", "history_cols": ["Version", "Date", "Adoptée par", "Changements"],
+    "fr": {"history": "Historique des versions", "history_cols": ["Version", "En vigueur le", "Adoption", "Changements"],
            "contents": "Table des matières", "version": "Version", "effective": "En vigueur le",
            "approved": "Adoptée par", "owner": "Responsable de la politique", "review": "Prochaine révision",
            "companion": "Accompagne la politique d'utilisation de l'IA, version {version}, en vigueur le {date}."},
-    "en": {"history": "Version history", "history_cols": ["Version", "Date", "Adopted by", "Changes"],
+    "en": {"history": "Version history", "history_cols": ["Version", "In force from", "Adoption", "Changes"],
            "contents": "Contents", "version": "Version", "effective": "In force from",
            "approved": "Approved by", "owner": "Policy owner", "review": "Next review",
            "companion": "Accompanies the policy on the use of AI, version {version}, in force from {date}."},
@@ -360,19 +360,23 @@ def _properties(document, doc: PolicyDocument) -> None:
     props.revision = 1
 
 
+def adopted_text(body: str, day: dt.date | None, locale: str) -> str:
+    """"Board, on 15 January 2027" (the body alone while the day is not recorded)."""
+    if not day:
+        return body
+    return f"{body}, {'le' if locale.startswith('fr') else 'on'} {format_date(day, locale)}"
+
+
 def _history(writer: _Writer, doc: PolicyDocument) -> None:
+    """The versions as adoption records: the day each came into force, who adopted it and when."""
     labels = LABELS[doc.meta.lang]
+    locale = doc.meta.locale
     writer.heading(2, [Run(text=labels["history"])], numbered=False)
     writer.table(Table(header=[[Run(text=c)] for c in labels["history_cols"]],
-                       rows=[[[Run(text=h.version)], [Run(text=format_date(h.date, doc.meta.locale))],
-                              [Run(text=h.adopted_by)], [Run(text=h.summary)]] for h in doc.history]))
-
-
-def _first_last_p(el):
-    if el.tag == qn("w:p"):
-        return el, el
-    ps = list(el.iter(qn("w:p")))
-    return (ps[0], ps[-1]) if ps else (None, None)
+                       rows=[[[Run(text=h.version)], [Run(text=format_date(h.effective, locale) if h.effective
+                                                               else "—")],
+                              [Run(text=adopted_text(h.adopted_by, h.adopted_on, locale))], [Run(text=h.summary)]]
+                             for h in doc.history]))
 
 
 def _bookmark_clauses(body, tags: list[str]) -> list[dict]:
@@ -387,22 +391,9 @@ def _bookmark_clauses(body, tags: list[str]) -> list[dict]:
             j += 1
         entry_name = None
         if label and not label.startswith("balises."):
-            first, _ = _first_last_p(elements[i])
-            _, last = _first_last_p(elements[j])
-            if first is not None and last is not None:
+            if mark_range(elements[i], elements[j], "bookmark", 9000 + n + 1, f"{BOOKMARK_PREFIX}{n + 1}"):
                 n += 1
                 entry_name = f"{BOOKMARK_PREFIX}{n}"
-                start = OxmlElement("w:bookmarkStart")
-                start.set(qn("w:id"), str(9000 + n))
-                start.set(qn("w:name"), entry_name)
-                ppr = first.find(qn("w:pPr"))
-                if ppr is not None:
-                    ppr.addnext(start)
-                else:
-                    first.insert(0, start)
-                end = OxmlElement("w:bookmarkEnd")
-                end.set(qn("w:id"), str(9000 + n))
-                last.append(end)
         for k in range(i, j + 1):
             unit = {"clause": label, "text": element_text(elements[k])}
             if k == i and entry_name:
@@ -468,7 +459,8 @@ def render_docx(doc: PolicyDocument, reference: bytes, toc_pages: dict[str, int]
     dated = {"effective": "date.effective", "review": "date.review"}  # the decision model's dates
     if policy:
         for key, value in (("version", meta.version), ("effective", format_date(meta.effective_date, meta.locale)),
-                           ("approved", meta.approved_by), ("owner", meta.owner_role),
+                           ("approved", adopted_text(meta.approved_by, meta.adopted_on, meta.locale)),
+                           ("owner", meta.owner_role),
                            ("review", format_date(meta.next_review, meta.locale) if meta.next_review else None)):
             if value:
                 sep = "\u00a0: " if meta.locale.startswith("fr") else ": "

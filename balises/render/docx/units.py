@@ -75,3 +75,36 @@ def body_units(body) -> list[Unit]:
         unit.ends = [b.get(W + "id") for b in child.iter(W + "bookmarkEnd")]
         units.append(unit)
     return units
+
+
+def first_last_paragraph(el):
+    """The first and last paragraph of a unit (itself, for a paragraph); (None, None) for a table without any."""
+    if el.tag == W + "p":
+        return el, el
+    ps = list(el.iter(W + "p"))
+    return (ps[0], ps[-1]) if ps else (None, None)
+
+
+def mark_range(first, last, kind: str, ident: int | str, name: str | None = None) -> bool:
+    """A bookmark (``kind="bookmark"``) or a comment's range (``"commentRange"``) from the start of unit
+    ``first`` (after its paragraph properties) to the end of unit ``last``; False when they hold no
+    paragraph."""
+    from docx.oxml import OxmlElement  # the w: prefix, as python-docx declares it
+
+    p, _ = first_last_paragraph(first)
+    _, q = first_last_paragraph(last)
+    if p is None or q is None:
+        return False
+    start = OxmlElement(f"w:{kind}Start")
+    start.set(W + "id", str(ident))
+    if name is not None:
+        start.set(W + "name", name)
+    ppr = p.find(W + "pPr")
+    if ppr is not None:
+        ppr.addnext(start)
+    else:
+        p.insert(0, start)
+    end = OxmlElement(f"w:{kind}End")
+    end.set(W + "id", str(ident))
+    q.append(end)
+    return True
