@@ -380,7 +380,7 @@ def _pending_changed(d):
 
 
 def _pending_paragraph(d):
-    ed.track_new_paragraph(ed.find(d, "Chaque personne qui utilise l'IA pour le Studio"), T_PENDING_PARA)
+    ed.track_new_paragraph(ed.find(d, "Chaque personne reçoit la politique et l'aide-mémoire"), T_PENDING_PARA)
 
 
 def _custom_style(d):

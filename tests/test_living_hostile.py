@@ -373,11 +373,11 @@ def test_the_wizard_s_isolated_update_takes_the_new_options_and_cleans_the_file(
     answers = parse_profile(data, "answers")
     summary = update_isolated(lost, None, "lost.docx", as_of=pl.LAW_DATE,
                               options=UpdateOptions(answers=answers, base_docx=_edited(adopted, ids=()),
-                                                    effective=dt.date(2026, 10, 1)))
+                                                    effective=dt.date(2026, 11, 2)))  # past the two months France's internal rules need
     assert summary.version == "2.0" and summary.material and summary.acknowledgements
     assert active_content(summary.docx) == []
     assert docx.Document(io.BytesIO(summary.acknowledgements)).paragraphs
-    assert any("1 octobre 2026" in line or "1er octobre 2026" in line for line in summary.lines["fr"])
+    assert any("2 novembre 2026" in line for line in summary.lines["fr"])
     hostile_doc = _edited(adopted, ids=("comment",))
     summary = update_isolated(hostile_doc, None, "adopted.docx", as_of=pl.LAW_DATE,
                               options=UpdateOptions(adopted_on=dt.date(2026, 7, 10), adopted_by="Bureau"))

@@ -157,18 +157,18 @@ def test_update_check_lists_the_conflicts_still_to_settle(adopted, tmp_path):
 # ---------------------------------------------------------------- versions as adoption records
 
 def test_the_new_version_and_its_dates_are_in_the_text_the_title_page_the_properties_and_the_history(adopted):
-    result = update(adopted, as_of=pl.LAW_DATE, effective=dt.date(2027, 1, 15))
+    result = update(adopted, as_of=pl.LAW_DATE, effective=dt.date(2027, 4, 15))
     view = pl.View(result.docx, True)
-    assert view.has("La présente politique, version 2.0, entre en vigueur le 15 janvier 2027.")
-    assert view.has("Version : 2.0") and view.has("En vigueur le : 15 janvier 2027")
+    assert view.has("La présente politique, version 2.0, entre en vigueur le 15 avril 2027.")
+    assert view.has("Version : 2.0") and view.has("En vigueur le : 15 avril 2027")
     properties = docx.Document(io.BytesIO(result.docx)).core_properties
     assert properties.version == "2.0" and properties.content_status == "Version 2.0 à adopter"
     history = [(h.version, h.effective, h.adopted_by) for h in result.document.history]
-    assert history == [("1.0", dt.date(2026, 12, 1), "Direction générale, après consultation du CSE"),
-                       ("2.0", dt.date(2027, 1, 15), "à adopter (Direction générale, après consultation du CSE)")]
+    assert history == [("1.0", dt.date(2027, 3, 1), "Direction générale, après consultation du CSE"),
+                       ("2.0", dt.date(2027, 4, 15), "à adopter (Direction générale, après consultation du CSE)")]
     # rejecting every revision gives the adopted version back, its dates included
     rejected = pl.View(result.docx, False)
-    assert rejected.has("La présente politique, version 1.0, entre en vigueur le 1er décembre 2026.")
+    assert rejected.has("La présente politique, version 1.0, entre en vigueur le 1er mars 2027.")
     assert rejected.has("Version : 1.0")
 
 
@@ -214,7 +214,7 @@ def test_changed_answers_come_in_as_tracked_changes_classified_by_what_they_chan
     assert data["version"] == "2.0" and data["material"] is True
     midjourney = [a for a in data["answers"] if a["subject"] == "Midjourney"]
     assert midjourney and midjourney[0]["class"] == "restriction_removed"
-    assert "internal information" in midjourney[0]["change"]
+    assert "may now receive: public information" in midjourney[0]["change"]  # the approval test's answer
     # in France, with a CSE and 80 employees, the CSE is consulted before the new version is adopted
     assert any("L2312-8" in step for step in data["steps"])
     view = pl.View(out.read_bytes(), True)
