@@ -45,6 +45,7 @@ Role = Literal["board", "owner", "lead", "privacy"]
 # the decisions to take this module raises (each worded in decisions/conflicts.yaml); the prerequisites of
 # decisions/conditions.yaml add their own codes
 CONFLICT_CODES = ("effective_date_past", "effective_date_not_lawful", "role_to_name", "committee_to_name",
+                  "open_consultation",
                   "prohibited_with_uses", "day_one_nothing", "tool_on_condition", "tool_limited", "use_without_tool",
                   "personal_data_needed", "voice_likeness_without_consent", "model_training")
 VERDICT_ORDER: tuple[str, ...] = ("permitted", "conditional", "ask_first", "prohibited")
@@ -104,6 +105,7 @@ class ConflictWording(_Frozen):
     fr: str
     en: str
     safe: Bilingual
+    idle: Bilingual | None = None  # what the text says meanwhile when the tool concerned receives nothing yet
 
 
 class ConflictSpec(ConflictWording):
@@ -114,7 +116,9 @@ class ConflictSpec(ConflictWording):
     step: str
     field: str
     who: Role = "lead"
-    due: Literal["before_adoption", "after_effective"] = "after_effective"
+    # before_adoption: by the effective date; steps_start: by the day the adoption steps must start (the CSE's
+    # consultation opens), still before the adoption; after_effective: within the approval test's days
+    due: Literal["before_adoption", "steps_start", "after_effective"] = "after_effective"
     one: ConflictWording | None = None  # the wording when a single use is concerned
     short: Bilingual | None = None  # what a use waits for, in a few words ("not yet: first …")
     when: dict | None = None  # a decision the answers alone call for (a condition over the profile and facts)
@@ -150,6 +154,7 @@ class AdoptionStep(_Frozen):
     months: int = Field(0, ge=0, le=24)
     days: int = Field(0, ge=0, le=366)
     why: Bilingual
+    decision: str | None = None  # the decision to take it calls for: start it by the date it must start
 
     @model_validator(mode="after")
     def _condition_shape(self):
@@ -412,6 +417,7 @@ class Dates(_Frozen):
     earliest: dt.date  # the earliest date the adoption steps allow
     moved: Literal["", "past", "not_lawful"] = ""
     steps: tuple[str, ...] = ()  # the adoption steps with a legal time that apply
+    steps_start: dt.date | None = None  # the day they must start at the latest, for the effective date stated
     review: dt.date
     first_approvals: dt.date  # when the tools under review and the fixes are decided at the latest
     training: dt.date  # the first training by role, at the latest (sooner where the AI Act's literacy duty applies)
@@ -729,6 +735,9 @@ def _decision_table(profile: Any, facts: Any, data: DecisionData, as_of: dt.date
         flag("model_training")
     if dates.moved:
         flag(f"effective_date_{dates.moved}")
+    for step in data.adoption:  # an adoption step with a legal time: start it in time (data)
+        if step.id in dates.steps and step.decision:
+            flag(step.decision)
     for code, spec in data.conflicts.items():  # decisions the answers alone call for (data)
         if spec.when is not None and conditions.holds(spec.when, base):
             flag(code)
@@ -769,16 +778,23 @@ def _dates(profile: Any, base: dict, data: DecisionData, as_of: dt.date) -> Date
     from balises.engine.templating import add_months  # the month arithmetic every document uses
 
     requested = profile.policy.effective_date
-    earliest, steps = as_of, []
+    earliest, steps, longest = as_of, [], None
     for step in data.adoption:
         if conditions.holds(step.when, base):
             steps.append(step.id)
-            earliest = max(earliest, add_months(as_of, step.months) + dt.timedelta(days=step.days))
+            ends = add_months(as_of, step.months) + dt.timedelta(days=step.days)
+            if ends > earliest:
+                earliest, longest = ends, step
+            elif longest is None:
+                longest = step
     effective = max(requested, earliest)
+    # counted back from the effective date: the last day the longest step may start and still end in time
+    start = (max(as_of, add_months(effective - dt.timedelta(days=longest.days), -longest.months)) if longest
+             else None)
     moved = "" if effective == requested else ("past" if requested < as_of else "not_lawful")
     fix_days = data.approval.fix_within_days
     return Dates(generated_on=as_of, requested=requested, effective=effective, earliest=earliest, moved=moved,
-                 steps=tuple(steps), review=add_months(effective, profile.policy.review_months),
+                 steps=tuple(steps), steps_start=start, review=add_months(effective, profile.policy.review_months),
                  first_approvals=effective + dt.timedelta(days=fix_days),
                  training=add_months(effective, 1 if base["facts"]["ai_act_applies"] else 2))
 
@@ -852,19 +868,24 @@ def _to_take(conflicts: dict[tuple[str, str], list[str]], data: DecisionData, to
                 "conditions": join([c.text.get(lang) for c in conds], lang),
                 "owner": roles.owner,
             }
-            texts[lang] = (fill(getattr(wording, lang), values), fill(wording.safe.get(lang), values),
+            # a tool under review receives nothing before its approval: the meanwhile says so, as the table does
+            safe = wording.idle if wording.idle is not None and tool and not tool.receives_now() else wording.safe
+            texts[lang] = (fill(getattr(wording, lang), values), fill(safe.get(lang), values),
                            fill(spec.short.get(lang), values) if spec.short else "")
-        before = spec.due == "before_adoption"
+        before = spec.due != "after_effective"
+        due = {"before_adoption": dates.effective, "steps_start": dates.steps_start or dates.effective,
+               "after_effective": dates.first_approvals}[spec.due]
         out.append(DecisionToTake(
             code=code, step=spec.step, field=spec.field, subject=subject, who=spec.who,
-            due=dates.effective if before else dates.first_approvals, before_adoption=before,
+            due=due, before_adoption=before,
             uses=tuple(uses), tools=tuple(tools_concerned), info=info,
-            dates={"requested": dates.requested, "effective": dates.effective, "first": dates.first_approvals},
+            dates={"requested": dates.requested, "effective": dates.effective, "first": dates.first_approvals,
+                   **({"opens": dates.steps_start} if dates.steps_start else {})},
             message=Bilingual(fr=texts["fr"][0], en=texts["en"][0]),
             safe=Bilingual(fr=texts["fr"][1], en=texts["en"][1]),
             short=Bilingual(fr=texts["fr"][2], en=texts["en"][2]) if spec.short else None))
     order = {code: i for i, code in enumerate(data.conflicts)}
-    out.sort(key=lambda d: (not d.before_adoption, order.get(d.code, 99)))
+    out.sort(key=lambda d: (not d.before_adoption, d.due, order.get(d.code, 99)))
     return [d.model_copy(update={"number": i + 1}) for i, d in enumerate(out)]
 
 
