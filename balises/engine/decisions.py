@@ -122,6 +122,7 @@ class ConflictSpec(ConflictWording):
     one: ConflictWording | None = None  # the wording when a single use is concerned
     short: Bilingual | None = None  # what a use waits for, in a few words ("not yet: first …")
     when: dict | None = None  # a decision the answers alone call for (a condition over the profile and facts)
+    declared: Bilingual | None = None  # added when tools are declared for the uses concerned ({declared})
 
     @model_validator(mode="after")
     def _condition_shape(self):
@@ -724,6 +725,17 @@ def _decision_table(profile: Any, facts: Any, data: DecisionData, as_of: dt.date
                                  day_one_tools=tuple(usable_now) if day_one else (), waiting_for=tuple(waiting),
                                  publication=_publication(spec, verdict, profile, data)))
 
+    # a tool declared for a use whose information no tool may receive (the public converses with it) is held by
+    # that decision for its other uses too: they wait for it, not only for the tool's review
+    for (code, _), barred_uses in list(conflicts.items()):
+        if code != "personal_data_needed":
+            continue
+        barred = {p.tool for r in rulings if r.id in barred_uses for p in r.pairs}
+        for i, r in enumerate(rulings):
+            if (r.verdict != "prohibited" and not r.day_one and not r.tools and code not in r.waiting_for
+                    and any(p.tool in barred and p.reason == "under_review" for p in r.pairs)):
+                rulings[i] = r.model_copy(update={"waiting_for": (*r.waiting_for, code)})
+
     day_one = tuple(u.id for u in rulings if u.day_one)
     roles = _roles(profile)
     if (not day_one and rulings and not prohibited_stance
@@ -870,7 +882,12 @@ def _to_take(conflicts: dict[tuple[str, str], list[str]], data: DecisionData, to
             }
             # a tool under review receives nothing before its approval: the meanwhile says so, as the table does
             safe = wording.idle if wording.idle is not None and tool and not tool.receives_now() else wording.safe
-            texts[lang] = (fill(getattr(wording, lang), values), fill(safe.get(lang), values),
+            declared = list(dict.fromkeys(p.tool for r in held_back for p in r.pairs))
+            values["declared"] = join(declared, lang)
+            said = fill(getattr(wording, lang), values)
+            if spec.declared is not None and declared:
+                said += " " + fill(spec.declared.get(lang), values)
+            texts[lang] = (said, fill(safe.get(lang), values),
                            fill(spec.short.get(lang), values) if spec.short else "")
         before = spec.due != "after_effective"
         due = {"before_adoption": dates.effective, "steps_start": dates.steps_start or dates.effective,
