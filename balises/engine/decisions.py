@@ -594,6 +594,14 @@ def _decision_table(profile: Any, facts: Any, data: DecisionData, as_of: dt.date
         specs[use_id] = spec
         needs[use_id] = _needs(spec, base["data"], data.sensitive_personal_data)
 
+    held = ["public", "internal"]  # the classes of information the organisation holds
+    if profile.data.confidential_material:
+        held.append("confidential")
+    if set(profile.data.personal_data) - set(data.sensitive_personal_data):
+        held.append("personal")
+    if set(profile.data.personal_data) & set(data.sensitive_personal_data):
+        held.append("sensitive")
+
     tools: list[ToolRuling] = []
     for index, risk in enumerate(facts.tool_risks):
         tfacts = tool_facts(data.catalogue, risk.name, risk.account)
@@ -611,8 +619,12 @@ def _decision_table(profile: Any, facts: Any, data: DecisionData, as_of: dt.date
         fixes: list[Bilingual] = []
         limits: list[Bilingual] = []
         never_classes = {c for c in tool_needs if any(r.for_class(c)[0] == "never" for r in criteria)}
+        # what must change first, for every class the organisation holds that the tool may then receive (the
+        # policy says "first: …" there, so an approved tool is approved on condition, with an owner and a date)
+        fixable = [c for c in CLASS_ORDER if c in tool_needs or (
+            c in held and classes[c].verdict != "prohibited" and risk.status == "approved")]
         for result in criteria:
-            for cls in tool_needs:
+            for cls in fixable:
                 outcome, text = result.for_class(cls)
                 if outcome == "to_do" and cls not in never_classes and text and text not in fixes:
                     fixes.append(text)
@@ -725,14 +737,17 @@ def _decision_table(profile: Any, facts: Any, data: DecisionData, as_of: dt.date
                                  day_one_tools=tuple(usable_now) if day_one else (), waiting_for=tuple(waiting),
                                  publication=_publication(spec, verdict, profile, data)))
 
-    # a tool declared for a use whose information no tool may receive (the public converses with it) is held by
-    # that decision for its other uses too: they wait for it, not only for the tool's review
+    # a tool that meets the public, declared for a public-facing use whose information no tool may receive (a
+    # conversational guide declared for the chatbot), receives that information whatever the use: its other
+    # public-facing uses wait for that decision, not only for the tool's review
+    facing = {u for u, spec in specs.items() if "public_facing" in spec.tags}
     for (code, _), barred_uses in list(conflicts.items()):
         if code != "personal_data_needed":
             continue
-        barred = {p.tool for r in rulings if r.id in barred_uses for p in r.pairs}
+        barred = {p.tool for r in rulings if r.id in barred_uses and r.id in facing for p in r.pairs}
         for i, r in enumerate(rulings):
-            if (r.verdict != "prohibited" and not r.day_one and not r.tools and code not in r.waiting_for
+            if (r.id in facing and r.verdict != "prohibited" and not r.day_one and not r.tools
+                    and code not in r.waiting_for
                     and any(p.tool in barred and p.reason == "under_review" for p in r.pairs)):
                 rulings[i] = r.model_copy(update={"waiting_for": (*r.waiting_for, code)})
 
@@ -761,13 +776,6 @@ def _decision_table(profile: Any, facts: Any, data: DecisionData, as_of: dt.date
             if cond.prerequisite and cond.prerequisite != "tool_on_condition":
                 flag(cond.prerequisite, "", ruling.id)
 
-    held = ["public", "internal"]
-    if profile.data.confidential_material:
-        held.append("confidential")
-    if set(profile.data.personal_data) - set(data.sensitive_personal_data):
-        held.append("personal")
-    if set(profile.data.personal_data) & set(data.sensitive_personal_data):
-        held.append("sensitive")
     to_take = _to_take(conflicts, data, tools, rulings, needs, dates, roles, profile.organisation.sector)
     return DecisionTable(uses=tuple(rulings), tools=tuple(tools), to_take=tuple(to_take), classes_held=tuple(held),
                          dates=dates, roles=roles, stance=profile.policy.stance,
@@ -882,7 +890,8 @@ def _to_take(conflicts: dict[tuple[str, str], list[str]], data: DecisionData, to
             }
             # a tool under review receives nothing before its approval: the meanwhile says so, as the table does
             safe = wording.idle if wording.idle is not None and tool and not tool.receives_now() else wording.safe
-            declared = list(dict.fromkeys(p.tool for r in held_back for p in r.pairs))
+            declared = list(dict.fromkeys(p.tool for r in held_back for p in r.pairs
+                                          if "public_facing" in data.uses[r.id].tags))
             values["declared"] = join(declared, lang)
             said = fill(getattr(wording, lang), values)
             if spec.declared is not None and declared:
