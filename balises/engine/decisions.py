@@ -45,7 +45,7 @@ Role = Literal["board", "owner", "lead", "privacy"]
 # the decisions to take this module raises (each worded in decisions/conflicts.yaml); the prerequisites of
 # decisions/conditions.yaml add their own codes
 CONFLICT_CODES = ("effective_date_past", "effective_date_not_lawful", "role_to_name", "committee_to_name",
-                  "open_consultation",
+                  "committee_members", "open_consultation",
                   "prohibited_with_uses", "day_one_nothing", "tool_on_condition", "tool_limited", "use_without_tool",
                   "personal_data_needed", "voice_likeness_without_consent", "model_training")
 VERDICT_ORDER: tuple[str, ...] = ("permitted", "conditional", "ask_first", "prohibited")
@@ -758,6 +758,10 @@ def _decision_table(profile: Any, facts: Any, data: DecisionData, as_of: dt.date
         flag("day_one_nothing")
     if roles.lead_name is None:
         flag("committee_to_name" if roles.lead_kind == "committee" else "role_to_name")
+    elif roles.lead_kind == "committee":  # its chair is named, but a day-one use waits for its approval
+        for r in rulings:
+            if r.day_one and "project_approval" in r.condition_ids():
+                flag("committee_members", "", r.id)
     if profile.uses.model_training and not prohibited_stance:
         flag("model_training")
     if dates.moved:
@@ -887,6 +891,7 @@ def _to_take(conflicts: dict[tuple[str, str], list[str]], data: DecisionData, to
                                  or [vocabulary.label("public", lang, "info_class").lower()], lang) if tool else "",
                 "conditions": join([c.text.get(lang) for c in conds], lang),
                 "owner": roles.owner,
+                "contact": roles.contact,
             }
             # a tool under review receives nothing before its approval: the meanwhile says so, as the table does
             safe = wording.idle if wording.idle is not None and tool and not tool.receives_now() else wording.safe
