@@ -45,7 +45,7 @@ Role = Literal["board", "owner", "lead", "privacy"]
 # the decisions to take this module raises (each worded in decisions/conflicts.yaml); the prerequisites of
 # decisions/conditions.yaml add their own codes
 CONFLICT_CODES = ("effective_date_past", "effective_date_not_lawful", "role_to_name", "committee_to_name",
-                  "committee_members", "open_consultation",
+                  "committee_members", "privacy_to_name", "open_consultation",
                   "prohibited_with_uses", "day_one_nothing", "tool_on_condition", "tool_limited", "use_without_tool",
                   "personal_data_needed", "voice_likeness_without_consent", "model_training")
 VERDICT_ORDER: tuple[str, ...] = ("permitted", "conditional", "ask_first", "prohibited")
@@ -780,6 +780,12 @@ def _decision_table(profile: Any, facts: Any, data: DecisionData, as_of: dt.date
             if cond.prerequisite and cond.prerequisite != "tool_on_condition":
                 flag(cond.prerequisite, "", ruling.id)
 
+    if roles.privacy_officer is None:  # decisions fall to a person nobody has designated: designating comes first
+        for (code, _), uses in list(conflicts.items()):
+            spec = data.conflicts.get(code)
+            if spec is not None and spec.who == "privacy":
+                for use in uses or [None]:
+                    flag("privacy_to_name", "", use)
     to_take = _to_take(conflicts, data, tools, rulings, needs, dates, roles, profile.organisation.sector)
     return DecisionTable(uses=tuple(rulings), tools=tuple(tools), to_take=tuple(to_take), classes_held=tuple(held),
                          dates=dates, roles=roles, stance=profile.policy.stance,
