@@ -75,6 +75,7 @@ class UseSpec(_Frozen):
     materials: tuple[str, ...] = ()
     personal: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
+    made_with: tuple[str, ...] = ()  # publishing what these uses produce: their tools serve it too
 
 
 class DecisionRule(_Frozen):
@@ -680,7 +681,7 @@ def _decision_table(profile: Any, facts: Any, data: DecisionData, as_of: dt.date
         never_tools: list[str] = []
         best: tuple[tuple[int, int], str, Ruling, str] | None = None
         for tool in tools:
-            if use_id not in tool.uses:
+            if use_id not in tool.uses and not set(spec.made_with) & set(tool.uses) & declared:
                 continue
             ruling = tool.classes[need]
             # can it ever receive what the use needs, once approved? (an approved twin of the tool)
