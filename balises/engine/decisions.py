@@ -76,6 +76,7 @@ class UseSpec(_Frozen):
     personal: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     made_with: tuple[str, ...] = ()  # publishing what these uses produce: their tools serve it too
+    always: tuple[str, ...] = ()  # personal information the use handles whatever the answers declare (staff)
 
 
 class DecisionRule(_Frozen):
@@ -496,8 +497,14 @@ def _rule_out(rules: list[DecisionRule], context: dict, as_of: dt.date, data: De
                   reasons=tuple(reasons))
 
 
+def _held(spec: UseSpec, profile_data: dict) -> set[str]:
+    """The personal information the use handles here: what the organisation declares, and what the use cannot
+    do without (a staff schedule names the staff)."""
+    return (set(profile_data["personal_data"]) | set(spec.always)) & set(spec.personal)
+
+
 def _needs(spec: UseSpec, profile_data: dict, sensitive: tuple[str, ...]) -> str:
-    held_personal = set(profile_data["personal_data"]) & set(spec.personal)
+    held_personal = _held(spec, profile_data)
     if held_personal & set(sensitive):
         return "sensitive"
     if held_personal and not _anonymised(spec, profile_data, sensitive):
@@ -510,7 +517,7 @@ def _needs(spec: UseSpec, profile_data: dict, sensitive: tuple[str, ...]) -> str
 def _anonymised(spec: UseSpec, profile_data: dict, sensitive: tuple[str, ...]) -> bool:
     """The use works with personal information the organisation admits into a tool only once anonymised: it
     is then no longer personal information, and the use needs only what is left (internal at least)."""
-    held = set(profile_data["personal_data"]) & set(spec.personal)
+    held = _held(spec, profile_data)
     return (profile_data.get("personal_data_in_ai_tools") == "anonymised_only" and bool(held)
             and not held & set(sensitive))
 
