@@ -44,7 +44,7 @@ class Case(BaseModel):
     moved: Literal["", "past", "not_lawful"] | None = None
     decisions: dict[str, dict] = {}  # code -> {who, before_adoption, uses, tools}: what each decision says
     contact: str | None = None
-    says: dict[str, list[str]] = {}  # code -> what the decision (French, what to decide and meanwhile) must say
+    says: dict[str, list[str]] = {}  # code -> what the decision must say (French: what, and meanwhile)
     never_says: dict[str, list[str]] = {}  # code -> what it must not say
 
 

@@ -628,7 +628,7 @@ def _decision_table(profile: Any, facts: Any, data: DecisionData, as_of: dt.date
         limits: list[Bilingual] = []
         never_classes = {c for c in tool_needs if any(r.for_class(c)[0] == "never" for r in criteria)}
         # what must change first, for every class the organisation holds that the tool may then receive (the
-        # policy says "first: …" there, so an approved tool is approved on condition, with an owner and a date)
+        # policy says "first: …" there): an approved tool is approved on condition, with an owner and a date
         fixable = [c for c in CLASS_ORDER if c in tool_needs or (
             c in held and classes[c].verdict != "prohibited" and risk.status == "approved")]
         for result in criteria:
@@ -788,7 +788,7 @@ def _decision_table(profile: Any, facts: Any, data: DecisionData, as_of: dt.date
             if cond.prerequisite and cond.prerequisite != "tool_on_condition":
                 flag(cond.prerequisite, "", ruling.id)
 
-    if roles.privacy_officer is None:  # decisions fall to a person nobody has designated: designating comes first
+    if roles.privacy_officer is None:  # decisions fall to a person nobody designated: designating comes first
         for (code, _), uses in list(conflicts.items()):
             spec = data.conflicts.get(code)
             if spec is not None and spec.who == "privacy":
@@ -832,7 +832,8 @@ def _dates(profile: Any, base: dict, data: DecisionData, as_of: dt.date) -> Date
     moved = "" if effective == requested else ("past" if requested < as_of else "not_lawful")
     fix_days = data.approval.fix_within_days
     return Dates(generated_on=as_of, requested=requested, effective=effective, earliest=earliest, moved=moved,
-                 steps=tuple(steps), steps_start=start, review=add_months(effective, profile.policy.review_months),
+                 steps=tuple(steps), steps_start=start,
+                 review=add_months(effective, profile.policy.review_months),
                  first_approvals=effective + dt.timedelta(days=fix_days),
                  training=add_months(effective, 1 if base["facts"]["ai_act_applies"] else 2))
 
@@ -907,8 +908,9 @@ def _to_take(conflicts: dict[tuple[str, str], list[str]], data: DecisionData, to
                 "owner": roles.owner,
                 "contact": roles.contact,
             }
-            # a tool under review receives nothing before its approval: the meanwhile says so, as the table does
-            safe = wording.idle if wording.idle is not None and tool and not tool.receives_now() else wording.safe
+            # a tool under review receives nothing before its approval: the meanwhile says so, as the table
+            idle = wording.idle is not None and tool is not None and not tool.receives_now()
+            safe = wording.idle if idle else wording.safe
             declared = list(dict.fromkeys(p.tool for r in held_back for p in r.pairs
                                           if "public_facing" in data.uses[r.id].tags))
             values["declared"] = join(declared, lang)
