@@ -44,6 +44,8 @@ class Case(BaseModel):
     moved: Literal["", "past", "not_lawful"] | None = None
     decisions: dict[str, dict] = {}  # code -> {who, before_adoption, uses, tools}: what each decision says
     contact: str | None = None
+    says: dict[str, list[str]] = {}  # code -> what the decision must say (French: what, and meanwhile)
+    never_says: dict[str, list[str]] = {}  # code -> what it must not say
 
 
 def _table(case: Case, pack):
@@ -100,6 +102,14 @@ def test_decision_case(path: Path, pack):
             value = sorted(value) if isinstance(value, list) else value
             assert got == value, f"{path.name}: {code}.{key} is {got!r}, expected {value!r}"
         assert d.due is not None and d.text("fr") and d.meanwhile("en"), f"{path.name}: {code} says what and when"
+    for code, texts in case.says.items():
+        said = " ".join(d.text("fr") + " " + d.meanwhile("fr") for d in table.to_take if d.code == code)
+        for text in texts:
+            assert text in said, f"{path.name}: {code} does not say {text!r}: {said}"
+    for code, texts in case.never_says.items():
+        said = " ".join(d.text("fr") + " " + d.meanwhile("fr") for d in table.to_take if d.code == code)
+        for text in texts:
+            assert text not in said, f"{path.name}: {code} says {text!r}: {said}"
     if case.contact is not None:
         assert table.roles.contact == case.contact, f"{path.name}: contact {table.roles.contact}"
     # every decision says what, who, by when, and what the text says meanwhile, and they are numbered in order

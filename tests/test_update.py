@@ -362,13 +362,14 @@ def test_review_calendar_has_the_review_and_the_legal_dates_after_the_effective_
     profile.policy.effective_date = dt.date(2026, 6, 1)
     policy = compose(profile, load_pack(), lang="fr", as_of=dt.date(2026, 8, 2))
     # a past effective date is never written: the model moves it to the earliest lawful date (France, 80
-    # employees: the internal rules' two months), and the calendar has the same date as every document
-    assert policy.meta.effective_date == dt.date(2026, 10, 2)
+    # employees: the internal rules' two months and a fortnight), and the calendar has the same date as every
+    # document
+    assert policy.meta.effective_date == dt.date(2026, 10, 17)
     events = {str(e.get("summary")): e for e in Calendar.from_ical(review_calendar(policy)).walk("VEVENT")}
     effective = next(e for s, e in events.items() if s.startswith("Entrée en vigueur de la politique IA"))
-    assert effective.decoded("dtstart") == dt.date(2026, 10, 2)
+    assert effective.decoded("dtstart") == dt.date(2026, 10, 17)
     review = next(e for s, e in events.items() if s.startswith("Révision de la politique IA"))
-    assert review.decoded("dtstart") == dt.date(2027, 10, 2)
+    assert review.decoded("dtstart") == dt.date(2027, 10, 17)
     # a policy adopted before a law it cites applies: the calendar watches that law's date
     adopted = policy.model_copy(update={"meta": policy.meta.model_copy(update={"effective_date": dt.date(2026, 6, 1)})})
     legal = {day for day, _, _ in watched_dates(adopted)}

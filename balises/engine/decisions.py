@@ -45,6 +45,7 @@ Role = Literal["board", "owner", "lead", "privacy"]
 # the decisions to take this module raises (each worded in decisions/conflicts.yaml); the prerequisites of
 # decisions/conditions.yaml add their own codes
 CONFLICT_CODES = ("effective_date_past", "effective_date_not_lawful", "role_to_name", "committee_to_name",
+                  "committee_members", "privacy_to_name", "open_consultation",
                   "prohibited_with_uses", "day_one_nothing", "tool_on_condition", "tool_limited", "use_without_tool",
                   "personal_data_needed", "voice_likeness_without_consent", "model_training")
 VERDICT_ORDER: tuple[str, ...] = ("permitted", "conditional", "ask_first", "prohibited")
@@ -74,6 +75,8 @@ class UseSpec(_Frozen):
     materials: tuple[str, ...] = ()
     personal: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
+    made_with: tuple[str, ...] = ()  # publishing what these uses produce: their tools serve it too
+    always: tuple[str, ...] = ()  # personal information the use handles whatever the answers declare (staff)
 
 
 class DecisionRule(_Frozen):
@@ -104,6 +107,7 @@ class ConflictWording(_Frozen):
     fr: str
     en: str
     safe: Bilingual
+    idle: Bilingual | None = None  # what the text says meanwhile when the tool concerned receives nothing yet
 
 
 class ConflictSpec(ConflictWording):
@@ -114,10 +118,13 @@ class ConflictSpec(ConflictWording):
     step: str
     field: str
     who: Role = "lead"
-    due: Literal["before_adoption", "after_effective"] = "after_effective"
+    # before_adoption: by the effective date; steps_start: by the day the adoption steps must start (the CSE's
+    # consultation opens), still before the adoption; after_effective: within the approval test's days
+    due: Literal["before_adoption", "steps_start", "after_effective"] = "after_effective"
     one: ConflictWording | None = None  # the wording when a single use is concerned
     short: Bilingual | None = None  # what a use waits for, in a few words ("not yet: first …")
     when: dict | None = None  # a decision the answers alone call for (a condition over the profile and facts)
+    declared: Bilingual | None = None  # added when tools are declared for the uses concerned ({declared})
 
     @model_validator(mode="after")
     def _condition_shape(self):
@@ -150,6 +157,7 @@ class AdoptionStep(_Frozen):
     months: int = Field(0, ge=0, le=24)
     days: int = Field(0, ge=0, le=366)
     why: Bilingual
+    decision: str | None = None  # the decision to take it calls for: start it by the date it must start
 
     @model_validator(mode="after")
     def _condition_shape(self):
@@ -412,6 +420,7 @@ class Dates(_Frozen):
     earliest: dt.date  # the earliest date the adoption steps allow
     moved: Literal["", "past", "not_lawful"] = ""
     steps: tuple[str, ...] = ()  # the adoption steps with a legal time that apply
+    steps_start: dt.date | None = None  # the day they must start at the latest, for the effective date stated
     review: dt.date
     first_approvals: dt.date  # when the tools under review and the fixes are decided at the latest
     training: dt.date  # the first training by role, at the latest (sooner where the AI Act's literacy duty applies)
@@ -488,8 +497,14 @@ def _rule_out(rules: list[DecisionRule], context: dict, as_of: dt.date, data: De
                   reasons=tuple(reasons))
 
 
+def _held(spec: UseSpec, profile_data: dict) -> set[str]:
+    """The personal information the use handles here: what the organisation declares, and what the use cannot
+    do without (a staff schedule names the staff)."""
+    return (set(profile_data["personal_data"]) | set(spec.always)) & set(spec.personal)
+
+
 def _needs(spec: UseSpec, profile_data: dict, sensitive: tuple[str, ...]) -> str:
-    held_personal = set(profile_data["personal_data"]) & set(spec.personal)
+    held_personal = _held(spec, profile_data)
     if held_personal & set(sensitive):
         return "sensitive"
     if held_personal and not _anonymised(spec, profile_data, sensitive):
@@ -502,7 +517,7 @@ def _needs(spec: UseSpec, profile_data: dict, sensitive: tuple[str, ...]) -> str
 def _anonymised(spec: UseSpec, profile_data: dict, sensitive: tuple[str, ...]) -> bool:
     """The use works with personal information the organisation admits into a tool only once anonymised: it
     is then no longer personal information, and the use needs only what is left (internal at least)."""
-    held = set(profile_data["personal_data"]) & set(spec.personal)
+    held = _held(spec, profile_data)
     return (profile_data.get("personal_data_in_ai_tools") == "anonymised_only" and bool(held)
             and not held & set(sensitive))
 
@@ -587,6 +602,14 @@ def _decision_table(profile: Any, facts: Any, data: DecisionData, as_of: dt.date
         specs[use_id] = spec
         needs[use_id] = _needs(spec, base["data"], data.sensitive_personal_data)
 
+    held = ["public", "internal"]  # the classes of information the organisation holds
+    if profile.data.confidential_material:
+        held.append("confidential")
+    if set(profile.data.personal_data) - set(data.sensitive_personal_data):
+        held.append("personal")
+    if set(profile.data.personal_data) & set(data.sensitive_personal_data):
+        held.append("sensitive")
+
     tools: list[ToolRuling] = []
     for index, risk in enumerate(facts.tool_risks):
         tfacts = tool_facts(data.catalogue, risk.name, risk.account)
@@ -604,8 +627,12 @@ def _decision_table(profile: Any, facts: Any, data: DecisionData, as_of: dt.date
         fixes: list[Bilingual] = []
         limits: list[Bilingual] = []
         never_classes = {c for c in tool_needs if any(r.for_class(c)[0] == "never" for r in criteria)}
+        # what must change first, for every class the organisation holds that the tool may then receive (the
+        # policy says "first: …" there): an approved tool is approved on condition, with an owner and a date
+        fixable = [c for c in CLASS_ORDER if c in tool_needs or (
+            c in held and classes[c].verdict != "prohibited" and risk.status == "approved")]
         for result in criteria:
-            for cls in tool_needs:
+            for cls in fixable:
                 outcome, text = result.for_class(cls)
                 if outcome == "to_do" and cls not in never_classes and text and text not in fixes:
                     fixes.append(text)
@@ -661,7 +688,7 @@ def _decision_table(profile: Any, facts: Any, data: DecisionData, as_of: dt.date
         never_tools: list[str] = []
         best: tuple[tuple[int, int], str, Ruling, str] | None = None
         for tool in tools:
-            if use_id not in tool.uses:
+            if use_id not in tool.uses and not set(spec.made_with) & set(tool.uses) & declared:
                 continue
             ruling = tool.classes[need]
             # can it ever receive what the use needs, once approved? (an approved twin of the tool)
@@ -718,6 +745,20 @@ def _decision_table(profile: Any, facts: Any, data: DecisionData, as_of: dt.date
                                  day_one_tools=tuple(usable_now) if day_one else (), waiting_for=tuple(waiting),
                                  publication=_publication(spec, verdict, profile, data)))
 
+    # a tool that meets the public, declared for a public-facing use whose information no tool may receive (a
+    # conversational guide declared for the chatbot), receives that information whatever the use: its other
+    # public-facing uses wait for that decision, not only for the tool's review
+    facing = {u for u, spec in specs.items() if "public_facing" in spec.tags}
+    for (code, _), barred_uses in list(conflicts.items()):
+        if code != "personal_data_needed":
+            continue
+        barred = {p.tool for r in rulings if r.id in barred_uses and r.id in facing for p in r.pairs}
+        for i, r in enumerate(rulings):
+            if (r.id in facing and r.verdict != "prohibited" and not r.day_one and not r.tools
+                    and code not in r.waiting_for
+                    and any(p.tool in barred and p.reason == "under_review" for p in r.pairs)):
+                rulings[i] = r.model_copy(update={"waiting_for": (*r.waiting_for, code)})
+
     day_one = tuple(u.id for u in rulings if u.day_one)
     roles = _roles(profile)
     if (not day_one and rulings and not prohibited_stance
@@ -725,10 +766,17 @@ def _decision_table(profile: Any, facts: Any, data: DecisionData, as_of: dt.date
         flag("day_one_nothing")
     if roles.lead_name is None:
         flag("committee_to_name" if roles.lead_kind == "committee" else "role_to_name")
+    elif roles.lead_kind == "committee":  # its chair is named, but a day-one use waits for its approval
+        for r in rulings:
+            if r.day_one and "project_approval" in r.condition_ids():
+                flag("committee_members", "", r.id)
     if profile.uses.model_training and not prohibited_stance:
         flag("model_training")
     if dates.moved:
         flag(f"effective_date_{dates.moved}")
+    for step in data.adoption:  # an adoption step with a legal time: start it in time (data)
+        if step.id in dates.steps and step.decision:
+            flag(step.decision)
     for code, spec in data.conflicts.items():  # decisions the answers alone call for (data)
         if spec.when is not None and conditions.holds(spec.when, base):
             flag(code)
@@ -740,13 +788,12 @@ def _decision_table(profile: Any, facts: Any, data: DecisionData, as_of: dt.date
             if cond.prerequisite and cond.prerequisite != "tool_on_condition":
                 flag(cond.prerequisite, "", ruling.id)
 
-    held = ["public", "internal"]
-    if profile.data.confidential_material:
-        held.append("confidential")
-    if set(profile.data.personal_data) - set(data.sensitive_personal_data):
-        held.append("personal")
-    if set(profile.data.personal_data) & set(data.sensitive_personal_data):
-        held.append("sensitive")
+    if roles.privacy_officer is None:  # decisions fall to a person nobody designated: designating comes first
+        for (code, _), uses in list(conflicts.items()):
+            spec = data.conflicts.get(code)
+            if spec is not None and spec.who == "privacy":
+                for use in uses or [None]:
+                    flag("privacy_to_name", "", use)
     to_take = _to_take(conflicts, data, tools, rulings, needs, dates, roles, profile.organisation.sector)
     return DecisionTable(uses=tuple(rulings), tools=tuple(tools), to_take=tuple(to_take), classes_held=tuple(held),
                          dates=dates, roles=roles, stance=profile.policy.stance,
@@ -769,16 +816,24 @@ def _dates(profile: Any, base: dict, data: DecisionData, as_of: dt.date) -> Date
     from balises.engine.templating import add_months  # the month arithmetic every document uses
 
     requested = profile.policy.effective_date
-    earliest, steps = as_of, []
+    earliest, steps, longest = as_of, [], None
     for step in data.adoption:
         if conditions.holds(step.when, base):
             steps.append(step.id)
-            earliest = max(earliest, add_months(as_of, step.months) + dt.timedelta(days=step.days))
+            ends = add_months(as_of, step.months) + dt.timedelta(days=step.days)
+            if ends > earliest:
+                earliest, longest = ends, step
+            elif longest is None:
+                longest = step
     effective = max(requested, earliest)
+    # counted back from the effective date: the last day the longest step may start and still end in time
+    start = (max(as_of, add_months(effective - dt.timedelta(days=longest.days), -longest.months)) if longest
+             else None)
     moved = "" if effective == requested else ("past" if requested < as_of else "not_lawful")
     fix_days = data.approval.fix_within_days
     return Dates(generated_on=as_of, requested=requested, effective=effective, earliest=earliest, moved=moved,
-                 steps=tuple(steps), review=add_months(effective, profile.policy.review_months),
+                 steps=tuple(steps), steps_start=start,
+                 review=add_months(effective, profile.policy.review_months),
                  first_approvals=effective + dt.timedelta(days=fix_days),
                  training=add_months(effective, 1 if base["facts"]["ai_act_applies"] else 2))
 
@@ -851,20 +906,33 @@ def _to_take(conflicts: dict[tuple[str, str], list[str]], data: DecisionData, to
                                  or [vocabulary.label("public", lang, "info_class").lower()], lang) if tool else "",
                 "conditions": join([c.text.get(lang) for c in conds], lang),
                 "owner": roles.owner,
+                "contact": roles.contact,
             }
-            texts[lang] = (fill(getattr(wording, lang), values), fill(wording.safe.get(lang), values),
+            # a tool under review receives nothing before its approval: the meanwhile says so, as the table
+            idle = wording.idle is not None and tool is not None and not tool.receives_now()
+            safe = wording.idle if idle else wording.safe
+            declared = list(dict.fromkeys(p.tool for r in held_back for p in r.pairs
+                                          if "public_facing" in data.uses[r.id].tags))
+            values["declared"] = join(declared, lang)
+            said = fill(getattr(wording, lang), values)
+            if spec.declared is not None and declared:
+                said += " " + fill(spec.declared.get(lang), values)
+            texts[lang] = (said, fill(safe.get(lang), values),
                            fill(spec.short.get(lang), values) if spec.short else "")
-        before = spec.due == "before_adoption"
+        before = spec.due != "after_effective"
+        due = {"before_adoption": dates.effective, "steps_start": dates.steps_start or dates.effective,
+               "after_effective": dates.first_approvals}[spec.due]
         out.append(DecisionToTake(
             code=code, step=spec.step, field=spec.field, subject=subject, who=spec.who,
-            due=dates.effective if before else dates.first_approvals, before_adoption=before,
+            due=due, before_adoption=before,
             uses=tuple(uses), tools=tuple(tools_concerned), info=info,
-            dates={"requested": dates.requested, "effective": dates.effective, "first": dates.first_approvals},
+            dates={"requested": dates.requested, "effective": dates.effective, "first": dates.first_approvals,
+                   **({"opens": dates.steps_start} if dates.steps_start else {})},
             message=Bilingual(fr=texts["fr"][0], en=texts["en"][0]),
             safe=Bilingual(fr=texts["fr"][1], en=texts["en"][1]),
             short=Bilingual(fr=texts["fr"][2], en=texts["en"][2]) if spec.short else None))
     order = {code: i for i, code in enumerate(data.conflicts)}
-    out.sort(key=lambda d: (not d.before_adoption, order.get(d.code, 99)))
+    out.sort(key=lambda d: (not d.before_adoption, d.due, order.get(d.code, 99)))
     return [d.model_copy(update={"number": i + 1}) for i, d in enumerate(out)]
 
 

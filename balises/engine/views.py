@@ -362,6 +362,7 @@ def table_view(table: DecisionTable, pack: Any, profile: Any, lang: str, locale:
         "dates": {"effective": say("date.effective", date(dates.effective)), "review": say("date.review",
                   date(dates.review)), "first_approvals": first, "earliest": date(dates.earliest),
                   "requested": date(dates.requested), "moved": dates.moved, "steps": list(dates.steps),
+                  "steps_start": date(dates.steps_start) if dates.steps_start else "",
                   "training": say("date.training", date(dates.training)),
                   "effective_day": dates.effective, "review_day": dates.review,
                   "first_day": dates.first_approvals, "generated_day": dates.generated_on},
