@@ -13,11 +13,11 @@ from urllib.parse import urlsplit
 from jinja2 import TemplateSyntaxError, meta, nodes
 from pydantic import ValidationError
 
+from balises.contract.conditions import condition_problems
+from balises.contract.conditions import suggest as _suggest
 from balises.contract.paths import model_fields
 from balises.contract.profile import Profile
 from balises.engine.compose import CONTEXT_NAMES, LENGTHS
-from balises.engine.conditions import condition_problems
-from balises.engine.conditions import suggest as _suggest
 from balises.engine.facts import Facts
 from balises.engine.rules import LEGAL_KINDS, Rule, Source
 from balises.engine.state import engine_for
