@@ -10,13 +10,12 @@ from balises.engine.decisions import DecisionTable, decision_table
 from balises.engine.document import Clause, Metadata, PolicyDocument, Section, TraceEntry, TraceSource
 from balises.engine.facts import Facts, derive, locale_for
 from balises.engine.markup import typography
+from balises.engine.pack import Pack, SectionDef
 from balises.engine.rules import Decisions, decide
-from balises.engine.state import engine_for
 from balises.engine.templating import add_months, format_date, helpers
 from balises.engine.statements import Said
 from balises.engine.views import org_names, table_view, worded_table
 from balises.errors import BalisesError, PackError
-from balises.packs.loader import Pack, SectionDef
 
 TITLES = {
     "full": ("Politique d'utilisation de l'intelligence artificielle",
@@ -121,7 +120,7 @@ def compose(profile: Profile, pack: Pack, lang: str | None = None, as_of: dt.dat
     trace = [t for t in build_trace(pack, decisions, lang, locale, numbers, profile.organisation.jurisdiction)
              if t.clause in in_policy]
     references = _references(trace)
-    engine = engine_for(pack)
+    engine = pack.engine
     org = profile.organisation
     words = helpers(lang, locale, pack.terms)
     answers = profile.model_dump(mode="python")

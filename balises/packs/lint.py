@@ -19,17 +19,14 @@ from balises.contract.paths import model_fields
 from balises.contract.profile import Profile
 from balises.engine.compose import CONTEXT_NAMES, LENGTHS
 from balises.engine.facts import Facts
+from balises.engine.pack import OutlineAddition, Pack, SectionDef
 from balises.engine.rules import LEGAL_KINDS, Rule, Source
-from balises.engine.state import engine_for
 from balises.errors import InputFileError, PackError
 from balises.packs.lint_decisions import lint_decisions, lint_prose, sample_profiles, verdict_problems
 from balises.packs.loader import (
     OUTLINE_FILE,
     SECTIONS_DIR,
     Layer,
-    OutlineAddition,
-    Pack,
-    SectionDef,
     _validation_message,
     build_pack,
     default_pack_dir,
@@ -387,7 +384,7 @@ def lint_pack(pack: Pack, layers: list[Layer], as_read: list[Layer] | None = Non
                     for where, fr, en in pack.reference_findings)
 
     selectable = set()
-    env = engine_for(pack).env
+    env = pack.engine.env
     for rule in pack.rules.values():
         where = rule.where()
         problems.extend(condition_problems(rule.when, fields, where, f"rule {rule.id}", f"règle {rule.id}",

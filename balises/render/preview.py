@@ -24,8 +24,8 @@ from balises.engine.document import (
     heading_text,
 )
 from balises.engine.facts import locale_for
+from balises.engine.pack import Pack
 from balises.engine.templating import format_date
-from balises.packs.loader import Pack
 
 # ---------------------------------------------------------------- decision trace without rendering
 

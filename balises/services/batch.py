@@ -26,8 +26,8 @@ from balises.contract.answers import resolve
 from balises.contract.paths import FieldPath
 from balises.errors import BalisesError, InputFileError, OutputError, ProfileError
 from balises.packs.loader import load_pack
+from balises.safewrite import check_not_input, remove_pending_temp_files, write_atomic
 from balises.services import generate as api
-from balises.services.generate import check_not_input, remove_pending_temp_files, write_atomic
 from balises.services.spreadsheet import Row, read_rows
 from balises.slug import slugify
 

@@ -15,9 +15,10 @@ from balises.engine.compose import compose
 from balises.engine.document import (
     PolicyDocument,
 )
-from balises.engine.state import engine_for
-from balises.packs.loader import Pack, load_pack
+from balises.engine.pack import Pack
+from balises.packs.loader import load_pack
 from balises.render import embedding
+from balises.render.docx import docx_of
 from balises.safeyaml import read_bytes
 from balises.services.batch import (
     _WORKER,
@@ -59,7 +60,7 @@ def regenerate(old_docx: bytes, pack: Pack | None = None, as_of: dt.date | None 
                               f"{pack.info.name}",
                               f"the policy was made with pack {old_name}; it is remade with {pack.info.name}"))
     insert_changes(document, diff)
-    return Regenerated(docx=engine_for(pack).render_docx(document), document=document, diff=diff,
+    return Regenerated(docx=docx_of(document, pack), document=document, diff=diff,
                        old_payload=old)
 
 
