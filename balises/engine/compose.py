@@ -87,7 +87,7 @@ def build_trace(pack: Pack, decisions: Decisions, lang: str, locale: str,
 
 def policy_numbers(pack: Pack, decisions: Decisions, length: str) -> dict[str, str]:
     """The policy's section numbers at ``length`` (what every document of the kit refers to)."""
-    return section_numbers([sdef for sdef, _ in _plan(pack, decisions, "full", length)])
+    return section_numbers([sdef for sdef, _ in plan_sections(pack, decisions, "full", length)])
 
 
 def section_numbers(sections: list[SectionDef]) -> dict[str, str]:
@@ -112,9 +112,9 @@ def compose(profile: Profile, pack: Pack, lang: str | None = None, as_of: dt.dat
     locale = locale_for(lang, profile.organisation.jurisdiction)
     facts, decisions = decisions_for(profile, pack, as_of, locale)
     table = decision_table(profile, facts, pack.decisions, as_of)
-    planned = _plan(pack, decisions, edition, length)
+    planned = plan_sections(pack, decisions, edition, length)
     # section numbers are the policy's, in every document of the kit ("see section 4 of the policy")
-    policy_plan = planned if edition == "full" else _plan(pack, decisions, "full", length)
+    policy_plan = planned if edition == "full" else plan_sections(pack, decisions, "full", length)
     numbers = section_numbers([sdef for sdef, _ in policy_plan])
     in_policy = {c for _, chosen in policy_plan for c, _ in chosen}
     trace = [t for t in build_trace(pack, decisions, lang, locale, numbers, profile.organisation.jurisdiction)
@@ -172,7 +172,7 @@ def compose(profile: Profile, pack: Pack, lang: str | None = None, as_of: dt.dat
                           notices=[fr if lang == "fr" else en for fr, en in profile.notices])
 
 
-def _plan(pack: Pack, decisions: Decisions, edition: str, length: str) -> list[tuple[SectionDef, list]]:
+def plan_sections(pack: Pack, decisions: Decisions, edition: str, length: str) -> list[tuple[SectionDef, list]]:
     """The sections of ``edition`` with the clauses chosen for them at ``length``, in reading order."""
     wanted = _edition_sections(pack, edition)
     rank = LENGTHS.index(length)

@@ -27,10 +27,10 @@ from balises.packs.loader import (
     OUTLINE_FILE,
     SECTIONS_DIR,
     Layer,
-    _validation_message,
     build_pack,
     default_pack_dir,
     read_layer,
+    validation_message,
     validation_message_fr,
 )
 from balises.problems import Problem
@@ -492,7 +492,7 @@ def tolerant_layers(base: Layer, overlays: list[Layer]) -> tuple[Layer, list[Lay
         except ValidationError as exc:
             first = exc.errors()[0]["loc"] if exc.errors() else ()
             line = _key_line(files[name], str(first[0]), getattr(data, "line", 1)) if first else 1
-            problems.append(Problem(f"{where}:{line}", f"invalid section: {_validation_message(exc)}",
+            problems.append(Problem(f"{where}:{line}", f"invalid section: {validation_message(exc)}",
                                     f"section invalide : {validation_message_fr(exc)}"))
             del files[name]
     base = dataclasses.replace(base, files=files)
@@ -517,7 +517,7 @@ def tolerant_layers(base: Layer, overlays: list[Layer]) -> tuple[Layer, list[Lay
                 try:
                     add = OutlineAddition.model_validate(raw)
                 except ValidationError as exc:
-                    problems.append(Problem(at, f"invalid addition: {_validation_message(exc)}",
+                    problems.append(Problem(at, f"invalid addition: {validation_message(exc)}",
                                             f"ajout invalide : {validation_message_fr(exc)}"))
                     continue
                 if add.section not in ids:

@@ -211,7 +211,7 @@ def _yaml(files: dict[str, bytes], name: str, source: str) -> Any:
         raise PackError(exc.fr, exc.en) from None
 
 
-def _validation_message(exc: ValidationError) -> str:
+def validation_message(exc: ValidationError) -> str:
     parts = []
     for err in exc.errors(include_url=False):
         loc = ".".join(str(x) for x in err["loc"])
@@ -279,10 +279,10 @@ def _parse_rules(files: dict[str, bytes], source: str, invalid: list[tuple[str, 
                 where = _source_where(item, exc, f"{source}/{name}") or where
                 if invalid is not None:
                     invalid.append((where, f"règle invalide {item.get('id', '?')} ({validation_message_fr(exc)})",
-                                    f"invalid rule {item.get('id', '?')} ({_validation_message(exc)})"))
+                                    f"invalid rule {item.get('id', '?')} ({validation_message(exc)})"))
                     continue
-                raise PackError(f"{where} : règle invalide ({_validation_message(exc)}).",
-                                f"{where}: invalid rule ({_validation_message(exc)}).") from None
+                raise PackError(f"{where} : règle invalide ({validation_message(exc)}).",
+                                f"{where}: invalid rule ({validation_message(exc)}).") from None
             if rule.id in rules:
                 also = rules[rule.id].where()
                 duplicates.append((where, f"identifiant de règle en double {rule.id} (aussi {also})",
@@ -349,8 +349,8 @@ def read_layer(location: str | Path, lenient: bool = False) -> Layer:
     try:
         info = PackInfo.model_validate(raw if isinstance(raw, dict) else {})
     except ValidationError as exc:
-        raise PackError(f"{source}/pack.yaml : {_validation_message(exc)}",
-                        f"{source}/pack.yaml: {_validation_message(exc)}") from None
+        raise PackError(f"{source}/pack.yaml : {validation_message(exc)}",
+                        f"{source}/pack.yaml: {validation_message(exc)}") from None
     invalid: list[tuple[str, str, str]] | None = [] if lenient else None
     rules, duplicates = _parse_rules(files, source, invalid)
     return Layer(info=info, source=source, files=files, rules=rules, duplicate_rules=duplicates,
@@ -364,7 +364,7 @@ def _outline(files: dict[str, bytes], source: str) -> list[SectionDef]:
         try:
             sections.append(SectionDef.model_validate(data if isinstance(data, dict) else {}))
         except ValidationError as exc:
-            msg = _validation_message(exc)
+            msg = validation_message(exc)
             raise PackError(f"{source}/{name} : {msg}", f"{source}/{name}: {msg}") from None
     return sections
 
@@ -379,8 +379,8 @@ def _apply_additions(sections: list[SectionDef], files: dict[str, bytes], source
         try:
             add = OutlineAddition.model_validate(raw)
         except ValidationError as exc:
-            raise PackError(f"{source}/{OUTLINE_FILE} : {_validation_message(exc)}",
-                            f"{source}/{OUTLINE_FILE}: {_validation_message(exc)}") from None
+            raise PackError(f"{source}/{OUTLINE_FILE} : {validation_message(exc)}",
+                            f"{source}/{OUTLINE_FILE}: {validation_message(exc)}") from None
         target = next((s for s in sections if s.id == add.section), None)
         if target is None:
             raise PackError(f"{source}/{OUTLINE_FILE} : section inconnue {add.section!r}.",

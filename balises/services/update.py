@@ -32,12 +32,12 @@ from balises.render.docx.redline import apply_plan, body_of, open_conflicts, pen
 from balises.render.docx.units import W, key
 from balises.render.merge import MergePlan, label_units
 from balises.services.batch import (
-    _WORKER,
-    _output_folder,
     error_text,
     folder_lock,
+    make_output_folder,
     policies_in,
     run_folder,
+    worker_pack,
     write_if_changed,
 )
 from balises.services.diff import (
@@ -727,7 +727,7 @@ def update_file(number: int, label: str, source: str, target: str, as_of: dt.dat
     """Update one member's policy; never raises: the outcome is a report line."""
     line = {"row": label, "organisation": "", "status": "ok", "file": Path(target).name, "error": ""}
     try:
-        result = update(read_docx(source), _WORKER.get("pack"), as_of=as_of, source=label)
+        result = update(read_docx(source), worker_pack(), as_of=as_of, source=label)
         line["organisation"] = result.document.meta.organisation
         line.update(result.report())
         line["written"] = write_if_changed(Path(target), result.docx)
@@ -743,7 +743,7 @@ def run_update_folder(folder, out_dir, pack_location: str | None = None, as_of: 
     writes into ``out_dir`` (locked); interrupted, the report says what was written."""
     folder, out = Path(folder), Path(out_dir)
     files = policies_in(folder, out, ("politiques adoptées", "adopted policies"))
-    _output_folder(out)
+    make_output_folder(out)
     with folder_lock(out):
         load_pack(pack_location)
         tasks = [(i, p.name, str(p), str(out / p.name), as_of, messages) for i, p in enumerate(files, start=1)]
