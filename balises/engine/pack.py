@@ -1,8 +1,8 @@
 """The pack as the engine reads it: what a pack's files say once read, checked and layered (see
 :mod:`balises.packs.loader`, which reads them), and the engine that serves it.
 
-Below the engine's other modules and above the contract, so that the engine and everything after it take a
-pack without importing the reader.
+Here, in the engine, so that the engine and every stage above it take a pack without importing its reader
+(balises/packs/ sits above the engine and the renderer: ARCHITECTURE.md).
 """
 
 from __future__ import annotations
@@ -95,7 +95,7 @@ class Pack:
                 engine = self._engine
                 if engine is None or engine.pack is not self:
                     engine = Engine(self)
-                    object.__setattr__(self, "_engine", engine)
+                    self._engine = engine
         return engine
 
     @property
