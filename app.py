@@ -46,7 +46,7 @@ def pack_location() -> str | None:
 
 def get_pack(location: str | None):
     """The pack, shared by every session: ``load_pack`` keeps it per location and file time (so an edited pack is
-    read again, which a Streamlit resource cache would hide), and its engine is shared through ``engine_for``.
+    read again, which a Streamlit resource cache would hide), and its engine is shared as ``pack.engine``.
     A session looks at the pack's files (some 240: 6 ms) when it opens and at each change of step, not at every
     click (this script's globals do not outlive a run: the session keeps it)."""
     seen = ss.get("pack_seen")

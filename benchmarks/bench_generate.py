@@ -37,8 +37,8 @@ sys.path.insert(0, str(ROOT))
 
 from balises.contract.answers import resolve  # the answers over the pack's recommended answers
 from balises.engine import compose, markup, templating
-from balises.engine.state import engine_for
 from balises.packs.loader import load_pack
+from balises.render.docx import docx_of
 from balises.safeyaml import load_data_file
 from balises.services import generate as api
 
@@ -107,7 +107,7 @@ def one_generation(raw: dict, pack, lang: str, timer: StageTimer | None = None) 
     t2 = time.perf_counter()
     document = compose.compose(profile, pack, lang=lang, as_of=AS_OF)
     t3 = time.perf_counter()
-    data = engine_for(pack).render_docx(document)
+    data = docx_of(document, pack)
     t4 = time.perf_counter()
     timer.add("compose_total", t3 - t2)
     timer.add("render_total", t4 - t3)
@@ -118,7 +118,7 @@ def stage_breakdown(raw: dict, pack, lang: str, repeat: int) -> dict[str, float]
     """Median seconds of each stage over ``repeat`` instrumented runs."""
     per_stage: dict[str, list[float]] = {s: [] for s in STAGES}
     for _ in range(repeat):
-        engine_for(pack).clear_parsed()
+        pack.engine.clear_parsed()
         timer = StageTimer()
         with timer.active():
             one_generation(raw, pack, lang, timer)
@@ -159,12 +159,12 @@ def measure(name: str, raw: dict, pack, lang: str, repeat: int, warmup: int) -> 
     # cold: no parsed clause text in the cache, as for the first policy of a process
     cold = []
     for _ in range(max(5, repeat // 2)):
-        engine_for(pack).clear_parsed()
+        pack.engine.clear_parsed()
         t0 = time.perf_counter()
         one_generation(raw, pack, lang)
         cold.append(time.perf_counter() - t0)
     floor = zip_floor(result.docx, repeat)
-    engine_for(pack).clear_parsed()
+    pack.engine.clear_parsed()
     stages = stage_breakdown(raw, pack, lang, max(5, repeat // 3))
     tracemalloc.start()
     one_generation(raw, pack, lang)

@@ -2,7 +2,7 @@
 
     python benchmarks/bench_merge.py [--sizes 1000,10000,40000] [--difflib 16000] [--no-update]
 
-1. **Alignment and merge** (``balises.services.merge.plan``, in process): an adopted policy whose body is
+1. **Alignment and merge** (``balises.render.merge.plan``, in process): an adopted policy whose body is
    Balises' text followed by N paragraphs of the one letter "a" (the issue's attack: 55 kB of .docx), its
    embedded text forged to hold N - 1 of them too, and Balises' new text (every tenth paragraph reworded).
    Time per N; with ``--difflib N``, also the former matcher (difflib without its junk heuristic) at that N,
@@ -31,8 +31,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from balises.render import merge  # noqa: E402
 from balises.render.docx.package import ADOPTED_LIMITS  # noqa: E402
-from balises.services import merge  # noqa: E402
 
 AS_OF = "2026-11-23"
 

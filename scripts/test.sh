@@ -9,6 +9,8 @@
 #   npm (to fetch axe-core, the accessibility checker of the wizard's browser test),
 #   iproute2 (the no-network test's loopback-only namespace)
 #   Python packages: the project and its test extras, in .venv
+#   Before the tests (whole sets, not tests named by path): import-linter checks that the folders are a one-way
+#   stack (pyproject.toml's [tool.importlinter], ARCHITECTURE.md)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -51,6 +53,9 @@ paths=0
 for arg in ${args[@]+"${args[@]}"}; do [[ "$arg" == -* ]] || paths=1; done
 pytest() { .venv/bin/python -m pytest ${args[@]+"${args[@]}"} "$@"; }
 status=0
+if [ $paths -eq 0 ]; then  # the layers first: a broken contract fails the run, the tests still run
+  .venv/bin/lint-imports --no-cache --no-logo || status=1
+fi
 keep() { local s=$1; [ $s -eq 5 ] && { echo "no tests were collected: $2" >&2; s=1; }; [ $status -eq 0 ] && status=$s; }
 set +e
 if [ $paths -eq 1 ]; then  # the tests asked for, as asked (every mark included unless -m says otherwise)

@@ -259,8 +259,8 @@ def test_killed_mid_write_never_leaves_a_half_written_policy(tmp_path: Path, min
 @pytest.mark.parametrize("exc", [OSError(28, "No space left on device"), RuntimeError("boom"), KeyboardInterrupt()],
                          ids=["disk-full", "bug", "ctrl-c"])
 def test_exception_inside_write_atomic_removes_temp_file(tmp_path: Path, monkeypatch, exc):
+    from balises import safewrite
     from balises.errors import OutputError
-    from balises.services import generate as api
 
     out = tmp_path / "policy.docx"
     out.write_bytes(OLD_CONTENT)
@@ -268,10 +268,10 @@ def test_exception_inside_write_atomic_removes_temp_file(tmp_path: Path, monkeyp
     def failing_fsync(fd):
         raise exc
 
-    monkeypatch.setattr(api.os, "fsync", failing_fsync)
+    monkeypatch.setattr(safewrite.os, "fsync", failing_fsync)
     expected = OutputError if isinstance(exc, OSError) else type(exc)
     with pytest.raises(expected) as info:
-        api.write_atomic(out, b"new content that must never be seen half-written")
+        safewrite.write_atomic(out, b"new content that must never be seen half-written")
     if isinstance(exc, OSError):
         assert "No space left on device" in str(info.value) and str(out) in str(info.value)
     assert out.read_bytes() == OLD_CONTENT

@@ -8,6 +8,7 @@ in a subprocess under a tighter cap where memory is the point.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import os
 import resource
@@ -30,8 +31,7 @@ from .zipbomb import bomb_part
 @pytest.fixture(scope="module")
 def renderer():
     pack = load_pack()
-    pack = type(pack)(**{**pack.__dict__, "templates": dict(pack.templates),
-                         "template_files": dict(pack.template_files)})
+    pack = dataclasses.replace(pack, templates=dict(pack.templates), template_files=dict(pack.template_files))
     return ClauseRenderer(pack)
 
 

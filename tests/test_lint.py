@@ -151,11 +151,10 @@ def test_lint_reports_all_five_problems_at_their_lines_in_the_chosen_language(la
 
 @pytest.mark.parametrize("lang,line_prefix", [("fr", "Je"), ("en", "I")])
 def test_template_checks_by_themselves(lang, line_prefix):
-    from balises.engine.state import engine_for
     from balises.packs.lint import known_fields, template_problems
     from balises.packs.loader import load_pack
 
-    env = engine_for(load_pack(None)).env
+    env = load_pack(None).engine.env
     source = ("Intro\n{% for tool in tools %}{{ tool.nom }}{% endfor %}\n{{ facts.eu_membre }}\n"
               "{% if org.jurisdiction in ['quebec', 'ontario'] %}x{% endif %}\n{% if lang == 'de' %}y{% endif %}\n")
     found = {p.where: p.text(lang) for p in template_problems(source, "t.md", env, known_fields())}

@@ -29,8 +29,8 @@ from docx.oxml.ns import nsdecls, qn
 
 from balises.cli.main import main
 from balises.contract.profile import load_profile
-from balises.engine.state import engine_for
 from balises.packs.loader import load_pack
+from balises.render.docx import docx_of
 from balises.render.docx.package import clean_adopted
 from balises.render.embedding import read_payload
 from balises.services import generate as api
@@ -161,7 +161,7 @@ def test_update_removes_the_active_content_says_so_and_keeps_the_whole_cleaned_d
     for edit in pl.WORD_EDITS:
         if edit.id in LEGITIMATE:
             assert edit.look(look) == pl.KEPT, edit.id
-    new_text = engine_for(load_pack()).render_docx(result.document)
+    new_text = docx_of(result.document, load_pack())
     assert pl.problems(cleaned.to_bytes(), result.docx, new_text, "2.0") == []
     # the colleague's revisions are still theirs, Balises' are Balises'
     assert pl.revisions(result.docx, ed.AUTHOR) and pl.revisions(result.docx, "Balises")
@@ -261,7 +261,7 @@ def test_a_policy_that_lost_its_data_and_carries_an_includepicture_field_is_reco
     assert pl.View(updated, True).has(pl.T_ADDED) and pl.View(updated, True).has(T_FIELD_RESULT)
     cleaned = clean_adopted(lost, "lost.docx").to_bytes()
     again = update(lost, as_of=pl.LAW_DATE, base_docx=adopted)
-    assert pl.problems(cleaned, again.docx, engine_for(load_pack()).render_docx(again.document), "2.0") == []
+    assert pl.problems(cleaned, again.docx, docx_of(again.document, load_pack()), "2.0") == []
 
 
 def test_a_hostile_base_is_checked_with_the_same_bounds_and_nothing_of_it_is_carried(adopted, tmp_path):

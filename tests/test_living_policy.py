@@ -21,8 +21,8 @@ from docx.oxml.ns import qn
 
 from balises.cli.main import main
 from balises.contract.profile import load_profile, parse_profile
-from balises.engine.state import engine_for
 from balises.packs.loader import load_pack
+from balises.render.docx import docx_of
 from balises.render.docx.redline import open_conflicts, resolve
 from balises.render.embedding import read_payload
 from balises.services import generate as api
@@ -75,7 +75,7 @@ def _check_through_every_update(edit: pl.Edit, data: bytes, updates) -> None:
         result = run[name](data)
         look = pl.Look(data, result.docx, result.lines("en"))
         assert edit.look(look) == EXPECTED.get((edit.id, name), pl.KEPT), (edit.id, name)
-        new_text = engine_for(packs[name]).render_docx(result.document)
+        new_text = docx_of(result.document, packs[name])
         assert pl.problems(data, result.docx, new_text, result.version) == [], (edit.id, name)
 
 
@@ -253,8 +253,8 @@ def test_a_policy_that_lost_its_data_is_updated_from_its_base_or_its_answers(ado
     assert result.exit_code == 0, result.output
     updated = (tmp_path / "v2.docx").read_bytes()
     assert pl.View(updated, True).has(pl.T_ADDED) and read_payload(updated)["version"] == "2.0"
-    assert pl.problems(lost, updated, engine_for(load_pack()).render_docx(
-        update(lost, as_of=pl.LAW_DATE, base_docx=adopted).document), "2.0") == []
+    assert pl.problems(lost, updated, docx_of(
+        update(lost, as_of=pl.LAW_DATE, base_docx=adopted).document, load_pack()), "2.0") == []
     # from the answers alone: the original made again from them (close, and said so)
     from_answers = update(lost, as_of=pl.LAW_DATE, answers=load_profile(STUDIO))
     assert from_answers.version == "2.0" and pl.View(from_answers.docx, True).has(pl.T_ADDED)
@@ -300,7 +300,7 @@ def test_two_cycles_law_date_then_changed_answers(adopted):
             assert edit.look(look) == pl.CONFLICT
         elif edit.id != "pending_insert":  # its revision was accepted with Balises' in the first cycle
             assert edit.look(look) == pl.KEPT, edit.id
-    assert pl.problems(kept, second.docx, engine_for(load_pack()).render_docx(second.document), "3.0") == []
+    assert pl.problems(kept, second.docx, docx_of(second.document, load_pack()), "3.0") == []
     assert pl.View(second.docx, True).has("La présente politique, version 3.0")
 
 
@@ -347,7 +347,7 @@ def test_an_odt_round_trip_is_updated_from_its_base(adopted, libreoffice_edits):
         base = adopted
     result = update(odt, as_of=pl.LAW_DATE, base_docx=base)
     assert result.version == "2.0" and result.plan.org_paragraphs == 0
-    assert pl.problems(odt, result.docx, engine_for(load_pack()).render_docx(result.document), "2.0") == []
+    assert pl.problems(odt, result.docx, docx_of(result.document, load_pack()), "2.0") == []
 
 
 @pytest.mark.slow
@@ -381,7 +381,7 @@ def test_an_odt_round_trip_carrying_an_includepicture_field_is_updated_from_its_
     assert any("removed from your document" in line and "INCLUDEPICTURE" in line for line in result.lines("en"))
     assert pl.View(result.docx, True).has("Logo du partenaire")
     cleaned = clean_adopted(hostile, "odt.docx").to_bytes()
-    assert pl.problems(cleaned, result.docx, engine_for(load_pack()).render_docx(result.document), "2.0") == []
+    assert pl.problems(cleaned, result.docx, docx_of(result.document, load_pack()), "2.0") == []
 
 
 @pytest.mark.slow
@@ -450,5 +450,5 @@ def test_random_edits_keep_reject_all_accept_all_comments_numbering_and_version(
     run, packs = updates
     for name in ("law date", "answer change"):
         result = run[name](data)
-        new_text = engine_for(packs[name]).render_docx(result.document)
+        new_text = docx_of(result.document, packs[name])
         assert pl.problems(data, result.docx, new_text, result.version) == [], (name, done)

@@ -13,8 +13,8 @@ from balises.contract import answers
 from balises.packs.loader import load_pack
 from balises.render.docx.redline import body_of, resolved_texts
 from balises.render.docx.units import key
+from balises.render.merge import plan
 from balises.services import generate as api
-from balises.services.merge import plan
 from balises.services.update import update
 
 from .conftest import EXAMPLES

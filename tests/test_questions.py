@@ -11,10 +11,10 @@ import pytest
 from pydantic import BaseModel, ValidationError
 
 from balises import wizard as wz
+from balises.contract import conditions
 from balises.contract import questions as qs
 from balises.contract.paths import FieldPath
 from balises.contract.profile import Profile, json_schema
-from balises.engine import conditions
 from balises.packs.lint import Problem, known_fields
 from balises.safeyaml import load_data_file
 

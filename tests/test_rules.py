@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from balises.engine import conditions
+from balises.contract import conditions
 from balises.engine.rules import Rule, decide
 from balises.errors import PackError
 

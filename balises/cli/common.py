@@ -15,7 +15,7 @@ import click
 from balises.errors import BalisesError
 
 
-def _lang() -> str:
+def message_lang() -> str:
     for var in ("BALISES_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
         value = os.environ.get(var, "")
         if value:
@@ -45,12 +45,12 @@ def echo(text: str = "", err: bool = False, nl: bool = True) -> None:
     click.echo(printable(str(text)), err=err, nl=nl)
 
 
-def _fail(exc: BalisesError) -> None:
-    echo(exc.message(_lang()), err=True)
+def fail(exc: BalisesError) -> None:
+    echo(exc.message(message_lang()), err=True)
     sys.exit(2)
 
 
-def _as_of(value: str | None) -> dt.date | None:
+def parse_as_of(value: str | None) -> dt.date | None:
     if value is None:
         return None
     try:
@@ -59,7 +59,7 @@ def _as_of(value: str | None) -> dt.date | None:
         raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)", param_hint="--as-of") from None
 
 
-def _folder_done(result, done: str) -> None:
+def folder_done(result, done: str) -> None:
     """The last lines of a folder's run (regenerate, update): how many were done, the report; exit 1 when a
     policy failed."""
     echo(f"{len(result.lines) - len(result.failed)} {done}, {len(result.failed)} failed; "
@@ -68,7 +68,7 @@ def _folder_done(result, done: str) -> None:
         sys.exit(1)
 
 
-def _interrupted(exc) -> None:
+def interrupted(exc) -> None:
     """Say truthfully what an interrupted batch wrote, then exit 130 (Ctrl-C) or 143 (SIGTERM)."""
     name = "Ctrl-C" if exc.signum == signal.SIGINT else signal.Signals(exc.signum).name
     result = exc.result

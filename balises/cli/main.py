@@ -14,7 +14,7 @@ import click
 
 from balises.cli import packs as cli_packs
 from balises.cli import update as cli_update
-from balises.cli.common import AS_OF, PACK, _as_of, _fail, _lang, echo
+from balises.cli.common import AS_OF, PACK, echo, fail, message_lang, parse_as_of
 from balises.contract import answers
 from balises.contract.paths import FieldPath
 from balises.contract.profile import json_schema
@@ -66,12 +66,12 @@ def generate(profile, output, lang, as_of, pack, length, kit, no_pdf, trace_path
             api.check_not_input(trace_path, profile, output)
         loaded = load_pack(pack)
         prof = answers.load(profile, loaded).profile
-        result = api.generate(prof, loaded, lang=lang, as_of=_as_of(as_of), edition=edition, length=length)
+        result = api.generate(prof, loaded, lang=lang, as_of=parse_as_of(as_of), edition=edition, length=length)
         api.write_atomic(output, result.docx)
         if trace_path:
             api.write_atomic(trace_path, api.decision_trace(result.document))
     except BalisesError as exc:
-        _fail(exc)
+        fail(exc)
     lang_used = result.document.meta.lang
     for notice in result.document.notices:
         echo(notice, err=True)
@@ -83,10 +83,10 @@ def _generate_kit(profile, output, as_of, pack, length, pdf: bool) -> None:
     try:
         loaded = load_pack(pack)
         prof = answers.load(profile, loaded).profile
-        kit = build_kit(prof, loaded, as_of=_as_of(as_of), length=length, pdf=pdf, lang_ui=_lang())
+        kit = build_kit(prof, loaded, as_of=parse_as_of(as_of), length=length, pdf=pdf, lang_ui=message_lang())
         written = write_kit(kit, output)
     except BalisesError as exc:
-        _fail(exc)
+        fail(exc)
     for notice in dict.fromkeys(n for d in kit.documents.values() for n in d.notices):
         echo(notice, err=True)
     for path in written:
@@ -106,10 +106,10 @@ def explain(profile, lang, as_of, pack):
     try:
         loaded = load_pack(pack)
         given = answers.load(profile, loaded)
-        doc = compose(given.profile, loaded, lang=lang, as_of=_as_of(as_of))
-        table_lines = explain_table(given.profile, loaded, doc.meta.lang, _as_of(as_of))
+        doc = compose(given.profile, loaded, lang=lang, as_of=parse_as_of(as_of))
+        table_lines = explain_table(given.profile, loaded, doc.meta.lang, parse_as_of(as_of))
     except BalisesError as exc:
-        _fail(exc)
+        fail(exc)
     for line in table_lines:
         echo(line)
     recommended = given.from_pack()
@@ -141,14 +141,14 @@ def lint(pack):
     """Check a pack (the default one, or --pack layered over it): every problem in one run, as file:line:
     message, in French or English (BALISES_LANG or the locale). Exit 1 when problems are found, 2 when the
     pack cannot be read."""
-    lang = _lang()
+    lang = message_lang()
     note = None
     try:
         problems, summary = pack_report(pack)
         if pack is not None:
             note = smoke_skipped()
     except BalisesError as exc:
-        _fail(exc)
+        fail(exc)
     for problem in problems:
         echo(problem.text(lang))
     if note:
@@ -172,11 +172,11 @@ def check(path, pack):
     they embed. Exit 1 when a document says something else, 2 when a file cannot be read."""
     from balises.services.check import check_path  # lazy: the Word and spreadsheet readers
 
-    lang = _lang()
+    lang = message_lang()
     try:
         report = check_path(path, load_pack(pack))
     except BalisesError as exc:
-        _fail(exc)
+        fail(exc)
     for line in report.lines(lang):
         click.echo(line)
     if report.differences:

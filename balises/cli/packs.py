@@ -9,7 +9,17 @@ from pathlib import Path
 
 import click
 
-from balises.cli.common import AS_OF, PACK, _as_of, _fail, _folder_done, _interrupted, _lang, echo, one_line
+from balises.cli.common import (
+    AS_OF,
+    PACK,
+    echo,
+    fail,
+    folder_done,
+    interrupted,
+    message_lang,
+    one_line,
+    parse_as_of,
+)
 from balises.errors import BalisesError
 from balises.packs.authoring import (
     build_archive,
@@ -39,7 +49,7 @@ def pack_init(directory, extends, name, publisher):
     try:
         written = init_pack(directory, extends=extends, name=name, publisher=publisher)
     except BalisesError as exc:
-        _fail(exc)
+        fail(exc)
     for path in written:
         echo(f"  {path}")
     echo(f"{directory}: pack created ({len(written)} files). Read {Path(directory) / 'README.md'}, then "
@@ -58,12 +68,12 @@ def pack_build(directory, output, force):
         problems = pack_problems(directory)
         if problems and not force:
             for problem in problems:
-                echo(problem.text(_lang()), err=True)
+                echo(problem.text(message_lang()), err=True)
             echo(f"{len(problems)} problem(s): fix them (or use --force); no archive written.", err=True)
             sys.exit(1)
         path, manifest = build_archive(directory, output)
     except BalisesError as exc:
-        _fail(exc)
+        fail(exc)
     echo(f"{path}: {manifest['name']} {manifest['version']} (base {manifest['base_version']}), "
          f"{len(manifest['files'])} files, checksum sha256:{manifest['checksum']}")
 
@@ -76,7 +86,7 @@ def pack_verify(archive):
         manifest = verify_archive(archive)
         found = reference_findings(archive)
     except BalisesError as exc:
-        _fail(exc)
+        fail(exc)
     if found:  # intact, but its reference document would reach out of the machine
         for line in found:
             echo(line, err=True)
@@ -116,21 +126,21 @@ def batch(source, out_dir, pack, lang, as_of, jobs, template, traces):
         try:
             path = write_template(template)
         except BalisesError as exc:
-            _fail(exc)
+            fail(exc)
         echo(f"{path}: template written (columns: docs/batch.md).")
         return
     if not source or not out_dir:
         raise click.UsageError("give SOURCE and -o OUTPUT (or --template FILE).")
     try:
-        date = _as_of(as_of)
+        date = parse_as_of(as_of)
         rows = read_rows(source)
         with _progress(len(rows), "Generating") as bar:
             result = run_batch(source, out_dir, pack_location=pack, lang=lang, as_of=date, jobs=jobs,
-                               messages=_lang(), progress=bar.update, rows=rows, traces=traces)
+                               messages=message_lang(), progress=bar.update, rows=rows, traces=traces)
     except BalisesError as exc:
-        _fail(exc)
+        fail(exc)
     except Interrupted as exc:
-        _interrupted(exc)
+        interrupted(exc)
     ok = len(result.lines) - len(result.failed)
     echo(f"{ok} policies in {out_dir} ({result.written} written, {ok - result.written} unchanged); "
          f"{len(result.failed)} row(s) failed; report: {result.report}")
@@ -162,18 +172,18 @@ def regenerate(old, output, pack, as_of, jobs, as_json, trace_path):
     from balises.services.regenerate import regenerate as regen
 
     try:
-        date = _as_of(as_of)
+        date = parse_as_of(as_of)
         if Path(old).is_dir():
             count = len([p for p in Path(old).iterdir() if p.suffix.lower() == ".docx"])
             try:
                 with _progress(count, "Regenerating") as bar:
                     result = run_regenerate_folder(old, output, pack_location=pack, as_of=date, jobs=jobs,
-                                                   messages=_lang(), progress=bar.update)
+                                                   messages=message_lang(), progress=bar.update)
             except Interrupted as exc:
-                _interrupted(exc)
+                interrupted(exc)
             for line in result.lines:
                 echo(f"{one_line(line['row'])}: {line['status']} {line.get('changes') or line['error']}")
-            _folder_done(result, "regenerated")
+            folder_done(result, "regenerated")
             return
         api.check_output_path(output)
         api.check_not_input(output, old)
@@ -185,8 +195,8 @@ def regenerate(old, output, pack, as_of, jobs, as_json, trace_path):
         if trace_path:
             api.write_atomic(trace_path, api.decision_trace(result.document))
     except BalisesError as exc:
-        _fail(exc)
-    lang = _lang()
+        fail(exc)
+    lang = message_lang()
     if as_json:
         echo(json.dumps(result.diff.to_dict(), ensure_ascii=False, indent=2))
     else:
@@ -220,15 +230,15 @@ def diff(old, new, pack, as_json, redline_path):
         if redline_path:
             api.write_atomic(redline_path, redline(old_bytes, new_bytes, loaded, removed=removed))
     except BalisesError as exc:
-        _fail(exc)
+        fail(exc)
     if redline_path:
         for fr, en in removed:
-            echo(f"note: {'retiré' if _lang() == 'fr' else 'removed'}: {fr if _lang() == 'fr' else en}", err=True)
+            echo(f"note: {'retiré' if message_lang() == 'fr' else 'removed'}: {fr if message_lang() == 'fr' else en}", err=True)
         echo(f"{redline_path}: written (tracked changes by Balises).", err=True)
     if as_json:
         echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         return
-    for line in result.lines(_lang()):
+    for line in result.lines(message_lang()):
         echo(line)
 
 
@@ -237,7 +247,7 @@ def diff(old, new, pack, as_json, redline_path):
 def test_pack(pack):
     """Run a pack's own cases (tests/*.yaml in the pack; without --pack, the default pack's tests/cases/):
     each is a profile with the clauses, phrases and rules its policy must and must not have."""
-    fr = _lang() == "fr"
+    fr = message_lang() == "fr"
     try:
         cases, files, label = pack_case_files(pack)
         if not cases:
@@ -252,9 +262,9 @@ def test_pack(pack):
             try:
                 results.append(run_case(case, loaded, where, files, root))
             except BalisesError as exc:  # its profile does not read or its policy does not generate: it fails
-                results.append(CaseResult(where, case.description, [exc.message(_lang())]))
+                results.append(CaseResult(where, case.description, [exc.message(message_lang())]))
     except BalisesError as exc:
-        _fail(exc)
+        fail(exc)
     failed = [r for r in results if not r.passed]
     for result in results:
         status = ("réussi" if fr else "passed") if result.passed else ("ÉCHEC" if fr else "FAILED")

@@ -9,7 +9,17 @@ from pathlib import Path
 
 import click
 
-from balises.cli.common import AS_OF, PACK, _as_of, _fail, _folder_done, _interrupted, _lang, echo, one_line
+from balises.cli.common import (
+    AS_OF,
+    PACK,
+    echo,
+    fail,
+    folder_done,
+    interrupted,
+    message_lang,
+    one_line,
+    parse_as_of,
+)
 from balises.errors import BalisesError
 from balises.packs.loader import load_pack
 from balises.services import generate as api
@@ -17,7 +27,7 @@ from balises.services import generate as api
 
 def _date(value: str | None, option: str):
     try:
-        return _as_of(value)
+        return parse_as_of(value)
     except click.BadParameter:
         raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)", param_hint=option) from None
 
@@ -72,12 +82,12 @@ def update(adopted, output, pack, as_of, version, answers_path, base_path, effec
             raise click.UsageError("--check and --dry-run work on one file; a folder is updated into -o OUTPUT.")
         if check_only:
             result = check(read_docx(adopted), source=adopted)
-            for line in result.lines(_lang()):
+            for line in result.lines(message_lang()):
                 echo(line)
             sys.exit(1 if result.conflicts else 0)
         if output is None and not dry_run:
             raise click.UsageError("Missing option '-o' / '--output' (or give --dry-run or --check).")
-        date = _as_of(as_of)
+        date = parse_as_of(as_of)
         if folder:
             given = [name for name, value in (("--answers", answers_path), ("--base", base_path),
                                               ("--effective", effective), ("--adopted-on", adopted_on),
@@ -89,9 +99,9 @@ def update(adopted, output, pack, as_of, version, answers_path, base_path, effec
             try:
                 with click.progressbar(length=count, label="Updating", file=sys.stderr, show_pos=True) as bar:
                     result = run_update_folder(adopted, output, pack_location=pack, as_of=date, jobs=jobs,
-                                               messages=_lang(), progress=bar.update)
+                                               messages=message_lang(), progress=bar.update)
             except Interrupted as exc:
-                _interrupted(exc)
+                interrupted(exc)
             for line in result.lines:
                 if line["status"] == "ok":
                     echo(f"{one_line(line['row'])}: {line['version']}, material {line['material']}, "
@@ -99,7 +109,7 @@ def update(adopted, output, pack, as_of, version, answers_path, base_path, effec
                                                              else ""))
                 else:
                     echo(f"{one_line(line['row'])}: error {line['error']}")
-            _folder_done(result, "updated")
+            folder_done(result, "updated")
             return
         inputs = (adopted, base_path, answers_path)
         if output is not None:  # the adopted version, the original and the answers stay as they are
@@ -119,7 +129,7 @@ def update(adopted, output, pack, as_of, version, answers_path, base_path, effec
             if ack_path:
                 api.write_atomic(ack_path, acknowledgements(result, loaded))
     except BalisesError as exc:
-        _fail(exc)
+        fail(exc)
     if as_json:
         data = result.diff.to_dict()
         data["version"] = result.version
@@ -130,10 +140,10 @@ def update(adopted, output, pack, as_of, version, answers_path, base_path, effec
         data["removed"] = [en for _, en in result.removed]
         echo(json.dumps(data, ensure_ascii=False, indent=2))
     else:
-        for line in result.lines(_lang()):
+        for line in result.lines(message_lang()):
             echo(line)
     if dry_run:
-        echo("Dry run: nothing written." if _lang() != "fr" else "Essai : rien n'est écrit.")
+        echo("Dry run: nothing written." if message_lang() != "fr" else "Essai : rien n'est écrit.")
         return
     if result.same_bytes:
         echo(f"{output}: written, the same bytes as {adopted} (no change).")

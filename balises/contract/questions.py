@@ -4,7 +4,7 @@ and :func:`markdown` writes their section of docs/profile.md (``python -m balise
 --write-docs``).
 
 A question's ``visible`` and its variants' ``when`` are conditions in the language of the rules
-(balises/engine/conditions.py), evaluated over the wizard's answers so far; its options are a table of
+(balises/contract/conditions.py), evaluated over the wizard's answers so far; its options are a table of
 balises/contract/vocabulary.py, which also labels them.
 """
 
@@ -25,10 +25,9 @@ from pydantic import (
     model_validator,
 )
 
+from balises.contract import conditions, vocabulary
 from balises.contract import rules as contract_rules
-from balises.contract import vocabulary
 from balises.contract.paths import FieldPath
-from balises.engine import conditions
 from balises.safeyaml import load_data_file
 
 QUESTIONS_FILE = Path(__file__).with_name("questions.yaml")
@@ -53,7 +52,7 @@ def _read_only(self, *args, **kwargs):
 
 class _FrozenDict(dict):
     """A mapping of the file (a condition, the captions), shared by every caller: it refuses changes. Still a
-    ``dict``, so that balises.engine.conditions reads it as any condition."""
+    ``dict``, so that balises.contract.conditions reads it as any condition."""
 
     __setitem__ = __delitem__ = clear = pop = popitem = setdefault = update = __ior__ = _read_only
 

@@ -11,8 +11,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
+from balises.contract import conditions
 from balises.contract.paths import FieldPath
-from balises.engine import conditions
 from balises.safeyaml import load_data_file
 
 RULES_FILE = Path(__file__).with_name("rules.yaml")

@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from balises.engine import conditions
+from balises.contract import conditions
 from balises.engine.rules import Bilingual
 
 InfoClass = Literal["public", "internal", "confidential", "personal", "sensitive"]

@@ -10,13 +10,12 @@ from balises.engine.decisions import DecisionTable, decision_table
 from balises.engine.document import Clause, Metadata, PolicyDocument, Section, TraceEntry, TraceSource
 from balises.engine.facts import Facts, derive, locale_for
 from balises.engine.markup import typography
+from balises.engine.pack import Pack, SectionDef
 from balises.engine.rules import Decisions, decide
-from balises.engine.state import engine_for
 from balises.engine.templating import add_months, format_date, helpers
 from balises.engine.statements import Said
 from balises.engine.views import org_names, table_view, worded_table
 from balises.errors import BalisesError, PackError
-from balises.packs.loader import Pack, SectionDef
 
 TITLES = {
     "full": ("Politique d'utilisation de l'intelligence artificielle",
@@ -88,7 +87,7 @@ def build_trace(pack: Pack, decisions: Decisions, lang: str, locale: str,
 
 def policy_numbers(pack: Pack, decisions: Decisions, length: str) -> dict[str, str]:
     """The policy's section numbers at ``length`` (what every document of the kit refers to)."""
-    return section_numbers([sdef for sdef, _ in _plan(pack, decisions, "full", length)])
+    return section_numbers([sdef for sdef, _ in plan_sections(pack, decisions, "full", length)])
 
 
 def section_numbers(sections: list[SectionDef]) -> dict[str, str]:
@@ -113,15 +112,15 @@ def compose(profile: Profile, pack: Pack, lang: str | None = None, as_of: dt.dat
     locale = locale_for(lang, profile.organisation.jurisdiction)
     facts, decisions = decisions_for(profile, pack, as_of, locale)
     table = decision_table(profile, facts, pack.decisions, as_of)
-    planned = _plan(pack, decisions, edition, length)
+    planned = plan_sections(pack, decisions, edition, length)
     # section numbers are the policy's, in every document of the kit ("see section 4 of the policy")
-    policy_plan = planned if edition == "full" else _plan(pack, decisions, "full", length)
+    policy_plan = planned if edition == "full" else plan_sections(pack, decisions, "full", length)
     numbers = section_numbers([sdef for sdef, _ in policy_plan])
     in_policy = {c for _, chosen in policy_plan for c, _ in chosen}
     trace = [t for t in build_trace(pack, decisions, lang, locale, numbers, profile.organisation.jurisdiction)
              if t.clause in in_policy]
     references = _references(trace)
-    engine = engine_for(pack)
+    engine = pack.engine
     org = profile.organisation
     words = helpers(lang, locale, pack.terms)
     answers = profile.model_dump(mode="python")
@@ -173,7 +172,7 @@ def compose(profile: Profile, pack: Pack, lang: str | None = None, as_of: dt.dat
                           notices=[fr if lang == "fr" else en for fr, en in profile.notices])
 
 
-def _plan(pack: Pack, decisions: Decisions, edition: str, length: str) -> list[tuple[SectionDef, list]]:
+def plan_sections(pack: Pack, decisions: Decisions, edition: str, length: str) -> list[tuple[SectionDef, list]]:
     """The sections of ``edition`` with the clauses chosen for them at ``length``, in reading order."""
     wanted = _edition_sections(pack, edition)
     rank = LENGTHS.index(length)

@@ -24,8 +24,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from balises.contract import vocabulary
-from balises.engine import conditions
+from balises.contract import conditions, vocabulary
 from balises.engine.approval import (
     ApprovalTest,
     Catalogue,

@@ -13,8 +13,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from balises.contract import conditions
 from balises.contract.profile import EU_MEMBERS, Organisation, Profile, Tool
-from balises.engine import conditions
 from balises.safeyaml import load_data_file
 
 PrivacyRegime = Literal["law25_private", "law25_public", "pipeda", "privacy_act", "pipa_bc", "pipa_ab", "fippa_on",

@@ -36,7 +36,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from balises.engine import conditions
+from balises.contract import conditions
 from balises.errors import PackError
 
 

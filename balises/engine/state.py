@@ -1,34 +1,34 @@
 """One engine per pack: everything worked out once from a pack and reused by every document made with it — the
-compiled clause templates (the sandboxed Jinja environment), the parsed clause markup, the style ids of the pack's
-reference document.
+compiled clause templates (the sandboxed Jinja environment), the parsed clause markup, and what a later stage
+works out once per pack (the Word renderer: the style ids of the pack's reference document, see :meth:`kept`).
 
-The engine owns this state; nothing is stored on the pack. It is shared by threads and Streamlit sessions: it
-cannot be changed from outside, its caches are filled under locks, and what it hands out is either immutable
-(strings, the read-only style map) or a fresh copy (parsed blocks), so editing one document never changes the next.
+The pack holds its engine (:attr:`balises.engine.pack.Pack.engine`); nothing else is stored on the pack. It is
+shared by threads and Streamlit sessions: it cannot be changed from outside, its caches are filled under locks,
+and what it hands out is either immutable (strings, the read-only style map) or a fresh copy (parsed blocks), so
+editing one document never changes the next.
 """
 
 from __future__ import annotations
 
 import functools
 import threading
-from collections import OrderedDict
-from collections.abc import Mapping
-from types import MappingProxyType
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from balises.engine import markup
-from balises.engine.document import Block, PolicyDocument
+from balises.engine.document import Block
 from balises.engine.templating import ClauseRenderer
-from balises.packs.loader import Pack
+
+if TYPE_CHECKING:
+    from balises.engine.pack import Pack
 
 MARKUP_CACHE_SIZE = 4096  # distinct (clause text, locale) pairs kept per pack
-ENGINES_KEPT = 16  # packs whose engine is kept (a server hosting several associations' packs)
 
 
 class Engine:
-    """The compiled state of one pack. Obtain it with :func:`engine_for`; its attributes are read only."""
+    """The compiled state of one pack. Obtain it as ``pack.engine``; its attributes are read only."""
 
-    __slots__ = ("pack", "_renderer", "_parsed", "_lock", "_style_ids")
+    __slots__ = ("pack", "_renderer", "_parsed", "_lock", "_kept")
 
     def __init__(self, pack: Pack):
         setattr_ = object.__setattr__
@@ -38,7 +38,7 @@ class Engine:
         setattr_(self, "_parsed", functools.lru_cache(maxsize=MARKUP_CACHE_SIZE)(
             lambda text, locale: tuple(markup.parse(text, locale))))
         setattr_(self, "_lock", threading.Lock())
-        setattr_(self, "_style_ids", None)
+        setattr_(self, "_kept", {})
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError(f"Engine is read only ({name})")
@@ -72,43 +72,14 @@ class Engine:
         """Forget the parsed markup (benchmarks: the first policy of a process)."""
         self._parsed.cache_clear()
 
-    def style_ids(self) -> Mapping[str, str | None]:
-        """The style ids of the pack's reference document, resolved on the first Word file and kept, read only."""
-        if self._style_ids is None:
+    def kept(self, name: str, make: Callable[[], Any]) -> Any:
+        """The value ``make()`` gives, worked out on the first call and kept with the pack (a later stage's own
+        once-per-pack state, such as the reference's style ids for the Word renderer). ``make`` must return an
+        immutable value: every document, thread and session gets the same one."""
+        value = self._kept.get(name)
+        if value is None:
             with self._lock:
-                if self._style_ids is None:
-                    from balises.render.docx.render import (
-                        reference_style_ids,  # lazy: python-docx slows the CLI's start
-                    )
-
-                    object.__setattr__(self, "_style_ids",
-                                       MappingProxyType(reference_style_ids(self.pack.reference_docx)))
-        return self._style_ids
-
-    def render_docx(self, document: PolicyDocument, toc_pages: dict[str, int] | None = None) -> bytes:
-        """The Word file of ``document`` on the pack's reference document."""
-        from balises.render.docx import render_docx  # lazy: python-docx slows the CLI's start
-
-        return render_docx(document, self.pack.reference_docx, toc_pages, style_ids=self.style_ids())
-
-
-_ENGINES: OrderedDict[int, Engine] = OrderedDict()
-_ENGINES_LOCK = threading.Lock()
-
-
-def engine_for(pack: Pack) -> Engine:
-    """The engine of ``pack``: the same object for every call with the same pack, built on the first.
-
-    Keyed by the pack object's identity (a pack is read once per location and change by ``load_pack``, so an
-    edited pack is a new pack with a new engine). The engine holds its pack, so the key cannot be reused while the
-    entry lives; the least recently used engines beyond :data:`ENGINES_KEPT` are dropped."""
-    key = id(pack)
-    with _ENGINES_LOCK:
-        engine = _ENGINES.get(key)
-        if engine is not None and engine.pack is pack:
-            _ENGINES.move_to_end(key)
-            return engine
-        engine = _ENGINES[key] = Engine(pack)
-        while len(_ENGINES) > ENGINES_KEPT:
-            _ENGINES.popitem(last=False)
-        return engine
+                value = self._kept.get(name)
+                if value is None:
+                    value = self._kept[name] = make()
+        return value

@@ -13,7 +13,7 @@ import datetime as dt
 import functools
 import re
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jinja2 import FunctionLoader, StrictUndefined, TemplateError, UndefinedError, nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
@@ -24,7 +24,9 @@ from balises.contract import vocabulary
 from balises.engine.decisions import join
 from balises.engine.statements import lcfirst, ucfirst
 from balises.errors import PackError
-from balises.packs.loader import Pack
+
+if TYPE_CHECKING:
+    from balises.engine.pack import Pack
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~!])")
 _BULLET_START = re.compile(r"^([-+=])")

@@ -9,8 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any, Callable
 
-from balises.contract import vocabulary
-from balises.engine import conditions
+from balises.contract import conditions, vocabulary
 from balises.engine.decisions import (
     CLASS_ORDER,
     VERDICT_ORDER,

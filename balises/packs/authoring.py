@@ -19,7 +19,6 @@ from balises.contract import answers
 from balises.contract.paths import flatten, merge, nest
 from balises.contract.profile import parse_profile
 from balises.engine.compose import compose
-from balises.engine.state import engine_for
 from balises.errors import BalisesError, PackError
 from balises.packs.lint import Problem, SourceSummary, known_fields, lint_report, tolerant_layers
 from balises.packs.lint_decisions import sample_profiles
@@ -36,8 +35,8 @@ from balises.packs.loader import (
     read_pack,
     read_pack_files,
 )
+from balises.safewrite import write_atomic
 from balises.safeyaml import parse_yaml
-from balises.services.generate import write_atomic
 from balises.slug import slugify
 
 ARCHIVE_DATE = (1980, 1, 1, 0, 0, 0)  # fixed, so that building the same pack twice gives the same bytes
@@ -321,7 +320,7 @@ def overlay_problems(location: str | Path) -> list[Problem]:
                                     f"preamble : langue inconnue {lang!r} (fr, en)"))
 
     # templates reaching for Python internals
-    env = engine_for(pack).env
+    env = pack.engine.env
     for key, origin in pack.template_files.items():
         if origin.startswith(str(location)):
             for line, attr in unsafe_template_access(pack.templates[key], env):

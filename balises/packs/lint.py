@@ -13,27 +13,24 @@ from urllib.parse import urlsplit
 from jinja2 import TemplateSyntaxError, meta, nodes
 from pydantic import ValidationError
 
+from balises.contract.conditions import condition_problems
+from balises.contract.conditions import suggest as _suggest
 from balises.contract.paths import model_fields
 from balises.contract.profile import Profile
 from balises.engine.compose import CONTEXT_NAMES, LENGTHS
-from balises.engine.conditions import condition_problems
-from balises.engine.conditions import suggest as _suggest
 from balises.engine.facts import Facts
+from balises.engine.pack import OutlineAddition, Pack, SectionDef
 from balises.engine.rules import LEGAL_KINDS, Rule, Source
-from balises.engine.state import engine_for
 from balises.errors import InputFileError, PackError
 from balises.packs.lint_decisions import lint_decisions, lint_prose, sample_profiles, verdict_problems
 from balises.packs.loader import (
     OUTLINE_FILE,
     SECTIONS_DIR,
     Layer,
-    OutlineAddition,
-    Pack,
-    SectionDef,
-    _validation_message,
     build_pack,
     default_pack_dir,
     read_layer,
+    validation_message,
     validation_message_fr,
 )
 from balises.problems import Problem
@@ -387,7 +384,7 @@ def lint_pack(pack: Pack, layers: list[Layer], as_read: list[Layer] | None = Non
                     for where, fr, en in pack.reference_findings)
 
     selectable = set()
-    env = engine_for(pack).env
+    env = pack.engine.env
     for rule in pack.rules.values():
         where = rule.where()
         problems.extend(condition_problems(rule.when, fields, where, f"rule {rule.id}", f"règle {rule.id}",
@@ -495,7 +492,7 @@ def tolerant_layers(base: Layer, overlays: list[Layer]) -> tuple[Layer, list[Lay
         except ValidationError as exc:
             first = exc.errors()[0]["loc"] if exc.errors() else ()
             line = _key_line(files[name], str(first[0]), getattr(data, "line", 1)) if first else 1
-            problems.append(Problem(f"{where}:{line}", f"invalid section: {_validation_message(exc)}",
+            problems.append(Problem(f"{where}:{line}", f"invalid section: {validation_message(exc)}",
                                     f"section invalide : {validation_message_fr(exc)}"))
             del files[name]
     base = dataclasses.replace(base, files=files)
@@ -520,7 +517,7 @@ def tolerant_layers(base: Layer, overlays: list[Layer]) -> tuple[Layer, list[Lay
                 try:
                     add = OutlineAddition.model_validate(raw)
                 except ValidationError as exc:
-                    problems.append(Problem(at, f"invalid addition: {_validation_message(exc)}",
+                    problems.append(Problem(at, f"invalid addition: {validation_message(exc)}",
                                             f"ajout invalide : {validation_message_fr(exc)}"))
                     continue
                 if add.section not in ids:

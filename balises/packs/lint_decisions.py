@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from balises.contract import vocabulary
+from balises.contract.conditions import condition_problems
 from balises.contract.profile import parse_profile
-from balises.engine.compose import EDITIONS, compose
-from balises.engine.conditions import condition_problems
 from balises.engine.approval import criteria_fields
+from balises.engine.compose import EDITIONS, compose
 from balises.engine.decisions import CLASS_ORDER, CONFLICT_CODES, VERDICT_ORDER
 from balises.errors import BalisesError, PackError
 from balises.packs.loader import default_pack_dir

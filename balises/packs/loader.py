@@ -17,12 +17,12 @@ import stat
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any, Literal
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import ValidationError
 
-from balises.contract.paths import nest
-from balises.engine.decisions import DECISIONS_DIR, DecisionData, parse_decision_files
+from balises.engine.decisions import DECISIONS_DIR, parse_decision_files
+from balises.engine.pack import OutlineAddition, Pack, PackInfo, SectionDef
 from balises.engine.rules import Rule
 from balises.errors import PackError
 from balises.safeyaml import InputFileError, LineDict, parse_yaml
@@ -40,90 +40,6 @@ OUTLINE_FILE = "policy_templates/outline.yaml"  # in an overlay pack: clauses ad
 TERMS_FILE = "policy_templates/terms.yaml"
 REFERENCE_FILE = "policy_templates/reference.docx"
 MANIFEST_FILE = "manifest.json"  # in an archive built by `balises pack build`: names, versions, checksums
-
-
-class PackInfo(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    name: str
-    version: str
-    publisher: str | None = None
-    description: str | None = None
-    languages: list[Literal["fr", "en"]] = Field(default_factory=lambda: ["fr", "en"], min_length=1)
-    extends: str | None = None  # "default", or None for a base pack
-    base_version: str | None = None
-    disable_rules: list[str] = Field(default_factory=list)
-    disable_clauses: list[str] = Field(default_factory=list)
-    # answers an association recommends, applied where the profile leaves the question open
-    profile_defaults: dict[str, Any] = Field(default_factory=dict)
-    preamble: dict[str, str] = Field(default_factory=dict)  # {"fr": "Modèle proposé par …", "en": …}
-
-    @field_validator("profile_defaults")
-    @classmethod
-    def _answers(cls, value: dict[str, Any]) -> dict[str, Any]:
-        nest(value)  # every key a field path (policy.stance), or a ValueError naming the one that is not
-        return value
-
-
-class SectionDef(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    id: str
-    kind: Literal["body", "annex"] = "body"
-    letter: str | None = None
-    title: dict[str, str]  # by language, or by locale (fr-CA, fr-FR) where the wording differs
-    clauses: list[str]
-    staff_edition: bool = True  # in the staff edition (annex F is for advisers)
-    editions: list[str] = Field(default_factory=list)  # stand-alone documents made of this section
-    # clauses written only from a given length of policy on: {clause: standard|complete}
-    lengths: dict[str, Literal["concise", "standard", "complete"]] = Field(default_factory=dict)
-
-    def title_for(self, lang: str, locale: str) -> str:
-        return self.title.get(locale) or self.title[lang]
-
-
-class OutlineAddition(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    section: str
-    clause: str
-    after: str | None = None
-
-
-@dataclass
-class Pack:
-    info: PackInfo
-    layers: list[PackInfo]
-    sections: list[SectionDef]
-    rules: dict[str, Rule]
-    templates: dict[str, str]  # "fr/transparency.labelling.md" -> template text
-    template_files: dict[str, str]  # same key -> where it came from (for messages)
-    terms: dict[str, dict[str, str]]
-    reference_docx: bytes
-    rule_files: dict[str, str] = field(default_factory=dict)  # rule id -> file
-    disabled_rules: set[str] = field(default_factory=set)
-    decisions: DecisionData = field(default_factory=DecisionData)
-    # what was removed from the reference .docx because it reached out of the machine: (where, fr, en)
-    reference_findings: list[tuple[str, str, str]] = field(default_factory=list)
-
-    @property
-    def label(self) -> str:
-        return " + ".join(f"{layer.name} {layer.version}" for layer in self.layers)
-
-    def section(self, section_id: str) -> SectionDef:
-        for s in self.sections:
-            if s.id == section_id:
-                return s
-        raise KeyError(section_id)
-
-    def section_of(self, clause: str) -> SectionDef | None:
-        for s in self.sections:
-            if clause in s.clauses:
-                return s
-        return None
-
-    def clause_ids(self) -> list[str]:
-        return [c for s in self.sections for c in s.clauses]
-
-    def template_key(self, clause: str, lang: str) -> str:
-        return f"{lang}/{clause}.md"
 
 
 # ---------------------------------------------------------------- reading files from a folder or an archive
@@ -295,7 +211,7 @@ def _yaml(files: dict[str, bytes], name: str, source: str) -> Any:
         raise PackError(exc.fr, exc.en) from None
 
 
-def _validation_message(exc: ValidationError) -> str:
+def validation_message(exc: ValidationError) -> str:
     parts = []
     for err in exc.errors(include_url=False):
         loc = ".".join(str(x) for x in err["loc"])
@@ -363,10 +279,10 @@ def _parse_rules(files: dict[str, bytes], source: str, invalid: list[tuple[str, 
                 where = _source_where(item, exc, f"{source}/{name}") or where
                 if invalid is not None:
                     invalid.append((where, f"règle invalide {item.get('id', '?')} ({validation_message_fr(exc)})",
-                                    f"invalid rule {item.get('id', '?')} ({_validation_message(exc)})"))
+                                    f"invalid rule {item.get('id', '?')} ({validation_message(exc)})"))
                     continue
-                raise PackError(f"{where} : règle invalide ({_validation_message(exc)}).",
-                                f"{where}: invalid rule ({_validation_message(exc)}).") from None
+                raise PackError(f"{where} : règle invalide ({validation_message(exc)}).",
+                                f"{where}: invalid rule ({validation_message(exc)}).") from None
             if rule.id in rules:
                 also = rules[rule.id].where()
                 duplicates.append((where, f"identifiant de règle en double {rule.id} (aussi {also})",
@@ -433,8 +349,8 @@ def read_layer(location: str | Path, lenient: bool = False) -> Layer:
     try:
         info = PackInfo.model_validate(raw if isinstance(raw, dict) else {})
     except ValidationError as exc:
-        raise PackError(f"{source}/pack.yaml : {_validation_message(exc)}",
-                        f"{source}/pack.yaml: {_validation_message(exc)}") from None
+        raise PackError(f"{source}/pack.yaml : {validation_message(exc)}",
+                        f"{source}/pack.yaml: {validation_message(exc)}") from None
     invalid: list[tuple[str, str, str]] | None = [] if lenient else None
     rules, duplicates = _parse_rules(files, source, invalid)
     return Layer(info=info, source=source, files=files, rules=rules, duplicate_rules=duplicates,
@@ -448,7 +364,7 @@ def _outline(files: dict[str, bytes], source: str) -> list[SectionDef]:
         try:
             sections.append(SectionDef.model_validate(data if isinstance(data, dict) else {}))
         except ValidationError as exc:
-            msg = _validation_message(exc)
+            msg = validation_message(exc)
             raise PackError(f"{source}/{name} : {msg}", f"{source}/{name}: {msg}") from None
     return sections
 
@@ -463,8 +379,8 @@ def _apply_additions(sections: list[SectionDef], files: dict[str, bytes], source
         try:
             add = OutlineAddition.model_validate(raw)
         except ValidationError as exc:
-            raise PackError(f"{source}/{OUTLINE_FILE} : {_validation_message(exc)}",
-                            f"{source}/{OUTLINE_FILE}: {_validation_message(exc)}") from None
+            raise PackError(f"{source}/{OUTLINE_FILE} : {validation_message(exc)}",
+                            f"{source}/{OUTLINE_FILE}: {validation_message(exc)}") from None
         target = next((s for s in sections if s.id == add.section), None)
         if target is None:
             raise PackError(f"{source}/{OUTLINE_FILE} : section inconnue {add.section!r}.",

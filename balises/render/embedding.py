@@ -6,7 +6,7 @@ of the Word package. Reading it back needs only the standard library (a .docx is
 Since format 2 the payload also holds what Balises wrote: the text of every paragraph (or table) of the body,
 in order, tied to its clause (``units``), the clause's rules, variant and the dates its sources apply from,
 the version and the version history. An update compares the organisation's document with these texts to
-tell its edits from Balises' text (see :mod:`balises.services.merge`); the clause bookmarks (``_Bal_<n>``) are a
+tell its edits from Balises' text (see :mod:`balises.render.merge`); the clause bookmarks (``_Bal_<n>``) are a
 second anchor. Word and LibreOffice both keep custom XML parts, but LibreOffice renames them
 (``customXml/item2.xml``): the part is found by its namespace, not by its name.
 """

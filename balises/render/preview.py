@@ -11,7 +11,7 @@ import html
 import re
 
 from balises.contract.profile import Profile
-from balises.engine.compose import _plan, build_trace, decisions_for, section_numbers
+from balises.engine.compose import build_trace, decisions_for, plan_sections, section_numbers
 from balises.engine.decisions import DecisionToTake, decision_table
 from balises.engine.document import (
     Heading,
@@ -24,8 +24,8 @@ from balises.engine.document import (
     heading_text,
 )
 from balises.engine.facts import locale_for
+from balises.engine.pack import Pack
 from balises.engine.templating import format_date
-from balises.packs.loader import Pack
 
 # ---------------------------------------------------------------- decision trace without rendering
 
@@ -35,7 +35,7 @@ def decision_trace(profile: Profile, pack: Pack, lang: str, as_of: dt.date | Non
     locale = locale_for(lang, profile.organisation.jurisdiction)
     _, decisions = decisions_for(profile, pack, as_of, locale)
     # the policy's own plan (its sections at its length), as compose() numbers and filters them
-    plan = _plan(pack, decisions, "full", profile.policy.length)
+    plan = plan_sections(pack, decisions, "full", profile.policy.length)
     in_policy = {c for _, chosen in plan for c, _ in chosen}
     trace = build_trace(pack, decisions, lang, locale, section_numbers([sdef for sdef, _ in plan]),
                         profile.organisation.jurisdiction)

@@ -24,10 +24,11 @@ from typing import Any
 
 from balises.contract.answers import resolve
 from balises.contract.paths import FieldPath
+from balises.engine.pack import Pack
 from balises.errors import BalisesError, InputFileError, OutputError, ProfileError
 from balises.packs.loader import load_pack
+from balises.safewrite import check_not_input, remove_pending_temp_files, write_atomic
 from balises.services import generate as api
-from balises.services.generate import check_not_input, remove_pending_temp_files, write_atomic
 from balises.services.spreadsheet import Row, read_rows
 from balises.slug import slugify
 
@@ -62,6 +63,11 @@ _WORKER: dict = {}
 
 def _init_worker(pack_location: str | None) -> None:
     _WORKER["pack"] = load_pack(pack_location)  # once per worker process
+
+
+def worker_pack() -> Pack | None:
+    """In a worker process of a folder's run (batch, regenerate, update): the pack it loaded once."""
+    return _WORKER.get("pack")
 
 
 def _init_worker_process(pack_location: str | None) -> None:
@@ -299,7 +305,7 @@ def _interrupted_report(exc: Interrupted, out: Path, done: list[dict], tasks: li
     exc.result = BatchResult(lines=lines, report=write_report(out, lines, columns))
 
 
-def _output_folder(out: Path) -> None:
+def make_output_folder(out: Path) -> None:
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:  # a file, a FIFO or a device where the folder should be; no permission
@@ -360,7 +366,7 @@ def run_batch(source: str | Path, out_dir: str | Path, pack_location: str | None
         raise InputFileError("Le dossier de sortie doit être différent du dossier des profils.",
                              "The output folder must differ from the folder of profiles.")
     check_not_input(out / REPORT_NAME, source)
-    _output_folder(out)
+    make_output_folder(out)
     with folder_lock(out):
         load_pack(pack_location)  # a bad pack fails once, here, not once per row
         rows = rows if rows is not None else read_rows(source)

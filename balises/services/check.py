@@ -18,10 +18,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from balises.contract.profile import parse_profile
+from balises.engine.pack import Pack
 from balises.engine.statements import Said, norm
 from balises.engine.views import worded_table
 from balises.errors import InputFileError
-from balises.packs.loader import Pack, load_pack
+from balises.packs.loader import load_pack
 from balises.render.embedding import read_payload
 from balises.safeyaml import read_bytes
 

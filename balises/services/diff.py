@@ -28,9 +28,9 @@ from balises.engine.document import (
     block_text,
 )
 from balises.engine.facts import locale_for
-from balises.engine.state import engine_for
+from balises.engine.pack import Pack
 from balises.engine.templating import format_date
-from balises.packs.loader import Pack, load_pack
+from balises.packs.loader import load_pack
 from balises.render import embedding
 
 CHANGES_CLAUSE = "balises.changes"  # the block added by regeneration; never part of a diff itself
@@ -229,7 +229,7 @@ _DEPENDENT: dict[int, tuple[object, frozenset[str]]] = {}  # per engine (a pack'
 
 def context_dependent_clauses(pack: Pack) -> frozenset[str]:
     """Clauses whose text reads the trace, the references, ``selected``, section numbers or the date."""
-    engine = engine_for(pack)
+    engine = pack.engine
     known = _DEPENDENT.get(id(engine))
     if known is not None and known[0] is engine:
         return known[1]

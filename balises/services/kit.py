@@ -17,13 +17,13 @@ from pathlib import Path
 from balises.contract.profile import Profile
 from balises.engine.compose import compose
 from balises.engine.document import PolicyDocument
-from balises.engine.state import engine_for
+from balises.engine.pack import Pack
 from balises.engine.templating import generation_limits
 from balises.errors import OutputError
-from balises.packs.loader import Pack
 from balises.render.adoption import acknowledgement_document, review_calendar
+from balises.render.docx import docx_of
 from balises.render.register_xlsx import tool_register_xlsx
-from balises.services.generate import write_atomic
+from balises.safewrite import write_atomic
 
 # (edition, French file name, English file name), in the order a director reads them
 DOCUMENTS: tuple[tuple[str, str, str], ...] = (
@@ -80,13 +80,13 @@ def build_kit(profile: Profile, pack: Pack, as_of: dt.date | None = None, length
             with generation_limits():  # an untrusted pack's templates: time and size per document
                 doc = compose(profile, pack, lang=lang, as_of=as_of, edition=edition, length=length)
             kit.documents[file_name(edition, lang)] = doc
-            kit.files[file_name(edition, lang)] = engine_for(pack).render_docx(doc)
+            kit.files[file_name(edition, lang)] = docx_of(doc, pack)
             if edition == "tool_register":
                 kit.files[file_name(edition, lang, ".xlsx")] = tool_register_xlsx(profile, pack, as_of, lang)
             if edition == "full":  # the staff's signatures, and the dates to keep, follow from the policy
                 ack = acknowledgement_document(doc)
                 kit.documents[ACK_NAMES[lang]] = ack
-                kit.files[ACK_NAMES[lang]] = engine_for(pack).render_docx(ack)
+                kit.files[ACK_NAMES[lang]] = docx_of(ack, pack)
                 kit.files[CALENDAR_NAMES[lang]] = review_calendar(doc)  # one per language, the same dates
     if pdf:
         converted = to_pdf({n: d for n, d in kit.files.items() if n.endswith(".docx")})
@@ -109,7 +109,7 @@ def _number_contents(kit: Kit, pdfs: dict[str, bytes], pack: Pack) -> None:
         pages = heading_pages(pdfs[Path(name).stem + ".pdf"], doc)
         if not pages:
             continue
-        kit.files[name] = engine_for(pack).render_docx(doc, toc_pages=pages)
+        kit.files[name] = docx_of(doc, pack, toc_pages=pages)
         again = to_pdf({name: kit.files[name]})
         if again:
             pdfs.update(again)

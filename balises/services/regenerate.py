@@ -15,18 +15,19 @@ from balises.engine.compose import compose
 from balises.engine.document import (
     PolicyDocument,
 )
-from balises.engine.state import engine_for
-from balises.packs.loader import Pack, load_pack
+from balises.engine.pack import Pack
+from balises.packs.loader import load_pack
 from balises.render import embedding
+from balises.render.docx import docx_of
 from balises.safeyaml import read_bytes
 from balises.services.batch import (
-    _WORKER,
     BatchResult,
-    _output_folder,
     error_text,
     folder_lock,
+    make_output_folder,
     policies_in,
     run_folder,
+    worker_pack,
     write_if_changed,
 )
 from balises.services.diff import PolicyDiff, diff_payloads, insert_changes
@@ -59,7 +60,7 @@ def regenerate(old_docx: bytes, pack: Pack | None = None, as_of: dt.date | None 
                               f"{pack.info.name}",
                               f"the policy was made with pack {old_name}; it is remade with {pack.info.name}"))
     insert_changes(document, diff)
-    return Regenerated(docx=engine_for(pack).render_docx(document), document=document, diff=diff,
+    return Regenerated(docx=docx_of(document, pack), document=document, diff=diff,
                        old_payload=old)
 
 
@@ -77,7 +78,7 @@ def regenerate_file(number: int, label: str, source: str, target: str, as_of: dt
                     messages: str = "en") -> dict:
     line = {"row": label, "organisation": "", "status": "ok", "file": Path(target).name, "changes": "", "error": ""}
     try:
-        result = regenerate(read_docx(source), _WORKER.get("pack"), as_of=as_of, source=label)
+        result = regenerate(read_docx(source), worker_pack(), as_of=as_of, source=label)
         line["organisation"] = result.document.meta.organisation
         diff = result.diff
         parts = [f"{kind} {', '.join(getattr(diff, kind))}" for kind in ("added", "removed", "changed")
@@ -94,7 +95,7 @@ def run_regenerate_folder(folder: str | Path, out_dir: str | Path, pack_location
                           progress: Callable[[int], None] | None = None) -> BatchResult:
     folder, out = Path(folder), Path(out_dir)
     files = policies_in(folder, out, ("anciennes politiques", "old policies"))
-    _output_folder(out)
+    make_output_folder(out)
     with folder_lock(out):
         load_pack(pack_location)
         tasks = [(i, p.name, str(p), str(out / p.name), as_of, messages) for i, p in enumerate(files, start=1)]

@@ -24,8 +24,8 @@ from balises.contract.paths import FieldPath, is_model, model_fields
 from balises.contract.profile import Profile, Tool
 from balises.errors import BalisesError, InputFileError
 from balises.packs.loader import default_pack_dir
+from balises.safewrite import write_atomic
 from balises.safeyaml import load_data_file
-from balises.services.generate import write_atomic
 
 MAX_ROWS = 20_000
 MAX_SHEET_BYTES = 50 * 1024 * 1024

@@ -1,6 +1,6 @@
 """Updating an adopted policy: the organisation's document kept whole (its edits, styles, lists, comments,
 notes, colleagues' revisions…) with Balises' changes written into it as Word tracked changes (a three-way
-merge per clause, balises.services.merge; balises.render.docx.redline), a new version with its adoption
+merge per clause, balises.render.merge; balises.render.docx.redline), a new version with its adoption
 record; one file, or a folder of members' adopted policies.
 
 What an update can start from: the answers embedded in the adopted file, or changed answers
@@ -11,34 +11,33 @@ a new file), the original Balises file (``base_docx``) or the answers alone.
 from __future__ import annotations
 
 import datetime as dt
-import io
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-import docx
 from pydantic import ValidationError
 
 from balises.contract.answers import resolve
 from balises.contract.profile import Policy, Profile, describe_errors
 from balises.engine.compose import compose
 from balises.engine.document import HistoryEntry, PolicyDocument
-from balises.engine.state import engine_for
+from balises.engine.pack import Pack
 from balises.engine.templating import format_date
 from balises.errors import BalisesError, InputFileError
-from balises.packs.loader import Pack, load_pack
-from balises.render import embedding
+from balises.packs.loader import load_pack
+from balises.render import embedding, merge
 from balises.render.adoption import acknowledgement_document
+from balises.render.docx import docx_of, reading
 from balises.render.docx.package import clean_adopted
 from balises.render.docx.redline import apply_plan, body_of, open_conflicts, pending_authors
 from balises.render.docx.units import W, key
-from balises.services import merge
+from balises.render.merge import MergePlan, label_units
 from balises.services.batch import (
-    _WORKER,
-    _output_folder,
     error_text,
     folder_lock,
+    make_output_folder,
     policies_in,
     run_folder,
+    worker_pack,
     write_if_changed,
 )
 from balises.services.diff import (
@@ -52,7 +51,6 @@ from balises.services.diff import (
     insert_changes,
     payload_date,
 )
-from balises.services.merge import MergePlan, label_units
 from balises.services.regenerate import read_docx
 
 # ---------------------------------------------------------------- update that keeps the organisation's document
@@ -319,7 +317,7 @@ def _ours_bookmarks(units, old_units: list[dict]) -> list[str | None]:
 
 def _made_again(profile: Profile, pack: Pack, lang: str, edition: str, day: dt.date) -> list[dict]:
     document = compose(profile, pack, lang=lang, as_of=day, edition=edition)
-    return embedding.read_payload(engine_for(pack).render_docx(document))["units"]
+    return embedding.read_payload(docx_of(document, pack))["units"]
 
 
 def _base_units(old: dict, profile: Profile, pack: Pack, lang: str, edition: str) -> tuple[list[dict], bool]:
@@ -435,14 +433,6 @@ def _status_text(meta) -> str:
     return f"Version {meta.version} à adopter" if fr else f"Version {meta.version} to be adopted"
 
 
-def _core_date(docx_bytes: bytes) -> dt.date | None:
-    try:
-        created = docx.Document(io.BytesIO(docx_bytes)).core_properties.created
-    except Exception:  # noqa: BLE001 - a date is only a hint
-        return None
-    return created.date() if created else None
-
-
 def _old_payload(adopted_docx: bytes, source: str, pack: Pack, base_docx: bytes | None,
                  answers: Profile | None) -> tuple[dict, list[tuple[str, str]]]:
     """The adopted policy's embedded data; or, for a policy that lost it, the original file's (``base_docx``)
@@ -470,17 +460,14 @@ def _old_payload(adopted_docx: bytes, source: str, pack: Pack, base_docx: bytes 
                 "the original file with --base ORIGINAL.docx, or the answers with --answers ANSWERS.yaml.",
                 details=exc.details) from None
     lang = answers.policy.languages[0]
-    try:
-        language = docx.Document(io.BytesIO(adopted_docx)).core_properties.language or ""
-    except Exception:  # noqa: BLE001 - not a Word file: said by the reading below
-        language = ""
+    language = reading.language_of(adopted_docx)  # not a Word file: said by the reading below
     if language[:2] in answers.policy.languages:
         lang = language[:2]
-    day = _core_date(adopted_docx)
+    day = reading.created_on(adopted_docx)
     if day is None or not dt.date(2000, 1, 1) <= day <= dt.date.today():
         day = min(answers.policy.effective_date, dt.date.today())
     document = compose(answers, pack, lang=lang, as_of=day)
-    old = embedding.read_payload(engine_for(pack).render_docx(document))
+    old = embedding.read_payload(docx_of(document, pack))
     when = format_date(day, document.meta.locale)
     return old, [(f"le document a perdu ses données intégrées : le texte d'origine est refait à partir des réponses "
                   f"données, au {when} ; des modifications peuvent être mal reconnues (--base ORIGINAL.docx est exact)",
@@ -597,7 +584,7 @@ def update(adopted_docx: bytes, pack: Pack | None = None, as_of: dt.date | None 
         steps = next_steps(final, new_version, diff, conflicts) if changed else []
         if changed:
             insert_changes(document, diff, conflicts, old_version, steps, kept_back)
-        data = engine_for(pack).render_docx(document)
+        data = docx_of(document, pack)
         return data, embedding.read_payload(data), steps
 
     # what the package check removed is said in the summary too (without the addresses: the report has them)
@@ -627,7 +614,7 @@ def update(adopted_docx: bytes, pack: Pack | None = None, as_of: dt.date | None 
 
 def acknowledgements(result: Updated, pack: Pack) -> bytes:
     """The staff's acknowledgement sheets of the new version (a material change is acknowledged again)."""
-    return engine_for(pack).render_docx(acknowledgement_document(result.document))
+    return docx_of(acknowledgement_document(result.document), pack)
 
 
 def _reason_from_answers(diff: PolicyDiff) -> None:
@@ -740,7 +727,7 @@ def update_file(number: int, label: str, source: str, target: str, as_of: dt.dat
     """Update one member's policy; never raises: the outcome is a report line."""
     line = {"row": label, "organisation": "", "status": "ok", "file": Path(target).name, "error": ""}
     try:
-        result = update(read_docx(source), _WORKER.get("pack"), as_of=as_of, source=label)
+        result = update(read_docx(source), worker_pack(), as_of=as_of, source=label)
         line["organisation"] = result.document.meta.organisation
         line.update(result.report())
         line["written"] = write_if_changed(Path(target), result.docx)
@@ -756,7 +743,7 @@ def run_update_folder(folder, out_dir, pack_location: str | None = None, as_of: 
     writes into ``out_dir`` (locked); interrupted, the report says what was written."""
     folder, out = Path(folder), Path(out_dir)
     files = policies_in(folder, out, ("politiques adoptées", "adopted policies"))
-    _output_folder(out)
+    make_output_folder(out)
     with folder_lock(out):
         load_pack(pack_location)
         tasks = [(i, p.name, str(p), str(out / p.name), as_of, messages) for i, p in enumerate(files, start=1)]

@@ -1,9 +1,11 @@
 """A Word file read back: its revisions accepted or rejected as Word and LibreOffice do, who has revisions
-pending, and the conflicts an update marked that nobody has settled yet."""
+pending, the conflicts an update marked that nobody has settled yet, and what its properties say (created,
+language)."""
 
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import io
 from dataclasses import dataclass
 
@@ -159,3 +161,21 @@ def open_conflicts(docx_bytes: bytes) -> list[OpenConflict]:
             continue
         out.append(OpenConflict(starts[str(c.comment_id)], text))
     return out
+
+
+def created_on(docx_bytes: bytes) -> dt.date | None:
+    """The day the Word file says it was created: a hint only (None when it does not say or cannot be read)."""
+    try:
+        created = docx.Document(io.BytesIO(docx_bytes)).core_properties.created
+    except Exception:  # noqa: BLE001 - a date is only a hint
+        return None
+    return created.date() if created else None
+
+
+def language_of(docx_bytes: bytes) -> str:
+    """The language the Word file's properties declare ("fr-CA"), or "" (none, or not a Word file: the caller's
+    own reading says so)."""
+    try:
+        return docx.Document(io.BytesIO(docx_bytes)).core_properties.language or ""
+    except Exception:  # noqa: BLE001 - not a Word file: said by the caller's reading
+        return ""

@@ -1,4 +1,4 @@
-"""Word tracked changes and comments: carries out a merge plan (:mod:`balises.services.merge`) in the
+"""Word tracked changes and comments: carries out a merge plan (:mod:`balises.render.merge`) in the
 organisation's own Word file.
 
 The output is the adopted document itself, so that everything around the text stays as the organisation
@@ -59,7 +59,7 @@ from balises.render.docx.units import (
     mark_range,
 )
 from balises.render.embedding import CUSTOM_XML_PART, NAMESPACE
-from balises.services.merge import MergePlan
+from balises.render.merge import MergePlan
 
 # ---------------------------------------------------------------- carrying out the plan
 

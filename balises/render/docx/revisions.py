@@ -15,7 +15,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
 from balises.render.docx.units import element_text, key
-from balises.services.merge import align_with_base, opcodes
+from balises.render.merge import align_with_base, opcodes
 
 REV = (qn("w:ins"), qn("w:del"))
 # a word-by-word comparison costs up to (words of one) × (words of the other) with difflib: beyond these, a
