@@ -663,7 +663,7 @@ def answer_text(q: Question, value: Any, answers: Answers, lang: str) -> str:
     return str(value)
 
 
-USE_QUESTIONS = ("uses.admin", "uses.creative", "uses.public", "uses.hr")
+USE_QUESTIONS = tuple(f"uses.{category}" for category in v.USE_CATEGORIES)
 
 
 def use_label(use: str, lang: str, answers: Answers) -> str:
