@@ -364,3 +364,22 @@ def test_each_field_with_options_takes_them_from_its_table_and_only_there():
     assert [k for k in Profile.model_fields["uses"].annotation.model_fields if k != "model_training"] == list(
         vocabulary.USE_CATEGORIES)
 
+
+
+def test_the_tools_question_declares_each_tool_answer_of_the_model_once():
+    from balises.contract.profile import Tool
+
+    columns = wz.QUESTION_BY_PATH["tools"].columns
+    assert list(columns) == list(Tool.model_fields) == list(wz.TOOL_COLUMNS)
+    assert wz.TOOL_ASKED == ("hosting", "account", "status")  # the answers that decide what a tool may receive
+    assert set(wz.ACCOUNT_HELP) == set(vocabulary.ACCOUNT) and set(wz.STATUS_HELP) == set(vocabulary.TOOL_STATUS)
+    blank = wz.blank_tool()
+    assert blank == {"name": "", "vendor": None, "hosting": None, "account": None, "status": None, "uses": []}
+    assert blank["uses"] is not wz.blank_tool()["uses"]  # a new list for each new tool
+    with pytest.raises(ValidationError, match="caption for 'cloud', not an option of tools.hosting"):
+        qs.Column.model_validate({"label": {"fr": "x", "en": "y"}, "short": {"fr": "x", "en": "y"}})
+        qs.Questionnaire.model_validate({**_one_question(), "questions": [{
+            "path": "tools", "step": "organisation", "kind": "tools", "label": {"fr": "O", "en": "T"},
+            "help": {"fr": "A", "en": "H"}, "columns": {"hosting": {
+                "label": {"fr": "x", "en": "y"}, "short": {"fr": "x", "en": "y"},
+                "captions": {"cloud": {"fr": "x", "en": "y"}}}}}]})

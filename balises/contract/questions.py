@@ -128,6 +128,20 @@ class Variant(_Data):
         return self
 
 
+class Column(_Data):
+    """One answer of each tool (the ``tools`` question's ``columns``: a field of the profile model's Tool)."""
+
+    label: Text  # in the tool's form
+    short: Text  # a problem's place: « Outil 2, hébergement »
+    asked: bool = False  # decides what the tool may receive: asked, never pre-chosen
+    captions: dict[str, Text] | None = None  # one plain sentence per option, under it
+
+    @field_validator("captions")
+    @classmethod
+    def _freeze(cls, value):
+        return _frozen(value)
+
+
 class Question(_Data):
     path: str  # the answer it sets: "organisation.name"
     step: str
@@ -146,6 +160,7 @@ class Question(_Data):
     visible: Condition | None = None
     asked_where_allowed: bool = False
     variants: tuple[Variant, ...] = ()
+    columns: dict[str, Column] = {}  # a tools question: each tool's answers
 
     @field_validator("path")
     @classmethod
@@ -170,6 +185,13 @@ class Question(_Data):
             unknown = sorted(set(variant.options or {}) - set(self.table or {}))
             if unknown:
                 raise ValueError(f"variant label for {unknown[0]!r}, not an option of {self.options}")
+        if bool(self.columns) != (self.kind == "tools"):
+            raise ValueError("a tools question, and only it, has columns (each tool's answers)")
+        for name, column in self.columns.items():
+            unknown = sorted(set(column.captions or {}) - set(vocabulary.ENUMERATIONS.get(
+                vocabulary.table_name(f"{self.path}.{name}") or "", {})))
+            if unknown:
+                raise ValueError(f"columns.{name}: caption for {unknown[0]!r}, not an option of {self.path}.{name}")
         if self.asked_where_allowed and not self._other_answers():
             raise ValueError("asked_where_allowed needs options or a yes/no question")
         return self

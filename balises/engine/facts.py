@@ -41,7 +41,9 @@ def regime_table() -> tuple[RegimeRow, ...]:
 
 def regimes_for(organisation: Organisation) -> list[str]:
     """Every regime whose row holds: exactly one for answers the contract accepts."""
-    context = {"organisation": organisation.model_dump(mode="python")}
+    # the jurisdiction's row of balises/contract/options.yaml too (jurisdiction.eu_member)
+    context = {"organisation": organisation.model_dump(mode="python"),
+               "jurisdiction": vocabulary.jurisdiction(organisation.jurisdiction).model_dump()}
     return [row.regime for row in regime_table() if conditions.holds(row.when, context)]
 
 
