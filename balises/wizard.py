@@ -23,6 +23,7 @@ from balises.contract import vocabulary as v
 from balises.contract.paths import FieldPath, flatten
 from balises.contract.profile import ROLE_DEFAULTS, Profile, Tool, profile_data_from_text, profile_to_data
 from balises.contract.questions import YES_NO_KINDS, Answers, Question, Step, questions, steps, tr
+from balises.engine import editions
 from balises.engine.facts import ToolRisk, tool_risk
 from balises.errors import BalisesError, InputFileError, ProfileError
 from balises.render.embedding import read_payload
@@ -30,7 +31,7 @@ from balises.slug import slugify
 
 UI_LANGS = ("fr", "en")
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
-TOOL_COLUMNS = ("name", "vendor", "hosting", "account", "status", "uses")
+TOOL_COLUMNS = tuple(Tool.model_fields)
 
 
 # ---------------------------------------------------------------- interface texts
@@ -289,36 +290,19 @@ COMMON_TOOLS: dict[str, dict[str, Any]] = {
 }
 
 
-# One line per account type: what a director needs to tell them apart (DeepL Pro, ChatGPT Plus…)
-ACCOUNT_HELP: dict[str, tuple[str, str]] = {
-    "free_consumer": ("Gratuit, au nom d'une personne : les saisies servent souvent à entraîner le modèle.",
-                      "Free, in a person's name: inputs are often used to train the model."),
-    "paid_individual": ("Payé par une personne (ChatGPT Plus, DeepL Pro Starter…), sans contrat de l'organisation.",
-                        "Paid by a person (ChatGPT Plus, DeepL Pro Starter…), no organisation contract."),
-    "business": ("Au nom de l'organisation (ChatGPT Team, Microsoft 365…), avec des conditions sur les données.",
-                 "In the organisation's name (ChatGPT Team, Microsoft 365…), with terms on data."),
-    "self_hosted": ("Sur vos propres serveurs ou postes : rien ne sort de l'organisation.",
-                    "On your own servers or computers: nothing leaves the organisation."),
-}
-# As the policy says it (policy_templates/*/tools.current.md): a tool under review serves no work until approved
-STATUS_HELP: dict[str, tuple[str, str]] = {
-    "approved": ("Permis pour les usages cochés ci-dessous.", "Allowed for the uses ticked below."),
-    "under_review": ("Ne sert pas au travail avant son approbation.", "Not used for work until approved."),
-    "prohibited": ("Ne sert jamais, même avec un compte personnel.", "Never used, not even with a personal account."),
-}
-TOOL_LABELS = {"name": ("Nom de l'outil", "Tool name"), "vendor": ("Fournisseur", "Vendor"),
-               "hosting": ("Où les données sont hébergées", "Where the data is hosted"),
-               "account": ("Type de compte", "Account type"), "status": ("Statut", "Status"),
-               "uses": ("Usages permis avec cet outil", "Uses allowed with this tool")}
-
-
-# A tool's answers that decide what it may receive: asked, never pre-chosen (its hosting is suggested for a common
-# tool, from the vendor's usual hosting)
-TOOL_ASKED = ("hosting", "account", "status")
+# Each tool's answers as the tools question declares them (questions.yaml: columns): their labels, the lines
+# under the account types and statuses, the answers asked and never pre-chosen
+TOOL_QUESTION_COLUMNS = QUESTION_BY_PATH["tools"].columns
+TOOL_LABELS = {name: column.label for name, column in TOOL_QUESTION_COLUMNS.items()}
+ACCOUNT_HELP: dict[str, tuple[str, str]] = dict(TOOL_QUESTION_COLUMNS["account"].captions or {})
+STATUS_HELP: dict[str, tuple[str, str]] = dict(TOOL_QUESTION_COLUMNS["status"].captions or {})
+TOOL_ASKED = tuple(name for name, column in TOOL_QUESTION_COLUMNS.items() if column.asked)
 
 
 def blank_tool() -> dict[str, Any]:
-    return {"name": "", "vendor": None, "hosting": None, "account": None, "status": None, "uses": []}
+    """A new tool's row: its name to type, its lists empty, every other answer not given yet."""
+    return {name: "" if info.is_required() else info.default_factory() if info.default_factory else None
+            for name, info in Tool.model_fields.items()}
 
 
 def resume_step(answers: Answers) -> int:
@@ -331,13 +315,9 @@ def resume_step(answers: Answers) -> int:
     return step_index("review")
 
 
-# The kit's companion documents (balises.services.kit.DOCUMENTS), as the wizard names them on its buttons
-EDITION_LABELS: dict[str, tuple[str, str]] = {
-    "tool_register": ("Registre des outils", "Tool register"),
-    "disclosure_notices": ("Mentions de transparence", "Disclosure notices"),
-    "implementation_plan": ("Plan de mise en œuvre", "Implementation plan"),
-    "adviser_note": ("Note explicative", "Adviser's note"),
-}
+# The kit's companion documents, as the wizard names them on its buttons (balises/engine/editions.yaml)
+EDITION_LABELS: dict[str, tuple[str, str]] = {d.id: (d.button.fr, d.button.en) for d in editions.documents()
+                                              if d.button}
 
 
 # The decision table names the step of a decision to take in its own words; the wizard's steps by id
@@ -562,9 +542,7 @@ def validate(answers: Answers, pack: Any = None) -> tuple[Profile | None, list[P
 
 
 TOOL_FIELD = re.compile(r"^tools\[(\d+)\](?:\.(\w+))?")
-_TOOL_LABELS = {"name": ("Nom", "Name"), "vendor": ("Fournisseur", "Vendor"),
-                "hosting": ("Hébergement", "Hosting"), "account": ("Compte", "Account"),
-                "status": ("Statut", "Status"), "uses": ("Usages", "Uses")}
+_TOOL_LABELS = {name: column.short for name, column in TOOL_QUESTION_COLUMNS.items()}
 
 
 def field_label(path: str) -> tuple[str, str]:
@@ -663,7 +641,7 @@ def answer_text(q: Question, value: Any, answers: Answers, lang: str) -> str:
     return str(value)
 
 
-USE_QUESTIONS = ("uses.admin", "uses.creative", "uses.public", "uses.hr")
+USE_QUESTIONS = tuple(f"uses.{category}" for category in v.USE_CATEGORIES)
 
 
 def use_label(use: str, lang: str, answers: Answers) -> str:

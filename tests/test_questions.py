@@ -11,7 +11,7 @@ import pytest
 from pydantic import BaseModel, ValidationError
 
 from balises import wizard as wz
-from balises.contract import conditions
+from balises.contract import conditions, docs, vocabulary
 from balises.contract import questions as qs
 from balises.contract.paths import FieldPath
 from balises.contract.profile import Profile, json_schema
@@ -156,7 +156,7 @@ def test_the_questions_are_read_once_and_read_only():
 
 
 def _one_question(**changes) -> dict:
-    question = {"path": "organisation.sector", "step": "organisation", "kind": "select", "options": "SECTORS",
+    question = {"path": "organisation.sector", "step": "organisation", "kind": "select",
                 "label": {"fr": "Secteur", "en": "Sector"}, "help": {"fr": "Aide", "en": "Help"}}
     return {"steps": [{"id": "organisation", "title": {"fr": "O", "en": "O"}, "intro": {"fr": "", "en": ""},
                        "fields": ["organisation"]}], "questions": [{**question, **changes}]}
@@ -166,8 +166,11 @@ def _one_question(**changes) -> dict:
     ({"hepl": {"fr": "x", "en": "y"}}, "hepl"),
     ({"label": {"fr": "Secteur", "en": "Sector", "de": "Sektor"}}, "'de'"),
     ({"help": {"fr": "Aide"}}, "missing 'en'"),
-    ({"options": "SECTOR"}, "did you mean 'SECTORS'"),
-    ({"captions": {"opera": {"fr": "x", "en": "y"}}}, "'opera', not an option of SECTORS"),
+    # the options are the field's table in options.yaml, not named by the question
+    ({"options": "SECTORS"}, "Extra inputs are not permitted"),
+    ({"path": "organisation.name"}, "a select question needs a field with options (options.yaml: a table whose "
+                                    "fields list organisation.name)"),
+    ({"captions": {"opera": {"fr": "x", "en": "y"}}}, "'opera', not an option of sector"),
     ({"visible": {"field": "policy.languages", "has": "fr"}}, "unknown operator"),
     ({"variants": [{"when": {"field": "organisation.jurisdiction", "equals": "quebec"}}]}, "a label, a help"),
     ({"variants": [{"when": {"field": "organisation.jurisdiction", "equals": "quebec"},
@@ -208,9 +211,9 @@ def test_the_json_schema_titles_and_describes_each_asked_field_with_its_question
 
 
 def test_docs_profile_md_lists_the_questions_as_the_file_says():
-    doc = qs.DOCS_FILE.read_text(encoding="utf-8")
+    doc = docs.DOCS_FILE.read_text(encoding="utf-8")
     assert doc.count(qs.DOCS_START) == 1 and doc.count(qs.DOCS_END) == 1
-    assert qs.with_questions(doc) == doc, f"docs/profile.md is out of date: run {qs.WRITE_DOCS}"
+    assert docs.with_generated(doc) == doc, f"docs/profile.md is out of date: run {qs.WRITE_DOCS}"
     section = qs.markdown()
     for q in qs.questions():
         assert f"| `{q.path}` | {q.label[0]} | {q.label[1]} |" in section
@@ -220,17 +223,47 @@ def test_docs_profile_md_lists_the_questions_as_the_file_says():
     assert doc.startswith("# The organisation profile")  # the hand-written part is kept
 
 
-def test_write_docs_regenerates_only_the_section(tmp_path):
+def _example_block(doc: str) -> str:
+    return re.search(r"```yaml\n(.*?)```", doc[doc.index(docs.EXAMPLE_START):], re.S).group(1)
+
+
+def test_docs_profile_md_example_is_a_profile_that_loads(tmp_path):
+    """The example is made from the contract and an example of examples/: it loads as it is, and with every
+    commented line (an answer the example leaves out) uncommented, by a YAML 1.1 reader too."""
+    import yaml
+
+    from balises.contract.profile import parse_profile
+    from balises.safeyaml import parse_yaml
+
+    block = _example_block(docs.DOCS_FILE.read_text(encoding="utf-8"))
+    profile = parse_profile(parse_yaml(block, "docs/profile.md"))
+    assert profile == parse_profile(load_data_file(docs.EXAMPLE_FILE))
+    for path, _ in _leaf_fields().items():
+        assert f"{path.rsplit('.', 1)[-1]}:" in block, path  # every field of the contract is shown
+    # uncommented, each left-out answer is a possible answer; and "on" stays a province, not YAML 1.1's true
+    uncommented = re.sub(r"^(\s*)# ", r"\1", block, flags=re.M)
+    data = parse_yaml(uncommented, "docs/profile.md")
+    assert yaml.safe_load(uncommented)["organisation"]["province"] == data["organisation"]["province"]
+    assert data["organisation"]["province"] in vocabulary.PROVINCES
+    for path, table in vocabulary.FIELD_TABLES.items():
+        value = FieldPath.parse(path.replace("tools.", "tools[0].")).get(data)
+        assert set(value if isinstance(value, list) else [value]) <= set(vocabulary.ENUMERATIONS[table]), path
+
+
+def test_write_docs_regenerates_only_the_generated_parts(tmp_path):
     doc = tmp_path / "profile.md"
-    doc.write_text(f"# Head\n\n{qs.DOCS_START}\nstale\n{qs.DOCS_END}\n\nTail.\n", encoding="utf-8")
-    assert qs.write_docs(doc) is True
+    doc.write_text(f"# Head\n\n{docs.EXAMPLE_START}\nOLD-EXAMPLE\n{docs.EXAMPLE_END}\n\nMiddle.\n\n"
+                   f"{qs.DOCS_START}\nSTALE-SECTION\n{qs.DOCS_END}\n\nTail.\n", encoding="utf-8")
+    assert docs.write_docs(doc) is True
     text = doc.read_text(encoding="utf-8")
-    assert text.startswith(f"# Head\n\n{qs.DOCS_START}") and text.endswith(f"{qs.DOCS_END}\n\nTail.\n")
-    assert "stale" not in text and "`organisation.name`" in text
-    assert qs.write_docs(doc) is False
+    assert text.startswith(f"# Head\n\n{docs.EXAMPLE_START}") and text.endswith(f"{qs.DOCS_END}\n\nTail.\n")
+    assert "\n\nMiddle.\n\n" in text
+    assert "STALE-SECTION" not in text and "OLD-EXAMPLE" not in text and "`organisation.name`" in text
+    assert "  jurisdiction: quebec " in text
+    assert docs.write_docs(doc) is False
     doc.write_text("# No markers\n", encoding="utf-8")
     with pytest.raises(ValueError, match="markers"):
-        qs.write_docs(doc)
+        docs.write_docs(doc)
 
 
 def test_a_help_is_one_sentence_and_the_rest_is_behind_why():
@@ -253,3 +286,99 @@ def test_the_words_of_a_place_are_variants_of_the_same_question():
     assert creative.option_label("concept_art_storyboard", "fr", france) == "Recherche visuelle et storyboard"
     assert creative.option_label("concept_art_storyboard", "fr", quebec) == "Recherche visuelle et scénarimage"
     assert creative.option_label("concept_art_storyboard", "fr") == "Recherche visuelle et scénarimage"
+
+
+# ---------------------------------------------------------------- a hidden question's answer
+
+_STALE_RULE = """- id: no-consent-catalogue
+  when: {field: commitments.voice_likeness_consent, equals: false}
+  select: [copyright.catalogue_protection]
+  why:
+    fr: "Sans consentement écrit, les œuvres d'autrui sont protégées."
+    en: "Without written consent, other people's works are protected."
+"""
+
+
+def test_a_stale_answer_to_a_hidden_question_changes_no_clause(tmp_path):
+    """The consent question is asked only with a voice or likeness use (its `visible:`). A "no" left from an
+    earlier answer, once that use is unticked, is the contract's default again, so a rule that reads it (here
+    a pack's) changes nothing, without repeating the question's condition."""
+    from balises.contract.profile import parse_profile
+    from balises.engine.compose import compose
+    from balises.packs.loader import load_pack
+
+    root = tmp_path / "pack"
+    (root / "rules").mkdir(parents=True)
+    (root / "pack.yaml").write_text("name: stale\nversion: '1'\nextends: default\n", encoding="utf-8")
+    (root / "rules" / "stale.yaml").write_text(_STALE_RULE, encoding="utf-8")
+    pack = load_pack(root)
+    answers = {"organisation": {"name": "Studio", "jurisdiction": "france", "sector": "audiovisual",
+                                "employees": 3},
+               "uses": {"creative": ["voice_synthesis"]}, "commitments": {"voice_likeness_consent": False}}
+    question = wz.QUESTION_BY_PATH["commitments.voice_likeness_consent"]
+
+    def clauses(data):
+        profile = parse_profile(data)
+        doc = compose(profile, pack, lang="fr", as_of=dt.date(2026, 12, 7))
+        return profile, {t.clause for t in doc.trace}
+
+    asked, selected = clauses(answers)
+    assert question.is_visible(answers) and asked.commitments.voice_likeness_consent is False
+    assert "copyright.catalogue_protection" in selected  # the answer, asked, decides the clause
+
+    stale = {**answers, "uses": {"creative": ["image_generation"]}}
+    assert not question.is_visible(stale)
+    hidden, selected = clauses(stale)
+    assert hidden.commitments.voice_likeness_consent is True  # the contract's default
+    assert "copyright.catalogue_protection" not in selected
+    # an answer given where the question is asked is kept as given
+    assert parse_profile({**stale, "commitments": {"voice_likeness_consent": True}}) == hidden
+
+
+# ---------------------------------------------------------------- the option tables (options.yaml)
+
+def _literal_values(annotation) -> set | None:
+    """The values a field's type allows when it is one of a table's options (or a list or an optional of one)."""
+    import typing
+    if typing.get_origin(annotation) is typing.Literal:
+        return set(typing.get_args(annotation))
+    for arg in typing.get_args(annotation):
+        found = _literal_values(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def test_each_field_with_options_takes_them_from_its_table_and_only_there():
+    from balises.contract import vocabulary
+    from balises.contract.profile import Tool
+
+    fields = {**_leaf_fields(), **{f"tools.{k}": a for k, a in _leaf_fields(Tool).items()}}
+    with_options = {path: values for path, ann in fields.items() if path != "schema_version"
+                    and (values := _literal_values(ann)) is not None}
+    assert set(with_options) == set(vocabulary.FIELD_TABLES)  # no table for a field that does not exist
+    for path, values in with_options.items():
+        assert values == set(vocabulary.options_of(path)), path
+    # the uses' parts are the use categories, in the table's order
+    assert [k for k in Profile.model_fields["uses"].annotation.model_fields if k != "model_training"] == list(
+        vocabulary.USE_CATEGORIES)
+
+
+
+def test_the_tools_question_declares_each_tool_answer_of_the_model_once():
+    from balises.contract.profile import Tool
+
+    columns = wz.QUESTION_BY_PATH["tools"].columns
+    assert list(columns) == list(Tool.model_fields) == list(wz.TOOL_COLUMNS)
+    assert wz.TOOL_ASKED == ("hosting", "account", "status")  # the answers that decide what a tool may receive
+    assert set(wz.ACCOUNT_HELP) == set(vocabulary.ACCOUNT) and set(wz.STATUS_HELP) == set(vocabulary.TOOL_STATUS)
+    blank = wz.blank_tool()
+    assert blank == {"name": "", "vendor": None, "hosting": None, "account": None, "status": None, "uses": []}
+    assert blank["uses"] is not wz.blank_tool()["uses"]  # a new list for each new tool
+    with pytest.raises(ValidationError, match="caption for 'cloud', not an option of tools.hosting"):
+        qs.Column.model_validate({"label": {"fr": "x", "en": "y"}, "short": {"fr": "x", "en": "y"}})
+        qs.Questionnaire.model_validate({**_one_question(), "questions": [{
+            "path": "tools", "step": "organisation", "kind": "tools", "label": {"fr": "O", "en": "T"},
+            "help": {"fr": "A", "en": "H"}, "columns": {"hosting": {
+                "label": {"fr": "x", "en": "y"}, "short": {"fr": "x", "en": "y"},
+                "captions": {"cloud": {"fr": "x", "en": "y"}}}}}]})

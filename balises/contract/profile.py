@@ -7,6 +7,7 @@ allowed values, in French and English.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import difflib
 import functools
@@ -34,41 +35,37 @@ from balises.problems import Problem
 from balises.safeyaml import load_data_file, parse_json, parse_yaml
 
 
-def _choice(table: v.Labels):
-    return Literal[tuple(table)]  # type: ignore[valid-type]
-
-
-Jurisdiction = _choice(v.JURISDICTIONS)
-Province = _choice(v.PROVINCES)
-PublicLevel = _choice(v.PUBLIC_LEVELS)
-Canton = _choice(v.CANTONS)
-Sector = _choice(v.SECTORS)
-LegalForm = _choice(v.LEGAL_FORMS)
-StaffRepresentation = _choice(v.STAFF_REPRESENTATION)
-Language = _choice(v.LANGUAGES)
-Stance = _choice(v.STANCES)
-Maturity = _choice(v.MATURITY)
-AdminUse = _choice(v.ADMIN_USES)
-CreativeUse = _choice(v.CREATIVE_USES)
-PublicUse = _choice(v.PUBLIC_USES)
-HrUse = _choice(v.HR_USES)
-AnyUse = _choice(v.ALL_USES)
-PersonalData = _choice(v.PERSONAL_DATA)
-PersonalDataInTools = _choice(v.PERSONAL_DATA_IN_AI_TOOLS)
-Confidential = _choice(v.CONFIDENTIAL_MATERIAL)
-Hosting = _choice(v.HOSTING)
-Account = _choice(v.ACCOUNT)
-ToolStatus = _choice(v.TOOL_STATUS)
-Disclosure = _choice(v.DISCLOSURE)
-Length = _choice(v.LENGTHS)
-NameArticle = _choice(v.NAME_ARTICLES)
+# each answer's options are data (balises/contract/options.yaml, the table listing the field)
+Jurisdiction = v.choice("organisation.jurisdiction")
+Province = v.choice("organisation.province")
+PublicLevel = v.choice("organisation.public_level")
+Canton = v.choice("organisation.canton")
+Sector = v.choice("organisation.sector")
+LegalForm = v.choice("organisation.legal_form")
+StaffRepresentation = v.choice("organisation.staff_representation")
+NameArticle = v.choice("organisation.name_article")
+Language = v.choice("policy.languages")
+Stance = v.choice("policy.stance")
+Length = v.choice("policy.length")
+Maturity = v.choice("maturity")
+AdminUse = v.choice("uses.admin")
+CreativeUse = v.choice("uses.creative")
+PublicUse = v.choice("uses.public")
+HrUse = v.choice("uses.hr")
+PersonalData = v.choice("data.personal_data")
+PersonalDataInTools = v.choice("data.personal_data_in_ai_tools")
+Confidential = v.choice("data.confidential_material")
+Hosting = v.choice("tools.hosting")
+Account = v.choice("tools.account")
+ToolStatus = v.choice("tools.status")
+AnyUse = v.choice("tools.uses")
+Disclosure = v.choice("commitments.disclosure")
 
 # C0 controls (tab and line breaks included: every text of the profile is one line, which a footer, a file
 # name, a calendar line or a terminal shows), DEL, C1 controls, Unicode's line and paragraph separators; also
 # the XML-illegal surrogates and non-characters (and the three private-use characters that mark the decision
 # model's statements in a document)
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff\ue000-\ue002]")
-EU_MEMBERS = ("france", "belgium", "eu_other")
 _EMAIL = re.compile(r"[^@\s<>()\[\],;:\"]+@[^@\s<>()\[\],;:\"]+\.[^@\s<>()\[\],;:\"]+")
 EFFECTIVE_DATES = (dt.date(2000, 1, 1), dt.date(2099, 12, 31))  # policy.effective_date, the wizard's calendar too
 
@@ -94,15 +91,12 @@ class Organisation(_Strict):
     name: str = Field(description="Name of the organisation, 1..200 characters")
     jurisdiction: Jurisdiction
     # Optional addition to the contract: the province or territory of a canada_other organisation
-    province: Province | None = Field(None, description="Province or territory (canada_other only): ab, bc, mb, "
-                                                        "nb, nl, ns, nt, nu, on, pe, sk, yt")
+    province: Province | None = Field(None, description="Province or territory (canada_other only)")
     public_body: bool = False
     # Optional additions (December 2026): the level of a public body and the canton of a Swiss one choose the
     # public-sector privacy act (docs/profile.md)
-    public_level: PublicLevel | None = Field(None, description="Level of a public body (canada_other, switzerland): "
-                                                              "federal, provincial (or cantonal), municipal (or communal)")
-    canton: Canton | None = Field(None, description="Canton of a Swiss public body: ag, ai, ar, be, bl, bs, fr, ge, gl, "
-                                                    "gr, ju, lu, ne, nw, ow, sg, sh, so, sz, tg, ti, ur, vd, vs, zg, zh")
+    public_level: PublicLevel | None = Field(None, description="Level of a public body (canada_other, switzerland)")
+    canton: Canton | None = Field(None, description="Canton of a Swiss public body")
     federally_regulated: bool = False
     sector: Sector
     legal_form: LegalForm = "nonprofit"
@@ -118,7 +112,7 @@ class Organisation(_Strict):
     eu_market: bool = Field(False, description="Places AI systems or their output on the EU market (Switzerland)")
     # Optional additions (November 2026): how French names the organisation. Without an article, one is
     # guessed from the name's first word (« Théâtre… » → le); "none" writes the name alone.
-    name_article: NameArticle | None = Field(None, description="Article of the full name in French: le, la, l, les, none")
+    name_article: NameArticle | None = Field(None, description="Article of the full name in French")
     short_name: str | None = Field(None, description="Short name after the first mention, with its article (« le Théâtre »)")
 
     @field_validator("name", mode="before")
@@ -217,7 +211,7 @@ class Uses(_Strict):
     hr: list[HrUse] = Field(default_factory=list)
     model_training: bool = False
 
-    @field_validator("admin", "creative", "public", "hr")
+    @field_validator(*v.USE_CATEGORIES)
     @classmethod
     def _unique(cls, value):
         return list(dict.fromkeys(value))
@@ -444,6 +438,9 @@ def parse_profile(data: Any, source: str = "profile") -> Profile:
     data, notices = contract_rules.adjust(dict(data))
     try:
         profile = Profile.model_validate(data)
+        hidden = _hidden_answers(profile, data)
+        if hidden:  # answers to questions not asked with these answers: the contract's default stands
+            profile = Profile.model_validate(_without(data, hidden))
     except ValidationError as exc:
         problems = describe_errors(exc)
         count = len(problems)
@@ -454,6 +451,43 @@ def parse_profile(data: Any, source: str = "profile") -> Profile:
         ) from None
     profile._notices = notices
     return profile
+
+
+def _default_at(path: FieldPath) -> Any:
+    model: Any = Profile
+    for part in path.parts[:-1]:
+        model = model.model_fields[part].annotation
+    info = model.model_fields[path.parts[-1]]
+    return None if info.is_required() else info.get_default(call_default_factory=True)
+
+
+def _hidden_answers(profile: Profile, data: dict) -> list[FieldPath]:
+    """The answers given to questions whose ``visible`` condition (questions.yaml) does not hold with these
+    answers: the wizard does not ask them, so a value left from an earlier answer (a stale "yes") must not
+    change the policy. Only the answers that differ from the contract's default are counted."""
+    answers = profile.model_dump(mode="json")
+    hidden = []
+    for question in wizard_questions.questions():
+        path = FieldPath.parse(question.path)
+        if (path.get(data, MISSING) is not MISSING and question.hidden_by(answers)
+                and _at(profile, path) != _default_at(path)):
+            hidden.append(path)
+    return hidden
+
+
+def _at(profile: Profile, path: FieldPath) -> Any:
+    node: Any = profile
+    for part in path.parts:
+        node = getattr(node, part)
+    return node
+
+
+def _without(data: dict, paths: list[FieldPath]) -> dict:
+    data = copy.deepcopy(data)
+    for path in paths:
+        parent = FieldPath(path.parts[:-1]).get(data) if len(path.parts) > 1 else data
+        parent.pop(path.parts[-1], None)
+    return data
 
 
 def load_profile(path: str | Path) -> Profile:

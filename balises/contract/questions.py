@@ -1,16 +1,14 @@
 """The wizard's steps and questions (``questions.yaml`` beside this file), read once and checked: the wizard
 renders them, :func:`balises.contract.profile.json_schema` takes each asked field's title and description from them,
-and :func:`markdown` writes their section of docs/profile.md (``python -m balises.contract.questions
---write-docs``).
+and :func:`markdown` writes their section of docs/profile.md (``python -m balises.contract.docs --write-docs``).
 
 A question's ``visible`` and its variants' ``when`` are conditions in the language of the rules
-(balises/contract/conditions.py), evaluated over the wizard's answers so far; its options are a table of
-balises/contract/vocabulary.py, which also labels them.
+(balises/contract/conditions.py), evaluated over the wizard's answers so far; its options are the table of
+balises/contract/options.yaml that lists its field, which also labels them.
 """
 
 from __future__ import annotations
 
-import argparse
 import functools
 from pathlib import Path
 from typing import Annotated, Any, Literal, Mapping
@@ -31,9 +29,8 @@ from balises.contract.paths import FieldPath
 from balises.safeyaml import load_data_file
 
 QUESTIONS_FILE = Path(__file__).with_name("questions.yaml")
-DOCS_FILE = Path(__file__).resolve().parents[2] / "docs" / "profile.md"
 DOCS_START, DOCS_END = "<!-- questions:start -->", "<!-- questions:end -->"
-WRITE_DOCS = "python -m balises.contract.questions --write-docs"
+WRITE_DOCS = "python -m balises.contract.docs --write-docs"  # docs/profile.md's generated parts
 CHOICE_KINDS = ("select", "radio", "multiselect", "checkboxes")
 YES_NO_KINDS = ("bool", "yesno")  # a tick box (unticked: no), or a yes/no choice that starts unanswered
 Answers = dict[str, Any]
@@ -103,12 +100,6 @@ Text = Annotated[tuple[str, str], BeforeValidator(_fr_en)]  # {fr, en} in the fi
 Condition = Annotated[dict, AfterValidator(_condition)]
 
 
-def tables() -> dict[str, vocabulary.Labels]:
-    """The enumeration tables of balises/contract/vocabulary.py a question may offer, by name."""
-    return {name: table for name, table in vars(vocabulary).items() if name.isupper()
-            and isinstance(table, dict) and all(isinstance(x, tuple) for x in table.values())}
-
-
 # ---------------------------------------------------------------- the file's model
 
 class _Data(BaseModel):
@@ -136,6 +127,20 @@ class Variant(_Data):
         return self
 
 
+class Column(_Data):
+    """One answer of each tool (the ``tools`` question's ``columns``: a field of the profile model's Tool)."""
+
+    label: Text  # in the tool's form
+    short: Text  # a problem's place: « Outil 2, hébergement »
+    asked: bool = False  # decides what the tool may receive: asked, never pre-chosen
+    captions: dict[str, Text] | None = None  # one plain sentence per option, under it
+
+    @field_validator("captions")
+    @classmethod
+    def _freeze(cls, value):
+        return _frozen(value)
+
+
 class Question(_Data):
     path: str  # the answer it sets: "organisation.name"
     step: str
@@ -143,7 +148,6 @@ class Question(_Data):
     label: Text
     help: Text  # one sentence, under the question
     why: Text | None = None  # the rest, behind a "Pourquoi ?" disclosure
-    options: str | None = None  # a table of balises/contract/vocabulary.py
     optional: bool = False
     # the wizard shows no answer chosen and produces nothing until one is given, although the contract has a
     # default for the files that leave it out: the questions that decide permissions, the stance or the law
@@ -155,20 +159,12 @@ class Question(_Data):
     visible: Condition | None = None
     asked_where_allowed: bool = False
     variants: tuple[Variant, ...] = ()
+    columns: dict[str, Column] = {}  # a tools question: each tool's answers
 
     @field_validator("path")
     @classmethod
     def _path(cls, value: str) -> str:
         FieldPath.parse(value)  # one spelling per field, or a ValueError naming it
-        return value
-
-    @field_validator("options")
-    @classmethod
-    def _table(cls, value: str | None) -> str | None:
-        known = tables()
-        if value is not None and value not in known:
-            raise ValueError(f"unknown table {value!r}{conditions.suggest(value, known)}; the tables of "
-                             "balises/contract/vocabulary.py: " + ", ".join(known))
         return value
 
     @field_validator("captions")
@@ -179,8 +175,8 @@ class Question(_Data):
     @model_validator(mode="after")
     def _consistent(self):
         if (self.kind in CHOICE_KINDS) != (self.options is not None):
-            raise ValueError(f"a {self.kind} question {'needs' if self.kind in CHOICE_KINDS else 'has no'} "
-                             "options")
+            raise ValueError(f"a {self.kind} question {'needs a field with' if self.kind in CHOICE_KINDS else 'has no'}"
+                             f" options ({vocabulary.OPTIONS_FILE.name}: a table whose fields list {self.path})")
         unknown = sorted(set(self.captions or {}) - set(self.table or {}))
         if unknown:
             raise ValueError(f"caption for {unknown[0]!r}, not an option of {self.options}")
@@ -188,14 +184,26 @@ class Question(_Data):
             unknown = sorted(set(variant.options or {}) - set(self.table or {}))
             if unknown:
                 raise ValueError(f"variant label for {unknown[0]!r}, not an option of {self.options}")
+        if bool(self.columns) != (self.kind == "tools"):
+            raise ValueError("a tools question, and only it, has columns (each tool's answers)")
+        for name, column in self.columns.items():
+            unknown = sorted(set(column.captions or {}) - set(vocabulary.ENUMERATIONS.get(
+                vocabulary.table_name(f"{self.path}.{name}") or "", {})))
+            if unknown:
+                raise ValueError(f"columns.{name}: caption for {unknown[0]!r}, not an option of {self.path}.{name}")
         if self.asked_where_allowed and not self._other_answers():
             raise ValueError("asked_where_allowed needs options or a yes/no question")
         return self
 
     @property
+    def options(self) -> str | None:
+        """The name of the field's table in balises/contract/options.yaml, if the field takes options."""
+        return vocabulary.table_name(self.path)
+
+    @property
     def table(self) -> vocabulary.Labels | None:
         """The options' labels (value -> (fr, en))."""
-        return getattr(vocabulary, self.options) if self.options else None
+        return vocabulary.ENUMERATIONS[self.options] if self.options else None
 
     def _other_answers(self) -> list:
         """The answers other than the default that the contract's rules may allow or not."""
@@ -222,8 +230,12 @@ class Question(_Data):
         """The options the contract's rules allow with these answers."""
         return [o for o in self.table or {} if contract_rules.allows(answers, self.path, o)]
 
+    def hidden_by(self, answers: Answers) -> bool:
+        """Whether its ``visible`` condition leaves it out with these answers (its answer is then ignored)."""
+        return self.visible is not None and not conditions.holds(self.visible, answers)
+
     def is_visible(self, answers: Answers) -> bool:
-        if self.visible is not None and not conditions.holds(self.visible, answers):
+        if self.hidden_by(answers):
             return False
         return not self.asked_where_allowed or any(contract_rules.allows(answers, self.path, value)
                                                    for value in self._other_answers())
@@ -274,6 +286,11 @@ def steps() -> tuple[Step, ...]:
 
 def questions() -> tuple[Question, ...]:
     return questionnaire().questions
+
+
+def question(path: str) -> Question | None:
+    """The question that sets the answer at ``path``, if the wizard asks it."""
+    return next((q for q in questions() if q.path == path), None)
 
 
 # ---------------------------------------------------------------- docs/profile.md
@@ -338,7 +355,7 @@ def markdown() -> str:
     """The questions' section of docs/profile.md, between its markers."""
     lines = [DOCS_START, "",
              f"Generated from `balises/contract/questions.yaml` by `{WRITE_DOCS}`: edit the questions there, "
-             "not here. Values come from `balises/contract/vocabulary.py`.", ""]
+             "not here. Values come from `balises/contract/options.yaml`.", ""]
     for n, step in enumerate(steps(), 1):
         asked = [q for q in questions() if q.step == step.id]
         if not asked:
@@ -352,36 +369,3 @@ def markdown() -> str:
         lines.append("")
     lines.append(DOCS_END)
     return "\n".join(lines)
-
-
-def with_questions(doc: str) -> str:
-    """``doc`` (docs/profile.md) with its questions' section regenerated; the rest kept as written."""
-    start, end = doc.find(DOCS_START), doc.find(DOCS_END)
-    if start < 0 or end < start:
-        raise ValueError(f"{DOCS_FILE.name}: the markers {DOCS_START} and {DOCS_END} are missing")
-    return doc[:start] + markdown() + doc[end + len(DOCS_END):]
-
-
-def write_docs(path: Path = DOCS_FILE) -> bool:
-    """Regenerate the questions' section of docs/profile.md; whether the file changed."""
-    doc = path.read_text(encoding="utf-8")
-    new = with_questions(doc)
-    if new != doc:
-        path.write_text(new, encoding="utf-8")
-    return new != doc
-
-
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m balises.contract.questions",
-                                     description="The wizard's questions: print their section of the docs, "
-                                                 "or write it.")
-    parser.add_argument("--write-docs", action="store_true", help=f"regenerate the section in {DOCS_FILE}")
-    args = parser.parse_args(argv)
-    if args.write_docs:
-        print(f"{DOCS_FILE}: {'updated' if write_docs() else 'already up to date'}")
-    else:
-        print(markdown())
-
-
-if __name__ == "__main__":
-    main()

@@ -1,307 +1,142 @@
-"""The profile's enumerations, each value with its French and English label.
+"""The profile's enumerations, each value with its French and English label, read once from ``options.yaml``.
 
-One table serves the profile model (allowed values), the wizard (labels), the templates (``label()``)
-and the linter (values a rule may compare with).
+One table per field serves the profile model (allowed values), the wizard (labels), the templates
+(``label()``) and the linter (values a rule may compare with). The upper-case names below are the same
+tables under the names older code imports; the data is written only in options.yaml.
 """
 
 from __future__ import annotations
 
+import functools
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, model_validator
+
+from balises.contract.paths import FieldPath
+from balises.safeyaml import load_data_file
+
+OPTIONS_FILE = Path(__file__).with_name("options.yaml")
+
 Labels = dict[str, tuple[str, str]]  # value -> (fr, en)
 
-JURISDICTIONS: Labels = {
-    "quebec": ("Québec", "Québec"),
-    "canada_other": ("Canada (hors Québec)", "Canada (outside Québec)"),
-    "france": ("France", "France"),
-    "belgium": ("Belgique", "Belgium"),
-    "eu_other": ("Autre État de l'Union européenne", "Other EU member state"),
-    "switzerland": ("Suisse", "Switzerland"),
-    "other": ("Autre", "Other"),
-}
 
-# organisation.province: only for canada_other (Québec has its own jurisdiction); decides the privacy act
-PROVINCES: Labels = {
-    "ab": ("Alberta", "Alberta"),
-    "bc": ("Colombie-Britannique", "British Columbia"),
-    "mb": ("Manitoba", "Manitoba"),
-    "nb": ("Nouveau-Brunswick", "New Brunswick"),
-    "nl": ("Terre-Neuve-et-Labrador", "Newfoundland and Labrador"),
-    "ns": ("Nouvelle-Écosse", "Nova Scotia"),
-    "nt": ("Territoires du Nord-Ouest", "Northwest Territories"),
-    "nu": ("Nunavut", "Nunavut"),
-    "on": ("Ontario", "Ontario"),
-    "pe": ("Île-du-Prince-Édouard", "Prince Edward Island"),
-    "sk": ("Saskatchewan", "Saskatchewan"),
-    "yt": ("Yukon", "Yukon"),
-}
+class _Data(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
-# The level of a public body: it chooses the public-sector privacy act (Ontario FIPPA or MFIPPA; in
-# Switzerland the federal act for a federal body, the canton's law for a cantonal or communal one).
-PUBLIC_LEVELS: Labels = {
-    "federal": ("Fédéral", "Federal"),
-    "provincial": ("Provincial ou cantonal", "Provincial or cantonal"),
-    "municipal": ("Municipal ou communal", "Municipal or communal"),
-}
 
-CANTONS: Labels = {
-    "ag": ("Argovie", "Aargau"),
-    "ai": ("Appenzell Rhodes-Intérieures", "Appenzell Innerrhoden"),
-    "ar": ("Appenzell Rhodes-Extérieures", "Appenzell Ausserrhoden"),
-    "be": ("Berne", "Bern"),
-    "bl": ("Bâle-Campagne", "Basel-Landschaft"),
-    "bs": ("Bâle-Ville", "Basel-Stadt"),
-    "fr": ("Fribourg", "Fribourg"),
-    "ge": ("Genève", "Geneva"),
-    "gl": ("Glaris", "Glarus"),
-    "gr": ("Grisons", "Graubünden"),
-    "ju": ("Jura", "Jura"),
-    "lu": ("Lucerne", "Lucerne"),
-    "ne": ("Neuchâtel", "Neuchâtel"),
-    "nw": ("Nidwald", "Nidwalden"),
-    "ow": ("Obwald", "Obwalden"),
-    "sg": ("Saint-Gall", "St. Gallen"),
-    "sh": ("Schaffhouse", "Schaffhausen"),
-    "so": ("Soleure", "Solothurn"),
-    "sz": ("Schwytz", "Schwyz"),
-    "tg": ("Thurgovie", "Thurgau"),
-    "ti": ("Tessin", "Ticino"),
-    "ur": ("Uri", "Uri"),
-    "vd": ("Vaud", "Vaud"),
-    "vs": ("Valais", "Valais"),
-    "zg": ("Zoug", "Zug"),
-    "zh": ("Zurich", "Zurich"),
-}
+class Option(_Data):
+    fr: str
+    en: str
 
-SECTORS: Labels = {
-    "performing_arts": ("Arts de la scène (théâtre, danse, cirque, arts de la rue)",
-                        "Performing arts (theatre, dance, circus, street arts)"),
-    "music": ("Musique (création, production, label, édition musicale)",
-              "Music (creation, production, label, music publishing)"),
-    "audiovisual": ("Audiovisuel (cinéma, télévision, animation, effets visuels, post-production, doublage)",
-                    "Audiovisual (film, television, animation, VFX, post-production, dubbing)"),
-    "video_games": ("Jeu vidéo et médias numériques interactifs", "Video games and interactive media"),
-    "publishing": ("Édition (livre, bande dessinée)", "Publishing (books, comics)"),
-    "press_media": ("Presse et médias d'information", "Press and news media"),
-    "communication": ("Communication, publicité, relations publiques",
-                      "Communication, advertising, public relations"),
-    "museums_heritage": ("Musées, patrimoine, archives, bibliothèques",
-                         "Museums, heritage, archives, libraries"),
-    "visual_arts_crafts": ("Arts visuels, métiers d'art, design", "Visual arts, crafts, design"),
-    "presenting_festivals": ("Diffusion, salles, festivals", "Presenters, venues, festivals"),
-    "education_training": ("Écoles d'art, formation continue", "Art schools, continuing education"),
-    "network_association": ("Regroupements, associations professionnelles, têtes de réseau",
-                            "Networks, professional associations"),
-    "other": ("Autre", "Other"),
-}
 
-LEGAL_FORMS: Labels = {
-    "nonprofit": ("Organisme à but non lucratif / association", "Nonprofit"),
-    "company": ("Entreprise", "Company"),
-    "public_body": ("Organisme public", "Public body"),
-    "cooperative": ("Coopérative", "Cooperative"),
-    "collective": ("Collectif", "Collective"),
-}
+class Jurisdiction(Option):
+    """A jurisdiction: its labels and what the law of the place makes of it."""
 
-STAFF_REPRESENTATION: Labels = {
-    "none": ("Aucune", "None"),
-    "union": ("Syndicat", "Union"),
-    "cse": ("CSE", "Works council (CSE)"),
-    "union_and_cse": ("Syndicat et CSE", "Union and works council (CSE)"),
-}
+    eu_member: bool  # the GDPR and the AI Act apply
+    canada: bool  # Canadian law (PIPEDA, federal undertakings)
+    locales: dict[Literal["fr", "en"], str]  # how dates and numbers are written, by language of the policy
+    hosting_inside: tuple[str, ...] | None  # hosting places that are no transfer; None: no statutory area
 
-LANGUAGES: Labels = {"fr": ("Français", "French"), "en": ("Anglais", "English")}
 
-STANCES: Labels = {
-    "encouraged": ("Usage encouragé", "Encouraged"),
-    "conditional": ("Usage encadré", "Conditional"),
-    "restricted": ("Usage restreint", "Restricted"),
-    "prohibited": ("Usage interdit (sauf exceptions déclarées)", "Prohibited (save declared exceptions)"),
-}
+class Table(_Data):
+    fields: tuple[str, ...] = ()  # the answers (paths) whose values are options of this table
+    options: dict[str, Option | Jurisdiction] = {}
+    categories: dict[str, str] | None = None  # a union: category -> table (the uses)
 
-MATURITY: Labels = {
-    "resistant": ("Réfractaire", "Resistant"),
-    "follower": ("Suiveuse", "Follower"),
-    "experimenting": ("Expérimentatrice", "Experimenting"),
-    "pioneer": ("Pionnière", "Pioneer"),
-}
+    @model_validator(mode="after")
+    def _options_or_union(self):
+        if bool(self.options) == (self.categories is not None):
+            raise ValueError("a table has options, or categories naming other tables, not both")
+        for path in self.fields:
+            FieldPath.parse(path)
+        return self
 
-ADMIN_USES: Labels = {
-    "grant_writing": ("Rédaction de demandes de subvention", "Grant writing"),
-    "reporting": ("Reddition de comptes et rapports", "Reporting"),
-    "communications": ("Communications et marketing", "Communications and marketing"),
-    "social_media": ("Réseaux sociaux", "Social media"),
-    "translation": ("Traduction", "Translation"),
-    "transcription_minutes": ("Transcription et procès-verbaux", "Transcription and minutes"),
-    "data_analysis": ("Analyse de données", "Data analysis"),
-    "scheduling": ("Planification et calendriers", "Scheduling"),
-    "accounting": ("Comptabilité", "Accounting"),
-    "research_monitoring": ("Recherche et veille", "Research and monitoring"),
-    "coding": ("Programmation et automatisation", "Coding and automation"),
-    "audience_service": ("Service aux publics (billetterie, questions)", "Audience service"),
-}
 
-CREATIVE_USES: Labels = {
-    "text_writing": ("Écriture (scénarios, textes, paroles)", "Writing (scripts, texts, lyrics)"),
-    "image_generation": ("Génération d'images", "Image generation"),
-    "music_generation": ("Génération de musique", "Music generation"),
-    "voice_synthesis": ("Voix de synthèse, clonage de voix", "Synthetic voice, voice cloning"),
-    "dubbing_subtitling": ("Doublage et sous-titrage", "Dubbing and subtitling"),
-    "video_animation_vfx": ("Vidéo, animation, effets visuels", "Video, animation, VFX"),
-    "3d_assets": ("Modèles et éléments 3D", "3D assets"),
-    "stage_design": ("Scénographie, éclairage, conception scénique", "Stage and lighting design"),
-    "concept_art_storyboard": ("Recherche visuelle et scénarimage", "Concept art and storyboard"),
-    "editing_post_production": ("Montage et post-production", "Editing and post-production"),
-}
+@functools.lru_cache(maxsize=1)
+def _tables() -> dict[str, Table]:
+    raw = load_data_file(OPTIONS_FILE)
+    tables = {}
+    for name, table in raw.items():
+        if name == "jurisdiction":
+            table = {**table, "options": {k: Jurisdiction.model_validate(x) for k, x in table["options"].items()}}
+        tables[name] = Table.model_validate(table)
+    for name, table in tables.items():
+        for category, part in (table.categories or {}).items():
+            if part not in tables or tables[part].categories is not None:
+                raise ValueError(f"{OPTIONS_FILE.name}: {name}.categories.{category}: {part!r} is not a table of options")
+    return tables
 
-PUBLIC_USES: Labels = {
-    "chatbot": ("Agent conversationnel (le public converse avec une IA)", "Chatbot (people talk to an AI)"),
-    "synthetic_media_published": ("Images, sons ou vidéos générés ou modifiés par IA et publiés",
-                                  "Published images, audio or video made or altered by AI"),
-    "ai_text_public_interest": ("Textes générés par IA informant le public",
-                                "AI-generated text informing the public"),
-    "personalisation_recommendation": ("Personnalisation et recommandation", "Personalisation and recommendation"),
-    "visitor_experience": ("Expérience des visiteurs (guide IA, installation)",
-                           "Visitor experience (AI guide, installation)"),
-    "likeness_real_person": ("Voix ou visage d'une personne vivante", "Voice or face of a living person"),
-    "likeness_deceased_person": ("Voix ou visage d'une personne décédée", "Voice or face of a deceased person"),
-}
 
-HR_USES: Labels = {
-    "recruitment_screening": ("Tri de candidatures, recrutement", "Recruitment screening"),
-    "performance_evaluation": ("Évaluation du rendement", "Performance evaluation"),
-    "staff_scheduling": ("Horaires et affectation du personnel", "Staff scheduling"),
-    "activity_monitoring": ("Surveillance de l'activité", "Activity monitoring"),
-}
+def _labels(name: str) -> Labels:
+    table = _tables()[name]
+    if table.categories is not None:
+        return {v: pair for part in table.categories.values() for v, pair in _labels(part).items()}
+    return {value: (o.fr, o.en) for value, o in table.options.items()}
 
-PERSONAL_DATA: Labels = {
-    "audience": ("Publics et clientèle", "Audiences and clients"),
-    "donors_members": ("Donateurs et membres", "Donors and members"),
-    "staff": ("Personnel et candidats", "Staff and candidates"),
-    "artists_contributors": ("Artistes et collaborateurs", "Artists and contributors"),
-    "minors": ("Personnes mineures", "Minors"),
-    "sensitive": ("Informations sensibles (santé, besoins d'accessibilité…)",
-                  "Sensitive data (health, accessibility needs…)"),
-    "biometric": ("Données biométriques (images ou enregistrements servant à identifier ou cloner)",
-                  "Biometric data (images or recordings used to identify or clone)"),
-}
 
-PERSONAL_DATA_IN_AI_TOOLS: Labels = {
-    "never": ("Jamais", "Never"),
-    "anonymised_only": ("Seulement anonymisées", "Anonymised only"),
-    "approved_tools_only": ("Seulement dans les outils approuvés", "Approved tools only"),
-}
+ENUMERATIONS: dict[str, Labels] = {name: _labels(name) for name in _tables()}
+# the table of each field that takes options: "organisation.jurisdiction" -> "jurisdiction"
+FIELD_TABLES: dict[str, str] = {path: name for name, table in _tables().items() for path in table.fields}
+USE_CATEGORIES: dict[str, str] = dict(_tables()["use"].categories or {})  # "admin" -> "admin_use"
 
-CONFIDENTIAL_MATERIAL: Labels = {
-    "unpublished_works": ("Œuvres inédites (manuscrits, scénarios, partitions, rushes)",
-                          "Unpublished works (manuscripts, scripts, scores, rushes)"),
-    "contracts_rights": ("Contrats et droits", "Contracts and rights"),
-    "grant_applications": ("Demandes de subvention", "Grant applications"),
-    "financial": ("Données financières", "Financial data"),
-    "collections_data": ("Données de collections", "Collections data"),
-    "partner_client_data": ("Données de partenaires ou de clients", "Partner or client data"),
-}
 
-HOSTING: Labels = {
-    "quebec": ("Québec", "Québec"),
-    "canada": ("Canada", "Canada"),
-    "eu": ("Union européenne", "European Union"),
-    "usa": ("États-Unis", "United States"),
-    "other": ("Autre pays", "Other country"),
-    "unknown": ("Inconnu", "Unknown"),
-    "self_hosted": ("Hébergé par l'organisation", "Self-hosted"),
-}
+def table_name(path: str | FieldPath) -> str | None:
+    """The table of the answer at ``path`` (``tools[2].hosting`` is ``tools.hosting``'s), if it has options."""
+    parts = [p for p in FieldPath.parse(path).parts if not isinstance(p, int)]
+    return FIELD_TABLES.get(".".join(parts))
 
-ACCOUNT: Labels = {
-    "free_consumer": ("Compte gratuit grand public", "Free consumer account"),
-    "paid_individual": ("Abonnement individuel payant", "Paid individual subscription"),
-    "business": ("Contrat entreprise / organisation", "Business / organisation contract"),
-    "self_hosted": ("Auto-hébergé", "Self-hosted"),
-}
 
-TOOL_STATUS: Labels = {
-    "approved": ("Approuvé", "Approved"),
-    "under_review": ("En évaluation", "Under review"),
-    "prohibited": ("Interdit", "Prohibited"),
-}
+def options_of(path: str) -> Labels:
+    """The options of the answer at ``path``, with their labels."""
+    name = table_name(path)
+    if name is None:
+        raise KeyError(f"{path}: no table of {OPTIONS_FILE.name} lists this field")
+    return ENUMERATIONS[name]
 
-DISCLOSURE: Labels = {
-    "all_assisted": ("Tout contenu assisté par IA est signalé", "All AI-assisted content is disclosed"),
-    "substantial": ("Contribution substantielle de l'IA signalée", "Substantial AI contribution disclosed"),
-    "legal_minimum": ("Minimum légal", "Legal minimum"),
-}
 
-ALL_USES: Labels = {**ADMIN_USES, **CREATIVE_USES, **PUBLIC_USES, **HR_USES}
+def choice(path: str) -> Any:
+    """The type of the answer at ``path``: one of its table's options (a ``Literal`` built from the data)."""
+    return Literal[tuple(options_of(path))]  # type: ignore[valid-type]
 
-LENGTHS: Labels = {
-    "concise": ("Concise (2 000 mots au plus, environ 6 pages)", "Concise (at most 2,000 words, about 6 pages)"),
-    "standard": ("Standard (4 500 mots au plus, environ 12 pages)", "Standard (at most 4,500 words, about 12 pages)"),
-    "complete": ("Complète (9 000 mots au plus, environ 24 pages)", "Complete (at most 9,000 words, about 24 pages)"),
-}
 
-# How French names the organisation: « le Théâtre… », « la Compagnie… », « l'Atelier… », « les Ateliers… ».
-NAME_ARTICLES: Labels = {
-    "le": ("le", "le"),
-    "la": ("la", "la"),
-    "l": ("l'", "l'"),
-    "les": ("les", "les"),
-    "none": ("aucun article", "no article"),
-}
+def jurisdiction(value: str) -> Jurisdiction:
+    return _tables()["jurisdiction"].options[value]  # type: ignore[return-value]
 
-# The decision table's vocabulary: what one may do, and with which information.
-VERDICTS: Labels = {
-    "permitted": ("Permis", "Permitted"),
-    "conditional": ("Permis à conditions", "Permitted with conditions"),
-    "ask_first": ("Pas encore : demander d'abord", "Not yet: ask first"),
-    "prohibited": ("Interdit", "Prohibited"),
-}
 
-# A tool's standing: its declared status, once the approval test has read it.
-TOOL_STANDING: Labels = {
-    "approved": ("Approuvé", "Approved"),
-    "on_condition": ("Approuvé sous condition", "Approved on condition"),
-    "limited": ("Approuvé, avec des limites", "Approved, with limits"),
-    "exception": ("Réservé aux exceptions écrites", "For written exceptions only"),
-    "under_review": ("En évaluation", "Under review"),
-    "prohibited": ("Interdit", "Prohibited"),
-}
+def jurisdictions_where(attribute: str) -> tuple[str, ...]:
+    """The jurisdictions where a yes/no attribute holds (``eu_member``, ``canada``), in the table's order."""
+    return tuple(k for k, j in _tables()["jurisdiction"].options.items() if getattr(j, attribute))
 
-INFO_CLASSES: Labels = {
-    "public": ("Informations publiques", "Public information"),
-    "internal": ("Informations internes", "Internal information"),
-    "confidential": ("Informations confidentielles", "Confidential information"),
-    "personal": ("Informations personnelles", "Personal information"),
-    "sensitive": ("Informations sensibles", "Sensitive information"),
-}
 
-# Enumerations by the name the templates and the linter use.
-ENUMERATIONS: dict[str, Labels] = {
-    "jurisdiction": JURISDICTIONS,
-    "province": PROVINCES,
-    "public_level": PUBLIC_LEVELS,
-    "canton": CANTONS,
-    "sector": SECTORS,
-    "legal_form": LEGAL_FORMS,
-    "staff_representation": STAFF_REPRESENTATION,
-    "language": LANGUAGES,
-    "stance": STANCES,
-    "maturity": MATURITY,
-    "admin_use": ADMIN_USES,
-    "creative_use": CREATIVE_USES,
-    "public_use": PUBLIC_USES,
-    "hr_use": HR_USES,
-    "use": ALL_USES,
-    "personal_data": PERSONAL_DATA,
-    "personal_data_in_ai_tools": PERSONAL_DATA_IN_AI_TOOLS,
-    "confidential_material": CONFIDENTIAL_MATERIAL,
-    "hosting": HOSTING,
-    "account": ACCOUNT,
-    "tool_status": TOOL_STATUS,
-    "disclosure": DISCLOSURE,
-    "length": LENGTHS,
-    "name_article": NAME_ARTICLES,
-    "verdict": VERDICTS,
-    "tool_standing": TOOL_STANDING,
-    "info_class": INFO_CLASSES,
-}
+# The same tables under the names older code imports (to be replaced by ENUMERATIONS[name] as it is touched).
+JURISDICTIONS = ENUMERATIONS["jurisdiction"]
+PROVINCES = ENUMERATIONS["province"]
+PUBLIC_LEVELS = ENUMERATIONS["public_level"]
+CANTONS = ENUMERATIONS["canton"]
+SECTORS = ENUMERATIONS["sector"]
+LEGAL_FORMS = ENUMERATIONS["legal_form"]
+STAFF_REPRESENTATION = ENUMERATIONS["staff_representation"]
+LANGUAGES = ENUMERATIONS["language"]
+STANCES = ENUMERATIONS["stance"]
+MATURITY = ENUMERATIONS["maturity"]
+ADMIN_USES = ENUMERATIONS["admin_use"]
+CREATIVE_USES = ENUMERATIONS["creative_use"]
+PUBLIC_USES = ENUMERATIONS["public_use"]
+HR_USES = ENUMERATIONS["hr_use"]
+ALL_USES = ENUMERATIONS["use"]
+PERSONAL_DATA = ENUMERATIONS["personal_data"]
+PERSONAL_DATA_IN_AI_TOOLS = ENUMERATIONS["personal_data_in_ai_tools"]
+CONFIDENTIAL_MATERIAL = ENUMERATIONS["confidential_material"]
+HOSTING = ENUMERATIONS["hosting"]
+ACCOUNT = ENUMERATIONS["account"]
+TOOL_STATUS = ENUMERATIONS["tool_status"]
+DISCLOSURE = ENUMERATIONS["disclosure"]
+LENGTHS = ENUMERATIONS["length"]
+NAME_ARTICLES = ENUMERATIONS["name_article"]
+VERDICTS = ENUMERATIONS["verdict"]
+TOOL_STANDING = ENUMERATIONS["tool_standing"]
+INFO_CLASSES = ENUMERATIONS["info_class"]
 
 
 def label(value: str, lang: str = "fr", kind: str | None = None) -> str:

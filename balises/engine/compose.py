@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from balises.contract import vocabulary
 from balises.contract.profile import Profile
+from balises.engine import editions
 from balises.engine.decisions import DecisionTable, decision_table
 from balises.engine.document import Clause, Metadata, PolicyDocument, Section, TraceEntry, TraceSource
 from balises.engine.facts import Facts, derive, locale_for
@@ -30,8 +32,8 @@ CONTEXT_NAMES = frozenset({
 # those that make a clause's text follow the rest of the document (annexes E and F, cross-references, dates)
 DOCUMENT_NAMES = frozenset({"trace", "references", "selected", "section_no", "as_of"})
 # "full" is the policy to adopt (its numbered sections); the others are the kit's companion documents.
-EDITIONS = ("full", "staff_summary", "tool_register", "disclosure_notices", "implementation_plan", "adviser_note")
-LENGTHS = ("concise", "standard", "complete")
+EDITIONS = editions.EDITIONS
+LENGTHS = tuple(vocabulary.LENGTHS)
 
 
 def rule_context(profile: Profile, facts: Facts) -> dict[str, Any]:
@@ -43,7 +45,7 @@ def rule_context(profile: Profile, facts: Facts) -> dict[str, Any]:
 
 def choose_language(profile: Profile, pack: Pack, lang: str | None) -> str:
     lang = lang or profile.policy.languages[0]
-    if lang not in ("fr", "en"):
+    if lang not in vocabulary.LANGUAGES:
         raise BalisesError(f"Langue {lang!r} non permise ; langues permises : fr, en.",
                            f"Language {lang!r} not allowed; allowed: fr, en.")
     if lang not in pack.info.languages and lang not in pack.layers[0].languages:

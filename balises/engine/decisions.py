@@ -69,7 +69,7 @@ class _Frozen(BaseModel):
 class UseSpec(_Frozen):
     """What one use handles (``decisions/uses.yaml``)."""
 
-    category: Literal["admin", "creative", "public", "hr"]
+    category: Literal[tuple(vocabulary.USE_CATEGORIES)]  # type: ignore[valid-type]
     base: Literal["public", "internal"] = "internal"
     materials: tuple[str, ...] = ()
     personal: tuple[str, ...] = ()

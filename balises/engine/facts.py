@@ -13,8 +13,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from balises.contract import conditions
-from balises.contract.profile import EU_MEMBERS, Organisation, Profile, Tool
+from balises.contract import conditions, vocabulary
+from balises.contract.profile import Organisation, Profile, Tool
 from balises.safeyaml import load_data_file
 
 PrivacyRegime = Literal["law25_private", "law25_public", "pipeda", "privacy_act", "pipa_bc", "pipa_ab", "fippa_on",
@@ -40,7 +40,9 @@ def regime_table() -> tuple[RegimeRow, ...]:
 
 def regimes_for(organisation: Organisation) -> list[str]:
     """Every regime whose row holds: exactly one for answers the contract accepts."""
-    context = {"organisation": organisation.model_dump(mode="python")}
+    # the jurisdiction's row of balises/contract/options.yaml too (jurisdiction.eu_member)
+    context = {"organisation": organisation.model_dump(mode="python"),
+               "jurisdiction": vocabulary.jurisdiction(organisation.jurisdiction).model_dump()}
     return [row.regime for row in regime_table() if conditions.holds(row.when, context)]
 
 
@@ -86,21 +88,11 @@ class Facts(BaseModel):
     french_language_registration: bool
 
 
-_INSIDE = {
-    "quebec": {"quebec", "self_hosted"},
-    "canada_other": {"quebec", "canada", "self_hosted"},
-    "france": {"eu", "self_hosted"},
-    "belgium": {"eu", "self_hosted"},
-    "eu_other": {"eu", "self_hosted"},
-    "switzerland": {"eu", "self_hosted"},  # the EU has an adequacy decision from Switzerland
-    "other": None,  # no statutory area: nothing counts as a transfer
-}
-
 PERFORMER_SECTORS = {"performing_arts", "music", "audiovisual", "video_games", "presenting_festivals"}
 
 
 def tool_risk(tool: Tool, jurisdiction: str) -> ToolRisk:
-    inside = _INSIDE[jurisdiction]
+    inside = vocabulary.jurisdiction(jurisdiction).hosting_inside  # None: no statutory area, no transfer
     unknown = tool.hosting == "unknown"
     outside = inside is not None and not unknown and tool.hosting not in inside
     consumer = tool.account in ("free_consumer", "paid_individual")
@@ -120,8 +112,8 @@ def _regime(profile: Profile) -> str:
 
 def derive(profile: Profile, locale: str = "") -> Facts:
     org, uses = profile.organisation, profile.uses
-    eu = org.jurisdiction in EU_MEMBERS
-    all_uses = [*uses.admin, *uses.creative, *uses.public, *uses.hr]
+    eu = vocabulary.jurisdiction(org.jurisdiction).eu_member
+    all_uses = [use for category in vocabulary.USE_CATEGORIES for use in getattr(uses, category)]
     risks = [tool_risk(t, org.jurisdiction) for t in profile.tools]
     n = org.employees
     size = "micro" if n < 10 else "small" if n < 50 else "medium" if n < 250 else "large"
@@ -129,7 +121,7 @@ def derive(profile: Profile, locale: str = "") -> Facts:
         eu_member=eu,
         ai_act_applies=eu or (org.jurisdiction == "switzerland" and org.eu_market),
         gdpr_applies=eu,
-        canada=org.jurisdiction in ("quebec", "canada_other"),
+        canada=vocabulary.jurisdiction(org.jurisdiction).canada,
         privacy_regime=_regime(profile),
         locale=locale,
         size_band=size,
@@ -155,15 +147,5 @@ def derive(profile: Profile, locale: str = "") -> Facts:
     )
 
 
-LOCALES = {
-    ("fr", "quebec"): "fr-CA", ("fr", "canada_other"): "fr-CA", ("fr", "france"): "fr-FR",
-    ("fr", "belgium"): "fr-BE", ("fr", "switzerland"): "fr-CH", ("fr", "eu_other"): "fr-FR",
-    ("fr", "other"): "fr-FR",
-    ("en", "quebec"): "en-CA", ("en", "canada_other"): "en-CA", ("en", "france"): "en-GB",
-    ("en", "belgium"): "en-GB", ("en", "switzerland"): "en-GB", ("en", "eu_other"): "en-GB",
-    ("en", "other"): "en-GB",
-}
-
-
 def locale_for(lang: str, jurisdiction: str) -> str:
-    return LOCALES[(lang, jurisdiction)]
+    return vocabulary.jurisdiction(jurisdiction).locales[lang]

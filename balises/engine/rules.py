@@ -36,7 +36,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from balises.contract import conditions
+from balises.contract import conditions, vocabulary
 from balises.errors import PackError
 
 
@@ -55,8 +55,8 @@ LEGAL_KINDS = ("statute", "regulation", "case")  # law: its URL must open the ar
 GATING_KINDS = ("statute", "regulation")  # the only kinds whose date can gate a rule: a case never does
 # where a source belongs; a policy of another jurisdiction never shows a non-legal source of this one
 SOURCE_JURISDICTIONS = {
-    "quebec": {"quebec"}, "canada": {"quebec", "canada_other"}, "canada_other": {"canada_other"},
-    "eu": {"france", "belgium", "eu_other"}, "france": {"france"}, "belgium": {"belgium"},
+    "quebec": {"quebec"}, "canada": set(vocabulary.jurisdictions_where("canada")), "canada_other": {"canada_other"},
+    "eu": set(vocabulary.jurisdictions_where("eu_member")), "france": {"france"}, "belgium": {"belgium"},
     "switzerland": {"switzerland"}, "international": None,
 }
 

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from jinja2 import TemplateSyntaxError, meta, nodes
 from pydantic import ValidationError
 
+from balises.contract import vocabulary
 from balises.contract.conditions import condition_problems
 from balises.contract.conditions import suggest as _suggest
 from balises.contract.paths import model_fields
@@ -238,7 +239,7 @@ _ROOTS = {"org": "organisation", "facts": "facts", "jurisdiction": "organisation
 
 
 def _extra_values() -> dict[str, list[str]]:
-    return {"lang": ["fr", "en"], "length": list(LENGTHS)}
+    return {"lang": list(vocabulary.LANGUAGES), "length": list(LENGTHS)}
 
 
 def _chain(node) -> tuple[str, list[str]] | None:

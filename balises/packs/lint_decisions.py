@@ -20,7 +20,7 @@ from balises.safeyaml import load_data_file
 
 # what a decision rule may test besides the profile and facts
 SUBJECT_FIELDS: dict[str, list[str] | None] = {
-    "use.id": list(vocabulary.ALL_USES), "use.category": ["admin", "creative", "public", "hr"],
+    "use.id": list(vocabulary.ALL_USES), "use.category": list(vocabulary.USE_CATEGORIES),
     "use.tags": None, "use.needs": list(CLASS_ORDER), "info": list(CLASS_ORDER),
     "use.materials": list(vocabulary.CONFIDENTIAL_MATERIAL), "use.anonymised": None,
     "tool.name": None, "tool.account": list(vocabulary.ACCOUNT), "tool.hosting": list(vocabulary.HOSTING),

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from balises.contract.profile import parse_profile
+from balises.engine import editions
 from balises.engine.pack import Pack
 from balises.engine.statements import Said, norm
 from balises.engine.views import worded_table
@@ -48,16 +49,7 @@ STATED_IN = {
     "date.effective": ("staff_summary", "tool_register", "implementation_plan", "acknowledgement", "calendar"),
     "date.review": ("calendar",),
 }
-EDITION_NAMES = {
-    "full": ("la politique", "the policy"), "staff_summary": ("l'aide-mémoire", "the staff summary"),
-    "tool_register": ("le registre des outils", "the tool register"),
-    "implementation_plan": ("le plan de mise en œuvre", "the implementation plan"),
-    "disclosure_notices": ("les mentions de transparence", "the disclosure notices"),
-    "adviser_note": ("la note explicative", "the adviser's note"),
-    "acknowledgement": ("l'accusé de réception", "the acknowledgement"),
-    "register_xlsx": ("le registre en tableur", "the register spreadsheet"),
-    "calendar": ("le calendrier de révision", "the review calendar"),
-}
+EDITION_NAMES = {d.id: (d.named.fr, d.named.en) for d in editions.documents()}  # engine/editions.yaml
 
 
 @dataclass

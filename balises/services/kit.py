@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from balises.contract.profile import Profile
+from balises.engine import editions
 from balises.engine.compose import compose
 from balises.engine.document import PolicyDocument
 from balises.engine.pack import Pack
@@ -25,17 +26,12 @@ from balises.render.docx import docx_of
 from balises.render.register_xlsx import tool_register_xlsx
 from balises.safewrite import write_atomic
 
-# (edition, French file name, English file name), in the order a director reads them
-DOCUMENTS: tuple[tuple[str, str, str], ...] = (
-    ("full", "politique-ia", "ai-policy"),
-    ("staff_summary", "aide-memoire", "staff-summary"),
-    ("tool_register", "registre-des-outils", "tool-register"),
-    ("disclosure_notices", "mentions-de-transparence", "disclosure-notices"),
-    ("implementation_plan", "plan-de-mise-en-oeuvre", "implementation-plan"),
-    ("adviser_note", "note-explicative", "adviser-note"),
-)
-ACK_NAMES = {"fr": "accuse-de-reception.fr.docx", "en": "acknowledgement.en.docx"}
-CALENDAR_NAMES = {"fr": "calendrier-de-revision.ics", "en": "review-calendar.ics"}
+# (edition, French file name, English file name), in the order a director reads them (engine/editions.yaml)
+DOCUMENTS: tuple[tuple[str, str, str], ...] = tuple((d.id, d.file.fr, d.file.en) for d in editions.documents()
+                                                    if d.edition and d.file)
+ACK_NAMES = {lang: f"{stem}.{lang}.docx"
+             for lang, stem in editions.document("acknowledgement").file.model_dump().items()}
+CALENDAR_NAMES = editions.document("calendar").file.model_dump()
 PDF_HELP = {
     "fr": "PDF non produits : LibreOffice n'est pas installé (Debian/Ubuntu : apt-get install "
           "libreoffice-writer-nogui). Ou ouvrez chaque fichier .docx dans Word ou LibreOffice et "
