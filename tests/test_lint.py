@@ -149,8 +149,8 @@ def test_lint_reports_all_five_problems_at_their_lines_in_the_chosen_language(la
     assert not any(line.startswith(o) for o in other for line in own)  # one language, not a mix
 
 
-@pytest.mark.parametrize("lang,line_prefix", [("fr", "Je"), ("en", "I")])
-def test_template_checks_by_themselves(lang, line_prefix):
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_template_checks_by_themselves(lang):
     from balises.engine.state import engine_for
     from balises.packs.lint import known_fields, template_problems
     from balises.packs.loader import load_pack
