@@ -356,7 +356,6 @@ def _hostile_reference(tmp: Path, pack: Path, how: str) -> Path:
     """A pack whose reference .docx carries one way of reaching out (or one bomb)."""
     target = _copy_pack(tmp, pack)
     ref = target / "policy_templates" / "reference.docx"
-    doc_rels = _part(ref, "word/_rels/document.xml.rels")
     footer = _part(ref, "word/footer1.xml")
     settings = _part(ref, "word/settings.xml")
     if how == "attached-template":

@@ -29,7 +29,6 @@ from balises.engine import conditions
 from balises.engine.approval import (
     ApprovalTest,
     Catalogue,
-    CatalogueSource,
     CriterionResult,
     ToolFacts,
     evaluate,
