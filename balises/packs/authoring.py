@@ -62,7 +62,8 @@ def init_pack(directory: str | Path, extends: str = "default", name: str | None 
                            f"{target} already exists and is not an empty folder: choose another folder.")
     base = read_layer(default_pack_dir())
     sources = {p.relative_to(SCAFFOLD).as_posix(): p for p in SCAFFOLD.rglob("*") if p.is_file()}
-    examples = [rel for rel in sources if rel.startswith("policy_templates/") and rel.count("/") == 2]
+    examples = [rel for rel in sources  # policy_templates/LANG/CLAUSE.md
+                if rel.startswith("policy_templates/") and rel.count("/") == 2 and rel.endswith(".md")]
     values = {"name": slugify(name or target.resolve().name, fallback="my-pack"),
               "publisher": publisher or "Mon association", "base_version": base.info.version,
               "today": dt.date.today().isoformat(), "clause": ", ".join(sorted({Path(e).stem for e in examples}))}
