@@ -451,6 +451,7 @@ class DecisionTable(_Frozen):
     def decision(self, code: str) -> list[DecisionToTake]:
         return [d for d in self.to_take if d.code == code]
 
+
 # --- Computing it ----------------------------------------------------------------------------------------
 
 def _condition(data: DecisionData, cid: str, jurisdiction: str = "") -> Condition:

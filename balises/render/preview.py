@@ -1,4 +1,4 @@
-"""Readable previews of a policy without Word: the document model as Markdown or HTML, and the decision
+"""Readable previews of a policy without Word: the document model as HTML, and the decision
 trace (which sections and clauses, and why) as HTML. Pure functions; no python-docx, no Streamlit.
 
 The HTML is self-contained (no remote font, image or script) and escapes every text from the document.
