@@ -5,6 +5,7 @@
 #                                     browser walks): what CI (.ci/run) runs
 #   bash scripts/test.sh --slow       the slow ones only
 #   bash scripts/test.sh tests/x.py   only what you name, as you name it (with pytest's own options)
+#   (the first three also look for dead code with vulture: any finding fails them)
 #   Debian packages: LibreOffice (documents open), pandoc (read back), poppler (PDF pages), Chromium (wizard e2e),
 #   npm (to fetch axe-core, the accessibility checker of the wizard's browser test),
 #   iproute2 (the no-network test's loopback-only namespace)
@@ -62,6 +63,10 @@ if [ $paths -eq 1 ]; then  # the tests asked for, as asked (every mark included 
   pytest
   keep $? "the tests named"
 else
+  # dead code fails the run: vulture over the whole tree (settings: pyproject.toml [tool.vulture]); what a
+  # framework calls but vulture cannot see goes in scripts/vulture_whitelist.py
+  .venv/bin/python -m vulture
+  keep $? "vulture (dead code)"
   # on every core (pytest-xdist). The fast set spread test by test (worksteal: a worker left idle takes tests
   # from another); the slow set a file's tests on one worker (loadfile: a file's tests share one LibreOffice
   # run); the browser walks last, on their own, since a real browser's timing does not survive a machine kept

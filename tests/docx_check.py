@@ -21,7 +21,6 @@ from lxml import etree
 PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True)
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-CT = "{http://schemas.openxmlformats.org/package/2006/content-types}"
 PAYLOAD = "urn:balises:policy:1"
 FETCHING_FIELDS = re.compile(r"^\s*(INCLUDEPICTURE|INCLUDETEXT|INCLUDE|LINK|DDEAUTO|DDE|IMPORT|EMBED|DATABASE|"
                              r"MACROBUTTON|AUTOTEXT|RD)\b", re.IGNORECASE)

@@ -58,22 +58,6 @@ def delete(paragraph: Paragraph) -> None:
     paragraph._p.getparent().remove(paragraph._p)
 
 
-def clause_paragraphs(document, first: str, until: str) -> list[Paragraph]:
-    """The paragraphs from the one whose text is ``first`` (a clause's heading) up to (not including) the one
-    starting with ``until``."""
-    out, inside = [], False
-    norm = lambda s: " ".join(s.replace("\u00a0", " ").replace("\u202f", " ").split())
-    for p in document.paragraphs:
-        if not inside and norm(p.text) == norm(first):
-            inside = True
-        elif inside and norm(p.text).startswith(norm(until)):
-            break
-        if inside:
-            out.append(p)
-    assert out, first
-    return out
-
-
 # ---------------------------------------------------------------- what else people do to a Word document
 
 AUTHOR = "Camille Roy"  # the colleague who edits, comments and proposes changes

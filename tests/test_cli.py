@@ -104,9 +104,14 @@ def test_installed_console_script_runs():
 
 
 def test_command_modules_do_not_import_the_group():
-    """cli builds the group from cli_packs' and cli_update's commands: they import cli_common, never cli."""
-    code = ("import sys, balises.cli.packs, balises.cli.update; "
-            "assert 'balises.cli.main' not in sys.modules, 'cycle: cli_packs/cli_update import balises.cli.main'")
+    """main.py builds the group from one module per command (balises/cli/commands/): each imports
+    balises.cli.common, never the group, and each module is one command of the group, named as its file."""
+    modules = sorted(p.stem for p in (ROOT / "balises" / "cli" / "commands").glob("*.py") if p.stem != "__init__")
+    code = (f"import sys; import {', '.join('balises.cli.commands.' + m for m in modules)}; "
+            "assert 'balises.cli.main' not in sys.modules, 'cycle: a command module imports balises.cli.main'")
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
     names = {c.name for c in main.commands.values()}
     assert {"generate", "explain", "lint", "schema", "pack", "batch", "regenerate", "diff", "test", "update", "check"} == names
+    assert set(modules) == names
+    for name, command in main.commands.items():
+        assert command.callback.__module__ == f"balises.cli.commands.{name}", name

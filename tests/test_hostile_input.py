@@ -347,16 +347,10 @@ RELS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 R_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
 
 
-def _add_rel(rels_xml: str, rel_id: str, kind: str, target: str) -> str:
-    rel = f'<Relationship Id="{rel_id}" Type="{R_TYPE}{kind}" Target="{target}" TargetMode="External"/>'
-    return rels_xml.replace("</Relationships>", rel + "</Relationships>")
-
-
 def _hostile_reference(tmp: Path, pack: Path, how: str) -> Path:
     """A pack whose reference .docx carries one way of reaching out (or one bomb)."""
     target = _copy_pack(tmp, pack)
     ref = target / "policy_templates" / "reference.docx"
-    doc_rels = _part(ref, "word/_rels/document.xml.rels")
     footer = _part(ref, "word/footer1.xml")
     settings = _part(ref, "word/settings.xml")
     if how == "attached-template":

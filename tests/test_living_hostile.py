@@ -16,7 +16,6 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from pathlib import Path
 
 import docx
 import pytest

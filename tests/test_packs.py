@@ -14,8 +14,8 @@ from balises.contract import answers
 from balises.contract.profile import load_profile, parse_profile
 from balises.engine.compose import compose
 from balises.errors import PackError
-from balises.packs.authoring import build_archive, pack_problems
-from balises.packs.loader import load_pack, read_pack_files
+from balises.packs.authoring import SCAFFOLD, build_archive, init_pack, pack_problems
+from balises.packs.loader import default_pack_dir, load_pack, read_layer, read_pack_files
 from balises.render.embedding import clause_fingerprints
 from balises.services.diff import context_dependent_clauses
 
@@ -152,6 +152,30 @@ def test_init_build_and_use_an_archive(tmp_path):
     assert result.exit_code == 0, result.output
     assert load_pack(archive).info.preamble["fr"].startswith("Modèle proposé par Association test")
     assert runner.invoke(main, ["pack", "verify", str(archive)]).exit_code == 0
+
+
+def test_init_writes_the_scaffold_folder_filled_in(tmp_path):
+    """pack init writes the files of balises/packs/scaffold/ with their $placeholders filled, each example
+    clause followed by the default pack's text, and the default reference .docx."""
+    target = tmp_path / "Réseau arts"
+    written = init_pack(target, publisher="Réseau des arts")
+    assert written == sorted(written)
+    scaffold = {p.relative_to(SCAFFOLD).as_posix() for p in SCAFFOLD.rglob("*") if p.is_file()}
+    assert {p.relative_to(target).as_posix() for p in written} == scaffold | {"policy_templates/reference.docx"}
+    base = read_layer(default_pack_dir())
+    texts = {p.relative_to(target).as_posix(): p.read_text(encoding="utf-8") for p in written if p.suffix != ".docx"}
+    assert not [name for name, text in texts.items() if "$" in text]  # every placeholder filled
+    info = load_pack(target).info
+    assert (info.name, info.publisher, info.base_version) == ("reseau-arts", "Réseau des arts", base.info.version)
+    assert info.preamble["en"] == f"Model policy proposed by Réseau des arts ({dt.date.today().isoformat()})."
+    readme = texts["README.md"]
+    assert readme.startswith("# Pack « reseau-arts » — Réseau des arts\n")
+    assert "`{{ org.name }}`" in readme and "`policy_templates/fr/purpose.object.md`" in readme
+    for lang in ("fr", "en"):
+        key = f"policy_templates/{lang}/purpose.object.md"
+        header = (SCAFFOLD / key).read_text(encoding="utf-8")
+        assert texts[key] == header + base.files[key].decode("utf-8") and header.startswith("{#")
+    assert (target / "policy_templates/reference.docx").read_bytes() == base.files["policy_templates/reference.docx"]
 
 
 def _rezip(src: Path, dst: Path, change: dict[str, bytes | None]) -> None:

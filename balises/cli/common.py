@@ -1,6 +1,6 @@
 """What every ``balises`` command module shares: the message language, the error exit, the --pack and --as-of
-options. :mod:`balises.cli.main` builds the group from the commands of :mod:`balises.cli.packs` and
-:mod:`balises.cli.update`; they import these helpers from here, never the group itself."""
+options. :mod:`balises.cli.main` builds the group from the commands of :mod:`balises.cli.commands`; they
+import these helpers from here, never the group itself."""
 
 from __future__ import annotations
 
@@ -66,6 +66,11 @@ def folder_done(result, done: str) -> None:
          f"report: {result.report}")
     if result.failed:
         sys.exit(1)
+
+
+def progress_bar(total: int, label: str):
+    """The bar a folder's run (batch, regenerate) draws on stderr, so that stdout keeps only its results."""
+    return click.progressbar(length=total, label=label, file=sys.stderr, show_pos=True, show_eta=True)
 
 
 def interrupted(exc) -> None:

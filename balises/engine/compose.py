@@ -14,7 +14,7 @@ from balises.engine.facts import Facts, derive, locale_for
 from balises.engine.markup import typography
 from balises.engine.pack import Pack, SectionDef
 from balises.engine.rules import Decisions, decide
-from balises.engine.templating import add_months, format_date, helpers
+from balises.engine.templating import helpers
 from balises.engine.statements import Said
 from balises.engine.views import org_names, table_view, worded_table
 from balises.errors import BalisesError, PackError
@@ -252,10 +252,6 @@ def _metadata(profile: Profile, pack: Pack, lang: str, locale: str, as_of: dt.da
         footer=footer,
         preamble=preamble,
     )
-
-
-def effective_label(doc: PolicyDocument) -> str:
-    return format_date(doc.meta.effective_date, doc.meta.locale)
 
 
 def explain_table(profile: Profile, pack: Pack, lang: str, as_of: dt.date | None = None) -> list[str]:

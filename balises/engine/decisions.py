@@ -28,7 +28,6 @@ from balises.contract import conditions, vocabulary
 from balises.engine.approval import (
     ApprovalTest,
     Catalogue,
-    CatalogueSource,
     CriterionResult,
     ToolFacts,
     evaluate,
@@ -49,11 +48,8 @@ CONFLICT_CODES = ("effective_date_past", "effective_date_not_lawful", "role_to_n
                   "personal_data_needed", "voice_likeness_without_consent", "model_training")
 VERDICT_ORDER: tuple[str, ...] = ("permitted", "conditional", "ask_first", "prohibited")
 CLASS_ORDER: tuple[str, ...] = ("public", "internal", "confidential", "personal", "sensitive")
-CATEGORIES = ("admin", "creative", "public", "hr")
 # what a tool's place in the model is: its declared status, as the approval test reads it
 TOOL_STANDING = ("approved", "on_condition", "limited", "exception", "under_review", "prohibited")
-# how a declared tool stands towards one use
-PAIR_REASONS = ("serves", "on_condition", "under_review", "never", "excluded", "prohibited")
 
 
 def stricter(a: str, b: str) -> str:
@@ -462,10 +458,6 @@ class DecisionTable(_Frozen):
 
     def decision(self, code: str) -> list[DecisionToTake]:
         return [d for d in self.to_take if d.code == code]
-
-    @property
-    def nothing_on_day_one(self) -> bool:
-        return not self.day_one
 
 
 # --- Computing it ----------------------------------------------------------------------------------------

@@ -108,12 +108,6 @@ class Pack:
                 return s
         raise KeyError(section_id)
 
-    def section_of(self, clause: str) -> SectionDef | None:
-        for s in self.sections:
-            if clause in s.clauses:
-                return s
-        return None
-
     def clause_ids(self) -> list[str]:
         return [c for s in self.sections for c in s.clauses]
 

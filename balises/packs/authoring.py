@@ -12,6 +12,7 @@ import io
 import json
 import zipfile
 from pathlib import Path
+from string import Template
 
 from jinja2 import TemplateSyntaxError, nodes
 
@@ -40,7 +41,10 @@ from balises.safeyaml import parse_yaml
 from balises.slug import slugify
 
 ARCHIVE_DATE = (1980, 1, 1, 0, 0, 0)  # fixed, so that building the same pack twice gives the same bytes
-EXAMPLE_CLAUSE = "purpose.object"
+# what `balises pack init` writes: these files as they are, with $name, $publisher, $base_version, $today and
+# $clause (the example clause) filled in; the default pack's text of each example clause and its reference
+# .docx are added to them
+SCAFFOLD = Path(__file__).with_name("scaffold")
 
 
 # ---------------------------------------------------------------- pack init
@@ -56,176 +60,30 @@ def init_pack(directory: str | Path, extends: str = "default", name: str | None 
         raise BalisesError(f"{target} existe déjà et n'est pas un dossier vide : choisissez un autre dossier.",
                            f"{target} already exists and is not an empty folder: choose another folder.")
     base = read_layer(default_pack_dir())
-    name = slugify(name or target.resolve().name, fallback="my-pack")
-    publisher = publisher or "Mon association"
-    written: list[Path] = []
-
-    def write(rel: str, data: str | bytes) -> None:
+    sources = {p.relative_to(SCAFFOLD).as_posix(): p for p in SCAFFOLD.rglob("*") if p.is_file()}
+    examples = [rel for rel in sources  # policy_templates/LANG/CLAUSE.md
+                if rel.startswith("policy_templates/") and rel.count("/") == 2 and rel.endswith(".md")]
+    values = {"name": slugify(name or target.resolve().name, fallback="my-pack"),
+              "publisher": publisher or "Mon association", "base_version": base.info.version,
+              "today": dt.date.today().isoformat(), "clause": ", ".join(sorted({Path(e).stem for e in examples}))}
+    files = {REFERENCE_FILE: base.files[REFERENCE_FILE]}
+    for rel, source in sources.items():
+        text = Template(source.read_text(encoding="utf-8")).substitute(values)
+        if rel in examples:  # an example clause: its header, then the default text, which it keeps until edited
+            if rel not in base.files:
+                continue
+            text += base.files[rel].decode("utf-8")
+        files[rel] = text.encode("utf-8")
+    written = []
+    for rel in sorted(files):
         path = target / rel
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+        path.write_bytes(files[rel])
         written.append(path)
-
-    write(PACK_FILE, PACK_YAML.format(name=name, publisher=publisher, base_version=base.info.version,
-                                      today=dt.date.today().isoformat()))
-    for lang in ("fr", "en"):
-        key = f"policy_templates/{lang}/{EXAMPLE_CLAUSE}.md"
-        if key in base.files:
-            header = EXAMPLE_HEADER[lang].format(clause=EXAMPLE_CLAUSE)
-            write(key, header + base.files[key].decode("utf-8"))
-    write("rules/my-rules.yaml", RULES_YAML)
-    write(OUTLINE_FILE, OUTLINE_YAML)
-    write(REFERENCE_FILE, base.files[REFERENCE_FILE])
-    write("README.md", README.format(name=name, publisher=publisher, clause=EXAMPLE_CLAUSE))
     return written
 
 
-PACK_YAML = """\
-# The identity of your pack. Keep `name` stable; raise `version` each time you publish it.
-name: {name}
-version: "1.0.0"
-publisher: "{publisher}"
-description: "Politique type de {publisher}"
-languages: [fr, en]
-extends: default              # your pack is layered over the Balises default pack
-base_version: "{base_version}"   # the default pack version you checked your changes against
-
-# Rules of the default pack you do not want (their ids are in `balises explain` and in annex F).
-disable_rules: []
-# Clauses you want out of every policy, whatever the rules say.
-disable_clauses: []
-
-# Answers you recommend, used only where a member's profile leaves the question out.
-profile_defaults: {{}}
-#  policy.stance: conditional
-#  commitments.disclosure: all_assisted
-#  policy.review_months: 12
-
-# A line on the title page of every policy made with this pack.
-preamble:
-  fr: "Modèle proposé par {publisher} ({today})."
-  en: "Model policy proposed by {publisher} ({today})."
-"""
-
-EXAMPLE_HEADER = {
-    "fr": "{{# Exemple : ce fichier remplace le texte de la clause {clause} du paquet par défaut.\n"
-          "   Modifiez-le librement ; supprimez-le pour revenir au texte par défaut. #}}\n",
-    "en": "{{# Example: this file replaces the text of clause {clause} of the default pack.\n"
-          "   Edit it freely; delete it to go back to the default text. #}}\n",
-}
-
-RULES_YAML = """\
-# Your own rules. A rule with the id of a default rule replaces it; a new id adds a rule.
-# Remove the `#` in front of the lines below to use the example.
-#
-# - id: myassoc-credits
-#   when:
-#     any:
-#       - {field: uses.creative, empty: false}
-#   select: [myassoc.credits]
-#   why:
-#     fr: "Nos membres créditent l'usage de l'IA au générique, selon la charte de l'association."
-#     en: "Our members credit the use of AI in the credits, as the association's charter asks."
-#   sources:
-#     - reference: "Charte de l'association, art. 4"
-#       url: https://example.org/charte
-#       kind: charter            # statute, regulation, case | regulator_guidance, standard, sector_study, charter, bill
-#       status: V2               # V official text checked, V2 reputable secondary sources, NV not verified
-#       published: 2025-01-01    # a law has applies_from (the date the article applies) instead
-"""
-
-OUTLINE_YAML = """\
-# Where your new clauses go: a section of the default pack and, optionally, the clause they follow.
-# Each added clause needs a template in policy_templates/fr/ (and en/) and a rule that selects it.
-#
-# add:
-#   - {section: transparency, clause: myassoc.credits, after: transparency.public_labelling}
-"""
-
-README = """\
-# Pack « {name} » — {publisher}
-
-This folder is a **pack**: your own version of the Balises model policy. It holds only text files and one
-Word file; you can edit them with any text editor and Word. Nothing in it is a program.
-
-| file | what it is |
-|---|---|
-| `pack.yaml` | the pack's name, version, publisher, and the simple settings below |
-| `policy_templates/fr/*.md`, `policy_templates/en/*.md` | your wording of clauses (one file per clause) |
-| `rules/*.yaml` | your own rules: when a clause goes into a policy |
-| `policy_templates/outline.yaml` | where your new clauses go in the policy |
-| `policy_templates/reference.docx` | the look of the Word document: fonts, colours, logo |
-
-After every change, check the pack:
-
-    balises lint --pack {name}
-
-and try it on a profile:
-
-    balises generate examples/theatre-quebec.yaml -o test.docx --pack {name}
-
-## 1. Replace the wording of a clause
-
-Every clause has an id, shown by `balises explain PROFILE` (e.g. `{clause}`). To use your own wording,
-put a file with the same name in `policy_templates/fr/` (French) and `policy_templates/en/` (English).
-This pack already contains one example: `policy_templates/fr/{clause}.md`. Copy the default text from
-the Balises `policy_templates/` folder and change it.
-
-Inside a clause, `{{{{ org.name }}}}` is replaced by the organisation's name, `{{% if … %}} … {{% endif %}}`
-keeps a passage only in some cases. Use `## Title` for a sub-heading, `- ` for a bullet, `**bold**`.
-
-## 2. Add a clause
-
-1. Write `policy_templates/fr/myassoc.credits.md` (and the `en/` version).
-2. Say where it goes in `policy_templates/outline.yaml`:
-   `add: [{{section: transparency, clause: myassoc.credits, after: transparency.public_labelling}}]`
-3. Add a rule that selects it in `rules/my-rules.yaml` (there is a commented example). A rule without
-   `when:` selects the clause in every policy.
-
-## 3. Remove something
-
-- A rule: list its id under `disable_rules:` in `pack.yaml`. `balises lint --pack` tells you if a clause
-  is then chosen by nothing.
-- A clause: list its id under `disable_clauses:`.
-
-## 4. Recommend answers (profile defaults)
-
-Under `profile_defaults:` in `pack.yaml`, give the answer your association recommends, e.g.
-
-    profile_defaults:
-      policy.stance: conditional
-      commitments.disclosure: all_assisted
-
-It is used only when a member's answers leave that question out; a member's own answer always wins.
-
-## 5. A line on the title page (preamble)
-
-    preamble:
-      fr: "Modèle proposé par {publisher}."
-      en: "Model policy proposed by {publisher}."
-
-## 6. Your letterhead
-
-Open `policy_templates/reference.docx` in Word: change the fonts and colours of the styles (Heading 1,
-Normal, Title…), put your logo in the header, save. Keep the style names and the `BALISES_FOOTER` text
-in the footer.
-
-## 7. Publish
-
-Raise `version:` in `pack.yaml`, then
-
-    balises pack build {name} -o {name}-VERSION.zip
-
-gives one `.zip` file your members use directly: `balises generate … --pack {name}-VERSION.zip`.
-The archive carries a checksum: if anyone changes it afterwards, Balises refuses it. Publish the
-checksum printed by `balises pack build` (or `balises pack verify`) next to the download link.
-"""
-
-
 # ---------------------------------------------------------------- overlay checks (balises lint --pack)
-
-_CONTEXT_DEPENDENT = {"trace", "references", "selected", "section_no", "as_of"}
-
 
 def _hint(hint: list[str], lang: str) -> str:
     if not hint:

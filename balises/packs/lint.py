@@ -265,7 +265,8 @@ def template_problems(source: str, origin: str, env, fields: dict[str, list[str]
     problems: list[Problem] = []
     local = {n.name for n in tree.find_all(nodes.Name) if n.ctx in ("store", "param")}
     names = CONTEXT_NAMES | set(Profile.model_fields)
-    for name in sorted(meta.find_undeclared_variables(tree) - names):
+    # a name the template sets itself (in a branch too: Jinja counts it undeclared there) is its own
+    for name in sorted(meta.find_undeclared_variables(tree) - names - local):
         line = min((n.lineno for n in tree.find_all(nodes.Name) if n.name == name), default=1)
         problems.append(Problem(f"{origin}:{line}", f"template variable not provided: {name}{_suggest(name, names)}",
                                 f"variable de gabarit non fournie : {name}{_suggest(name, names, fr=True)}"))

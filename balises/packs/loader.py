@@ -31,7 +31,6 @@ MAX_PACK_FILES = 2000
 MAX_TEXT_BYTES = 1 * 1024 * 1024
 MAX_BINARY_BYTES = 10 * 1024 * 1024
 MAX_PACK_BYTES = 40 * 1024 * 1024
-TEXT_SUFFIXES = {".yaml", ".yml", ".md", ".txt", ".json"}
 BINARY_SUFFIXES = {".docx", ".png", ".jpg", ".jpeg"}
 
 PACK_FILE = "pack.yaml"

@@ -1,4 +1,4 @@
-"""Readable previews of a policy without Word: the document model as Markdown or HTML, and the decision
+"""Readable previews of a policy without Word: the document model as HTML, and the decision
 trace (which sections and clauses, and why) as HTML. Pure functions; no python-docx, no Streamlit.
 
 The HTML is self-contained (no remote font, image or script) and escapes every text from the document.
@@ -119,69 +119,6 @@ _TRACE_STYLE = """<style>
 .balises-trace ul{margin:.25rem 0 .5rem 1rem;padding:0}
 .balises-trace li{margin:.35rem 0;font-size:.9rem;line-height:1.35}
 </style>"""
-
-
-# ---------------------------------------------------------------- document → Markdown
-
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|$~])")
-
-
-def _md_escape(text: str) -> str:
-    return _MD_SPECIAL.sub(r"\\\1", text)
-
-
-def _md_runs(runs: list[Run]) -> str:
-    out = []
-    for run in runs:
-        piece = _md_escape(run.text)
-        if run.bold and piece.strip():
-            piece = f"**{piece}**"
-        if run.italic and piece.strip():
-            piece = f"*{piece}*"
-        if run.link:
-            piece = f"[{piece}]({run.link})"
-        out.append(("  \n" if run.line_break else "") + piece)
-    return "".join(out)
-
-
-def _md_list(block: ListBlock, depth: int = 0) -> list[str]:
-    lines = []
-    for i, item in enumerate(block.items, 1):
-        marker = f"{i}." if block.ordered else "-"
-        lines.append("   " * depth + f"{marker} {_md_runs(item.runs)}")
-        for child in item.children:
-            lines.extend(_md_list(child, depth + 1))
-    return lines
-
-
-def to_markdown(doc: PolicyDocument) -> str:
-    lines = [f"# {_md_escape(doc.meta.title)}", "", f"**{_md_escape(doc.meta.subtitle)}**", ""]
-    lines += [_md_escape(line) for line in _meta_lines(doc)] + [""]
-    for section in doc.sections:
-        lines += [f"## {_md_escape(heading_text(section.number, section.title))}", ""]
-        sub = 0
-        for clause in section.clauses:
-            for block in clause.blocks:
-                if isinstance(block, Heading):
-                    if block.level <= 2:
-                        sub += 1
-                        prefix = f"{section.number}.{sub} "
-                        lines += [f"### {_md_escape(prefix)}{_md_runs(block.runs)}", ""]
-                    else:
-                        lines += [f"#### {_md_runs(block.runs)}", ""]
-                elif isinstance(block, Paragraph):
-                    text = _md_runs(block.runs)
-                    lines += [f"> {text}" if block.style in ("note", "quote") else text, ""]
-                elif isinstance(block, ListBlock):
-                    lines += _md_list(block) + [""]
-                elif isinstance(block, Table):
-                    header = [_md_runs(c).replace("\n", " ") for c in block.header]
-                    lines.append("| " + " | ".join(header) + " |")
-                    lines.append("|" + "---|" * len(header))
-                    for row in block.rows:
-                        lines.append("| " + " | ".join(_md_runs(c).replace("\n", " ") for c in row) + " |")
-                    lines.append("")
-    return "\n".join(lines).rstrip() + "\n"
 
 
 def _meta_lines(doc: PolicyDocument) -> list[str]:

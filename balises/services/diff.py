@@ -67,10 +67,6 @@ class ClauseChange:
     def material(self) -> bool:
         return self.cls != "wording"
 
-    def reason_text(self, lang: str) -> str:
-        return "; ".join(fr if lang == "fr" else en for fr, en in self.reasons)
-
-
 @dataclass
 class AnswerChange:
     """What a change of the answers changes in what the organisation may do: a tool that may now receive

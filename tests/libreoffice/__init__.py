@@ -13,8 +13,6 @@ from xml.sax.saxutils import escape
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 DOCX = "MS Word 2007 XML"
 ODT = "writer8"
-FODT = "OpenDocument Text Flat XML"
-PDF = "writer_pdf_Export"
 USER = ("Camille", "Roy")  # tracked changes made in LibreOffice are by this colleague
 
 _LIBRARY = """<?xml version="1.0" encoding="UTF-8"?>

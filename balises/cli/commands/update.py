@@ -1,5 +1,5 @@
 """``balises update``: an adopted policy brought up to date, the organisation's document kept whole, Balises'
-changes as Word tracked changes. Registers on the ``balises`` group of :mod:`balises.cli.main`."""
+changes as Word tracked changes."""
 
 from __future__ import annotations
 
@@ -156,6 +156,3 @@ def update(adopted, output, pack, as_of, version, answers_path, base_path, effec
                                                    "before" if result.carried.open_conflicts else "") + ").")
     if ack_path:
         echo(f"{ack_path}: acknowledgement sheets of version {result.version}.")
-
-
-COMMANDS = (update,)  # added to the `balises` group by balises.cli.main
