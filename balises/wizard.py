@@ -27,6 +27,7 @@ from balises.engine.facts import ToolRisk, tool_risk
 from balises.errors import BalisesError, InputFileError, ProfileError
 from balises.render.embedding import read_payload
 from balises.slug import slugify
+from balises.text import md_text  # noqa: F401 (the app shows users' and files' text through it)
 
 UI_LANGS = ("fr", "en")
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
@@ -887,17 +888,3 @@ def error_lines(exc: BalisesError, lang: str) -> tuple[str, list[str]]:
     if problems:
         return head, [_problem(p).message(lang) for p in problems]
     return head, [fr if lang == "fr" else en for fr, en in exc.details]
-
-
-# ---------------------------------------------------------------- showing what users and files provide
-
-# the marks that make images, links, directives (:red[…]), formulas ($…$), HTML, tables or emphasis; apostrophes,
-# colons and parentheses stay as they are, so that messages read the same in the page's source
-_MD_ACTIVE = re.compile(r"([\\`*_\[\]<>!$|~#{}])")
-
-
-def md_text(value: Any) -> str:
-    """A user's or a file's text as literal text inside Streamlit Markdown: ``![x](https://…)`` would make
-    every browser showing it fetch a remote image, ``:red[…]`` or ``$…$`` restyle it. CommonMark lets any
-    ASCII punctuation be escaped with a backslash; line breaks are kept."""
-    return _MD_ACTIVE.sub(r"\\\1", str(value))

@@ -8,7 +8,6 @@ allowed values, in French and English.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import functools
 import re
 from pathlib import Path
@@ -32,6 +31,7 @@ from balises.contract.paths import MISSING, FieldPath
 from balises.errors import ProfileError
 from balises.problems import Problem
 from balises.safeyaml import load_data_file, parse_json, parse_yaml
+from balises.text import did_you_mean
 
 
 def _choice(table: v.Labels):
@@ -377,13 +377,6 @@ def _model_at(loc: tuple) -> type[BaseModel] | None:
     return model
 
 
-def _hint(word: str, candidates: list[str], lang: str) -> str:
-    close = difflib.get_close_matches(str(word), candidates, n=1, cutoff=0.6)
-    if not close:
-        return ""
-    return f" ; vouliez-vous dire {close[0]!r} ?" if lang == "fr" else f"; did you mean {close[0]!r}?"
-
-
 def _short(value: Any) -> Any:
     text = repr(value)
     return value if len(text) <= 80 else text[:77] + "..."
@@ -420,7 +413,7 @@ def describe_errors(exc: ValidationError) -> list[Problem]:
             if template is None:
                 text = err["msg"]
             else:
-                hint = _hint(value, allowed, lang) if allowed else ""
+                hint = did_you_mean(value, allowed, lang, aside=False) if allowed else ""
                 if etype == "extra_forbidden" and allowed:
                     hint += (" ; clés permises : " if lang == "fr" else "; allowed keys: ") + ", ".join(allowed)
                 allowed_hint = ((" ; valeurs permises : " if lang == "fr" else "; allowed values: ")

@@ -30,6 +30,7 @@ from balises.contract import vocabulary
 from balises.contract.paths import FieldPath
 from balises.engine import conditions
 from balises.safeyaml import load_data_file
+from balises.text import did_you_mean
 
 QUESTIONS_FILE = Path(__file__).with_name("questions.yaml")
 DOCS_FILE = Path(__file__).resolve().parents[2] / "docs" / "profile.md"
@@ -168,7 +169,8 @@ class Question(_Data):
     def _table(cls, value: str | None) -> str | None:
         known = tables()
         if value is not None and value not in known:
-            raise ValueError(f"unknown table {value!r}{conditions.suggest(value, known)}; the tables of "
+            raise ValueError(f"unknown table {value!r}{did_you_mean(value, known, cutoff=0.5)}; "
+                             "the tables of "
                              "balises/contract/vocabulary.py: " + ", ".join(known))
         return value
 

@@ -14,17 +14,9 @@ from pydantic import BaseModel, ConfigDict, field_validator
 from balises.contract.paths import FieldPath
 from balises.engine import conditions
 from balises.safeyaml import load_data_file
+from balises.text import Bilingual
 
 RULES_FILE = Path(__file__).with_name("rules.yaml")
-
-
-class Wording(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    fr: str
-    en: str
-
-    def __getitem__(self, lang: str) -> str:
-        return self.fr if lang == "fr" else self.en
 
 
 class ContractRule(BaseModel):
@@ -34,9 +26,9 @@ class ContractRule(BaseModel):
     when: dict
     require: dict
     reset: Any = None  # a value, or {current value: new value}; else the first value that keeps the rule
-    message: Wording | None = None
+    message: Bilingual | None = None
     adjust: dict[Literal["prepend"], Any] | None = None
-    notice: Wording | None = None
+    notice: Bilingual | None = None
 
     @field_validator("when", "require")
     @classmethod

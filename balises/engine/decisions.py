@@ -36,8 +36,9 @@ from balises.engine.approval import (
     parse_catalogue,
     tool_facts,
 )
-from balises.engine.rules import Bilingual, Source
+from balises.engine.rules import Source
 from balises.errors import PackError
+from balises.text import Bilingual
 
 Verdict = Literal["permitted", "conditional", "ask_first", "prohibited"]
 InfoClass = Literal["public", "internal", "confidential", "personal", "sensitive"]
@@ -100,9 +101,9 @@ class DecisionRule(_Frozen):
         return not (self.applies_until and as_of >= self.applies_until)
 
 
-class ConflictWording(_Frozen):
-    fr: str
-    en: str
+class ConflictWording(Bilingual):
+    """What to decide, and what the text says meanwhile (safe)."""
+
     safe: Bilingual
 
 

@@ -38,16 +38,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from balises.engine import conditions
 from balises.errors import PackError
-
-
-class Bilingual(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    fr: str
-    en: str
-
-    def get(self, lang: str) -> str:
-        return self.fr if lang == "fr" else self.en
-
+from balises.text import Bilingual
 
 SourceKind = Literal["statute", "regulation", "case", "regulator_guidance", "standard", "sector_study", "charter",
                      "bill"]

@@ -7,7 +7,6 @@ A pack stays data only: nothing here imports or runs anything from the pack.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import io
 import json
 import zipfile
@@ -39,6 +38,7 @@ from balises.packs.loader import (
 from balises.safeyaml import parse_yaml
 from balises.services.generate import write_atomic
 from balises.slug import slugify
+from balises.text import did_you_mean
 
 ARCHIVE_DATE = (1980, 1, 1, 0, 0, 0)  # fixed, so that building the same pack twice gives the same bytes
 EXAMPLE_CLAUSE = "purpose.object"
@@ -228,12 +228,6 @@ checksum printed by `balises pack build` (or `balises pack verify`) next to the 
 _CONTEXT_DEPENDENT = {"trace", "references", "selected", "section_no", "as_of"}
 
 
-def _hint(hint: list[str], lang: str) -> str:
-    if not hint:
-        return ""
-    return f" (vouliez-vous dire {hint[0]!r} ?)" if lang == "fr" else f" (did you mean {hint[0]!r}?)"
-
-
 def unsafe_template_access(source: str, env) -> list[tuple[int, str]]:
     """(line, name) of every attribute or key starting with ``_`` (``''.__class__``, ``x['__globals__']``):
     the sandbox refuses them when rendering; lint refuses them before."""
@@ -276,9 +270,10 @@ def overlay_problems(location: str | Path) -> list[Problem]:
         lang, _, rest = key.partition("/")
         clause = rest.removesuffix(".md")
         if lang in ("fr", "en") and not rest.startswith("_") and clause not in all_clauses:
-            hint = difflib.get_close_matches(clause, sorted(base_clauses), n=1)
-            problems.append(Problem(origin, f"overrides clause {clause!r}, which does not exist" + _hint(hint, "en"),
-                                    f"remplace la clause {clause!r}, qui n'existe pas" + _hint(hint, "fr")))
+            problems.append(Problem(origin, f"overrides clause {clause!r}, which does not exist"
+                                    + did_you_mean(clause, base_clauses),
+                                    f"remplace la clause {clause!r}, qui n'existe pas"
+                                    + did_you_mean(clause, base_clauses, "fr")))
     for clause in info.disable_clauses:
         if clause not in base_clauses:
             problems.append(Problem(pack_file, f"disable_clauses: unknown clause {clause!r}",
@@ -289,9 +284,10 @@ def overlay_problems(location: str | Path) -> list[Problem]:
     for rule_id in info.disable_rules:
         rule = base.rules.get(rule_id)
         if rule is None:
-            hint = difflib.get_close_matches(rule_id, sorted(base.rules), n=1)
-            problems.append(Problem(pack_file, f"disable_rules: unknown rule {rule_id!r}" + _hint(hint, "en"),
-                                    f"disable_rules : règle inconnue {rule_id!r}" + _hint(hint, "fr")))
+            problems.append(Problem(pack_file, f"disable_rules: unknown rule {rule_id!r}"
+                                    + did_you_mean(rule_id, base.rules),
+                                    f"disable_rules : règle inconnue {rule_id!r}"
+                                    + did_you_mean(rule_id, base.rules, "fr")))
             continue
         for sel in rule.select:
             if sel.clause in all_clauses and sel.clause not in selectable:
@@ -368,9 +364,11 @@ def defaults_problems(defaults: dict, where: str) -> list[Problem]:
     for found in flatten(nested):
         path = str(found)
         if path not in fields and not found.startswith("tools"):
-            hint = difflib.get_close_matches(path, [f for f in fields if not f.startswith("facts.")], n=1)
-            problems.append(Problem(where, f"profile_defaults: unknown question {path!r}" + _hint(hint, "en"),
-                                    f"profile_defaults : question inconnue {path!r}" + _hint(hint, "fr")))
+            questions = [f for f in fields if not f.startswith("facts.")]
+            problems.append(Problem(where, f"profile_defaults: unknown question {path!r}"
+                                    + did_you_mean(path, questions),
+                                    f"profile_defaults : question inconnue {path!r}"
+                                    + did_you_mean(path, questions, "fr")))
     if problems:
         return problems
     sample = {"organisation": {"name": "x", "jurisdiction": "quebec", "sector": "other", "employees": 1}}

@@ -17,7 +17,6 @@ from balises.contract.paths import model_fields
 from balises.contract.profile import Profile
 from balises.engine.compose import CONTEXT_NAMES, LENGTHS
 from balises.engine.conditions import condition_problems
-from balises.engine.conditions import suggest as _suggest
 from balises.engine.facts import Facts
 from balises.engine.rules import LEGAL_KINDS, Rule, Source
 from balises.engine.state import engine_for
@@ -38,6 +37,7 @@ from balises.packs.loader import (
 )
 from balises.problems import Problem
 from balises.safeyaml import parse_yaml
+from balises.text import did_you_mean
 
 # a template line longer than this is hard to review; split it (Jinja joins lines with {%- -%})
 MAX_TEMPLATE_LINE = 160
@@ -269,8 +269,11 @@ def template_problems(source: str, origin: str, env, fields: dict[str, list[str]
     names = CONTEXT_NAMES | set(Profile.model_fields)
     for name in sorted(meta.find_undeclared_variables(tree) - names):
         line = min((n.lineno for n in tree.find_all(nodes.Name) if n.name == name), default=1)
-        problems.append(Problem(f"{origin}:{line}", f"template variable not provided: {name}{_suggest(name, names)}",
-                                f"variable de gabarit non fournie : {name}{_suggest(name, names, fr=True)}"))
+        problems.append(Problem(f"{origin}:{line}",
+                                f"template variable not provided: {name}"
+                                f"{did_you_mean(name, names, cutoff=0.5)}",
+                                f"variable de gabarit non fournie : {name}"
+                                f"{did_you_mean(name, names, 'fr', cutoff=0.5)}"))
     children: dict[str, set[str]] = {}
     for path in fields:
         parent, _, child = path.rpartition(".")
@@ -288,8 +291,10 @@ def template_problems(source: str, origin: str, env, fields: dict[str, list[str]
             if attr not in kids:
                 shown = ".".join([root, *attrs[:depth]])
                 problems.append(Problem(f"{origin}:{node.lineno}",
-                                        f"{shown} has no attribute {attr!r}{_suggest(attr, kids)}",
-                                        f"{shown} n'a pas d'attribut {attr!r}{_suggest(attr, kids, fr=True)}"))
+                                        f"{shown} has no attribute {attr!r}"
+                                        f"{did_you_mean(attr, kids, cutoff=0.5)}",
+                                        f"{shown} n'a pas d'attribut {attr!r}"
+                                        f"{did_you_mean(attr, kids, 'fr', cutoff=0.5)}"))
                 break
             parent = f"{parent}.{attr}"
     extra = _extra_values()
@@ -333,9 +338,9 @@ def template_problems(source: str, origin: str, env, fields: dict[str, list[str]
                     problems.append(Problem(
                         f"{origin}:{cmp.lineno}",
                         f"{value!r} is not a value of {shown} (allowed: {', '.join(allowed)})"
-                        f"{_suggest(value, allowed)}",
+                        f"{did_you_mean(value, allowed, cutoff=0.5)}",
                         f"{value!r} n'est pas une valeur de {shown} (valeurs permises : {', '.join(allowed)})"
-                        f"{_suggest(value, allowed, fr=True)}"))
+                        f"{did_you_mean(value, allowed, 'fr', cutoff=0.5)}"))
     if check_length:
         for number, line in enumerate(source.splitlines(), 1):
             if len(line) > MAX_TEMPLATE_LINE:
@@ -395,9 +400,9 @@ def lint_pack(pack: Pack, layers: list[Layer], as_read: list[Layer] | None = Non
         for sel in rule.select:
             if sel.clause not in all_clauses:
                 problems.append(Problem(where, f"rule {rule.id}: unknown clause id {sel.clause!r}"
-                                               f"{_suggest(sel.clause, all_clauses)}",
+                                               f"{did_you_mean(sel.clause, all_clauses, cutoff=0.5)}",
                                         f"règle {rule.id} : clause inconnue {sel.clause!r}"
-                                        f"{_suggest(sel.clause, all_clauses, fr=True)}"))
+                                        f"{did_you_mean(sel.clause, all_clauses, 'fr', cutoff=0.5)}"))
             selectable.add(sel.clause)
         for clause in rule.excludes:
             if clause not in all_clauses:
@@ -525,9 +530,9 @@ def tolerant_layers(base: Layer, overlays: list[Layer]) -> tuple[Layer, list[Lay
                     continue
                 if add.section not in ids:
                     problems.append(Problem(at, f"add {add.clause}: unknown section {add.section!r}"
-                                                f"{_suggest(add.section, ids)}",
+                                                f"{did_you_mean(add.section, ids, cutoff=0.5)}",
                                             f"ajout de {add.clause} : section inconnue {add.section!r}"
-                                            f"{_suggest(add.section, ids, fr=True)}"))
+                                            f"{did_you_mean(add.section, ids, 'fr', cutoff=0.5)}"))
                     continue
                 good.append(add.model_dump(exclude_none=True))
             layer = dataclasses.replace(layer, files={**layer.files, OUTLINE_FILE: json.dumps({"add": good}).encode()})
