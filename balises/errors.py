@@ -1,18 +1,30 @@
 """Errors a user can act on. Each carries its message in French and English and, where it applies, the
-place at fault (a field path, or ``file:line``)."""
+place at fault (a field path, or ``file:line``) as a field of its own, written before the message when shown."""
 
 from __future__ import annotations
+
+from balises.problems import Place
+from balises.text import Bilingual
 
 
 class BalisesError(Exception):
     """Bad input or a bad pack: reported to the user as a short message, never as a traceback."""
 
-    def __init__(self, fr: str, en: str | None = None, *, details: list[tuple[str, str]] | None = None):
-        self.fr = fr
-        self.en = en or fr
+    def __init__(self, fr: str, en: str | None = None, *, details: list[tuple[str, str]] | None = None,
+                 place: Place | None = None):
+        self.reason = Bilingual.model_construct(fr=fr, en=en or fr)  # what is wrong, without the place
+        self.place = place
         # (fr, en) pairs, one per problem, shown under the headline
         self.details = details or []
         super().__init__(self.en)
+
+    @property
+    def fr(self) -> str:
+        return f"{self.place} : {self.reason.fr}" if self.place else self.reason.fr
+
+    @property
+    def en(self) -> str:
+        return f"{self.place}: {self.reason.en}" if self.place else self.reason.en
 
     def message(self, lang: str = "en") -> str:
         head = self.fr if lang == "fr" else self.en

@@ -29,7 +29,7 @@ from balises.contract import rules as contract_rules
 from balises.contract import vocabulary as v
 from balises.contract.paths import MISSING, FieldPath
 from balises.errors import ProfileError
-from balises.problems import Problem
+from balises.problems import Place, Problem
 from balises.safeyaml import load_data_file, parse_json, parse_yaml
 from balises.text import did_you_mean
 
@@ -424,7 +424,7 @@ def describe_errors(exc: ValidationError) -> list[Problem]:
                 except (KeyError, IndexError, ValueError, TypeError):
                     text = err["msg"]
             texts.append(text)
-        problems.append(Problem(field, texts[1], texts[0], etype))
+        problems.append(Problem(Place(field=field), texts[1], texts[0], etype))
     return problems
 
 

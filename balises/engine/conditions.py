@@ -21,6 +21,7 @@ import datetime as dt
 from typing import Any
 
 from balises.contract.paths import MISSING, FieldPath
+from balises.problems import Place
 from balises.text import did_you_mean
 
 COMBINATORS = ("all", "any", "not")
@@ -144,7 +145,7 @@ def holds(cond: dict | None, context: dict) -> bool:
     raise ValueError(f"unknown operator {op}")  # check() refuses these before evaluation
 
 
-def condition_problems(when, fields: dict, where: str, who_en: str, who_fr: str, problem) -> list:
+def condition_problems(when, fields: dict, where: Place, who_en: str, who_fr: str, problem) -> list:
     """A rule's condition against the fields it may test and their values (clause and decision rules alike)."""
     out = []
     for field, op, operand in fields_of(when):

@@ -38,6 +38,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from balises.engine import conditions
 from balises.errors import PackError
+from balises.problems import Place
 from balises.text import Bilingual
 
 SourceKind = Literal["statute", "regulation", "case", "regulator_guidance", "standard", "sector_study", "charter",
@@ -157,6 +158,10 @@ class Rule(BaseModel):
 
     def where(self) -> str:
         return f"{self.file}:{self.line}" if self.file else self.id
+
+    @property
+    def place(self) -> Place:
+        return Place(self.file, self.line) if self.file else Place(self.id)
 
 
 class ClauseDecision(BaseModel):

@@ -20,7 +20,7 @@ from balises.contract.profile import parse_profile
 from balises.engine.compose import compose
 from balises.engine.state import engine_for
 from balises.errors import BalisesError, PackError
-from balises.packs.lint import Problem, SourceSummary, known_fields, lint_report, tolerant_layers
+from balises.packs.lint import SourceSummary, known_fields, lint_report, tolerant_layers
 from balises.packs.lint_decisions import sample_profiles
 from balises.packs.loader import (
     MANIFEST_FILE,
@@ -35,6 +35,7 @@ from balises.packs.loader import (
     read_pack,
     read_pack_files,
 )
+from balises.problems import Place, Problem
 from balises.safeyaml import parse_yaml
 from balises.services.generate import write_atomic
 from balises.slug import slugify
@@ -250,7 +251,7 @@ def overlay_problems(location: str | Path) -> list[Problem]:
     base, (overlay,), _ = tolerant_layers(read_layer(default_pack_dir(), lenient=True),
                                           [read_layer(location, lenient=True)])
     info = overlay.info
-    pack_file = f"{location}/{PACK_FILE}"
+    pack_file = Place(f"{location}/{PACK_FILE}")
     problems: list[Problem] = []
     if info.extends not in (None, "", "default"):
         problems.append(Problem(pack_file, f"extends: only 'default' can be extended (got {info.extends!r})",
@@ -258,7 +259,8 @@ def overlay_problems(location: str | Path) -> list[Problem]:
     try:
         pack = build_pack(base, [overlay])
     except PackError as exc:
-        return problems + [Problem(str(location), exc.en, exc.fr)]
+        return problems + [Problem(Place(str(location)), exc.en, exc.fr,
+                                   subject=exc.place.file if exc.place else "")]
     base_pack = build_pack(base)
     base_clauses = set(base_pack.clause_ids())
     all_clauses = set(pack.clause_ids())
@@ -270,7 +272,7 @@ def overlay_problems(location: str | Path) -> list[Problem]:
         lang, _, rest = key.partition("/")
         clause = rest.removesuffix(".md")
         if lang in ("fr", "en") and not rest.startswith("_") and clause not in all_clauses:
-            problems.append(Problem(origin, f"overrides clause {clause!r}, which does not exist"
+            problems.append(Problem(Place(origin), f"overrides clause {clause!r}, which does not exist"
                                     + did_you_mean(clause, base_clauses),
                                     f"remplace la clause {clause!r}, qui n'existe pas"
                                     + did_you_mean(clause, base_clauses, "fr")))
@@ -305,7 +307,7 @@ def overlay_problems(location: str | Path) -> list[Problem]:
         data = parse_yaml(overlay.files[OUTLINE_FILE], f"{location}/{OUTLINE_FILE}") or {}
         for add in data.get("add", []) if isinstance(data, dict) else []:
             if isinstance(add, dict) and add.get("after") and add["after"] not in all_clauses:
-                at = f"{location}/{OUTLINE_FILE}" + (f":{add.line}" if getattr(add, "line", 0) else "")
+                at = Place(f"{location}/{OUTLINE_FILE}", getattr(add, "line", 0))
                 problems.append(Problem(at, f"add {add.get('clause')}: after unknown clause {add['after']!r}",
                                         f"ajout de {add.get('clause')} : après une clause inconnue "
                                         f"{add['after']!r}"))
@@ -321,13 +323,13 @@ def overlay_problems(location: str | Path) -> list[Problem]:
     for key, origin in pack.template_files.items():
         if origin.startswith(str(location)):
             for line, attr in unsafe_template_access(pack.templates[key], env):
-                problems.append(Problem(f"{origin}:{line}", f"template reaches a Python internal ({attr}): "
+                problems.append(Problem(Place(origin, line), f"template reaches a Python internal ({attr}): "
                                         "not allowed in a pack",
                                         f"le gabarit atteint un élément interne de Python ({attr}) : interdit "
                                         "dans un paquet"))
 
     # a smoke test: the example profiles generate with this pack wherever they generate with the default one
-    problems.extend(_smoke(pack, base_pack, str(location)))
+    problems.extend(_smoke(pack, base_pack, Place(str(location))))
     return sorted(set(problems), key=lambda p: (p.where, p.message))
 
 
@@ -343,18 +345,17 @@ def pack_report(location: str | Path | None) -> tuple[list[Problem], SourceSumma
         return found, summary
     disabled = set(read_layer(location, lenient=True).info.disable_clauses)
     # a clause the pack disables keeps its default template: not a problem of the pack
-    found = [p for p in found if not (p.message == "template for a clause not in the outline"
-                                      and any(p.where.endswith(f"/{c}.md") for c in disabled))]
-    # a default rule excluding a clause the pack disables: nothing left to exclude, not a problem
-    found = [p for p in found if not any(p.message.endswith(f"excludes unknown clause id {c!r}") for c in disabled)]
+    # (and a default rule excluding a clause the pack disables: nothing left to exclude, not a problem)
+    found = [p for p in found if not (p.code in ("template_not_in_outline", "unknown_excluded_clause")
+                                      and p.subject in disabled)]
     overlay = [p for p in overlay_problems(location) if p not in found]
     # a template already reported at its line: the examples it stops add nothing but noise
-    at_line = {p.where.rsplit(":", 1)[0] for p in found if p.where.rsplit(":", 1)[-1].isdigit()}
-    overlay = [p for p in overlay if not (p.where == str(location) and any(f"{f}:" in p.message for f in at_line))]
+    at_line = {p.place.file for p in found if p.place.line}
+    overlay = [p for p in overlay if not (p.place == Place(str(location)) and p.subject in at_line)]
     return found + overlay, summary
 
 
-def defaults_problems(defaults: dict, where: str) -> list[Problem]:
+def defaults_problems(defaults: dict, where: Place) -> list[Problem]:
     problems = []
     if not defaults:
         return problems
@@ -383,9 +384,9 @@ def defaults_problems(defaults: dict, where: str) -> list[Problem]:
     return problems
 
 
-def _smoke(pack, base_pack, where: str) -> list[Problem]:
+def _smoke(pack, base_pack, where: Place) -> list[Problem]:
     examples = sample_profiles()  # examples/ in a checkout, the wheel's copy after a pip install
-    failed: dict[tuple[str, str], list[str]] = {}
+    failed: dict[tuple[str, str, str], list[str]] = {}
     for path in examples:
         try:
             profile = answers.load(path, None).profile
@@ -399,11 +400,12 @@ def _smoke(pack, base_pack, where: str) -> list[Problem]:
             try:
                 compose(answers.load(path, pack).profile, pack, lang=lang)
             except BalisesError as exc:
-                failed.setdefault((exc.en, exc.fr), []).append(f"{path.name} ({lang})")
-    # one problem per cause, naming the examples it stops (not one copy per example)
+                cause = (exc.en, exc.fr, exc.place.file if exc.place else "")
+                failed.setdefault(cause, []).append(f"{path.name} ({lang})")
+    # one problem per cause, naming the examples it stops (not one copy per example); subject: the file at fault
     return [Problem(where, f"example(s) {', '.join(names)} do not generate: {en}",
-                    f"exemple(s) {', '.join(names)} ne se génèrent pas : {fr}")
-            for (en, fr), names in failed.items()]
+                    f"exemple(s) {', '.join(names)} ne se génèrent pas : {fr}", subject=file)
+            for (en, fr, file), names in failed.items()]
 
 
 def smoke_skipped() -> tuple[str, str] | None:

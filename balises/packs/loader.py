@@ -25,6 +25,7 @@ from balises.contract.paths import nest
 from balises.engine.decisions import DECISIONS_DIR, DecisionData, parse_decision_files
 from balises.engine.rules import Rule
 from balises.errors import PackError
+from balises.problems import Place, Problem
 from balises.safeyaml import InputFileError, LineDict, parse_yaml
 
 MAX_PACK_FILES = 2000
@@ -100,8 +101,8 @@ class Pack:
     rule_files: dict[str, str] = field(default_factory=dict)  # rule id -> file
     disabled_rules: set[str] = field(default_factory=set)
     decisions: DecisionData = field(default_factory=DecisionData)
-    # what was removed from the reference .docx because it reached out of the machine: (where, fr, en)
-    reference_findings: list[tuple[str, str, str]] = field(default_factory=list)
+    # what was removed from the reference .docx because it reached out of the machine
+    reference_findings: list[Problem] = field(default_factory=list)
 
     @property
     def label(self) -> str:
@@ -292,7 +293,7 @@ def _yaml(files: dict[str, bytes], name: str, source: str) -> Any:
     try:
         return parse_yaml(files[name], f"{source}/{name}")
     except InputFileError as exc:
-        raise PackError(exc.fr, exc.en) from None
+        raise PackError(exc.reason.fr, exc.reason.en, place=exc.place) from None
 
 
 def _validation_message(exc: ValidationError) -> str:
@@ -330,71 +331,57 @@ def validation_message_fr(exc: ValidationError) -> str:
     return " ; ".join(parts)
 
 
-def _parse_rules(files: dict[str, bytes], source: str, invalid: list[tuple[str, str, str]] | None = None
-                 ) -> tuple[dict[str, Rule], list[tuple[str, str, str]]]:
-    """Rules of one layer. Duplicate ids inside a layer are reported as (where, fr, en) (the linter lists them);
-    with ``invalid`` given (the linter), an unreadable file or an invalid rule is listed there as (where, fr, en)
+def _parse_rules(files: dict[str, bytes], source: str, invalid: list[Problem] | None = None
+                 ) -> tuple[dict[str, Rule], list[Problem]]:
+    """Rules of one layer. Duplicate ids inside a layer are reported as problems (the linter lists them);
+    with ``invalid`` given (the linter), an unreadable file or an invalid rule is listed there as a problem
     and skipped instead of stopping the read, so that lint reports every problem in one run."""
     rules: dict[str, Rule] = {}
-    duplicates: list[tuple[str, str, str]] = []
+    duplicates: list[Problem] = []
     for name in sorted(n for n in files if n.startswith("rules/") and n.endswith((".yaml", ".yml"))):
         try:
             data = _yaml(files, name, source)
             if data is not None and not isinstance(data, list):
-                raise PackError(f"{source}/{name} : une liste de règles est attendue.",
-                                f"{source}/{name}: a list of rules is expected.")
+                raise PackError("une liste de règles est attendue.", "a list of rules is expected.",
+                                place=Place(f"{source}/{name}"))
         except PackError as exc:
             if invalid is None:
                 raise
-            where, fr, en = _split_where(exc, f"{source}/{name}")
-            invalid.append((where, fr, en))
+            invalid.append(Problem(exc.place or Place(f"{source}/{name}"), exc.reason.en, exc.reason.fr))
             continue
         for item in data or []:
             line = item.line if isinstance(item, LineDict) else 0
-            where = f"{source}/{name}:{line}"
+            where = Place(f"{source}/{name}", line)
             if not isinstance(item, dict):
                 if invalid is not None:
-                    invalid.append((where, "une règle est un tableau associatif", "a rule is a mapping"))
+                    invalid.append(Problem(where, "a rule is a mapping", "une règle est un tableau associatif"))
                     continue
-                raise PackError(f"{where} : une règle est un tableau associatif.", f"{where}: a rule is a mapping.")
+                raise PackError("une règle est un tableau associatif.", "a rule is a mapping.", place=where)
             try:
                 rule = Rule.model_validate({**item, "file": f"{source}/{name}", "line": line})
             except ValidationError as exc:
-                where = _source_where(item, exc, f"{source}/{name}") or where
+                where = _source_place(item, exc, f"{source}/{name}") or where
                 if invalid is not None:
-                    invalid.append((where, f"règle invalide {item.get('id', '?')} ({validation_message_fr(exc)})",
-                                    f"invalid rule {item.get('id', '?')} ({_validation_message(exc)})"))
+                    invalid.append(Problem(where, f"invalid rule {item.get('id', '?')} ({_validation_message(exc)})",
+                                           f"règle invalide {item.get('id', '?')} ({validation_message_fr(exc)})"))
                     continue
-                raise PackError(f"{where} : règle invalide ({_validation_message(exc)}).",
-                                f"{where}: invalid rule ({_validation_message(exc)}).") from None
+                raise PackError(f"règle invalide ({_validation_message(exc)}).",
+                                f"invalid rule ({_validation_message(exc)}).", place=where) from None
             if rule.id in rules:
                 also = rules[rule.id].where()
-                duplicates.append((where, f"identifiant de règle en double {rule.id} (aussi {also})",
-                                   f"duplicate rule id {rule.id} (also {also})"))
+                duplicates.append(Problem(where, f"duplicate rule id {rule.id} (also {also})",
+                                          f"identifiant de règle en double {rule.id} (aussi {also})"))
             rules[rule.id] = rule
     return rules, duplicates
 
 
-def _split_where(exc: PackError, file: str) -> tuple[str, str, str]:
-    """(file[:line], fr, en) of a file's error, its place taken off the front of both messages."""
-    where = file
-    fr, en = exc.fr, exc.en
-    if en.startswith(file + ":"):
-        line = en[len(file) + 1:].split(":", 1)[0].strip()
-        if line.isdigit():
-            where = f"{file}:{line}"
-    fr = fr.removeprefix(where).removeprefix(file).lstrip(" :")
-    en = en.removeprefix(where).removeprefix(file).lstrip(" :")
-    return where, fr, en
-
-
-def _source_where(item: dict, exc: ValidationError, file: str) -> str | None:
-    """file:line of the source an error is about (a bad status is on the source's line, not the rule's)."""
+def _source_place(item: dict, exc: ValidationError, file: str) -> Place | None:
+    """The line of the source an error is about (a bad status is on the source's line, not the rule's)."""
     loc = exc.errors()[0]["loc"] if exc.errors() else ()
     if len(loc) >= 2 and loc[0] == "sources" and isinstance(loc[1], int):
         sources = item.get("sources")
         if isinstance(sources, list) and loc[1] < len(sources) and getattr(sources[loc[1]], "line", 0):
-            return f"{file}:{sources[loc[1]].line}"
+            return Place(file, sources[loc[1]].line)
     return None
 
 
@@ -419,8 +406,8 @@ class Layer:
     source: str
     files: dict[str, bytes]
     rules: dict[str, Rule]
-    duplicate_rules: list[tuple[str, str, str]]  # (where, fr, en)
-    invalid_rules: list[tuple[str, str, str]] = field(default_factory=list)  # only when read for the linter
+    duplicate_rules: list[Problem]
+    invalid_rules: list[Problem] = field(default_factory=list)  # only when read for the linter
 
 
 def read_layer(location: str | Path, lenient: bool = False) -> Layer:
@@ -435,7 +422,7 @@ def read_layer(location: str | Path, lenient: bool = False) -> Layer:
     except ValidationError as exc:
         raise PackError(f"{source}/pack.yaml : {_validation_message(exc)}",
                         f"{source}/pack.yaml: {_validation_message(exc)}") from None
-    invalid: list[tuple[str, str, str]] | None = [] if lenient else None
+    invalid: list[Problem] | None = [] if lenient else None
     rules, duplicates = _parse_rules(files, source, invalid)
     return Layer(info=info, source=source, files=files, rules=rules, duplicate_rules=duplicates,
                  invalid_rules=invalid or [])
@@ -540,7 +527,7 @@ def build_pack(base: Layer, overlays: list[Layer] = ()) -> Pack:
                 rules=rules,
                 templates=templates, template_files=origins, terms=terms or {}, reference_docx=reference,
                 rule_files={r.id: r.file for r in rules.values()}, disabled_rules=disabled,
-                reference_findings=[(reference_where, fr, en) for fr, en in found])
+                reference_findings=[Problem(Place(reference_where), en, fr) for fr, en in found])
 
 
 def _decision_files(files: dict[str, bytes], source: str) -> dict[str, Any]:

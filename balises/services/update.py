@@ -26,6 +26,7 @@ from balises.engine.state import engine_for
 from balises.engine.templating import format_date
 from balises.errors import BalisesError, InputFileError
 from balises.packs.loader import Pack, load_pack
+from balises.problems import Place
 from balises.render import embedding
 from balises.render.adoption import acknowledgement_document
 from balises.render.docx.package import clean_adopted
@@ -499,7 +500,8 @@ def _check_options(**values) -> None:
     try:
         Policy.model_validate(given)
     except ValidationError as exc:
-        problems = [replace(p, where=_OPTIONS.get(p.where.rsplit(".", 1)[-1], p.where)) for p in describe_errors(exc)]
+        problems = [replace(p, place=Place(field=_OPTIONS.get(p.place.field.rsplit(".", 1)[-1], p.place.field)))
+                    for p in describe_errors(exc)]
         raise InputFileError("Option de mise à jour invalide.", "Invalid update option.",
                              details=[(p.text("fr"), p.text("en")) for p in problems]) from None
 
