@@ -10,12 +10,11 @@ from balises.text import Bilingual
 class BalisesError(Exception):
     """Bad input or a bad pack: reported to the user as a short message, never as a traceback."""
 
-    def __init__(self, fr: str, en: str | None = None, *, details: list[tuple[str, str]] | None = None,
+    def __init__(self, fr: str, en: str | None = None, *, details: list[Bilingual] | None = None,
                  place: Place | None = None):
         self.reason = Bilingual.model_construct(fr=fr, en=en or fr)  # what is wrong, without the place
         self.place = place
-        # (fr, en) pairs, one per problem, shown under the headline
-        self.details = details or []
+        self.details = details or []  # one per problem, shown under the headline
         super().__init__(self.en)
 
     @property
@@ -28,7 +27,7 @@ class BalisesError(Exception):
 
     def message(self, lang: str = "en") -> str:
         head = self.fr if lang == "fr" else self.en
-        lines = [head] + ["  - " + (fr if lang == "fr" else en) for fr, en in self.details]
+        lines = [head] + ["  - " + detail.get(lang) for detail in self.details]
         return "\n".join(lines)
 
     def __str__(self) -> str:
@@ -44,7 +43,7 @@ class ProfileError(BalisesError):
 
     def __init__(self, fr: str, en: str, *, problems: list | None = None):
         self.problems = list(problems or [])  # balises.problems.Problem, one per field at fault
-        super().__init__(fr, en, details=[(p.text("fr"), p.text("en")) for p in self.problems])
+        super().__init__(fr, en, details=[Bilingual(fr=p.text("fr"), en=p.text("en")) for p in self.problems])
 
 
 class PackError(BalisesError):

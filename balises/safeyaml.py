@@ -230,7 +230,8 @@ def parse_json(data: bytes | str, source: str) -> Any:
                              f"invalid JSON (number of {exc.args[0]} digits; at most {MAX_DIGITS}).",
                              place=Place(source)) from None
     except ValueError as exc:  # a number Python will not read
-        raise InputFileError(f"JSON invalide ({exc}).", f"invalid JSON ({exc}).", place=Place(source)) from None
+        raise InputFileError(f"JSON invalide ({exc}).", f"invalid JSON ({exc}).",
+                             place=Place(source)) from None
     except (UnicodeDecodeError, RecursionError):
         raise InputFileError("JSON illisible.", "unreadable JSON.", place=Place(source)) from None
 

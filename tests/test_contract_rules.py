@@ -83,7 +83,7 @@ def test_an_adjust_rule_completes_the_answer_and_says_so():
     changes, field, expected = ADJUSTED["quebec_french"]
     profile = parse_profile(answers(changes))
     assert FieldPath.parse(field).get(profile.model_dump(mode="json")) == expected
-    assert "Charte de la langue française, art. 41" in profile.notices[0][0]
+    assert "Charte de la langue française, art. 41" in profile.notices[0].fr
     form = wizard.default_answers()
     form["organisation"].update(BASE["organisation"])
     form["policy"]["languages"] = ["en"]

@@ -31,7 +31,7 @@ from balises.contract.paths import MISSING, FieldPath
 from balises.errors import ProfileError
 from balises.problems import Place, Problem
 from balises.safeyaml import load_data_file, parse_json, parse_yaml
-from balises.text import did_you_mean
+from balises.text import Bilingual, did_you_mean
 
 
 def _choice(table: v.Labels):
@@ -294,7 +294,7 @@ class Profile(_Strict):
         return self
 
     @property
-    def notices(self) -> list[tuple[str, str]]:
+    def notices(self) -> list[Bilingual]:
         return list(self._notices)
 
 

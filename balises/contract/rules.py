@@ -62,8 +62,8 @@ def refusals() -> tuple[ContractRule, ...]:
     return tuple(r for r in contract_rules() if r.adjust is None)
 
 
-def adjust(data: dict) -> tuple[dict, list[tuple[str, str]]]:
-    """``data`` completed where an adjust rule asks (Québec: French added), and the (fr, en) notices."""
+def adjust(data: dict) -> tuple[dict, list[Bilingual]]:
+    """``data`` completed where an adjust rule asks (Québec: French added), and the notices."""
     notices = []
     for rule in contract_rules():
         if rule.adjust is None or not rule.broken_by(data):
@@ -73,7 +73,7 @@ def adjust(data: dict) -> tuple[dict, list[tuple[str, str]]]:
             continue  # only a given list is completed; a missing one takes the contract's default
         data = copy.deepcopy(data)
         rule.path.set(data, [rule.adjust["prepend"], *current])
-        notices.append((rule.notice.fr, rule.notice.en) if rule.notice else ("", ""))
+        notices.append(rule.notice or Bilingual(fr="", en=""))
     return data, notices
 
 

@@ -424,15 +424,17 @@ def check_archive_path(directory: str | Path, output: str | Path | None) -> None
     """An archive is never written inside the pack it holds: it would overwrite one of the pack's files (``-o
     DIR/pack.yaml``) or join the next build."""
     if output is not None and Path(directory).resolve() in Path(output).resolve().parents:
-        raise PackError(f"{output} : l'archive ne peut pas être écrite dans le paquet qu'elle contient ({directory}).",
-                        f"{output}: the archive cannot be written inside the pack it holds ({directory}).")
+        raise PackError(f"l'archive ne peut pas être écrite dans le paquet qu'elle contient ({directory}).",
+                        f"the archive cannot be written inside the pack it holds ({directory}).",
+                        place=Place(str(output)))
 
 
 def build_archive(directory: str | Path, output: str | Path | None = None) -> tuple[Path, dict]:
     """Write the pack folder as one .zip with ``manifest.json``. Returns the path and the manifest."""
     directory = Path(directory)
     if not directory.is_dir():
-        raise PackError(f"{directory} : un dossier de paquet est attendu.", f"{directory}: a pack folder is expected.")
+        raise PackError("un dossier de paquet est attendu.", "a pack folder is expected.",
+                        place=Place(str(directory)))
     layer: Layer = read_layer(directory)
     files = {n: b for n, b in read_pack_files(directory).items() if n != MANIFEST_FILE}
     base = read_layer(default_pack_dir())
@@ -469,8 +471,9 @@ def verify_archive(path: str | Path) -> dict:
     Read by the same reader as generation, so an archive with one top folder verifies as it generates."""
     path = Path(path)
     if path.is_dir():
-        raise PackError(f"{path} : une archive .zip est attendue (construisez-la avec « balises pack build »).",
-                        f"{path}: a .zip archive is expected (build it with `balises pack build`).")
+        raise PackError("une archive .zip est attendue (construisez-la avec « balises pack build »).",
+                        "a .zip archive is expected (build it with `balises pack build`).",
+                        place=Place(str(path)))
     return read_pack(path)[1]
 
 

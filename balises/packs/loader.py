@@ -133,8 +133,8 @@ def _check_member_path(name: str, source: str) -> str:
     path = PurePosixPath(name.replace("\\", "/"))
     if not path.parts or path.is_absolute() or name.startswith(("/", "\\")) or ".." in path.parts \
             or ":" in path.parts[0]:
-        raise PackError(f"{source} : chemin refusé dans le paquet : {name!r} (hors du paquet).",
-                        f"{source}: path refused in pack: {name!r} (outside the pack).")
+        raise PackError(f"chemin refusé dans le paquet : {name!r} (hors du paquet).",
+                        f"path refused in pack: {name!r} (outside the pack).", place=Place(source))
     return str(path)
 
 
@@ -151,13 +151,13 @@ def _read_regular(path: Path, rel: str, source: str) -> bytes:
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
     except OSError as exc:
-        raise PackError(f"{source} : lecture impossible de {rel} ({exc.strerror}).",
-                        f"{source}: cannot read {rel} ({exc.strerror}).") from None
+        raise PackError(f"lecture impossible de {rel} ({exc.strerror}).",
+                        f"cannot read {rel} ({exc.strerror}).", place=Place(source)) from None
     with os.fdopen(fd, "rb") as fh:
         info = os.fstat(fh.fileno())
         if not stat.S_ISREG(info.st_mode):
-            raise PackError(f"{source} : {rel} n'est pas un fichier ordinaire (tube, socket ou périphérique).",
-                            f"{source}: {rel} is not a regular file (a pipe, socket or device).")
+            raise PackError(f"{rel} n'est pas un fichier ordinaire (tube, socket ou périphérique).",
+                            f"{rel} is not a regular file (a pipe, socket or device).", place=Place(source))
         _check_size(rel, info.st_size, source)
         return fh.read(info.st_size + 1)
 
@@ -182,39 +182,41 @@ def read_pack(location: str | Path) -> tuple[dict[str, bytes], dict | None]:
             if any(part.startswith(".") or part == "__pycache__" for part in PurePosixPath(rel).parts):
                 continue
             if path.is_symlink():
-                raise PackError(f"{source} : lien symbolique refusé dans le paquet : {rel}",
-                                f"{source}: symbolic link refused in pack: {rel}")
+                raise PackError(f"lien symbolique refusé dans le paquet : {rel}",
+                                f"symbolic link refused in pack: {rel}", place=Place(source))
             if path.is_dir():
                 continue
             if not path.is_file():  # a FIFO blocks for ever, a device node reads until memory runs out
-                raise PackError(f"{source} : {rel} n'est pas un fichier ordinaire (tube, socket ou périphérique).",
-                                f"{source}: {rel} is not a regular file (a pipe, socket or device).")
+                raise PackError(f"{rel} n'est pas un fichier ordinaire (tube, socket ou périphérique).",
+                                f"{rel} is not a regular file (a pipe, socket or device).",
+                                place=Place(source))
             size = path.stat().st_size
             _check_size(rel, size, source)
             total += size
             if len(files) >= MAX_PACK_FILES or total > MAX_PACK_BYTES:
-                raise PackError(f"{source} : paquet trop volumineux.", f"{source}: pack too large.")
+                raise PackError("paquet trop volumineux.", "pack too large.", place=Place(source))
             files[rel] = _read_regular(path, rel, source)
         return files, None
     if not zipfile.is_zipfile(location):
-        raise PackError(f"{source} : ni un dossier ni une archive .zip de paquet.",
-                        f"{source}: neither a pack folder nor a .zip pack archive.")
+        raise PackError("ni un dossier ni une archive .zip de paquet.",
+                        "neither a pack folder nor a .zip pack archive.", place=Place(source))
     try:
         with zipfile.ZipFile(location) as archive:
             infos = archive.infolist()
             if len(infos) > MAX_PACK_FILES:
-                raise PackError(f"{source} : trop de fichiers dans l'archive.", f"{source}: too many files in archive.")
+                raise PackError("trop de fichiers dans l'archive.", "too many files in archive.",
+                                place=Place(source))
             for info in infos:
                 name = _check_member_path(info.filename, source)
                 mode = info.external_attr >> 16
                 if stat.S_ISLNK(mode):
-                    raise PackError(f"{source} : lien symbolique refusé dans l'archive : {name}",
-                                    f"{source}: symbolic link refused in archive: {name}")
+                    raise PackError(f"lien symbolique refusé dans l'archive : {name}",
+                                    f"symbolic link refused in archive: {name}", place=Place(source))
                 if info.is_dir():
                     continue
                 if info.flag_bits & 0x1:
-                    raise PackError(f"{source} : fichier chiffré refusé dans l'archive : {name}",
-                                    f"{source}: encrypted file refused in archive: {name}")
+                    raise PackError(f"fichier chiffré refusé dans l'archive : {name}",
+                                    f"encrypted file refused in archive: {name}", place=Place(source))
                 if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
                     raise PackError(f"{source} : méthode de compression {info.compress_type} non prise en charge "
                                     f"pour {name} (stockée ou deflate seulement).",
@@ -223,18 +225,19 @@ def read_pack(location: str | Path) -> tuple[dict[str, bytes], dict | None]:
                 _check_size(name, info.file_size, source)
                 total += info.file_size
                 if total > MAX_PACK_BYTES:
-                    raise PackError(f"{source} : archive trop volumineuse une fois décompressée.",
-                                    f"{source}: archive too large once uncompressed.")
+                    raise PackError("archive trop volumineuse une fois décompressée.",
+                                    "archive too large once uncompressed.", place=Place(source))
                 with archive.open(info) as member:
                     # read one byte past the declared size: a lying header cannot smuggle in more
                     data = member.read(info.file_size + 1)
                 if len(data) != info.file_size:
-                    raise PackError(f"{source} : taille incohérente pour {name}.",
-                                    f"{source}: inconsistent size for {name}.")
+                    raise PackError(f"taille incohérente pour {name}.",
+                                    f"inconsistent size for {name}.", place=Place(source))
                 files[name] = data
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, RuntimeError, NotImplementedError,
             ValueError) as exc:
-        raise PackError(f"{source} : archive illisible ({exc}).", f"{source}: unreadable archive ({exc}).") from None
+        raise PackError(f"archive illisible ({exc}).", f"unreadable archive ({exc}).",
+                        place=Place(source)) from None
     # an archive may hold the pack at its root or inside one top folder (NAME-VERSION/)
     if PACK_FILE not in files:
         tops = {PurePosixPath(n).parts[0] for n in files}
@@ -256,7 +259,8 @@ def files_checksum(files: dict[str, bytes]) -> tuple[dict[str, str], str]:
 def verify_manifest(files: dict[str, bytes], source: str) -> dict:
     """An archive must carry the manifest written by ``balises pack build``, and match it file for file."""
     def refuse(fr: str, en: str):
-        return PackError(f"{source} : archive de paquet refusée : {fr}", f"{source}: pack archive refused: {en}")
+        return PackError(f"archive de paquet refusée : {fr}", f"pack archive refused: {en}",
+                         place=Place(source))
 
     if MANIFEST_FILE not in files:
         raise refuse("manifest.json manquant (construisez l'archive avec « balises pack build »).",
@@ -414,8 +418,8 @@ def read_layer(location: str | Path, lenient: bool = False) -> Layer:
     files = read_pack_files(location)
     source = str(location)
     if PACK_FILE not in files:
-        raise PackError(f"{source} : pack.yaml manquant (nom, version, langues du paquet).",
-                        f"{source}: pack.yaml missing (the pack's name, version, languages).")
+        raise PackError("pack.yaml manquant (nom, version, langues du paquet).",
+                        "pack.yaml missing (the pack's name, version, languages).", place=Place(source))
     raw = _yaml(files, PACK_FILE, source)
     try:
         info = PackInfo.model_validate(raw if isinstance(raw, dict) else {})
@@ -469,8 +473,8 @@ def _terms(files: dict[str, bytes], source: str) -> dict[str, dict[str, str]]:
     data = _yaml(files, TERMS_FILE, source) or {}
     where = f"{source}/{TERMS_FILE}"
     if not isinstance(data, dict):
-        raise PackError(f"{where} : un tableau associatif terme -> {{fr: …, en: …}} est attendu.",
-                        f"{where}: a mapping of term -> {{fr: …, en: …}} is expected.")
+        raise PackError("un tableau associatif terme -> {fr: …, en: …} est attendu.",
+                        "a mapping of term -> {fr: …, en: …} is expected.", place=Place(where))
     for key, value in data.items():
         if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
             raise PackError(f"{where} : le terme {key!r} doit associer chaque langue à un texte "
@@ -483,8 +487,8 @@ def _terms(files: dict[str, bytes], source: str) -> dict[str, dict[str, str]]:
 def build_pack(base: Layer, overlays: list[Layer] = ()) -> Pack:
     files = base.files
     if not _is_base(files):
-        raise PackError(f"{base.source} : un paquet de base contient {SECTIONS_DIR} et {REFERENCE_FILE}.",
-                        f"{base.source}: a base pack holds {SECTIONS_DIR} and {REFERENCE_FILE}.")
+        raise PackError(f"un paquet de base contient {SECTIONS_DIR} et {REFERENCE_FILE}.",
+                        f"a base pack holds {SECTIONS_DIR} and {REFERENCE_FILE}.", place=Place(base.source))
     sections = _outline(files, base.source)
     templates, origins = _parse_templates(files, base.source)
     terms = _terms(files, base.source)

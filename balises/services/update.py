@@ -55,6 +55,7 @@ from balises.services.diff import (
 )
 from balises.services.merge import MergePlan, label_units
 from balises.services.regenerate import read_docx
+from balises.text import Bilingual
 
 # ---------------------------------------------------------------- update that keeps the organisation's document
 
@@ -503,7 +504,7 @@ def _check_options(**values) -> None:
         problems = [replace(p, place=Place(field=_OPTIONS.get(p.place.field.rsplit(".", 1)[-1], p.place.field)))
                     for p in describe_errors(exc)]
         raise InputFileError("Option de mise à jour invalide.", "Invalid update option.",
-                             details=[(p.text("fr"), p.text("en")) for p in problems]) from None
+                             details=[Bilingual(fr=p.text("fr"), en=p.text("en")) for p in problems]) from None
 
 
 def _with_policy(profile: Profile, **values) -> Profile:
