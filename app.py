@@ -633,8 +633,8 @@ def render_review(pack, profile) -> None:
                     st.button(t("answer_it"), key=f"todo_{n}", on_click=edit, args=(p.field,), type="tertiary",
                               icon=":material/edit:")
     elif profile is not None:
-        for fr, en in profile.notices:
-            st.info(fr if lang == "fr" else en)
+        for notice in profile.notices:
+            st.info(notice.get(lang))
         render_all_decisions(pack, profile)  # first: to be settled before adoption
     render_answers()
     if not waiting and profile is not None:
@@ -898,9 +898,9 @@ def render_flash() -> None:
             st.error(body, icon=":material/warning:")
         else:
             _, message, notices = ss.flash
-            st.success(wz.md_text(wz.tr(message, lang)), icon=":material/check_circle:")
+            st.success(wz.md_text(message.get(lang)), icon=":material/check_circle:")
             for note in notices:
-                st.info(wz.md_text(wz.tr(note, lang)))
+                st.info(wz.md_text(note.get(lang)))
     for note in ss.notes:
         st.info(wz.md_text(wz.tr(note, lang)))
 

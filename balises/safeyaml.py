@@ -11,6 +11,7 @@ from typing import Any
 import yaml
 
 from balises.errors import InputFileError
+from balises.problems import Place
 
 MAX_FILE_BYTES = 2 * 1024 * 1024  # a profile or a rule file is a few kilobytes
 MAX_ALIASES = 200  # enough for hand-written anchors
@@ -113,10 +114,8 @@ def read_bytes(path: Path, max_bytes: int = MAX_FILE_BYTES) -> bytes:
                              f"{path} is not a regular file (a pipe, socket or device).")
     size = path.stat().st_size
     if size > max_bytes:
-        raise InputFileError(
-            f"{path} : fichier trop volumineux ({size} octets ; maximum {max_bytes}).",
-            f"{path}: file too large ({size} bytes; at most {max_bytes}).",
-        )
+        raise InputFileError(f"fichier trop volumineux ({size} octets ; maximum {max_bytes}).",
+                             f"file too large ({size} bytes; at most {max_bytes}).", place=Place(str(path)))
     try:
         return path.read_bytes()
     except OSError as exc:
@@ -128,18 +127,16 @@ def parse_yaml(data: bytes | str, source: str, max_bytes: int = MAX_FILE_BYTES) 
     """Parse YAML safely. Python tags, alias bombs, bad syntax and bad encodings get a clear message."""
     if isinstance(data, bytes):
         if len(data) > max_bytes:
-            raise InputFileError(f"{source} : contenu trop volumineux (maximum {max_bytes} octets).",
-                                 f"{source}: content too large (at most {max_bytes} bytes).")
+            raise InputFileError(f"contenu trop volumineux (maximum {max_bytes} octets).",
+                                 f"content too large (at most {max_bytes} bytes).", place=Place(source))
         try:
             data = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise InputFileError(
-                f"{source} : le fichier n'est pas en UTF-8 (octet {exc.start}).",
-                f"{source}: the file is not UTF-8 (byte {exc.start}).",
-            ) from None
+            raise InputFileError(f"le fichier n'est pas en UTF-8 (octet {exc.start}).",
+                                 f"the file is not UTF-8 (byte {exc.start}).", place=Place(source)) from None
     elif len(data) > max_bytes:
-        raise InputFileError(f"{source} : contenu trop volumineux (maximum {max_bytes} octets).",
-                             f"{source}: content too large (at most {max_bytes} bytes).")
+        raise InputFileError(f"contenu trop volumineux (maximum {max_bytes} octets).",
+                             f"content too large (at most {max_bytes} bytes).", place=Place(source))
     try:
         loader = _BoundedLoader(data)  # a SafeLoader (what yaml.load(data, Loader=…) does, the loader kept)
         try:
@@ -149,22 +146,20 @@ def parse_yaml(data: bytes | str, source: str, max_bytes: int = MAX_FILE_BYTES) 
         _check_expansion(result, source, loader._aliases > 0)
         return result
     except yaml.constructor.ConstructorError as exc:
-        where = _mark(exc.problem_mark)
         raise InputFileError(
-            f"{source}{where} : étiquette YAML refusée ({exc.problem}). Seules les données simples sont "
+            f"étiquette YAML refusée ({exc.problem}). Seules les données simples sont "
             "acceptées (texte, nombres, dates, listes, tableaux associatifs).",
-            f"{source}{where}: YAML tag refused ({exc.problem}). Only plain data is accepted "
-            "(text, numbers, dates, lists, mappings).",
+            f"YAML tag refused ({exc.problem}). Only plain data is accepted "
+            "(text, numbers, dates, lists, mappings).", place=_place(source, exc.problem_mark),
         ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
-        where = _mark(mark)
-        raise InputFileError(f"{source}{where} : YAML invalide ({getattr(exc, 'problem_fr', problem)}).",
-                             f"{source}{where}: invalid YAML ({problem}).") from None
+        raise InputFileError(f"YAML invalide ({getattr(exc, 'problem_fr', problem)}).",
+                             f"invalid YAML ({problem}).", place=_place(source, mark)) from None
     except RecursionError:
-        raise InputFileError(f"{source} : structure YAML trop profonde.",
-                             f"{source}: YAML structure too deeply nested.") from None
+        raise InputFileError("structure YAML trop profonde.", "YAML structure too deeply nested.",
+                             place=Place(source)) from None
 
 
 def _check_expansion(data: Any, source: str, aliases: bool = True) -> None:
@@ -180,8 +175,8 @@ def _check_expansion(data: Any, source: str, aliases: bool = True) -> None:
         if key in sizes:
             return sizes[key]
         if key in open_:
-            raise InputFileError(f"{source} : un alias YAML se contient lui-même.",
-                                 f"{source}: a YAML alias refers to itself.")
+            raise InputFileError("un alias YAML se contient lui-même.", "a YAML alias refers to itself.",
+                                 place=Place(source))
         open_.add(key)
         items = value.items() if isinstance(value, dict) else ((None, v) for v in value)
         total = 1 + sum(size(k) + size(v) for k, v in items)
@@ -190,12 +185,12 @@ def _check_expansion(data: Any, source: str, aliases: bool = True) -> None:
         return total
 
     if size(data) > MAX_EXPANDED_VALUES and not aliases:
-        raise InputFileError(f"{source} : trop de valeurs (plus de {MAX_EXPANDED_VALUES}).",
-                             f"{source}: too many values (more than {MAX_EXPANDED_VALUES}).")
+        raise InputFileError(f"trop de valeurs (plus de {MAX_EXPANDED_VALUES}).",
+                             f"too many values (more than {MAX_EXPANDED_VALUES}).", place=Place(source))
     if size(data) > MAX_EXPANDED_VALUES:
         raise InputFileError(
-            f"{source} : les alias YAML donnent trop de valeurs une fois développés (plus de {MAX_EXPANDED_VALUES}).",
-            f"{source}: YAML aliases expand to too many values (more than {MAX_EXPANDED_VALUES}).")
+            f"les alias YAML donnent trop de valeurs une fois développés (plus de {MAX_EXPANDED_VALUES}).",
+            f"YAML aliases expand to too many values (more than {MAX_EXPANDED_VALUES}).", place=Place(source))
 
 
 def _json_object(pairs: list[tuple[str, Any]]) -> dict:
@@ -225,18 +220,20 @@ def parse_json(data: bytes | str, source: str) -> Any:
     try:
         return json.loads(data, object_pairs_hook=_json_object, parse_int=_json_int)
     except json.JSONDecodeError as exc:
-        raise InputFileError(f"{source}:{exc.lineno} : JSON invalide ({exc.msg}).",
-                             f"{source}:{exc.lineno}: invalid JSON ({exc.msg}).") from None
+        raise InputFileError(f"JSON invalide ({exc.msg}).", f"invalid JSON ({exc.msg}).",
+                             place=Place(source, exc.lineno)) from None
     except _DuplicateKey as exc:
-        raise InputFileError(f"{source} : JSON invalide (clé en double {exc.args[0]!r}).",
-                             f"{source}: invalid JSON (duplicate key {exc.args[0]!r}).") from None
+        raise InputFileError(f"JSON invalide (clé en double {exc.args[0]!r}).",
+                             f"invalid JSON (duplicate key {exc.args[0]!r}).", place=Place(source)) from None
     except _TooManyDigits as exc:
-        raise InputFileError(f"{source} : JSON invalide (nombre de {exc.args[0]} chiffres ; maximum {MAX_DIGITS}).",
-                             f"{source}: invalid JSON (number of {exc.args[0]} digits; at most {MAX_DIGITS}).") from None
+        raise InputFileError(f"JSON invalide (nombre de {exc.args[0]} chiffres ; maximum {MAX_DIGITS}).",
+                             f"invalid JSON (number of {exc.args[0]} digits; at most {MAX_DIGITS}).",
+                             place=Place(source)) from None
     except ValueError as exc:  # a number Python will not read
-        raise InputFileError(f"{source} : JSON invalide ({exc}).", f"{source}: invalid JSON ({exc}).") from None
+        raise InputFileError(f"JSON invalide ({exc}).", f"invalid JSON ({exc}).",
+                             place=Place(source)) from None
     except (UnicodeDecodeError, RecursionError):
-        raise InputFileError(f"{source} : JSON illisible.", f"{source}: unreadable JSON.") from None
+        raise InputFileError("JSON illisible.", "unreadable JSON.", place=Place(source)) from None
 
 
 def load_data_file(path: Path, max_bytes: int = MAX_FILE_BYTES) -> Any:
@@ -248,5 +245,5 @@ def load_data_file(path: Path, max_bytes: int = MAX_FILE_BYTES) -> Any:
     return parse_yaml(raw, str(path), max_bytes)
 
 
-def _mark(mark) -> str:
-    return f":{mark.line + 1}" if mark is not None else ""
+def _place(source: str, mark) -> Place:
+    return Place(source, mark.line + 1 if mark is not None else 0)

@@ -28,6 +28,7 @@ from balises.engine.facts import ToolRisk, tool_risk
 from balises.errors import BalisesError, InputFileError, ProfileError
 from balises.render.embedding import read_payload
 from balises.slug import slugify
+from balises.text import Bilingual, md_text  # noqa: F401 (md_text: the app shows users' and files' text through it)
 
 UI_LANGS = ("fr", "en")
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
@@ -795,8 +796,8 @@ def answers_yaml(answers: Answers, lang: str = "fr", on: dt.date | None = None) 
 @dataclass
 class LoadedAnswers:
     answers: Answers
-    message: tuple[str, str]
-    notices: list[tuple[str, str]]
+    message: Bilingual
+    notices: list[Bilingual]
 
 
 def load_answers_file(name: str, data: bytes, pack: Any = None) -> LoadedAnswers:
@@ -813,8 +814,8 @@ def load_answers_file(name: str, data: bytes, pack: Any = None) -> LoadedAnswers
         raw = payload.get("profile")
         made_with = (payload.get("pack") or {}).get("label") or "?"
         date = str(payload.get("generated_on") or "?")
-        message = (TEXTS["upload_docx_ok"][0].format(name=name, date=date, pack=made_with),
-                   TEXTS["upload_docx_ok"][1].format(name=name, date=date, pack=made_with))
+        message = Bilingual(fr=TEXTS["upload_docx_ok"][0].format(name=name, date=date, pack=made_with),
+                            en=TEXTS["upload_docx_ok"][1].format(name=name, date=date, pack=made_with))
     else:
         try:
             decoded = data.decode("utf-8-sig")
@@ -822,7 +823,7 @@ def load_answers_file(name: str, data: bytes, pack: Any = None) -> LoadedAnswers
             raise InputFileError(f"{name} : le fichier n'est pas du texte UTF-8 (YAML ou JSON attendu).",
                                  f"{name}: the file is not UTF-8 text (YAML or JSON expected).") from None
         raw = profile_data_from_text(decoded, name)
-        message = (TEXTS["upload_ok"][0].format(name=name), TEXTS["upload_ok"][1].format(name=name))
+        message = Bilingual(fr=TEXTS["upload_ok"][0].format(name=name), en=TEXTS["upload_ok"][1].format(name=name))
     raw, waiting = _without_unanswered(raw)
     profile = layered.resolve(raw, pack, name).profile
     answers = answers_from_profile(profile)
@@ -864,18 +865,4 @@ def error_lines(exc: BalisesError, lang: str) -> tuple[str, list[str]]:
     problems = getattr(exc, "problems", None)
     if problems:
         return head, [_problem(p).message(lang) for p in problems]
-    return head, [fr if lang == "fr" else en for fr, en in exc.details]
-
-
-# ---------------------------------------------------------------- showing what users and files provide
-
-# the marks that make images, links, directives (:red[…]), formulas ($…$), HTML, tables or emphasis; apostrophes,
-# colons and parentheses stay as they are, so that messages read the same in the page's source
-_MD_ACTIVE = re.compile(r"([\\`*_\[\]<>!$|~#{}])")
-
-
-def md_text(value: Any) -> str:
-    """A user's or a file's text as literal text inside Streamlit Markdown: ``![x](https://…)`` would make
-    every browser showing it fetch a remote image, ``:red[…]`` or ``$…$`` restyle it. CommonMark lets any
-    ASCII punctuation be escaped with a backslash; line breaks are kept."""
-    return _MD_ACTIVE.sub(r"\\\1", str(value))
+    return head, [detail.get(lang) for detail in exc.details]

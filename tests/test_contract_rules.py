@@ -13,6 +13,7 @@ from balises.contract.paths import FieldPath
 from balises.contract.profile import parse_profile
 from balises.errors import ProfileError
 from balises.packs.authoring import defaults_problems
+from balises.problems import Place
 
 BASE = {"organisation": {"name": "Compagnie", "jurisdiction": "quebec", "sector": "performing_arts",
                          "employees": 4}}
@@ -74,7 +75,7 @@ def test_the_wizard_resets_the_answer_and_offers_only_allowed_options(code):
 @pytest.mark.parametrize("code", sorted(BREAKING))
 def test_lint_reports_a_pack_default_that_breaks_a_rule(code):
     changes, field, _ = BREAKING[code]
-    problems = defaults_problems(dict(changes), "pack.yaml")
+    problems = defaults_problems(dict(changes), Place("pack.yaml"))
     assert any(field in p.message for p in problems), problems
 
 
@@ -82,7 +83,7 @@ def test_an_adjust_rule_completes_the_answer_and_says_so():
     changes, field, expected = ADJUSTED["quebec_french"]
     profile = parse_profile(answers(changes))
     assert FieldPath.parse(field).get(profile.model_dump(mode="json")) == expected
-    assert "Charte de la langue française, art. 41" in profile.notices[0][0]
+    assert "Charte de la langue française, art. 41" in profile.notices[0].fr
     form = wizard.default_answers()
     form["organisation"].update(BASE["organisation"])
     form["policy"]["languages"] = ["en"]

@@ -114,7 +114,7 @@ def test_quebec_always_gets_french_and_says_why():
     data = with_("organisation.jurisdiction", "quebec", with_("policy.languages", ["en"]))
     profile = parse_profile(data)
     assert profile.policy.languages == ["fr", "en"]
-    assert any("s. 41" in en and "art. 41" in fr for fr, en in profile.notices)
+    assert any("s. 41" in n.en and "art. 41" in n.fr for n in profile.notices)
     france = parse_profile(with_("policy.languages", ["en"]))
     assert france.policy.languages == ["en"] and not france.notices
 

@@ -18,10 +18,11 @@ Operators on a field: ``equals``, ``not_equals``, ``in``, ``not_in``, ``contains
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from typing import Any
 
 from balises.contract.paths import MISSING, FieldPath
+from balises.problems import Place
+from balises.text import did_you_mean
 
 COMBINATORS = ("all", "any", "not")
 OPERATORS = ("equals", "not_equals", "in", "not_in", "contains", "contains_any", "contains_all",
@@ -144,20 +145,15 @@ def holds(cond: dict | None, context: dict) -> bool:
     raise ValueError(f"unknown operator {op}")  # check() refuses these before evaluation
 
 
-def suggest(name: str, choices, fr: bool = False) -> str:
-    hint = difflib.get_close_matches(name, sorted(choices), n=1, cutoff=0.5)
-    if not hint:
-        return ""
-    return f" (vouliez-vous dire {hint[0]!r} ?)" if fr else f" (did you mean {hint[0]!r}?)"
-
-
-def condition_problems(when, fields: dict, where: str, who_en: str, who_fr: str, problem) -> list:
+def condition_problems(when, fields: dict, where: Place, who_en: str, who_fr: str, problem) -> list:
     """A rule's condition against the fields it may test and their values (clause and decision rules alike)."""
     out = []
     for field, op, operand in fields_of(when):
         if field not in fields:
-            out.append(problem(where, f"{who_en}: unknown field {field!r}{suggest(field, fields)}",
-                               f"{who_fr} : champ inconnu {field!r}{suggest(field, fields, fr=True)}"))
+            out.append(problem(where, f"{who_en}: unknown field {field!r}"
+                                      f"{did_you_mean(field, fields, cutoff=0.5)}",
+                               f"{who_fr} : champ inconnu {field!r}"
+                               f"{did_you_mean(field, fields, 'fr', cutoff=0.5)}"))
             continue
         allowed = fields[field]
         if allowed and op in ("equals", "not_equals", "in", "not_in", "contains", "contains_any", "contains_all"):

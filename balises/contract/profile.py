@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import difflib
 import functools
 import re
 from pathlib import Path
@@ -31,8 +30,9 @@ from balises.contract import rules as contract_rules
 from balises.contract import vocabulary as v
 from balises.contract.paths import MISSING, FieldPath
 from balises.errors import ProfileError
-from balises.problems import Problem
+from balises.problems import Place, Problem
 from balises.safeyaml import load_data_file, parse_json, parse_yaml
+from balises.text import Bilingual, did_you_mean
 
 
 # each answer's options are data (balises/contract/options.yaml, the table listing the field)
@@ -288,7 +288,7 @@ class Profile(_Strict):
         return self
 
     @property
-    def notices(self) -> list[tuple[str, str]]:
+    def notices(self) -> list[Bilingual]:
         return list(self._notices)
 
 
@@ -371,13 +371,6 @@ def _model_at(loc: tuple) -> type[BaseModel] | None:
     return model
 
 
-def _hint(word: str, candidates: list[str], lang: str) -> str:
-    close = difflib.get_close_matches(str(word), candidates, n=1, cutoff=0.6)
-    if not close:
-        return ""
-    return f" ; vouliez-vous dire {close[0]!r} ?" if lang == "fr" else f"; did you mean {close[0]!r}?"
-
-
 def _short(value: Any) -> Any:
     text = repr(value)
     return value if len(text) <= 80 else text[:77] + "..."
@@ -414,7 +407,7 @@ def describe_errors(exc: ValidationError) -> list[Problem]:
             if template is None:
                 text = err["msg"]
             else:
-                hint = _hint(value, allowed, lang) if allowed else ""
+                hint = did_you_mean(value, allowed, lang, aside=False) if allowed else ""
                 if etype == "extra_forbidden" and allowed:
                     hint += (" ; clés permises : " if lang == "fr" else "; allowed keys: ") + ", ".join(allowed)
                 allowed_hint = ((" ; valeurs permises : " if lang == "fr" else "; allowed values: ")
@@ -425,7 +418,7 @@ def describe_errors(exc: ValidationError) -> list[Problem]:
                 except (KeyError, IndexError, ValueError, TypeError):
                     text = err["msg"]
             texts.append(text)
-        problems.append(Problem(field, texts[1], texts[0], etype))
+        problems.append(Problem(Place(field=field), texts[1], texts[0], etype))
     return problems
 
 

@@ -27,6 +27,7 @@ from balises.contract import conditions, vocabulary
 from balises.contract import rules as contract_rules
 from balises.contract.paths import FieldPath
 from balises.safeyaml import load_data_file
+from balises.text import did_you_mean
 
 QUESTIONS_FILE = Path(__file__).with_name("questions.yaml")
 DOCS_START, DOCS_END = "<!-- questions:start -->", "<!-- questions:end -->"

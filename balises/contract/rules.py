@@ -14,17 +14,9 @@ from pydantic import BaseModel, ConfigDict, field_validator
 from balises.contract import conditions
 from balises.contract.paths import FieldPath
 from balises.safeyaml import load_data_file
+from balises.text import Bilingual
 
 RULES_FILE = Path(__file__).with_name("rules.yaml")
-
-
-class Wording(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    fr: str
-    en: str
-
-    def __getitem__(self, lang: str) -> str:
-        return self.fr if lang == "fr" else self.en
 
 
 class ContractRule(BaseModel):
@@ -34,9 +26,9 @@ class ContractRule(BaseModel):
     when: dict
     require: dict
     reset: Any = None  # a value, or {current value: new value}; else the first value that keeps the rule
-    message: Wording | None = None
+    message: Bilingual | None = None
     adjust: dict[Literal["prepend"], Any] | None = None
-    notice: Wording | None = None
+    notice: Bilingual | None = None
 
     @field_validator("when", "require")
     @classmethod
@@ -70,8 +62,8 @@ def refusals() -> tuple[ContractRule, ...]:
     return tuple(r for r in contract_rules() if r.adjust is None)
 
 
-def adjust(data: dict) -> tuple[dict, list[tuple[str, str]]]:
-    """``data`` completed where an adjust rule asks (Québec: French added), and the (fr, en) notices."""
+def adjust(data: dict) -> tuple[dict, list[Bilingual]]:
+    """``data`` completed where an adjust rule asks (Québec: French added), and the notices."""
     notices = []
     for rule in contract_rules():
         if rule.adjust is None or not rule.broken_by(data):
@@ -81,7 +73,7 @@ def adjust(data: dict) -> tuple[dict, list[tuple[str, str]]]:
             continue  # only a given list is completed; a missing one takes the contract's default
         data = copy.deepcopy(data)
         rule.path.set(data, [rule.adjust["prepend"], *current])
-        notices.append((rule.notice.fr, rule.notice.en) if rule.notice else ("", ""))
+        notices.append(rule.notice or Bilingual(fr="", en=""))
     return data, notices
 
 

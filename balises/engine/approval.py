@@ -16,7 +16,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from balises.contract import conditions
-from balises.engine.rules import Bilingual
+from balises.text import Bilingual
 
 InfoClass = Literal["public", "internal", "confidential", "personal", "sensitive"]
 Result = Literal["met", "condition", "to_do", "never", "note"]

@@ -171,7 +171,7 @@ def compose(profile: Profile, pack: Pack, lang: str | None = None, as_of: dt.dat
     return PolicyDocument(meta=meta, sections=sections,
                           trace=trace, profile=profile.model_dump(mode="json"),
                           decisions=table,
-                          notices=[fr if lang == "fr" else en for fr, en in profile.notices])
+                          notices=[notice.get(lang) for notice in profile.notices])
 
 
 def plan_sections(pack: Pack, decisions: Decisions, edition: str, length: str) -> list[tuple[SectionDef, list]]:

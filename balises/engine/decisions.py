@@ -34,8 +34,10 @@ from balises.engine.approval import (
     parse_catalogue,
     tool_facts,
 )
-from balises.engine.rules import Bilingual, Source
+from balises.engine.rules import Source
 from balises.errors import PackError
+from balises.problems import Place
+from balises.text import Bilingual
 
 Verdict = Literal["permitted", "conditional", "ask_first", "prohibited"]
 InfoClass = Literal["public", "internal", "confidential", "personal", "sensitive"]
@@ -98,9 +100,9 @@ class DecisionRule(_Frozen):
         return not (self.applies_until and as_of >= self.applies_until)
 
 
-class ConflictWording(_Frozen):
-    fr: str
-    en: str
+class ConflictWording(Bilingual):
+    """What to decide, and what the text says meanwhile (safe)."""
+
     safe: Bilingual
     idle: Bilingual | None = None  # what the text says meanwhile when the tool concerned receives nothing yet
 
@@ -223,12 +225,12 @@ def parse_decision_files(layers: list[tuple[str, dict[str, Any]]]) -> DecisionDa
                         rules[rule.id] = rule
                     continue
                 if not isinstance(data, dict):
-                    raise PackError(f"{where} : un tableau associatif ou une liste de règles est attendu.",
-                                    f"{where}: a mapping or a list of rules is expected.")
+                    raise PackError("un tableau associatif ou une liste de règles est attendu.",
+                                    "a mapping or a list of rules is expected.", place=Place(where))
                 unknown = set(data) - _KEYS
                 if unknown:
-                    raise PackError(f"{where} : clé inconnue {sorted(unknown)[0]!r}.",
-                                    f"{where}: unknown key {sorted(unknown)[0]!r}.")
+                    raise PackError(f"clé inconnue {sorted(unknown)[0]!r}.",
+                                    f"unknown key {sorted(unknown)[0]!r}.", place=Place(where))
                 for key, spec in (data.get("uses") or {}).items():
                     uses[key] = UseSpec.model_validate(spec)
                 sensitive = list(data.get("sensitive_personal_data") or sensitive)
@@ -261,7 +263,7 @@ def parse_decision_files(layers: list[tuple[str, dict[str, Any]]]) -> DecisionDa
                     sectors.setdefault(sector, {}).update(
                         {k: Bilingual.model_validate(v) for k, v in (words or {}).items()})
             except ValidationError as exc:
-                raise PackError(f"{where} : {_short(exc)}", f"{where}: {_short(exc)}") from None
+                raise PackError(f"{_short(exc)}", f"{_short(exc)}", place=Place(where)) from None
     try:
         return DecisionData(uses=uses, sensitive_personal_data=tuple(sensitive), rules=tuple(rules.values()),
                             conditions=conds, prerequisites=prerequisites, case_by_case=tuple(case_by_case),

@@ -17,6 +17,7 @@ from balises.contract.paths import nest
 from balises.engine.decisions import DecisionData
 from balises.engine.rules import Rule
 from balises.engine.state import Engine
+from balises.problems import Problem
 
 _ENGINE_LOCK = threading.Lock()
 
@@ -80,7 +81,7 @@ class Pack:
     disabled_rules: set[str] = field(default_factory=set)
     decisions: DecisionData = field(default_factory=DecisionData)
     # what was removed from the reference .docx because it reached out of the machine: (where, fr, en)
-    reference_findings: list[tuple[str, str, str]] = field(default_factory=list)
+    reference_findings: list[Problem] = field(default_factory=list)
     # what is compiled from this pack, made on first use (see :attr:`engine`)
     _engine: Engine | None = field(default=None, init=False, repr=False, compare=False)
 

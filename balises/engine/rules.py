@@ -38,16 +38,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from balises.contract import conditions, vocabulary
 from balises.errors import PackError
-
-
-class Bilingual(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    fr: str
-    en: str
-
-    def get(self, lang: str) -> str:
-        return self.fr if lang == "fr" else self.en
-
+from balises.problems import Place
+from balises.text import Bilingual
 
 SourceKind = Literal["statute", "regulation", "case", "regulator_guidance", "standard", "sector_study", "charter",
                      "bill"]
@@ -166,6 +158,10 @@ class Rule(BaseModel):
 
     def where(self) -> str:
         return f"{self.file}:{self.line}" if self.file else self.id
+
+    @property
+    def place(self) -> Place:
+        return Place(self.file, self.line) if self.file else Place(self.id)
 
 
 class ClauseDecision(BaseModel):

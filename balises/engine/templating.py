@@ -24,6 +24,7 @@ from balises.contract import vocabulary
 from balises.engine.decisions import join
 from balises.engine.statements import lcfirst, ucfirst
 from balises.errors import PackError
+from balises.problems import Place
 
 if TYPE_CHECKING:
     from balises.engine.pack import Pack
@@ -328,22 +329,22 @@ class ClauseRenderer:
                     raise LimitExceeded(f"time limit of the whole policy reached ({parent.seconds:g} s)")
             return text
         except LimitExceeded as exc:
-            raise PackError(f"{origin} : gabarit arrêté à une limite ({_fr_limit(str(exc))}).",
-                            f"{origin}: template stopped at a limit ({exc}).") from None
+            raise PackError(f"gabarit arrêté à une limite ({_fr_limit(str(exc))}).",
+                            f"template stopped at a limit ({exc}).", place=Place(origin)) from None
         except (MemoryError, OverflowError, RecursionError) as exc:
             kind = type(exc).__name__
-            raise PackError(f"{origin} : gabarit arrêté ({kind} : valeur trop grande ou récursion sans fin).",
-                            f"{origin}: template stopped ({kind}: value too large or endless recursion).") from None
+            raise PackError(f"gabarit arrêté ({kind} : valeur trop grande ou récursion sans fin).",
+                            f"template stopped ({kind}: value too large or endless recursion).",
+                            place=Place(origin)) from None
         except SecurityError as exc:
-            raise PackError(f"{origin} : opération interdite dans un gabarit ({exc}).",
-                            f"{origin}: operation not allowed in a template ({exc}).") from None
+            raise PackError(f"opération interdite dans un gabarit ({exc}).",
+                            f"operation not allowed in a template ({exc}).", place=Place(origin)) from None
         except UndefinedError as exc:
-            raise PackError(f"{origin} : variable inconnue dans le gabarit ({exc.message}).",
-                            f"{origin}: unknown variable in template ({exc.message}).") from None
+            raise PackError(f"variable inconnue dans le gabarit ({exc.message}).",
+                            f"unknown variable in template ({exc.message}).", place=Place(origin)) from None
         except TemplateError as exc:
-            line = getattr(exc, "lineno", None)
-            where = f"{origin}:{line}" if line else origin
-            raise PackError(f"{where} : erreur de gabarit ({exc}).", f"{where}: template error ({exc}).") from None
+            raise PackError(f"erreur de gabarit ({exc}).", f"template error ({exc}).",
+                            place=Place(origin, getattr(exc, "lineno", None) or 0)) from None
         finally:
             _RENDER.reset(token)
 

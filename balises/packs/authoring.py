@@ -7,7 +7,6 @@ A pack stays data only: nothing here imports or runs anything from the pack.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import io
 import json
 import zipfile
@@ -21,7 +20,7 @@ from balises.contract.paths import flatten, merge, nest
 from balises.contract.profile import parse_profile
 from balises.engine.compose import compose
 from balises.errors import BalisesError, PackError
-from balises.packs.lint import Problem, SourceSummary, known_fields, lint_report, tolerant_layers
+from balises.packs.lint import SourceSummary, known_fields, lint_report, tolerant_layers
 from balises.packs.lint_decisions import sample_profiles
 from balises.packs.loader import (
     MANIFEST_FILE,
@@ -36,9 +35,11 @@ from balises.packs.loader import (
     read_pack,
     read_pack_files,
 )
+from balises.problems import Place, Problem
 from balises.safewrite import write_atomic
 from balises.safeyaml import parse_yaml
 from balises.slug import slugify
+from balises.text import did_you_mean
 
 ARCHIVE_DATE = (1980, 1, 1, 0, 0, 0)  # fixed, so that building the same pack twice gives the same bytes
 # what `balises pack init` writes: these files as they are, with $name, $publisher, $base_version, $today and
@@ -85,12 +86,6 @@ def init_pack(directory: str | Path, extends: str = "default", name: str | None 
 
 # ---------------------------------------------------------------- overlay checks (balises lint --pack)
 
-def _hint(hint: list[str], lang: str) -> str:
-    if not hint:
-        return ""
-    return f" (vouliez-vous dire {hint[0]!r} ?)" if lang == "fr" else f" (did you mean {hint[0]!r}?)"
-
-
 def unsafe_template_access(source: str, env) -> list[tuple[int, str]]:
     """(line, name) of every attribute or key starting with ``_`` (``''.__class__``, ``x['__globals__']``):
     the sandbox refuses them when rendering; lint refuses them before."""
@@ -113,7 +108,7 @@ def overlay_problems(location: str | Path) -> list[Problem]:
     base, (overlay,), _ = tolerant_layers(read_layer(default_pack_dir(), lenient=True),
                                           [read_layer(location, lenient=True)])
     info = overlay.info
-    pack_file = f"{location}/{PACK_FILE}"
+    pack_file = Place(f"{location}/{PACK_FILE}")
     problems: list[Problem] = []
     if info.extends not in (None, "", "default"):
         problems.append(Problem(pack_file, f"extends: only 'default' can be extended (got {info.extends!r})",
@@ -121,7 +116,8 @@ def overlay_problems(location: str | Path) -> list[Problem]:
     try:
         pack = build_pack(base, [overlay])
     except PackError as exc:
-        return problems + [Problem(str(location), exc.en, exc.fr)]
+        return problems + [Problem(Place(str(location)), exc.en, exc.fr,
+                                   subject=exc.place.file if exc.place else "")]
     base_pack = build_pack(base)
     base_clauses = set(base_pack.clause_ids())
     all_clauses = set(pack.clause_ids())
@@ -133,9 +129,10 @@ def overlay_problems(location: str | Path) -> list[Problem]:
         lang, _, rest = key.partition("/")
         clause = rest.removesuffix(".md")
         if lang in ("fr", "en") and not rest.startswith("_") and clause not in all_clauses:
-            hint = difflib.get_close_matches(clause, sorted(base_clauses), n=1)
-            problems.append(Problem(origin, f"overrides clause {clause!r}, which does not exist" + _hint(hint, "en"),
-                                    f"remplace la clause {clause!r}, qui n'existe pas" + _hint(hint, "fr")))
+            problems.append(Problem(Place(origin), f"overrides clause {clause!r}, which does not exist"
+                                    + did_you_mean(clause, base_clauses),
+                                    f"remplace la clause {clause!r}, qui n'existe pas"
+                                    + did_you_mean(clause, base_clauses, "fr")))
     for clause in info.disable_clauses:
         if clause not in base_clauses:
             problems.append(Problem(pack_file, f"disable_clauses: unknown clause {clause!r}",
@@ -146,9 +143,10 @@ def overlay_problems(location: str | Path) -> list[Problem]:
     for rule_id in info.disable_rules:
         rule = base.rules.get(rule_id)
         if rule is None:
-            hint = difflib.get_close_matches(rule_id, sorted(base.rules), n=1)
-            problems.append(Problem(pack_file, f"disable_rules: unknown rule {rule_id!r}" + _hint(hint, "en"),
-                                    f"disable_rules : règle inconnue {rule_id!r}" + _hint(hint, "fr")))
+            problems.append(Problem(pack_file, f"disable_rules: unknown rule {rule_id!r}"
+                                    + did_you_mean(rule_id, base.rules),
+                                    f"disable_rules : règle inconnue {rule_id!r}"
+                                    + did_you_mean(rule_id, base.rules, "fr")))
             continue
         for sel in rule.select:
             if sel.clause in all_clauses and sel.clause not in selectable:
@@ -166,7 +164,7 @@ def overlay_problems(location: str | Path) -> list[Problem]:
         data = parse_yaml(overlay.files[OUTLINE_FILE], f"{location}/{OUTLINE_FILE}") or {}
         for add in data.get("add", []) if isinstance(data, dict) else []:
             if isinstance(add, dict) and add.get("after") and add["after"] not in all_clauses:
-                at = f"{location}/{OUTLINE_FILE}" + (f":{add.line}" if getattr(add, "line", 0) else "")
+                at = Place(f"{location}/{OUTLINE_FILE}", getattr(add, "line", 0))
                 problems.append(Problem(at, f"add {add.get('clause')}: after unknown clause {add['after']!r}",
                                         f"ajout de {add.get('clause')} : après une clause inconnue "
                                         f"{add['after']!r}"))
@@ -182,13 +180,13 @@ def overlay_problems(location: str | Path) -> list[Problem]:
     for key, origin in pack.template_files.items():
         if origin.startswith(str(location)):
             for line, attr in unsafe_template_access(pack.templates[key], env):
-                problems.append(Problem(f"{origin}:{line}", f"template reaches a Python internal ({attr}): "
+                problems.append(Problem(Place(origin, line), f"template reaches a Python internal ({attr}): "
                                         "not allowed in a pack",
                                         f"le gabarit atteint un élément interne de Python ({attr}) : interdit "
                                         "dans un paquet"))
 
     # a smoke test: the example profiles generate with this pack wherever they generate with the default one
-    problems.extend(_smoke(pack, base_pack, str(location)))
+    problems.extend(_smoke(pack, base_pack, Place(str(location))))
     return sorted(set(problems), key=lambda p: (p.where, p.message))
 
 
@@ -204,18 +202,17 @@ def pack_report(location: str | Path | None) -> tuple[list[Problem], SourceSumma
         return found, summary
     disabled = set(read_layer(location, lenient=True).info.disable_clauses)
     # a clause the pack disables keeps its default template: not a problem of the pack
-    found = [p for p in found if not (p.message == "template for a clause not in the outline"
-                                      and any(p.where.endswith(f"/{c}.md") for c in disabled))]
-    # a default rule excluding a clause the pack disables: nothing left to exclude, not a problem
-    found = [p for p in found if not any(p.message.endswith(f"excludes unknown clause id {c!r}") for c in disabled)]
+    # (and a default rule excluding a clause the pack disables: nothing left to exclude, not a problem)
+    found = [p for p in found if not (p.code in ("template_not_in_outline", "unknown_excluded_clause")
+                                      and p.subject in disabled)]
     overlay = [p for p in overlay_problems(location) if p not in found]
     # a template already reported at its line: the examples it stops add nothing but noise
-    at_line = {p.where.rsplit(":", 1)[0] for p in found if p.where.rsplit(":", 1)[-1].isdigit()}
-    overlay = [p for p in overlay if not (p.where == str(location) and any(f"{f}:" in p.message for f in at_line))]
+    at_line = {p.place.file for p in found if p.place.line}
+    overlay = [p for p in overlay if not (p.place == Place(str(location)) and p.subject in at_line)]
     return found + overlay, summary
 
 
-def defaults_problems(defaults: dict, where: str) -> list[Problem]:
+def defaults_problems(defaults: dict, where: Place) -> list[Problem]:
     problems = []
     if not defaults:
         return problems
@@ -225,9 +222,11 @@ def defaults_problems(defaults: dict, where: str) -> list[Problem]:
     for found in flatten(nested):
         path = str(found)
         if path not in fields and not found.startswith("tools"):
-            hint = difflib.get_close_matches(path, [f for f in fields if not f.startswith("facts.")], n=1)
-            problems.append(Problem(where, f"profile_defaults: unknown question {path!r}" + _hint(hint, "en"),
-                                    f"profile_defaults : question inconnue {path!r}" + _hint(hint, "fr")))
+            questions = [f for f in fields if not f.startswith("facts.")]
+            problems.append(Problem(where, f"profile_defaults: unknown question {path!r}"
+                                    + did_you_mean(path, questions),
+                                    f"profile_defaults : question inconnue {path!r}"
+                                    + did_you_mean(path, questions, "fr")))
     if problems:
         return problems
     sample = {"organisation": {"name": "x", "jurisdiction": "quebec", "sector": "other", "employees": 1}}
@@ -242,9 +241,9 @@ def defaults_problems(defaults: dict, where: str) -> list[Problem]:
     return problems
 
 
-def _smoke(pack, base_pack, where: str) -> list[Problem]:
+def _smoke(pack, base_pack, where: Place) -> list[Problem]:
     examples = sample_profiles()  # examples/ in a checkout, the wheel's copy after a pip install
-    failed: dict[tuple[str, str], list[str]] = {}
+    failed: dict[tuple[str, str, str], list[str]] = {}
     for path in examples:
         try:
             profile = answers.load(path, None).profile
@@ -258,11 +257,12 @@ def _smoke(pack, base_pack, where: str) -> list[Problem]:
             try:
                 compose(answers.load(path, pack).profile, pack, lang=lang)
             except BalisesError as exc:
-                failed.setdefault((exc.en, exc.fr), []).append(f"{path.name} ({lang})")
-    # one problem per cause, naming the examples it stops (not one copy per example)
+                cause = (exc.en, exc.fr, exc.place.file if exc.place else "")
+                failed.setdefault(cause, []).append(f"{path.name} ({lang})")
+    # one problem per cause, naming the examples it stops (not one copy per example); subject: the file at fault
     return [Problem(where, f"example(s) {', '.join(names)} do not generate: {en}",
-                    f"exemple(s) {', '.join(names)} ne se génèrent pas : {fr}")
-            for (en, fr), names in failed.items()]
+                    f"exemple(s) {', '.join(names)} ne se génèrent pas : {fr}", subject=file)
+            for (en, fr, file), names in failed.items()]
 
 
 def smoke_skipped() -> tuple[str, str] | None:
@@ -281,15 +281,17 @@ def check_archive_path(directory: str | Path, output: str | Path | None) -> None
     """An archive is never written inside the pack it holds: it would overwrite one of the pack's files (``-o
     DIR/pack.yaml``) or join the next build."""
     if output is not None and Path(directory).resolve() in Path(output).resolve().parents:
-        raise PackError(f"{output} : l'archive ne peut pas être écrite dans le paquet qu'elle contient ({directory}).",
-                        f"{output}: the archive cannot be written inside the pack it holds ({directory}).")
+        raise PackError(f"l'archive ne peut pas être écrite dans le paquet qu'elle contient ({directory}).",
+                        f"the archive cannot be written inside the pack it holds ({directory}).",
+                        place=Place(str(output)))
 
 
 def build_archive(directory: str | Path, output: str | Path | None = None) -> tuple[Path, dict]:
     """Write the pack folder as one .zip with ``manifest.json``. Returns the path and the manifest."""
     directory = Path(directory)
     if not directory.is_dir():
-        raise PackError(f"{directory} : un dossier de paquet est attendu.", f"{directory}: a pack folder is expected.")
+        raise PackError("un dossier de paquet est attendu.", "a pack folder is expected.",
+                        place=Place(str(directory)))
     layer: Layer = read_layer(directory)
     files = {n: b for n, b in read_pack_files(directory).items() if n != MANIFEST_FILE}
     base = read_layer(default_pack_dir())
@@ -326,8 +328,9 @@ def verify_archive(path: str | Path) -> dict:
     Read by the same reader as generation, so an archive with one top folder verifies as it generates."""
     path = Path(path)
     if path.is_dir():
-        raise PackError(f"{path} : une archive .zip est attendue (construisez-la avec « balises pack build »).",
-                        f"{path}: a .zip archive is expected (build it with `balises pack build`).")
+        raise PackError("une archive .zip est attendue (construisez-la avec « balises pack build »).",
+                        "a .zip archive is expected (build it with `balises pack build`).",
+                        place=Place(str(path)))
     return read_pack(path)[1]
 
 

@@ -17,6 +17,7 @@ from balises.engine.document import document_text
 from balises.errors import BalisesError
 from balises.packs.lint_decisions import sample_profiles
 from balises.packs.loader import default_pack_dir, read_pack_files
+from balises.problems import Place
 from balises.safeyaml import load_data_file, parse_yaml
 
 DEFAULT_AS_OF = dt.date(2026, 11, 23)
@@ -66,7 +67,8 @@ def parse_case(raw: bytes, where: str) -> Case:
     except ValidationError as exc:
         parts = "; ".join(f"{'.'.join(str(x) for x in e['loc']) or '(case)'}: {e['msg']}"
                           for e in exc.errors(include_url=False))
-        raise BalisesError(f"{where} : cas invalide ({parts}).", f"{where}: invalid case ({parts}).") from None
+        raise BalisesError(f"cas invalide ({parts}).", f"invalid case ({parts}).",
+                           place=Place(where)) from None
 
 
 def pack_case_files(location: str | Path | None) -> tuple[dict[str, bytes], dict[str, bytes], str]:
@@ -100,8 +102,8 @@ def _profile_data(case: Case, files: dict[str, bytes], where: str, root: Path | 
     else:
         found = [p for p in sample_profiles() if p.name == PurePosixPath(name).name]
         if not found:
-            raise BalisesError(f"{where} : profil introuvable : {case.profile}",
-                               f"{where}: profile not found: {case.profile}")
+            raise BalisesError(f"profil introuvable : {case.profile}",
+                               f"profile not found: {case.profile}", place=Place(where))
         data = load_data_file(found[0])
     return data if isinstance(data, dict) else {}
 

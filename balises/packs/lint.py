@@ -15,7 +15,6 @@ from pydantic import ValidationError
 
 from balises.contract import vocabulary
 from balises.contract.conditions import condition_problems
-from balises.contract.conditions import suggest as _suggest
 from balises.contract.paths import model_fields
 from balises.contract.profile import Profile
 from balises.engine.compose import CONTEXT_NAMES, LENGTHS
@@ -34,8 +33,9 @@ from balises.packs.loader import (
     validation_message,
     validation_message_fr,
 )
-from balises.problems import Problem
+from balises.problems import Place, Problem
 from balises.safeyaml import parse_yaml
+from balises.text import did_you_mean
 
 # a template line longer than this is hard to review; split it (Jinja joins lines with {%- -%})
 MAX_TEMPLATE_LINE = 160
@@ -105,7 +105,7 @@ def article_level(url: str) -> bool:
 
 
 def _source_problems(rule: Rule, index: int, src: Source) -> list[Problem]:
-    where = f"{rule.file}:{src.line}" if rule.file and src.line else rule.where()
+    where = Place(rule.file, src.line) if rule.file and src.line else rule.place
     label = f"rule {rule.id}: source {index} ({src.reference[:60]})"
     fr_label = f"règle {rule.id} : source {index} ({src.reference[:60]})"
     problems = []
@@ -170,7 +170,7 @@ def _rule_date_problems(rule: Rule) -> list[Problem]:
     study = rule.applies_from in studies
     what = "a study's or charter's publication" if study else "no provision it cites"
     what_fr = "que de la publication d'une étude ou d'une charte" if study else "d'aucune disposition citée"
-    return [Problem(rule.where(), f"rule {rule.id}: study-gated date: applies_from {rule.applies_from} comes "
+    return [Problem(rule.place, f"rule {rule.id}: study-gated date: applies_from {rule.applies_from} comes "
                                   f"from {what}",
                     f"règle {rule.id} : date tirée d'une étude : applies_from {rule.applies_from} ne vient "
                     f"{what_fr}")]
@@ -260,7 +260,7 @@ def template_problems(source: str, origin: str, env, fields: dict[str, list[str]
     try:
         tree = env.parse(source)
     except TemplateSyntaxError as exc:
-        return [Problem(f"{origin}:{exc.lineno}", f"template syntax error: {exc.message}",
+        return [Problem(Place(origin, exc.lineno), f"template syntax error: {exc.message}",
                         f"erreur de syntaxe du gabarit : {exc.message}")]
     problems: list[Problem] = []
     local = {n.name for n in tree.find_all(nodes.Name) if n.ctx in ("store", "param")}
@@ -268,8 +268,11 @@ def template_problems(source: str, origin: str, env, fields: dict[str, list[str]
     # a name the template sets itself (in a branch too: Jinja counts it undeclared there) is its own
     for name in sorted(meta.find_undeclared_variables(tree) - names - local):
         line = min((n.lineno for n in tree.find_all(nodes.Name) if n.name == name), default=1)
-        problems.append(Problem(f"{origin}:{line}", f"template variable not provided: {name}{_suggest(name, names)}",
-                                f"variable de gabarit non fournie : {name}{_suggest(name, names, fr=True)}"))
+        problems.append(Problem(Place(origin, line),
+                                f"template variable not provided: {name}"
+                                f"{did_you_mean(name, names, cutoff=0.5)}",
+                                f"variable de gabarit non fournie : {name}"
+                                f"{did_you_mean(name, names, 'fr', cutoff=0.5)}"))
     children: dict[str, set[str]] = {}
     for path in fields:
         parent, _, child = path.rpartition(".")
@@ -286,9 +289,11 @@ def template_problems(source: str, origin: str, env, fields: dict[str, list[str]
                 break  # not a part of the profile whose fields are known (a list, a mapping, a text)
             if attr not in kids:
                 shown = ".".join([root, *attrs[:depth]])
-                problems.append(Problem(f"{origin}:{node.lineno}",
-                                        f"{shown} has no attribute {attr!r}{_suggest(attr, kids)}",
-                                        f"{shown} n'a pas d'attribut {attr!r}{_suggest(attr, kids, fr=True)}"))
+                problems.append(Problem(Place(origin, node.lineno),
+                                        f"{shown} has no attribute {attr!r}"
+                                        f"{did_you_mean(attr, kids, cutoff=0.5)}",
+                                        f"{shown} n'a pas d'attribut {attr!r}"
+                                        f"{did_you_mean(attr, kids, 'fr', cutoff=0.5)}"))
                 break
             parent = f"{parent}.{attr}"
     extra = _extra_values()
@@ -330,16 +335,16 @@ def template_problems(source: str, origin: str, env, fields: dict[str, list[str]
                 if isinstance(const, nodes.Const) and isinstance(const.value, str) and const.value not in allowed:
                     value = const.value
                     problems.append(Problem(
-                        f"{origin}:{cmp.lineno}",
+                        Place(origin, cmp.lineno),
                         f"{value!r} is not a value of {shown} (allowed: {', '.join(allowed)})"
-                        f"{_suggest(value, allowed)}",
+                        f"{did_you_mean(value, allowed, cutoff=0.5)}",
                         f"{value!r} n'est pas une valeur de {shown} (valeurs permises : {', '.join(allowed)})"
-                        f"{_suggest(value, allowed, fr=True)}"))
+                        f"{did_you_mean(value, allowed, 'fr', cutoff=0.5)}"))
     if check_length:
         for number, line in enumerate(source.splitlines(), 1):
             if len(line) > MAX_TEMPLATE_LINE:
                 problems.append(Problem(
-                    f"{origin}:{number}",
+                    Place(origin, number),
                     f"line of {len(line)} characters (at most {MAX_TEMPLATE_LINE}): split it, Jinja joins "
                     "lines with {%- and -%}",
                     f"ligne de {len(line)} caractères (au plus {MAX_TEMPLATE_LINE}) : coupez-la, Jinja joint "
@@ -347,10 +352,10 @@ def template_problems(source: str, origin: str, env, fields: dict[str, list[str]
     return problems
 
 
-def _clause_places(layers: list[Layer]) -> dict[str, str]:
+def _clause_places(layers: list[Layer]) -> dict[str, Place]:
     """file:line where each clause enters the outline: its line in a section file, or its addition's line in
     an overlay's outline.yaml (the last layer wins, as in the pack)."""
-    places: dict[str, str] = {}
+    places: dict[str, Place] = {}
     for layer in layers:
         for name, raw in sorted(layer.files.items()):
             if not (name.startswith(SECTIONS_DIR) or name == OUTLINE_FILE) or not name.endswith((".yaml", ".yml")):
@@ -359,7 +364,7 @@ def _clause_places(layers: list[Layer]) -> dict[str, str]:
                 found = re.match(r"\s*-\s*([\w.]+)\s*(#.*)?$", line) if name != OUTLINE_FILE else \
                     re.search(r"clause:\s*['\"]?([\w.]+)", line)
                 if found:
-                    places[found.group(1)] = f"{layer.source}/{name}:{number}"
+                    places[found.group(1)] = Place(f"{layer.source}/{name}", number)
     return places
 
 
@@ -370,7 +375,7 @@ def lint_pack(pack: Pack, layers: list[Layer], as_read: list[Layer] | None = Non
     problems: list[Problem] = []
     fields = known_fields()
     places = _clause_places(as_read or layers)
-    outline_where = SECTIONS_DIR.rstrip('/')
+    outline_where = Place(SECTIONS_DIR.rstrip('/'))
     all_clauses = pack.clause_ids()
     seen = set()
     for clause in all_clauses:
@@ -379,29 +384,30 @@ def lint_pack(pack: Pack, layers: list[Layer], as_read: list[Layer] | None = Non
                                     f"la clause {clause} figure deux fois au plan"))
         seen.add(clause)
     for layer in layers:
-        problems.extend(Problem(where, en, fr) for where, fr, en in [*layer.duplicate_rules, *layer.invalid_rules])
+        problems.extend([*layer.duplicate_rules, *layer.invalid_rules])
     # the reference document reached out of the machine (removed from policies; the pack should not carry it)
-    problems.extend(Problem(where, en + " (it would reach out of the machine when the policy is opened)",
-                            fr + " (il sortirait de la machine à l'ouverture de la politique)")
-                    for where, fr, en in pack.reference_findings)
+    problems.extend(Problem(p.place, p.message + " (it would reach out of the machine when the policy is opened)",
+                            p.fr + " (il sortirait de la machine à l'ouverture de la politique)")
+                    for p in pack.reference_findings)
 
     selectable = set()
     env = pack.engine.env
     for rule in pack.rules.values():
-        where = rule.where()
+        where = rule.place
         problems.extend(condition_problems(rule.when, fields, where, f"rule {rule.id}", f"règle {rule.id}",
                                            Problem))
         for sel in rule.select:
             if sel.clause not in all_clauses:
                 problems.append(Problem(where, f"rule {rule.id}: unknown clause id {sel.clause!r}"
-                                               f"{_suggest(sel.clause, all_clauses)}",
+                                               f"{did_you_mean(sel.clause, all_clauses, cutoff=0.5)}",
                                         f"règle {rule.id} : clause inconnue {sel.clause!r}"
-                                        f"{_suggest(sel.clause, all_clauses, fr=True)}"))
+                                        f"{did_you_mean(sel.clause, all_clauses, 'fr', cutoff=0.5)}"))
             selectable.add(sel.clause)
         for clause in rule.excludes:
             if clause not in all_clauses:
                 problems.append(Problem(where, f"rule {rule.id}: excludes unknown clause id {clause!r}",
-                                        f"règle {rule.id} : exclut une clause inconnue {clause!r}"))
+                                        f"règle {rule.id} : exclut une clause inconnue {clause!r}",
+                                        code="unknown_excluded_clause", subject=clause))
         if not rule.sources:
             problems.append(Problem(where, f"rule {rule.id}: no source (reference, URL, kind, status, date)",
                                     f"règle {rule.id} : aucune source (référence, URL, type, statut, date)"))
@@ -416,7 +422,7 @@ def lint_pack(pack: Pack, layers: list[Layer], as_read: list[Layer] | None = Non
         for lang in pack.info.languages:
             key = pack.template_key(clause, lang)
             if key not in pack.templates:
-                problems.append(Problem(places.get(clause, f"policy_templates/{lang}"),
+                problems.append(Problem(places.get(clause, Place(f"policy_templates/{lang}")),
                                         f"clause {clause}: no {lang} template ({key})",
                                         f"clause {clause} : pas de gabarit {lang} ({key})"))
                 continue
@@ -429,7 +435,7 @@ def lint_pack(pack: Pack, layers: list[Layer], as_read: list[Layer] | None = Non
                     if sel.clause == clause:
                         missing = sorted(needed - set(sel.params))
                         if missing:
-                            problems.append(Problem(rule.where(), f"rule {rule.id}: clause {clause} needs "
+                            problems.append(Problem(rule.place, f"rule {rule.id}: clause {clause} needs "
                                                                   f"params {', '.join(missing)}",
                                                     f"règle {rule.id} : la clause {clause} demande les "
                                                     f"paramètres {', '.join(missing)}"))
@@ -449,8 +455,9 @@ def lint_pack(pack: Pack, layers: list[Layer], as_read: list[Layer] | None = Non
         if rest.startswith("_") or not rest.endswith(".md"):
             continue
         if rest[:-3] not in all_clauses:
-            problems.append(Problem(pack.template_files.get(key, key), "template for a clause not in the outline",
-                                    "gabarit d'une clause absente du plan"))
+            problems.append(Problem(Place(pack.template_files.get(key, key)),
+                                    "template for a clause not in the outline", "gabarit d'une clause absente du plan",
+                                    code="template_not_in_outline", subject=rest[:-3]))
     for section in pack.sections:
         for lang in pack.info.languages:
             if lang not in section.title:
@@ -464,10 +471,7 @@ def lint_pack(pack: Pack, layers: list[Layer], as_read: list[Layer] | None = Non
 
 def _order(problem: Problem) -> tuple:
     """file, then line as a number (so line 7 comes before line 28), then message."""
-    file, _, line = problem.where.rpartition(":")
-    if line.isdigit():
-        return (file, int(line), problem.message)
-    return (problem.where, 0, problem.message)
+    return (problem.place.file or problem.where, problem.place.line, problem.message)
 
 
 def _key_line(raw: bytes, key: str, default: int) -> int:
@@ -488,13 +492,12 @@ def tolerant_layers(base: Layer, overlays: list[Layer]) -> tuple[Layer, list[Lay
             data = parse_yaml(files[name], where)
             ids.append(SectionDef.model_validate(data if isinstance(data, dict) else {}).id)
         except InputFileError as exc:
-            problems.append(Problem(where, exc.en.removeprefix(where).lstrip(" :"),
-                                    exc.fr.removeprefix(where).lstrip(" :")))
+            problems.append(Problem(exc.place or Place(where), exc.reason.en, exc.reason.fr))
             del files[name]
         except ValidationError as exc:
             first = exc.errors()[0]["loc"] if exc.errors() else ()
             line = _key_line(files[name], str(first[0]), getattr(data, "line", 1)) if first else 1
-            problems.append(Problem(f"{where}:{line}", f"invalid section: {validation_message(exc)}",
+            problems.append(Problem(Place(where, line), f"invalid section: {validation_message(exc)}",
                                     f"section invalide : {validation_message_fr(exc)}"))
             del files[name]
     base = dataclasses.replace(base, files=files)
@@ -507,15 +510,14 @@ def tolerant_layers(base: Layer, overlays: list[Layer]) -> tuple[Layer, list[Lay
                 data = parse_yaml(layer.files[OUTLINE_FILE], where) or {}
             except InputFileError as exc:
                 data = {}
-                problems.append(Problem(where, exc.en.removeprefix(where).lstrip(" :"),
-                                        exc.fr.removeprefix(where).lstrip(" :")))
+                problems.append(Problem(exc.place or Place(where), exc.reason.en, exc.reason.fr))
             additions = data.get("add", []) if isinstance(data, dict) else None
             if not isinstance(additions, list):
-                problems.append(Problem(where, "'add' must be a list of {section, clause, after}",
+                problems.append(Problem(Place(where), "'add' must be a list of {section, clause, after}",
                                         "« add » doit être une liste de {section, clause, after}"))
                 additions = []
             for raw in additions:
-                at = f"{where}:{raw.line}" if getattr(raw, "line", 0) else where
+                at = Place(where, getattr(raw, "line", 0))
                 try:
                     add = OutlineAddition.model_validate(raw)
                 except ValidationError as exc:
@@ -524,9 +526,9 @@ def tolerant_layers(base: Layer, overlays: list[Layer]) -> tuple[Layer, list[Lay
                     continue
                 if add.section not in ids:
                     problems.append(Problem(at, f"add {add.clause}: unknown section {add.section!r}"
-                                                f"{_suggest(add.section, ids)}",
+                                                f"{did_you_mean(add.section, ids, cutoff=0.5)}",
                                             f"ajout de {add.clause} : section inconnue {add.section!r}"
-                                            f"{_suggest(add.section, ids, fr=True)}"))
+                                            f"{did_you_mean(add.section, ids, 'fr', cutoff=0.5)}"))
                     continue
                 good.append(add.model_dump(exclude_none=True))
             layer = dataclasses.replace(layer, files={**layer.files, OUTLINE_FILE: json.dumps({"add": good}).encode()})
@@ -561,7 +563,7 @@ def _lint_layers(base: Layer, location: str | Path | None, prose: bool = True) -
     for overlay in overlays:
         for rule_id in overlay.info.disable_rules:
             if rule_id not in base.rules:
-                problems.append(Problem(f"{location}/pack.yaml", f"disable_rules: unknown rule {rule_id!r}",
+                problems.append(Problem(Place(f"{location}/pack.yaml"), f"disable_rules: unknown rule {rule_id!r}",
                                         f"disable_rules : règle inconnue {rule_id!r}"))
     as_read = [base, *overlays]
     base, overlays, found = tolerant_layers(base, overlays)
@@ -570,4 +572,4 @@ def _lint_layers(base: Layer, location: str | Path | None, prose: bool = True) -
         pack = build_pack(base, overlays)
         return sorted(set(problems + lint_pack(pack, [base, *overlays], as_read, prose=prose)), key=_order), pack
     except PackError as exc:
-        return problems + [Problem(str(location or default_pack_dir()), exc.en, exc.fr)], None
+        return problems + [Problem(Place(str(location or default_pack_dir())), exc.en, exc.fr)], None

@@ -16,6 +16,7 @@ from balises.engine.decisions import CLASS_ORDER, CONFLICT_CODES, VERDICT_ORDER
 from balises.errors import BalisesError, PackError
 from balises.packs.loader import default_pack_dir
 from balises.packs.prose import check_document
+from balises.problems import Place
 from balises.safeyaml import load_data_file
 
 # what a decision rule may test besides the profile and facts
@@ -34,7 +35,7 @@ def lint_decisions(pack: Any, fields: dict[str, list[str] | None], problem) -> l
     out = []
     known = {**fields, **SUBJECT_FIELDS}
     for rule in data.rules:
-        where = f"{rule.file}:{rule.line}"
+        where = Place(rule.file, rule.line)
         out.extend(condition_problems(rule.when, known, where, f"decision rule {rule.id}",
                                       f"règle de décision {rule.id}", problem))
         for cond in rule.conditions:
@@ -45,16 +46,17 @@ def lint_decisions(pack: Any, fields: dict[str, list[str] | None], problem) -> l
                                    "decisions/conditions.yaml"))
     for use in vocabulary.ALL_USES:
         if use not in data.uses:
-            out.append(problem("decisions/uses.yaml", f"use {use} is not described (what information it needs)",
+            out.append(problem(Place("decisions/uses.yaml"),
+                               f"use {use} is not described (what information it needs)",
                                f"l'usage {use} n'est pas décrit (les informations dont il a besoin)"))
     for code in CONFLICT_CODES:
         if code not in data.conflicts:
-            out.append(problem("decisions/conflicts.yaml", f"decision to take {code} has no wording",
+            out.append(problem(Place("decisions/conflicts.yaml"), f"decision to take {code} has no wording",
                                f"la décision à prendre {code} n'a pas de libellé"))
     for key, texts in data.conditions.items():
         for lang in pack.info.languages:
             if lang not in texts:
-                out.append(problem("decisions/conditions.yaml", f"condition {key}: no {lang} wording",
+                out.append(problem(Place("decisions/conditions.yaml"), f"condition {key}: no {lang} wording",
                                f"condition {key} : pas de libellé {lang}"))
     return out
 
@@ -83,7 +85,7 @@ def verdict_problems(tree, origin: str, pack: Any, problem) -> list:
     for node in tree.find_all(nodes.Dict):
         keys = {k.key.value for k in node.items if isinstance(k.key, nodes.Const) and isinstance(k.key.value, str)}
         if len(keys & _DECIDED_IDS) >= 2:
-            out.append(problem(f"{origin}:{node.lineno}",
+            out.append(problem(Place(origin, node.lineno),
                                "the template maps verdicts or tool statuses to its own words: print the decision "
                                "model's wording (verdict_label, short, answer, status_label) instead",
                                "le gabarit associe ses propres mots aux verdicts ou aux statuts d'outils : "
@@ -104,7 +106,7 @@ def verdict_problems(tree, origin: str, pack: Any, problem) -> list:
             found, at = (m.group(1), m.start()) if m else (None, -1)
         if found:
             line += text[:at].count("\n")  # the line of the words, not of the chunk of text they are in
-            out.append(problem(f"{origin}:{line}",
+            out.append(problem(Place(origin, line),
                                f"the template writes a verdict itself ({found!r}): print the decision model's "
                                "wording instead",
                                f"le gabarit écrit lui-même un verdict ({found!r}) : affichez le libellé du modèle "
@@ -121,7 +123,7 @@ def lint_prose(pack: Any, samples: list[Path], problem) -> list:
         try:
             profile = parse_profile(load_data_file(path), path.name)
         except BalisesError as exc:
-            out.append(problem(str(path), exc.en, exc.fr))
+            out.append(problem(Place(str(path)), exc.en, exc.fr))
             continue
         for lang in profile.policy.languages:
             for edition in (e for e in EDITIONS if e in defined):
@@ -129,10 +131,10 @@ def lint_prose(pack: Any, samples: list[Path], problem) -> list:
                     doc = compose(profile, pack, lang=lang, as_of=profile.policy.effective_date or dt.date.today(),
                                   edition=edition)
                 except BalisesError as exc:
-                    out.append(problem(f"{path.name} [{lang}, {edition}]", exc.en, exc.fr))
+                    out.append(problem(Place(f"{path.name} [{lang}, {edition}]"), exc.en, exc.fr))
                     continue
                 for seam in check_document(doc, identifiers):
-                    out.append(problem(f"{path.name} [{lang}, {edition}]", str(seam)))
+                    out.append(problem(Place(f"{path.name} [{lang}, {edition}]"), str(seam)))
     return out
 
 

@@ -25,6 +25,7 @@ from balises.engine.decisions import DECISIONS_DIR, parse_decision_files
 from balises.engine.pack import OutlineAddition, Pack, PackInfo, SectionDef
 from balises.engine.rules import Rule
 from balises.errors import PackError
+from balises.problems import Place, Problem
 from balises.safeyaml import InputFileError, LineDict, parse_yaml
 
 MAX_PACK_FILES = 2000
@@ -47,8 +48,8 @@ def _check_member_path(name: str, source: str) -> str:
     path = PurePosixPath(name.replace("\\", "/"))
     if not path.parts or path.is_absolute() or name.startswith(("/", "\\")) or ".." in path.parts \
             or ":" in path.parts[0]:
-        raise PackError(f"{source} : chemin refusé dans le paquet : {name!r} (hors du paquet).",
-                        f"{source}: path refused in pack: {name!r} (outside the pack).")
+        raise PackError(f"chemin refusé dans le paquet : {name!r} (hors du paquet).",
+                        f"path refused in pack: {name!r} (outside the pack).", place=Place(source))
     return str(path)
 
 
@@ -65,13 +66,13 @@ def _read_regular(path: Path, rel: str, source: str) -> bytes:
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
     except OSError as exc:
-        raise PackError(f"{source} : lecture impossible de {rel} ({exc.strerror}).",
-                        f"{source}: cannot read {rel} ({exc.strerror}).") from None
+        raise PackError(f"lecture impossible de {rel} ({exc.strerror}).",
+                        f"cannot read {rel} ({exc.strerror}).", place=Place(source)) from None
     with os.fdopen(fd, "rb") as fh:
         info = os.fstat(fh.fileno())
         if not stat.S_ISREG(info.st_mode):
-            raise PackError(f"{source} : {rel} n'est pas un fichier ordinaire (tube, socket ou périphérique).",
-                            f"{source}: {rel} is not a regular file (a pipe, socket or device).")
+            raise PackError(f"{rel} n'est pas un fichier ordinaire (tube, socket ou périphérique).",
+                            f"{rel} is not a regular file (a pipe, socket or device).", place=Place(source))
         _check_size(rel, info.st_size, source)
         return fh.read(info.st_size + 1)
 
@@ -96,39 +97,41 @@ def read_pack(location: str | Path) -> tuple[dict[str, bytes], dict | None]:
             if any(part.startswith(".") or part == "__pycache__" for part in PurePosixPath(rel).parts):
                 continue
             if path.is_symlink():
-                raise PackError(f"{source} : lien symbolique refusé dans le paquet : {rel}",
-                                f"{source}: symbolic link refused in pack: {rel}")
+                raise PackError(f"lien symbolique refusé dans le paquet : {rel}",
+                                f"symbolic link refused in pack: {rel}", place=Place(source))
             if path.is_dir():
                 continue
             if not path.is_file():  # a FIFO blocks for ever, a device node reads until memory runs out
-                raise PackError(f"{source} : {rel} n'est pas un fichier ordinaire (tube, socket ou périphérique).",
-                                f"{source}: {rel} is not a regular file (a pipe, socket or device).")
+                raise PackError(f"{rel} n'est pas un fichier ordinaire (tube, socket ou périphérique).",
+                                f"{rel} is not a regular file (a pipe, socket or device).",
+                                place=Place(source))
             size = path.stat().st_size
             _check_size(rel, size, source)
             total += size
             if len(files) >= MAX_PACK_FILES or total > MAX_PACK_BYTES:
-                raise PackError(f"{source} : paquet trop volumineux.", f"{source}: pack too large.")
+                raise PackError("paquet trop volumineux.", "pack too large.", place=Place(source))
             files[rel] = _read_regular(path, rel, source)
         return files, None
     if not zipfile.is_zipfile(location):
-        raise PackError(f"{source} : ni un dossier ni une archive .zip de paquet.",
-                        f"{source}: neither a pack folder nor a .zip pack archive.")
+        raise PackError("ni un dossier ni une archive .zip de paquet.",
+                        "neither a pack folder nor a .zip pack archive.", place=Place(source))
     try:
         with zipfile.ZipFile(location) as archive:
             infos = archive.infolist()
             if len(infos) > MAX_PACK_FILES:
-                raise PackError(f"{source} : trop de fichiers dans l'archive.", f"{source}: too many files in archive.")
+                raise PackError("trop de fichiers dans l'archive.", "too many files in archive.",
+                                place=Place(source))
             for info in infos:
                 name = _check_member_path(info.filename, source)
                 mode = info.external_attr >> 16
                 if stat.S_ISLNK(mode):
-                    raise PackError(f"{source} : lien symbolique refusé dans l'archive : {name}",
-                                    f"{source}: symbolic link refused in archive: {name}")
+                    raise PackError(f"lien symbolique refusé dans l'archive : {name}",
+                                    f"symbolic link refused in archive: {name}", place=Place(source))
                 if info.is_dir():
                     continue
                 if info.flag_bits & 0x1:
-                    raise PackError(f"{source} : fichier chiffré refusé dans l'archive : {name}",
-                                    f"{source}: encrypted file refused in archive: {name}")
+                    raise PackError(f"fichier chiffré refusé dans l'archive : {name}",
+                                    f"encrypted file refused in archive: {name}", place=Place(source))
                 if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
                     raise PackError(f"{source} : méthode de compression {info.compress_type} non prise en charge "
                                     f"pour {name} (stockée ou deflate seulement).",
@@ -137,18 +140,19 @@ def read_pack(location: str | Path) -> tuple[dict[str, bytes], dict | None]:
                 _check_size(name, info.file_size, source)
                 total += info.file_size
                 if total > MAX_PACK_BYTES:
-                    raise PackError(f"{source} : archive trop volumineuse une fois décompressée.",
-                                    f"{source}: archive too large once uncompressed.")
+                    raise PackError("archive trop volumineuse une fois décompressée.",
+                                    "archive too large once uncompressed.", place=Place(source))
                 with archive.open(info) as member:
                     # read one byte past the declared size: a lying header cannot smuggle in more
                     data = member.read(info.file_size + 1)
                 if len(data) != info.file_size:
-                    raise PackError(f"{source} : taille incohérente pour {name}.",
-                                    f"{source}: inconsistent size for {name}.")
+                    raise PackError(f"taille incohérente pour {name}.",
+                                    f"inconsistent size for {name}.", place=Place(source))
                 files[name] = data
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, RuntimeError, NotImplementedError,
             ValueError) as exc:
-        raise PackError(f"{source} : archive illisible ({exc}).", f"{source}: unreadable archive ({exc}).") from None
+        raise PackError(f"archive illisible ({exc}).", f"unreadable archive ({exc}).",
+                        place=Place(source)) from None
     # an archive may hold the pack at its root or inside one top folder (NAME-VERSION/)
     if PACK_FILE not in files:
         tops = {PurePosixPath(n).parts[0] for n in files}
@@ -170,7 +174,8 @@ def files_checksum(files: dict[str, bytes]) -> tuple[dict[str, str], str]:
 def verify_manifest(files: dict[str, bytes], source: str) -> dict:
     """An archive must carry the manifest written by ``balises pack build``, and match it file for file."""
     def refuse(fr: str, en: str):
-        return PackError(f"{source} : archive de paquet refusée : {fr}", f"{source}: pack archive refused: {en}")
+        return PackError(f"archive de paquet refusée : {fr}", f"pack archive refused: {en}",
+                         place=Place(source))
 
     if MANIFEST_FILE not in files:
         raise refuse("manifest.json manquant (construisez l'archive avec « balises pack build »).",
@@ -207,7 +212,7 @@ def _yaml(files: dict[str, bytes], name: str, source: str) -> Any:
     try:
         return parse_yaml(files[name], f"{source}/{name}")
     except InputFileError as exc:
-        raise PackError(exc.fr, exc.en) from None
+        raise PackError(exc.reason.fr, exc.reason.en, place=exc.place) from None
 
 
 def validation_message(exc: ValidationError) -> str:
@@ -245,71 +250,57 @@ def validation_message_fr(exc: ValidationError) -> str:
     return " ; ".join(parts)
 
 
-def _parse_rules(files: dict[str, bytes], source: str, invalid: list[tuple[str, str, str]] | None = None
-                 ) -> tuple[dict[str, Rule], list[tuple[str, str, str]]]:
-    """Rules of one layer. Duplicate ids inside a layer are reported as (where, fr, en) (the linter lists them);
-    with ``invalid`` given (the linter), an unreadable file or an invalid rule is listed there as (where, fr, en)
+def _parse_rules(files: dict[str, bytes], source: str, invalid: list[Problem] | None = None
+                 ) -> tuple[dict[str, Rule], list[Problem]]:
+    """Rules of one layer. Duplicate ids inside a layer are reported as problems (the linter lists them);
+    with ``invalid`` given (the linter), an unreadable file or an invalid rule is listed there as a problem
     and skipped instead of stopping the read, so that lint reports every problem in one run."""
     rules: dict[str, Rule] = {}
-    duplicates: list[tuple[str, str, str]] = []
+    duplicates: list[Problem] = []
     for name in sorted(n for n in files if n.startswith("rules/") and n.endswith((".yaml", ".yml"))):
         try:
             data = _yaml(files, name, source)
             if data is not None and not isinstance(data, list):
-                raise PackError(f"{source}/{name} : une liste de règles est attendue.",
-                                f"{source}/{name}: a list of rules is expected.")
+                raise PackError("une liste de règles est attendue.", "a list of rules is expected.",
+                                place=Place(f"{source}/{name}"))
         except PackError as exc:
             if invalid is None:
                 raise
-            where, fr, en = _split_where(exc, f"{source}/{name}")
-            invalid.append((where, fr, en))
+            invalid.append(Problem(exc.place or Place(f"{source}/{name}"), exc.reason.en, exc.reason.fr))
             continue
         for item in data or []:
             line = item.line if isinstance(item, LineDict) else 0
-            where = f"{source}/{name}:{line}"
+            where = Place(f"{source}/{name}", line)
             if not isinstance(item, dict):
                 if invalid is not None:
-                    invalid.append((where, "une règle est un tableau associatif", "a rule is a mapping"))
+                    invalid.append(Problem(where, "a rule is a mapping", "une règle est un tableau associatif"))
                     continue
-                raise PackError(f"{where} : une règle est un tableau associatif.", f"{where}: a rule is a mapping.")
+                raise PackError("une règle est un tableau associatif.", "a rule is a mapping.", place=where)
             try:
                 rule = Rule.model_validate({**item, "file": f"{source}/{name}", "line": line})
             except ValidationError as exc:
-                where = _source_where(item, exc, f"{source}/{name}") or where
+                where = _source_place(item, exc, f"{source}/{name}") or where
                 if invalid is not None:
-                    invalid.append((where, f"règle invalide {item.get('id', '?')} ({validation_message_fr(exc)})",
-                                    f"invalid rule {item.get('id', '?')} ({validation_message(exc)})"))
+                    invalid.append(Problem(where, f"invalid rule {item.get('id', '?')} ({validation_message(exc)})",
+                                           f"règle invalide {item.get('id', '?')} ({validation_message_fr(exc)})"))
                     continue
-                raise PackError(f"{where} : règle invalide ({validation_message(exc)}).",
-                                f"{where}: invalid rule ({validation_message(exc)}).") from None
+                raise PackError(f"règle invalide ({validation_message(exc)}).",
+                                f"invalid rule ({validation_message(exc)}).", place=where) from None
             if rule.id in rules:
                 also = rules[rule.id].where()
-                duplicates.append((where, f"identifiant de règle en double {rule.id} (aussi {also})",
-                                   f"duplicate rule id {rule.id} (also {also})"))
+                duplicates.append(Problem(where, f"duplicate rule id {rule.id} (also {also})",
+                                          f"identifiant de règle en double {rule.id} (aussi {also})"))
             rules[rule.id] = rule
     return rules, duplicates
 
 
-def _split_where(exc: PackError, file: str) -> tuple[str, str, str]:
-    """(file[:line], fr, en) of a file's error, its place taken off the front of both messages."""
-    where = file
-    fr, en = exc.fr, exc.en
-    if en.startswith(file + ":"):
-        line = en[len(file) + 1:].split(":", 1)[0].strip()
-        if line.isdigit():
-            where = f"{file}:{line}"
-    fr = fr.removeprefix(where).removeprefix(file).lstrip(" :")
-    en = en.removeprefix(where).removeprefix(file).lstrip(" :")
-    return where, fr, en
-
-
-def _source_where(item: dict, exc: ValidationError, file: str) -> str | None:
-    """file:line of the source an error is about (a bad status is on the source's line, not the rule's)."""
+def _source_place(item: dict, exc: ValidationError, file: str) -> Place | None:
+    """The line of the source an error is about (a bad status is on the source's line, not the rule's)."""
     loc = exc.errors()[0]["loc"] if exc.errors() else ()
     if len(loc) >= 2 and loc[0] == "sources" and isinstance(loc[1], int):
         sources = item.get("sources")
         if isinstance(sources, list) and loc[1] < len(sources) and getattr(sources[loc[1]], "line", 0):
-            return f"{file}:{sources[loc[1]].line}"
+            return Place(file, sources[loc[1]].line)
     return None
 
 
@@ -334,23 +325,23 @@ class Layer:
     source: str
     files: dict[str, bytes]
     rules: dict[str, Rule]
-    duplicate_rules: list[tuple[str, str, str]]  # (where, fr, en)
-    invalid_rules: list[tuple[str, str, str]] = field(default_factory=list)  # only when read for the linter
+    duplicate_rules: list[Problem]
+    invalid_rules: list[Problem] = field(default_factory=list)  # only when read for the linter
 
 
 def read_layer(location: str | Path, lenient: bool = False) -> Layer:
     files = read_pack_files(location)
     source = str(location)
     if PACK_FILE not in files:
-        raise PackError(f"{source} : pack.yaml manquant (nom, version, langues du paquet).",
-                        f"{source}: pack.yaml missing (the pack's name, version, languages).")
+        raise PackError("pack.yaml manquant (nom, version, langues du paquet).",
+                        "pack.yaml missing (the pack's name, version, languages).", place=Place(source))
     raw = _yaml(files, PACK_FILE, source)
     try:
         info = PackInfo.model_validate(raw if isinstance(raw, dict) else {})
     except ValidationError as exc:
         raise PackError(f"{source}/pack.yaml : {validation_message(exc)}",
                         f"{source}/pack.yaml: {validation_message(exc)}") from None
-    invalid: list[tuple[str, str, str]] | None = [] if lenient else None
+    invalid: list[Problem] | None = [] if lenient else None
     rules, duplicates = _parse_rules(files, source, invalid)
     return Layer(info=info, source=source, files=files, rules=rules, duplicate_rules=duplicates,
                  invalid_rules=invalid or [])
@@ -397,8 +388,8 @@ def _terms(files: dict[str, bytes], source: str) -> dict[str, dict[str, str]]:
     data = _yaml(files, TERMS_FILE, source) or {}
     where = f"{source}/{TERMS_FILE}"
     if not isinstance(data, dict):
-        raise PackError(f"{where} : un tableau associatif terme -> {{fr: …, en: …}} est attendu.",
-                        f"{where}: a mapping of term -> {{fr: …, en: …}} is expected.")
+        raise PackError("un tableau associatif terme -> {fr: …, en: …} est attendu.",
+                        "a mapping of term -> {fr: …, en: …} is expected.", place=Place(where))
     for key, value in data.items():
         if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
             raise PackError(f"{where} : le terme {key!r} doit associer chaque langue à un texte "
@@ -411,8 +402,8 @@ def _terms(files: dict[str, bytes], source: str) -> dict[str, dict[str, str]]:
 def build_pack(base: Layer, overlays: list[Layer] = ()) -> Pack:
     files = base.files
     if not _is_base(files):
-        raise PackError(f"{base.source} : un paquet de base contient {SECTIONS_DIR} et {REFERENCE_FILE}.",
-                        f"{base.source}: a base pack holds {SECTIONS_DIR} and {REFERENCE_FILE}.")
+        raise PackError(f"un paquet de base contient {SECTIONS_DIR} et {REFERENCE_FILE}.",
+                        f"a base pack holds {SECTIONS_DIR} and {REFERENCE_FILE}.", place=Place(base.source))
     sections = _outline(files, base.source)
     templates, origins = _parse_templates(files, base.source)
     terms = _terms(files, base.source)
@@ -455,7 +446,7 @@ def build_pack(base: Layer, overlays: list[Layer] = ()) -> Pack:
                 rules=rules,
                 templates=templates, template_files=origins, terms=terms or {}, reference_docx=reference,
                 rule_files={r.id: r.file for r in rules.values()}, disabled_rules=disabled,
-                reference_findings=[(reference_where, fr, en) for fr, en in found])
+                reference_findings=[Problem(Place(reference_where), en, fr) for fr, en in found])
 
 
 def _decision_files(files: dict[str, bytes], source: str) -> dict[str, Any]:

@@ -36,6 +36,7 @@ from balises.render.docx.package import (
     shown,
 )
 from balises.safeyaml import parse_json
+from balises.text import Bilingual
 
 CUSTOM_XML_PART = "/customXml/balises-policy.xml"
 NAMESPACE = PAYLOAD_NAMESPACE
@@ -231,4 +232,4 @@ def read_payload(docx_bytes: bytes, source: str = "document") -> dict:
         raise InputFileError(
             f"{source} : réponses intégrées invalides ({len(exc.errors())} problème(s)).",
             f"{source}: invalid embedded answers ({len(exc.errors())} problem(s)).",
-            details=[(shown(p, 160), shown(p, 160)) for p in problems]) from None
+            details=[Bilingual(fr=shown(p, 160), en=shown(p, 160)) for p in problems]) from None

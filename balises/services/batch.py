@@ -27,6 +27,7 @@ from balises.contract.paths import FieldPath
 from balises.engine.pack import Pack
 from balises.errors import BalisesError, InputFileError, OutputError, ProfileError
 from balises.packs.loader import load_pack
+from balises.problems import Place
 from balises.safewrite import check_not_input, remove_pending_temp_files, write_atomic
 from balises.services import generate as api
 from balises.services.spreadsheet import Row, read_rows
@@ -167,7 +168,8 @@ def write_if_changed(path: Path, data: bytes) -> bool:
 
 def error_text(exc: BaseException, lang: str) -> str:
     if isinstance(exc, ProfileError) and exc.problems:  # each named by its column in the spreadsheet
-        return " | ".join(replace(p, where=FieldPath.parse(p.where).column).text(lang) for p in exc.problems)
+        return " | ".join(replace(p, place=Place(field=FieldPath.parse(p.place.field).column)).text(lang)
+                            for p in exc.problems)
     if isinstance(exc, BalisesError):
         return " ".join(exc.message(lang).split())
     return f"internal error ({type(exc).__name__}: {exc})"

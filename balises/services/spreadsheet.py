@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import difflib
 import io
 import re
 import typing
@@ -26,6 +25,7 @@ from balises.errors import BalisesError, InputFileError
 from balises.packs.loader import default_pack_dir
 from balises.safewrite import write_atomic
 from balises.safeyaml import load_data_file
+from balises.text import did_you_mean
 
 MAX_ROWS = 20_000
 MAX_SHEET_BYTES = 50 * 1024 * 1024
@@ -72,8 +72,7 @@ def check_header(header: list[str], source: str) -> None:
         if match and match.group(2) in tool_fields and int(match.group(1)) >= 1:
             continue
         if col not in known:
-            hint = difflib.get_close_matches(col, template_columns(), n=1)
-            bad.append(f"{col!r}" + (f" (did you mean {hint[0]!r}?)" if hint else ""))
+            bad.append(f"{col!r}" + did_you_mean(col, template_columns()))
     if bad:
         raise InputFileError(
             f"{source} : colonnes inconnues : {', '.join(bad)}. Voir docs/batch.md ou `balises batch --template`.",

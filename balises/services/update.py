@@ -24,6 +24,7 @@ from balises.engine.pack import Pack
 from balises.engine.templating import format_date
 from balises.errors import BalisesError, InputFileError
 from balises.packs.loader import load_pack
+from balises.problems import Place
 from balises.render import embedding, merge
 from balises.render.adoption import acknowledgement_document
 from balises.render.docx import docx_of, reading
@@ -52,6 +53,7 @@ from balises.services.diff import (
     payload_date,
 )
 from balises.services.regenerate import read_docx
+from balises.text import Bilingual
 
 # ---------------------------------------------------------------- update that keeps the organisation's document
 
@@ -486,9 +488,10 @@ def _check_options(**values) -> None:
     try:
         Policy.model_validate(given)
     except ValidationError as exc:
-        problems = [replace(p, where=_OPTIONS.get(p.where.rsplit(".", 1)[-1], p.where)) for p in describe_errors(exc)]
+        problems = [replace(p, place=Place(field=_OPTIONS.get(p.place.field.rsplit(".", 1)[-1], p.place.field)))
+                    for p in describe_errors(exc)]
         raise InputFileError("Option de mise à jour invalide.", "Invalid update option.",
-                             details=[(p.text("fr"), p.text("en")) for p in problems]) from None
+                             details=[Bilingual(fr=p.text("fr"), en=p.text("en")) for p in problems]) from None
 
 
 def _with_policy(profile: Profile, **values) -> Profile:
