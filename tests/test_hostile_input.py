@@ -695,7 +695,8 @@ def _odd_upload(tmp: Path, pack: Path, **patch) -> list[str]:
     return ["regenerate", str(tmp / "old.docx"), "-o", str(tmp / "policy.docx"), "--as-of", AS_OF]
 
 
-def _big_docx_upload(tmp: Path, pack: Path) -> list[str]:
+def _inflated_policy(tmp: Path, pack: Path) -> Path:
+    """A policy of 3 MB on disk, 3 GB once inflated: its document's XML padded with spaces."""
     _old_policy(tmp, pack)
     with zipfile.ZipFile(tmp / "old.docx") as old:
         parts = {n: old.read(n) for n in old.namelist()}
@@ -709,6 +710,11 @@ def _big_docx_upload(tmp: Path, pack: Path) -> list[str]:
                         fh.write(block)
             else:
                 new.writestr(name, data)
+    return tmp / "old.docx"
+
+
+def _big_docx_upload(tmp: Path, pack: Path) -> list[str]:
+    _inflated_policy(tmp, pack)
     return ["regenerate", str(tmp / "old.docx"), "-o", str(tmp / "policy.docx"), "--as-of", AS_OF]
 
 

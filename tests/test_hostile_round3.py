@@ -33,12 +33,12 @@ from .test_hostile_input import (
     R_TYPE,
     RELS_NS,
     _copy_pack,
+    _inflated_policy,
     _old_policy,
     _part,
     _rezip,
     run_capped,
 )
-from .zipbomb import bomb_part
 
 NS = "urn:balises:policy:1"
 W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
@@ -382,21 +382,6 @@ def _repeated(count: int):
     return make
 
 
-def _inflated(tmp: Path, pack: Path) -> Path:
-    """3 MB on disk, 3 GB once inflated: the document's XML padded with spaces."""
-    _old_policy(tmp, pack)
-    content = _parts(tmp / "old.docx")
-    with zipfile.ZipFile(tmp / "old.docx", "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in content.items():
-            if name == "word/document.xml":
-                with bomb_part(archive, name) as fh:
-                    fh.write(data)
-                    block = b" " * (64 * 1024 * 1024)
-                    for _ in range(48):
-                        fh.write(block)
-            else:
-                archive.writestr(name, data)
-    return tmp / "old.docx"
 
 
 def _nested(depth: int):
