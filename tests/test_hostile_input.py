@@ -320,6 +320,7 @@ class Attack:
     seconds: float = 30
     check: Callable | None = None  # (tmp, result) -> None
     root_only: bool = False
+    slow: bool = False  # the slow set's (round 3)
 
 
 def _copy_pack(tmp: Path, pack: Path) -> Path:

@@ -20,7 +20,6 @@ import subprocess
 import sys
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -30,6 +29,7 @@ from .docx_check import active_content
 from .test_hostile_input import (
     AS_OF,
     HOSTILE,
+    Attack,
     R_TYPE,
     RELS_NS,
     _copy_pack,
@@ -595,17 +595,6 @@ def _no_alias(tmp: Path, result) -> None:
     assert "alias" not in result.stderr.lower(), result.stderr
 
 
-@dataclass
-class Attack:
-    id: str
-    build: Callable  # (tmp, pack) -> the CLI arguments
-    exit: int = 2
-    words: tuple = ()
-    seconds: float = 30
-    check: Callable | None = None  # (tmp, result) -> None
-    slow: bool = False
-
-
 def _row(key: str, command: Callable, outputs: str = "new.docx") -> Attack:
     return Attack(f"{command.__name__.strip('_')}-{key}", command(_outbound(key)), exit=0,
                   check=_clean(outputs, said=OUTBOUND[key][2]))
@@ -648,7 +637,7 @@ ATTACKS = [
            exit=0, check=_clean("new.docx", said=("adopted by",)), seconds=30, slow=True),
     Attack("update-40k-repeated-paragraphs", _update(_repeated(40_000)), words=("too many paragraphs", "20000"),
            seconds=30),
-    Attack("update-3GB-inflated", _update(_inflated), words=("old.docx", "word/document.xml", "too large")),
+    Attack("update-3GB-inflated", _update(_inflated_policy), words=("old.docx", "word/document.xml", "too large")),
     Attack("update-1200-parts", _update(_many_parts), words=("old.docx", "too many parts")),
     Attack("update-1.2M-elements", _update(_elements), words=("old.docx", "too many XML elements")),
     Attack("update-9MB-xml-part", _update(_big_xml), words=("old.docx", "word/document.xml", "XML part too large")),
