@@ -87,6 +87,10 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=False, validate_default=True)
 
 
+# the organisation's optional one-line texts and their longest length; empty is "not given"
+OPTIONAL_TEXTS = {"short_name": 60, "privacy_officer": 200, "ai_lead_name": 120}
+
+
 class Organisation(_Strict):
     name: str = Field(description="Name of the organisation, 1..200 characters")
     jurisdiction: Jurisdiction
@@ -120,21 +124,10 @@ class Organisation(_Strict):
     def _name(cls, value):
         return _clean_text(value, 200, required=True)
 
-    @field_validator("short_name", mode="before")
+    @field_validator(*OPTIONAL_TEXTS, mode="before")
     @classmethod
-    def _short(cls, value):
-        return _clean_text(value, 60, required=False) or None
-
-    @field_validator("privacy_officer", mode="before")
-    @classmethod
-    def _officer(cls, value):
-        value = _clean_text(value, 200, required=False)
-        return value or None
-
-    @field_validator("ai_lead_name", mode="before")
-    @classmethod
-    def _lead(cls, value):
-        return _clean_text(value, 120, required=False) or None
+    def _optional_text(cls, value, info):
+        return _clean_text(value, OPTIONAL_TEXTS[info.field_name], required=False) or None
 
     @field_validator("ai_lead_email", mode="before")
     @classmethod
