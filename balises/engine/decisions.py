@@ -919,7 +919,8 @@ def _to_take(conflicts: dict[tuple[str, str], list[str]], data: DecisionData, to
             # a tool under review receives nothing before its approval, and a tool no use may take on the
             # effective date is not used either: the meanwhile says so, as the table and the day one do
             idle = wording.idle is not None and tool is not None and (
-                not tool.receives_now() or not any(subject in r.day_one_tools for r in rulings))
+                not tool.receives_now()
+                or code == "tool_on_condition" and not any(subject in r.day_one_tools for r in rulings))
             safe = wording.idle if idle else wording.safe
             declared = list(dict.fromkeys(p.tool for r in held_back for p in r.pairs
                                           if "public_facing" in data.uses[r.id].tags))
