@@ -252,3 +252,27 @@ def test_a_kit_saved_again_by_libreoffice_still_checks(pack, tmp_path, theatre_k
     report = check_path(saved, pack)
     assert len(report.documents) == len(list(out.iterdir()))
     assert not report.differences, "\n".join(report.lines())
+
+
+def _questions(path) -> list[str]:
+    return [p.text for p in docx.Document(path).paragraphs if "?" in p.text]
+
+
+@pytest.mark.parametrize("path", EXAMPLE_PATHS, ids=[p.stem for p in EXAMPLE_PATHS])
+def test_the_french_and_english_aide_memoires_answer_each_question_alike(path, pack, tmp_path):
+    """Review M-20: the museum's French sheet sent the Copilot question to the policy while the English one
+    named the check to do, as "to be done first — first: …". Each answer must point to the same place
+    (the same section of the policy, the same decisions of the plan) in both languages."""
+    import re
+
+    kit = _build(pack, tmp_path / path.stem, path.stem)
+    if not (kit / "staff-summary.en.docx").exists():
+        pytest.skip(f"{path.stem} writes one language")
+    fr, en = _questions(kit / "aide-memoire.fr.docx"), _questions(kit / "staff-summary.en.docx")
+    assert len(fr) == len(en) > 3, f"{path.stem}: {len(fr)} questions in French, {len(en)} in English"
+    for a, b in zip(fr, en):
+        assert re.findall(r"section (\d+)", a) == re.findall(r"section (\d+)", b), f"{path.stem}: {a!r} / {b!r}"
+        assert re.findall(r"décisions? ([\d, et]+)\)", a) == re.findall(r"decisions? ([\d, and]+)\)", b) \
+            or [x.replace(" et ", " and ") for x in re.findall(r"décisions? ([\d, et]+)\)", a)] == \
+            re.findall(r"decisions? ([\d, and]+)\)", b), f"{path.stem}: {a!r} / {b!r}"
+        assert "— first:" not in b and "— d'abord :" not in a, f"{path.stem}: {a!r} / {b!r}"

@@ -780,6 +780,18 @@ def _decision_table(profile: Any, facts: Any, data: DecisionData, as_of: dt.date
         for cond in ruling.conditions:
             if cond.prerequisite and cond.prerequisite != "tool_on_condition":
                 flag(cond.prerequisite, "", ruling.id)
+    # a tool that may receive personal information once something is done first (an impact assessment, a
+    # processor contract, a transfer assessed: decisions/verdicts.yaml, tool_info): the same decision, with the tool
+    prepared: dict[str, list[tuple[str, Condition]]] = {}
+    for tool in tools:
+        if tool.standing not in ("approved", "on_condition"):
+            continue
+        for cls in ("personal", "sensitive"):
+            for cond in tool.classes[cls].blocking():
+                if cond.prerequisite == "impact_assessment":  # a consent form is the uses' (voices, likenesses)
+                    prepared.setdefault(cond.prerequisite, []).append((tool.name, cond))
+                    for use in tool.uses:
+                        flag(cond.prerequisite, "", use)
 
     if roles.privacy_officer is None:  # decisions fall to a person nobody designated: designating comes first
         for (code, _), uses in list(conflicts.items()):
@@ -787,7 +799,7 @@ def _decision_table(profile: Any, facts: Any, data: DecisionData, as_of: dt.date
             if spec is not None and spec.who == "privacy":
                 for use in uses or [None]:
                     flag("privacy_to_name", "", use)
-    to_take = _to_take(conflicts, data, tools, rulings, needs, dates, roles, profile.organisation.sector)
+    to_take = _to_take(conflicts, data, tools, rulings, needs, dates, roles, profile.organisation.sector, prepared)
     return DecisionTable(uses=tuple(rulings), tools=tuple(tools), to_take=tuple(to_take), classes_held=tuple(held),
                          dates=dates, roles=roles, stance=profile.policy.stance,
                          labelling=profile.commitments.disclosure, day_one=day_one)
@@ -866,7 +878,7 @@ def generic_values(lang: str, info: str = "", dates: dict[str, dt.date] | None =
 
 def _to_take(conflicts: dict[tuple[str, str], list[str]], data: DecisionData, tools: list[ToolRuling],
              rulings: list[UseRuling], needs: dict[str, str], dates: Dates, roles: Roles,
-             sector: str) -> list[DecisionToTake]:
+             sector: str, prepared: dict[str, list[tuple[str, Condition]]]) -> list[DecisionToTake]:
     by_tool = {t.name: t for t in tools}
     out = []
     for (code, subject), uses in conflicts.items():
@@ -884,6 +896,9 @@ def _to_take(conflicts: dict[tuple[str, str], list[str]], data: DecisionData, to
                 if c.prerequisite == code and c not in conds:
                     conds.append(c)
             tools_concerned.extend(t for t in r.tools if t not in tools_concerned and code != "tool_limited")
+        for name, c in prepared.get(code, []) if not subject else []:  # the tools it prepares, and their conditions
+            tools_concerned.extend([name] if name not in tools_concerned else [])
+            conds.extend([c] if c not in conds else [])
         info = (needs[uses[0]] if uses and code in ("tool_limited", "personal_data_needed")
                 else subject if subject in CLASS_ORDER else "")
         texts = {}
@@ -901,8 +916,11 @@ def _to_take(conflicts: dict[tuple[str, str], list[str]], data: DecisionData, to
                 "owner": roles.owner,
                 "contact": roles.contact,
             }
-            # a tool under review receives nothing before its approval: the meanwhile says so, as the table
-            idle = wording.idle is not None and tool is not None and not tool.receives_now()
+            # a tool under review receives nothing before its approval, and a tool no use may take on the
+            # effective date is not used either: the meanwhile says so, as the table and the day one do
+            idle = wording.idle is not None and tool is not None and (
+                not tool.receives_now()
+                or code == "tool_on_condition" and not any(subject in r.day_one_tools for r in rulings))
             safe = wording.idle if idle else wording.safe
             declared = list(dict.fromkeys(p.tool for r in held_back for p in r.pairs
                                           if "public_facing" in data.uses[r.id].tags))

@@ -567,16 +567,20 @@ def situations(view: dict[str, Any], wording: Any, lang: str, values: dict, sect
             blocking = r.blocking()
             today = ("ask_first" if blocking and r.verdict != "prohibited" else r.verdict)
             detail = c["conditions_said"] if today == "conditional" else ""
+            long = len(strip(detail)) > MAX_DETAIL
             if blocking and today == "ask_first":
                 nums = sorted({d["number"] for d in view["to_take"] if d["code"] in
                                {x.prerequisite for x in blocking}})
-                what = "; ".join([cond for cond in c["conditions"] if cond in  # conditions: never quoted
-                                  [fill(x.text.get(lang), values) for x in blocking]] or
-                                 [strip(c["conditions_said"])])
                 key = "waits_decisions" if nums else "waits_first"
-                detail = fill(wording.words[key].get(lang), {"what": what, "numbers": join(
-                    [str(n) for n in nums], lang)}) if key in wording.words else what
-            if len(strip(detail)) > MAX_DETAIL:  # sent to the policy: tools said the same way share a question
+
+                def waits(lg: str) -> str:  # what is left to do, said as the policy says it (never "first: first:")
+                    what = "; ".join(fill(x.text.get(lg), values) for x in blocking)
+                    return fill(wording.words[key].get(lg), {"what": what, "numbers": join(
+                        [str(n) for n in nums], lg)}) if key in wording.words else what
+                detail = waits(lang)
+                # one answer in every language: sent to the policy if it is too long in any of them (M-20)
+                long = any(len(strip(waits(lg))) > MAX_DETAIL for lg in ("fr", "en"))
+            if long:  # sent to the policy: tools said the same way share a question
                 detail = see
             by_answer.setdefault((today, strip(detail)), []).append((c, detail))
         for (today, plain), found in by_answer.items():
