@@ -534,10 +534,13 @@ def walk(app_url, browser, width, height):
         assert [(t.name, t.account) for t in profile.tools] == [("ChatGPT", "free_consumer"),
                                                                ("DeepL", "paid_individual")]
         assert profile.commitments.disclosure == "all_assisted"
-        # The interface in English, answers kept
+        # The interface in English, answers kept (the download's own rerun ends first; the language's rerun
+        # may start late on a loaded machine, so the header is awaited, not read once)
+        w.idle()
         page.get_by_text("English", exact=True).first.click()
         w.idle()
-        assert "Review and download" in w.header()
+        sync_api.expect(page.locator("h2:not(#balises-errors-title)").first).to_contain_text("Review and download",
+                                                                                    timeout=30000)
         w.shot("7-review-english")
 
     look.check()

@@ -139,6 +139,11 @@ def _stop_pool(pool: ProcessPoolExecutor) -> None:
         if process.is_alive():
             process.kill()
             process.join(1)
+    # the pool's manager thread closes its wake-up pipe once it sees the workers gone; at exit Python writes
+    # to that pipe, and a pipe closed at the same moment printed a traceback after the report (CPython race)
+    manager = getattr(pool, "_executor_manager_thread", None)
+    if manager is not None:
+        manager.join(1)
 
 
 def same_docx(path: Path, data: bytes) -> bool:
