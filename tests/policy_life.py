@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import functools
 import io
 import re
 from collections.abc import Callable
@@ -637,21 +638,28 @@ def styles_of(data: bytes) -> set[str]:
     return {s.name for s in docx.Document(io.BytesIO(data)).styles}
 
 
+# problems() reads the adopted policy and Balises' new text again for each update compared with them: each
+# reading is kept (problems only reads what it gets)
+_kept = functools.lru_cache(maxsize=16)
+_view, _numbering_labels, _comments, _notes, _styles_of, _part_texts = (
+    _kept(View), _kept(numbering_labels), _kept(comments), _kept(notes), _kept(styles_of), _kept(part_texts))
+
+
 def problems(adopted: bytes, updated: bytes, new_policy: bytes, version: str) -> list[str]:
     """What is wrong with ``updated`` (the update of ``adopted``; ``new_policy``: Balises' new text alone)
     as a user would see it: Reject All not giving back the adopted text, Accept All duplicating a paragraph
     outside a marked conflict, numbering that moved, comments, notes, styles, header or footer lost, the
     version or its dates not said."""
     out = []
-    before, after = View(adopted, False).body_texts(), View(updated, False).body_texts()
+    before, after = _view(adopted, False).body_texts(), _view(updated, False).body_texts()
     if before != after:
         import difflib
 
         diff = [d for d in difflib.unified_diff(before, after, lineterm="", n=0) if d[:1] in "+-"][2:8]
         out.append(f"Reject All is not the adopted text: {diff}")
-    accepted = View(updated, True).body_texts()
-    ours, new = View(adopted, True).body_texts(), View(new_policy, True).body_texts()
-    marked = " ".join(t for a, t, _ in comments(updated) if a == "Balises" and t.startswith(
+    accepted = _view(updated, True).body_texts()
+    ours, new = _view(adopted, True).body_texts(), _view(new_policy, True).body_texts()
+    marked = " ".join(t for a, t, _ in _comments(updated) if a == "Balises" and t.startswith(
         ("Balises — conflit", "Balises — conflict")))
     for text in set(accepted):
         if accepted.count(text) > max(ours.count(text), new.count(text)) and text[:40] not in norm(marked):
@@ -660,31 +668,31 @@ def problems(adopted: bytes, updated: bytes, new_policy: bytes, version: str) ->
             out.append(f"Accept All has a paragraph from nowhere: {text[:60]!r}")
     # numbering: each heading and list paragraph numbered as in Balises' new text (the organisation's own
     # renumbering aside: its labels are compared with its own document)
-    want = dict((t, label) for label, t in numbering_labels(new_policy))
-    had = dict((t, label) for label, t in numbering_labels(adopted))
-    for label, text in numbering_labels(updated):
+    want = dict((t, label) for label, t in _numbering_labels(new_policy))
+    had = dict((t, label) for label, t in _numbering_labels(adopted))
+    for label, text in _numbering_labels(updated):
         if text in want and text in had and label not in (want[text], had[text]) and label != "•":
             out.append(f"numbered {label!r} instead of {want[text]!r}: {text[:50]!r}")
-    for author, text, anchored in comments(adopted):  # the organisation's (Balises' own go with their text)
+    for author, text, anchored in _comments(adopted):  # the organisation's (Balises' own go with their text)
         if anchored and author != "Balises" and not any(a == author and t == text and ok
-                                                        for a, t, ok in comments(updated)):
+                                                        for a, t, ok in _comments(updated)):
             out.append(f"comment lost: {text[:50]!r}")
     for kind in ("footnote", "endnote"):
-        for text, referenced in notes(adopted, kind):
-            if referenced and (text, True) not in notes(updated, kind):
+        for text, referenced in _notes(adopted, kind):
+            if referenced and (text, True) not in _notes(updated, kind):
                 out.append(f"{kind} lost: {text[:50]!r}")
-    lost_styles = styles_of(adopted) - styles_of(updated)
+    lost_styles = _styles_of(adopted) - _styles_of(updated)
     if lost_styles:
         out.append(f"styles lost: {sorted(lost_styles)}")
     for which in ("header", "footer"):
-        wanted = [t.replace(f"version {View(adopted, None).document.core_properties.category}", "version")
-                  for t in part_texts(adopted, which)]
-        got = [t.replace(f"version {version}", "version") for t in part_texts(updated, which)]
+        wanted = [t.replace(f"version {_view(adopted, None).document.core_properties.category}", "version")
+                  for t in _part_texts(adopted, which)]
+        got = [t.replace(f"version {version}", "version") for t in _part_texts(updated, which)]
         for text in wanted:
             if text and text not in got:
                 out.append(f"{which} changed: {text[:60]!r}")
-    view = View(updated, True)
-    said = View(adopted, True).has("Version :") or View(adopted, True).has("Version:")
+    view = _view(updated, True)
+    said = _view(adopted, True).has("Version :") or _view(adopted, True).has("Version:")
     if said and not view.has(f"Version : {version}") and not view.has(f"Version: {version}"):
         out.append(f"title page does not say version {version}")
     if not view.has(f"version {version},"):
