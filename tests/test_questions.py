@@ -288,6 +288,24 @@ def test_the_words_of_a_place_are_variants_of_the_same_question():
     assert creative.option_label("concept_art_storyboard", "fr") == "Recherche visuelle et scénarimage"
 
 
+def test_a_condition_can_name_what_the_table_says_of_an_option_instead_of_listing_places():
+    """``where: eu_member`` holds for every member the jurisdiction table marks, so a new EU jurisdiction
+    needs no edit of the questions; it holds for no unanswered or unknown value."""
+    cond = {"field": "organisation.jurisdiction", "where": "eu_member"}
+    members = [j for j in vocabulary.options_of("organisation.jurisdiction") if conditions.holds(
+        cond, {"organisation": {"jurisdiction": j}})]
+    assert members == list(vocabulary.jurisdictions_where("eu_member")) and "france" in members
+    assert not conditions.holds(cond, {"organisation": {}})
+    assert not conditions.holds(cond, {"organisation": {"jurisdiction": "atlantis"}})
+    officer = wz.QUESTION_BY_PATH["organisation.privacy_officer"]
+    assert officer.label_for({"organisation": {"jurisdiction": "eu_other"}}, "fr").startswith("Délégué·e")
+    assert conditions.check({"field": "organisation.jurisdiction", "where": True}) != []
+    fields = {path: values for path, values in known_fields().items() if not path.startswith("facts.")}
+    wrong = {"field": "organisation.jurisdiction", "where": "in_europe"}
+    (problem,) = conditions.condition_problems(wrong, fields, "q", "q", "q", Problem)
+    assert "in_europe" in problem.message and "eu_member" in problem.message and "canada" in problem.message
+
+
 # ---------------------------------------------------------------- a hidden question's answer
 
 _STALE_RULE = """- id: no-consent-catalogue

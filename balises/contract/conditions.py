@@ -11,8 +11,9 @@ A condition is one of::
 
 Operators on a field: ``equals``, ``not_equals``, ``in``, ``not_in``, ``contains``, ``contains_any``,
 ``contains_all``, ``gt``, ``gte``, ``lt``, ``lte`` (numbers and dates), ``absent`` (no value),
-``empty`` (an empty list or no value). Fields are dotted paths into the profile, or ``facts.*``
-(see balises/engine/facts.py).
+``empty`` (an empty list or no value), ``where`` (the option chosen has this yes/no attribute in its table of
+options.yaml: ``{field: organisation.jurisdiction, where: eu_member}``). Fields are dotted paths into the
+profile, or ``facts.*`` (see balises/engine/facts.py).
 """
 
 from __future__ import annotations
@@ -20,13 +21,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from balises.contract import vocabulary
 from balises.contract.paths import MISSING, FieldPath
 from balises.problems import Place
 from balises.text import did_you_mean
 
 COMBINATORS = ("all", "any", "not")
 OPERATORS = ("equals", "not_equals", "in", "not_in", "contains", "contains_any", "contains_all",
-             "gt", "gte", "lt", "lte", "absent", "empty")
+             "gt", "gte", "lt", "lte", "absent", "empty", "where")
 LIST_OPERANDS = ("in", "not_in", "contains_any", "contains_all")
 ORDER_OPERATORS = ("gt", "gte", "lt", "lte")
 
@@ -67,6 +69,8 @@ def check(cond: Any, where: str = "when") -> list[str]:
         return [f"{where}.{op}: a number or a date (YYYY-MM-DD) is expected"]
     if op in ("absent", "empty") and not isinstance(operand, bool):
         return [f"{where}.{op}: true or false is expected"]
+    if op == "where" and not isinstance(operand, str):
+        return [f"{where}.where: the name of a yes/no attribute of the field's options is expected"]
     return []
 
 
@@ -116,6 +120,8 @@ def holds(cond: dict | None, context: dict) -> bool:
         return (value is _MISSING or value is None or value in ([], "", {})) == operand
     if value is _MISSING:
         return op in ("not_equals", "not_in")
+    if op == "where":
+        return vocabulary.option_holds(cond["field"], value, operand)
     if op == "equals":
         return value == operand
     if op == "not_equals":
@@ -154,6 +160,14 @@ def condition_problems(when, fields: dict, where: Place, who_en: str, who_fr: st
                                       f"{did_you_mean(field, fields, cutoff=0.5)}",
                                f"{who_fr} : champ inconnu {field!r}"
                                f"{did_you_mean(field, fields, 'fr', cutoff=0.5)}"))
+            continue
+        if op == "where":
+            attributes = vocabulary.option_attributes(field)
+            if operand not in attributes:
+                out.append(problem(where, f"{who_en}: the options of {field} have no yes/no attribute {operand!r}"
+                                          f" (they have: {', '.join(attributes) or 'none'})",
+                                   f"{who_fr} : les options de {field} n'ont pas d'attribut oui/non {operand!r}"
+                                   f" (elles ont : {', '.join(attributes) or 'aucun'})"))
             continue
         allowed = fields[field]
         if allowed and op in ("equals", "not_equals", "in", "not_in", "contains", "contains_any", "contains_all"):

@@ -95,6 +95,24 @@ def options_of(path: str) -> Labels:
     return ENUMERATIONS[name]
 
 
+def option_attributes(path: str) -> tuple[str, ...]:
+    """The yes/no attributes the options of the answer at ``path`` carry (a jurisdiction's ``eu_member``)."""
+    name = table_name(path)
+    table = _tables().get(name) if name else None
+    if table is None or not table.options:
+        return ()
+    row = next(iter(table.options.values()))
+    return tuple(k for k, f in type(row).model_fields.items() if f.annotation is bool)
+
+
+def option_holds(path: str, value: Any, attribute: str) -> bool:
+    """Whether the option ``value`` of the answer at ``path`` has the yes/no ``attribute`` (false for a value
+    that is no option, or an attribute the table does not have)."""
+    name = table_name(path)
+    row = _tables()[name].options.get(value) if name and isinstance(value, str) else None
+    return bool(getattr(row, attribute, False)) if attribute in option_attributes(path) else False
+
+
 def choice(path: str) -> Any:
     """The type of the answer at ``path``: one of its table's options (a ``Literal`` built from the data)."""
     return Literal[tuple(options_of(path))]  # type: ignore[valid-type]
