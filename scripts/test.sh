@@ -31,8 +31,14 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 [ -x .venv/bin/python ] || python3 -m venv .venv
-.venv/bin/python -m pip install -q --upgrade pip >/dev/null
-.venv/bin/python -m pip install -q -e ".[test]"
+# installed again only when pyproject.toml changed (the install is editable: the code needs none)
+stamp=.venv/.installed-from
+want=$(sha256sum pyproject.toml | cut -d' ' -f1)
+if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+  .venv/bin/python -m pip install -q --upgrade pip >/dev/null
+  .venv/bin/python -m pip install -q -e ".[test]"
+  echo "$want" > "$stamp"
+fi
 # axe-core (the accessibility checker the browser test injects), from the npm registry, kept inside .venv
 AXE=.venv/axe/node_modules/axe-core/axe.min.js
 [ -f "$AXE" ] || (mkdir -p .venv/axe && cd .venv/axe && npm install --no-save --no-audit --no-fund --silent axe-core@4) \
@@ -71,6 +77,10 @@ else
   # from another); the slow set a file's tests on one worker (loadfile: a file's tests share one LibreOffice
   # run); the browser walks last, on their own, since a real browser's timing does not survive a machine kept
   # busy by LibreOffice and batch workers
+  if [ $set_ = fast ]; then  # counted meanwhile, said at the end (pytest-xdist does not report what -m left out)
+    slow_count=$(mktemp)
+    (.venv/bin/python -m pytest --collect-only -q -m slow 2>/dev/null | tail -1 | cut -d' ' -f1 > "$slow_count") &
+  fi
   if [ $set_ != slow ]; then
     pytest -n auto --dist worksteal -m "not slow"
     keep $? "the fast set (-m 'not slow')"
@@ -81,8 +91,8 @@ else
     pytest -m browser
     keep $? "the browser walks (-m browser)"
   else
-    # said with their number (pytest-xdist does not report the tests -m left out)
-    slow=$(.venv/bin/python -m pytest --collect-only -q -m slow 2>/dev/null | tail -1 | cut -d' ' -f1)
+    wait
+    slow=$(cat "$slow_count"); rm -f "$slow_count"
     echo "Not run: ${slow:-?} tests, those marked slow (LibreOffice and PDFs, big batches, the browser" \
          "walks): bash scripts/test.sh --all runs them too, as CI does." >&2
   fi
