@@ -7,6 +7,7 @@ import uuid
 import streamlit as st
 
 from balises import wizard as wz
+from balises.problems import Problem
 from balises.contract import vocabulary as v
 from balises_app.questions import render_why
 from balises_app.state import ss, t
@@ -48,7 +49,7 @@ def remove_tool(uid: str) -> None:
         del ss[key]
 
 
-def render_tools(q: wz.Question, problems: list[wz.Problem], show_errors: bool) -> None:
+def render_tools(q: wz.Question, problems: list[Problem], show_errors: bool) -> None:
     lang = ss.ui_lang
     tools = ss.answers.get("tools") or []
     declared = [u for part in ("admin", "creative", "public", "hr") for u in (ss.answers.get("uses") or {}).get(part) or []]
@@ -76,7 +77,7 @@ def render_tools(q: wz.Question, problems: list[wz.Problem], show_errors: bool) 
                                                                ("status", v.TOOL_STATUS)) if tool.get(name)]
         if risk is not None:
             summary.append(f":{badge[risk.level]}-badge[{t('risk_title_' + risk.level)}]")
-        mine = [p for p in problems if p.field.startswith(f"tools[{n - 1}]")] if show_errors else []
+        mine = [p for p in problems if p.place.field.startswith(f"tools[{n - 1}]")] if show_errors else []
         key = f"toolexp_{uid}"
         opened = bool(mine) or ss.get(key, uid in ss.get("fresh_tools", ()))
         with st.expander(" · ".join(x for x in summary if x), expanded=opened, key=key):
@@ -121,7 +122,7 @@ def render_tools(q: wz.Question, problems: list[wz.Problem], show_errors: bool) 
                                placeholder=t("choose"), wrap=True, select_all=False, filter_mode=None,
                                help=t("tools_uses_help"))
             for p in mine:
-                st.error(wz.md_text(p.message(lang)), icon=":material/warning:")
+                st.error(wz.md_text(wz.problem_text(p, lang)), icon=":material/warning:")
             st.button(t("tools_remove"), key=f"tool_remove_{uid}", on_click=remove_tool, args=(uid,),
                       icon=":material/delete:")
     if not tools:
@@ -135,5 +136,5 @@ def render_tools(q: wz.Question, problems: list[wz.Problem], show_errors: bool) 
                   icon=":material/add:")
     if show_errors:
         for p in problems:
-            if p.field == "tools":
-                st.error(wz.md_text(p.message(lang)), icon=":material/warning:")
+            if p.place.field == "tools":
+                st.error(wz.md_text(wz.problem_text(p, lang)), icon=":material/warning:")

@@ -52,7 +52,7 @@ def answers_yaml(answers: Answers, lang: str = "fr", on: dt.date | None = None) 
     waiting = unanswered(answers)
     data = profile_to_data(profile) if profile is not None and not waiting else to_profile_data(answers)
     for problem in waiting:
-        FieldPath.parse(problem.field).set(data, None)
+        FieldPath.parse(problem.place.field).set(data, None)
     on = on or dt.date.today()
     head = (f"# Réponses Balises (schema_version 1), enregistrées le {on.isoformat()}.\n"
             "# Reprenez-les dans l'assistant, ou : balises generate CE_FICHIER -o politique.docx\n"
