@@ -396,7 +396,7 @@ def describe_errors(exc: ValidationError) -> list[Problem]:
             field = "(profile)"
         template = _FIELD_MESSAGES.get(etype) or _contract_messages().get(etype)
         texts = []
-        for i, lang in enumerate(("fr", "en")):
+        for i, lang in enumerate(v.LANGUAGE_CODES):
             if template is None:
                 text = err["msg"]
             else:

@@ -239,7 +239,7 @@ def parse_decision_files(layers: list[tuple[str, dict[str, Any]]]) -> DecisionDa
                     # fr and en, and optionally a jurisdiction's own words (fr@france, en@france)
                     extra = {k: str(v) for k, v in dict(text).items() if "@" in str(k)}
                     conds[key] = Bilingual.model_validate({k: v for k, v in dict(text).items()
-                                                           if k in ("fr", "en")}).model_dump() | extra
+                                                           if k in vocabulary.LANGUAGE_CODES}).model_dump() | extra
                 for key, spec in (data.get("prerequisites") or {}).items():
                     if isinstance(spec, dict):  # {decision: code, case_by_case: true}
                         prerequisites[str(key)] = str(spec.get("decision"))
@@ -904,7 +904,7 @@ def _to_take(conflicts: dict[tuple[str, str], list[str]], data: DecisionData, to
         info = (needs[uses[0]] if uses and code in ("tool_limited", "personal_data_needed")
                 else subject if subject in CLASS_ORDER else "")
         texts = {}
-        for lang in ("fr", "en"):
+        for lang in vocabulary.LANGUAGE_CODES:
             values = {
                 "tool": subject,
                 "tools": join(tools_concerned, lang),

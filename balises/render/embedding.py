@@ -24,6 +24,7 @@ from xml.etree import ElementTree
 from lxml import etree
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
+from balises.contract.vocabulary import LANGUAGE_CODES
 from balises.engine.compose import EDITIONS
 from balises.engine.document import PolicyDocument, block_text
 from balises.errors import InputFileError
@@ -164,7 +165,7 @@ class EmbeddedPolicy(_Payload):
     profile: dict
     pack: PackLabel = Field(default_factory=PackLabel)
     generated_on: dt.date | None = None
-    lang: Literal["fr", "en"] = "fr"
+    lang: Literal[LANGUAGE_CODES] = "fr"  # type: ignore[valid-type]
     edition: Literal[(*EDITIONS, "acknowledgement")] = "full"  # type: ignore[valid-type]
     version: _text(20) = "1.0"
     effective_date: dt.date | None = None

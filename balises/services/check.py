@@ -17,6 +17,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from balises.contract import vocabulary
 from balises.contract.profile import parse_profile
 from balises.engine import editions
 from balises.engine.pack import Pack
@@ -156,7 +157,7 @@ def _payload_model(payload: dict, pack: Pack, source: str) -> _Model:
         raise InputFileError("date de production illisible dans les données intégrées.",
                              "unreadable generation date in the embedded data.",
                              place=Place(source)) from None
-    lang = payload.get("lang") if payload.get("lang") in ("fr", "en") else "fr"
+    lang = payload.get("lang") if payload.get("lang") in vocabulary.LANGUAGE_CODES else "fr"
     answers = json.dumps(payload.get("profile"), sort_keys=True, ensure_ascii=False)
     return _model(answers, pack, lang, as_of)
 

@@ -17,6 +17,7 @@ import resource
 from dataclasses import dataclass
 from typing import Any
 
+from balises.contract.vocabulary import LANGUAGE_CODES
 from balises.errors import BalisesError, InputFileError
 from balises.problems import Place
 
@@ -64,7 +65,7 @@ def _update_child(conn, data: bytes, pack_location: str | None, source: str, as_
                         base_docx=options.base_docx, effective=options.effective, adopted_on=options.adopted_on,
                         adopted_by=options.adopted_by)
         material = result.diff.material and not result.unchanged  # a material change is acknowledged again
-        conn.send(("ok", UpdateSummary(result.docx, result.version, {lang: result.lines(lang) for lang in ("fr", "en")},
+        conn.send(("ok", UpdateSummary(result.docx, result.version, {lang: result.lines(lang) for lang in LANGUAGE_CODES},
                                        result.overview(), material, result.unchanged,
                                        acknowledgements(result, pack) if material else None)))
     except BalisesError as exc:

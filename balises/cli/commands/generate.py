@@ -6,6 +6,7 @@ import click
 
 from balises.cli.common import AS_OF, PACK, parse_as_of, fail, message_lang, echo
 from balises.contract import answers
+from balises.contract.vocabulary import LANGUAGE_CODES
 from balises.engine.compose import EDITIONS, LENGTHS
 from balises.errors import BalisesError
 from balises.packs.loader import load_pack
@@ -17,7 +18,7 @@ from balises.services.kit import build_kit, write_kit
 @click.argument("profile", type=click.Path())
 @click.option("-o", "--output", required=True, type=click.Path(),
               help="The Word file to write (.docx); with --kit, the folder to write the kit into.")
-@click.option("--lang", type=click.Choice(["fr", "en"]), default=None,
+@click.option("--lang", type=click.Choice(LANGUAGE_CODES), default=None,
               help="Language of the policy. Default: the first of policy.languages (--kit: all of them).")
 @AS_OF
 @PACK
