@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from balises import safewrite
 from balises.cli.common import AS_OF, PACK, parse_as_of, fail, message_lang, echo
 from balises.contract import answers
 from balises.contract.vocabulary import LANGUAGE_CODES
@@ -40,17 +41,17 @@ def generate(profile, output, lang, as_of, pack, length, kit, no_pdf, trace_path
         _generate_kit(profile, output, as_of, pack, length, not no_pdf)
         return
     try:
-        api.check_output_path(output)
-        api.check_not_input(output, profile)
+        safewrite.check_output_path(output)
+        safewrite.check_not_input(output, profile)
         if trace_path:
-            api.check_output_path(trace_path)
-            api.check_not_input(trace_path, profile, output)
+            safewrite.check_output_path(trace_path)
+            safewrite.check_not_input(trace_path, profile, output)
         loaded = load_pack(pack)
         prof = answers.load(profile, loaded).profile
         result = api.generate(prof, loaded, lang=lang, as_of=parse_as_of(as_of), edition=edition, length=length)
-        api.write_atomic(output, result.docx)
+        safewrite.write_atomic(output, result.docx)
         if trace_path:
-            api.write_atomic(trace_path, api.decision_trace(result.document))
+            safewrite.write_atomic(trace_path, api.decision_trace(result.document))
     except BalisesError as exc:
         fail(exc)
     lang_used = result.document.meta.lang
