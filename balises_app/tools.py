@@ -10,14 +10,15 @@ from balises import wizard as wz
 from balises.problems import Problem
 from balises.contract import vocabulary as v
 from balises_app.questions import render_why
-from balises_app.state import ss, t
+from balises_app.state import get_pack, pack_location, ss, t
 
 
 def add_tool() -> None:
     name = ss.get("tool_pick")
     if not name:
         return
-    row = wz.common_tool_row(name) if name in wz.COMMON_TOOLS else wz.blank_tool()
+    common = wz.common_tools(get_pack(pack_location()))
+    row = wz.common_tool_row(name, common[name]) if name in common else wz.blank_tool()
     ss.answers.setdefault("tools", []).append(row)
     ss.tool_ids.append(uuid.uuid4().hex[:8])
     ss.setdefault("fresh_tools", set()).add(ss.tool_ids[-1])  # a new tool's card opens to be completed
@@ -129,7 +130,7 @@ def render_tools(q: wz.Question, problems: list[Problem], show_errors: bool) -> 
         st.caption(t("tools_none"))
     add_col, button_col = st.columns([3, 1], vertical_alignment="bottom")
     with add_col:
-        st.selectbox(t("tools_add"), [*wz.COMMON_TOOLS, t("tools_other")], index=None, placeholder=t("choose"),
+        st.selectbox(t("tools_add"), [*wz.common_tools(get_pack(pack_location())), t("tools_other")], index=None, placeholder=t("choose"),
                      key="tool_pick", help=t("tools_add_help"), filter_mode=None)
     with button_col:
         st.button(t("tools_add_button"), on_click=add_tool, key="tool_add", width="stretch",
