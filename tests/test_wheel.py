@@ -55,3 +55,20 @@ def test_pack_init_from_the_installed_wheel(wheel, tmp_path):
     got = {p.relative_to(work / "mypack"): p.read_bytes() for p in (work / "mypack").rglob("*") if p.is_file()}
     want = {p.relative_to(expected): p.read_bytes() for p in expected.rglob("*") if p.is_file()}
     assert got == want
+
+
+def test_the_default_pack_is_the_same_files_in_a_checkout_and_in_the_wheel(wheel):
+    """In a checkout the default pack's folders sit beside the code and the test suite: it is read from its
+    own parts only (the wheel's force-include), not from every file of the repository."""
+    import tomllib
+
+    from balises.packs.loader import PACK_PARTS, default_pack_dir, read_pack_files
+
+    shipped = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["hatch"]["build"]["targets"]["wheel"]
+    assert set(shipped["force-include"]) == set(PACK_PARTS)
+    files = read_pack_files(default_pack_dir())
+    assert {name.split("/")[0] for name in files} == set(PACK_PARTS)
+    with zipfile.ZipFile(wheel) as z:
+        in_wheel = {n.removeprefix("balises/default_pack/") for n in z.namelist()
+                    if n.startswith("balises/default_pack/")}
+    assert set(files) == in_wheel, sorted(set(files) ^ in_wheel)

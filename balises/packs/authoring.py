@@ -21,7 +21,7 @@ from balises.contract.profile import parse_profile
 from balises.contract.vocabulary import LANGUAGE_CODES
 from balises.engine.compose import compose
 from balises.errors import BalisesError, PackError
-from balises.packs.lint import SourceSummary, known_fields, lint_report, tolerant_layers
+from balises.packs.lint import SourceSummary, known_fields, lint_report, syntax_tree, tolerant_layers
 from balises.packs.lint_decisions import sample_profiles
 from balises.packs.loader import (
     MANIFEST_FILE,
@@ -92,7 +92,7 @@ def unsafe_template_access(source: str, env) -> list[tuple[int, str]]:
     the sandbox refuses them when rendering; lint refuses them before."""
     found = []
     try:
-        tree = env.parse(source)
+        tree = syntax_tree(env, source)
     except TemplateSyntaxError:
         return []  # the main lint reports syntax errors
     for node in tree.find_all((nodes.Getattr, nodes.Getitem)):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import re
 import typing
@@ -220,10 +221,16 @@ def source_summary(pack: Pack) -> SourceSummary:
     )
 
 
+@functools.lru_cache(maxsize=2048)
+def syntax_tree(env, source: str):
+    """A template's syntax tree, parsed once for the several checks that read it (none changes it)."""
+    return env.parse(source)
+
+
 def _params_used(source: str, env) -> set[str]:
     """Names read as ``params.NAME`` or ``params['NAME']`` (``params.get(...)`` is optional by intent)."""
     used = set()
-    for node in env.parse(source).find_all((nodes.Getattr, nodes.Getitem)):
+    for node in syntax_tree(env, source).find_all((nodes.Getattr, nodes.Getitem)):
         target = node.node
         if isinstance(target, nodes.Name) and target.name == "params":
             if isinstance(node, nodes.Getattr) and node.attr != "get":
@@ -258,7 +265,7 @@ def template_problems(source: str, origin: str, env, fields: dict[str, list[str]
     """Static checks of one template against the context compose gives it: syntax, variables, attributes of
     the profile's parts, the values conditions compare them with, and line length; each at its line."""
     try:
-        tree = env.parse(source)
+        tree = syntax_tree(env, source)
     except TemplateSyntaxError as exc:
         return [Problem(Place(origin, exc.lineno), f"template syntax error: {exc.message}",
                         f"erreur de syntaxe du gabarit : {exc.message}")]
@@ -447,7 +454,7 @@ def lint_pack(pack: Pack, layers: list[Layer], as_read: list[Layer] | None = Non
         problems.extend(template_problems(source, origin, env, fields,
                                           check_length=not origin.startswith(default_templates)))
         try:  # a template renders the decision model; it never writes a verdict itself
-            problems.extend(verdict_problems(env.parse(source), origin, pack, Problem))
+            problems.extend(verdict_problems(syntax_tree(env, source), origin, pack, Problem))
         except TemplateSyntaxError:
             pass  # reported by template_problems
     for key in pack.templates:

@@ -35,6 +35,10 @@ MAX_PACK_BYTES = 40 * 1024 * 1024
 BINARY_SUFFIXES = {".docx", ".png", ".jpg", ".jpeg"}
 
 PACK_FILE = "pack.yaml"
+# What a pack is made of (its tests/ cases are read apart, by `balises test`). The default pack's folders sit
+# at the top of a checkout, beside the code and the test suite, which are not pack files: the wheel ships
+# these parts only (pyproject.toml's force-include; a test keeps the two alike).
+PACK_PARTS = (PACK_FILE, "rules", "policy_templates", "decisions", "examples")
 SECTIONS_DIR = "policy_templates/sections/"  # one file per section, read in file-name order
 OUTLINE_FILE = "policy_templates/outline.yaml"  # in an overlay pack: clauses added to existing sections
 TERMS_FILE = "policy_templates/terms.yaml"
@@ -83,6 +87,35 @@ def read_pack_files(location: str | Path) -> dict[str, bytes]:
     return read_pack(location)[0]
 
 
+def _is_default_checkout(location: Path) -> bool:
+    try:
+        return location.resolve() == default_pack_dir() and (location / "pyproject.toml").is_file()
+    except PackError:
+        return False
+
+
+def _folder_entries(root: Path, parts: tuple[str, ...] | None) -> list[Path]:
+    """Every entry under ``root`` (``parts``: under those of its top entries only), in path order; hidden
+    folders and ``__pycache__`` are not entered (a checkout's .git or .venv holds tens of thousands of files),
+    and symbolic links and special files are listed for the caller to refuse."""
+    tops = [root / name for name in parts if os.path.lexists(root / name)] if parts else [root]
+    entries = [top for top in tops if top != root]
+    for top in tops:
+        if top.is_symlink() or not top.is_dir():
+            continue
+        for folder, subfolders, names in os.walk(top):
+            entered = []
+            for name in subfolders:
+                if name.startswith(".") or name == "__pycache__":
+                    continue
+                entries.append(Path(folder, name))
+                if not os.path.islink(os.path.join(folder, name)):
+                    entered.append(name)
+            subfolders[:] = entered
+            entries.extend(Path(folder, name) for name in names)
+    return sorted(entries)
+
+
 def read_pack(location: str | Path) -> tuple[dict[str, bytes], dict | None]:
     """The files of a pack and, for an archive, its verified manifest (None for a folder). The one reader of
     packs: generation, lint, build and verify all go through it (top-folder handling included)."""
@@ -93,7 +126,8 @@ def read_pack(location: str | Path) -> tuple[dict[str, bytes], dict | None]:
     files: dict[str, bytes] = {}
     total = 0
     if location.is_dir():
-        for path in sorted(location.rglob("*")):
+        parts = PACK_PARTS if _is_default_checkout(location) else None
+        for path in _folder_entries(location, parts):
             rel = path.relative_to(location).as_posix()
             if any(part.startswith(".") or part == "__pycache__" for part in PurePosixPath(rel).parts):
                 continue
@@ -493,9 +527,7 @@ def _stamp(path: Path) -> float:
     try:
         if path.is_file():
             return path.stat().st_mtime
-        parts = [path / PACK_FILE, path / "rules", path / "policy_templates"]
-        files = [p for part in parts if part.exists()
-                 for p in ([part] if part.is_file() else part.rglob("*"))]
+        files = _folder_entries(path, PACK_PARTS)
         return max((p.stat().st_mtime for p in files if p.is_file() and not p.is_symlink()), default=0.0)
     except OSError:
         return dt.datetime.now().timestamp()

@@ -220,18 +220,18 @@ def _fingerprints(payload: dict) -> dict[str, dict]:
     return {c["clause"]: c for c in payload.get("clauses", []) if not str(c.get("clause", "")).startswith("balises.")}
 
 
-_DEPENDENT: dict[int, tuple[object, frozenset[str]]] = {}  # per engine (a pack's): its templates parsed once
-
-
 def context_dependent_clauses(pack: Pack) -> frozenset[str]:
-    """Clauses whose text reads the trace, the references, ``selected``, section numbers or the date."""
-    engine = pack.engine
-    known = _DEPENDENT.get(id(engine))
-    if known is not None and known[0] is engine:
-        return known[1]
-    env = engine.env
+    """Clauses whose text reads the trace, the references, ``selected``, section numbers or the date (worked
+    out once per pack, kept with its engine)."""
+    return pack.engine.kept("context-dependent clauses", lambda: _context_dependent(pack))
+
+
+def _context_dependent(pack: Pack) -> frozenset[str]:
+    env = pack.engine.env
     out = set()
     for name, source in pack.templates.items():
+        if not any(word in source for word in DOCUMENT_NAMES):
+            continue  # a name the text does not contain is not read: no need to parse it
         lang, _, rest = name.partition("/")
         try:
             names = meta.find_undeclared_variables(env.parse(source))
@@ -239,9 +239,6 @@ def context_dependent_clauses(pack: Pack) -> frozenset[str]:
             continue
         if names & DOCUMENT_NAMES:
             out.add(rest[:-3])
-    if len(_DEPENDENT) > 8:
-        _DEPENDENT.clear()
-    _DEPENDENT[id(engine)] = (engine, frozenset(out))
     return frozenset(out)
 
 
