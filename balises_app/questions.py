@@ -8,8 +8,8 @@ import html
 import streamlit as st
 
 from balises import wizard as wz
-from balises.problems import Problem
 from balises.contract.profile import EFFECTIVE_DATES
+from balises.problems import Problem
 from balises.render import preview
 from balises_app.state import forget_widgets, memo, profile_key, ss, t
 

@@ -7,8 +7,8 @@ import uuid
 import streamlit as st
 
 from balises import wizard as wz
-from balises.problems import Problem
 from balises.contract import vocabulary as v
+from balises.problems import Problem
 from balises_app.questions import render_why
 from balises_app.state import get_pack, pack_location, ss, t
 

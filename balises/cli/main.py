@@ -55,8 +55,9 @@ def run() -> None:
     except (KeyboardInterrupt, click.exceptions.Abort) as exc:
         terminated = (isinstance(exc, Terminated) or isinstance(exc.__context__, Terminated)
                       or getattr(exc, "signum", None) == signal.SIGTERM)
-        if safewrite.WRITTEN:  # say truthfully what was written before the interruption (a policy before its trace)
-            echo(f"interrupted: {', '.join(str(p) for p in safewrite.WRITTEN)} written; nothing else was written "
+        written = safewrite.WRITTEN  # say truthfully what was written before the interruption (a policy first)
+        if written:
+            echo(f"interrupted: {', '.join(str(p) for p in written)} written; nothing else was written "
                  "(an existing file is left as it was)", err=True)
         else:
             echo("interrupted: no file was written (an existing file is left as it was)", err=True)

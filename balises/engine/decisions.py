@@ -238,8 +238,8 @@ def parse_decision_files(layers: list[tuple[str, dict[str, Any]]]) -> DecisionDa
                 for key, text in (data.get("conditions") or {}).items():
                     # fr and en, and optionally a jurisdiction's own words (fr@france, en@france)
                     extra = {k: str(v) for k, v in dict(text).items() if "@" in str(k)}
-                    conds[key] = Bilingual.model_validate({k: v for k, v in dict(text).items()
-                                                           if k in vocabulary.LANGUAGE_CODES}).model_dump() | extra
+                    langs = {k: v for k, v in dict(text).items() if k in vocabulary.LANGUAGE_CODES}
+                    conds[key] = Bilingual.model_validate(langs).model_dump() | extra
                 for key, spec in (data.get("prerequisites") or {}).items():
                     if isinstance(spec, dict):  # {decision: code, case_by_case: true}
                         prerequisites[str(key)] = str(spec.get("decision"))

@@ -65,7 +65,8 @@ def _update_child(conn, data: bytes, pack_location: str | None, source: str, as_
                         base_docx=options.base_docx, effective=options.effective, adopted_on=options.adopted_on,
                         adopted_by=options.adopted_by)
         material = result.diff.material and not result.unchanged  # a material change is acknowledged again
-        conn.send(("ok", UpdateSummary(result.docx, result.version, {lang: result.lines(lang) for lang in LANGUAGE_CODES},
+        lines = {lang: result.lines(lang) for lang in LANGUAGE_CODES}
+        conn.send(("ok", UpdateSummary(result.docx, result.version, lines,
                                        result.overview(), material, result.unchanged,
                                        acknowledgements(result, pack) if material else None)))
     except BalisesError as exc:

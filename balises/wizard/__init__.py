@@ -74,14 +74,14 @@ from balises.wizard.validation import (
 )
 
 __all__ = [
-    "ACCOUNT_HELP", "EDITION_LABELS", "MAX_UPLOAD_BYTES", "PLACE_LANGUAGE", "QUESTIONS",
-    "QUESTION_BY_PATH", "ROLE_TEXTS", "STATUS_HELP", "STEPS", "STEP_IDS", "TEXTS", "TOOL_ASKED", "TOOL_COLUMNS",
-    "TOOL_FIELD", "TOOL_LABELS", "UI_LANGS", "USE_QUESTIONS", "LoadedAnswers", "Question", "Row",
-    "answer_text", "answers_from_profile", "answers_yaml", "blank_tool", "common_tool_row", "common_tools",
-    "decision_answer", "decision_step", "default_answers", "error_lines", "field_label", "file_name", "fit_answers",
-    "follow_suggestions", "from_pack", "get", "initial_language", "jurisdiction", "load_answers_file",
-    "locked_options", "md_text", "problem_text", "questions_for", "resume_step", "review_rows", "risk_reasons",
-    "set_value", "settle", "step_index", "step_of_field", "step_problems", "suggestions", "text",
-    "to_profile_data", "tool_risks", "tool_text", "tools_from_rows", "tr", "unanswered", "unreadable",
-    "update_summary", "use_label", "validate",
+    "ACCOUNT_HELP", "EDITION_LABELS", "MAX_UPLOAD_BYTES", "PLACE_LANGUAGE", "QUESTIONS", "QUESTION_BY_PATH",
+    "ROLE_TEXTS", "STATUS_HELP", "STEPS", "STEP_IDS", "TEXTS", "TOOL_ASKED", "TOOL_COLUMNS", "TOOL_FIELD",
+    "TOOL_LABELS", "UI_LANGS", "USE_QUESTIONS", "LoadedAnswers", "Question", "Row", "answer_text",
+    "answers_from_profile", "answers_yaml", "blank_tool", "common_tool_row", "common_tools",
+    "decision_answer", "decision_step", "default_answers", "error_lines", "field_label", "file_name",
+    "fit_answers", "follow_suggestions", "from_pack", "get", "initial_language", "jurisdiction",
+    "load_answers_file", "locked_options", "md_text", "problem_text", "questions_for", "resume_step",
+    "review_rows", "risk_reasons", "set_value", "settle", "step_index", "step_of_field", "step_problems",
+    "suggestions", "text", "to_profile_data", "tool_risks", "tool_text", "tools_from_rows", "tr",
+    "unanswered", "unreadable", "update_summary", "use_label", "validate",
 ]
