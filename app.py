@@ -92,7 +92,7 @@ def page(pack) -> None:
                 render_one(q, pack, profile, problems, show_errors)
             if optional:  # the refinements nobody has to give, out of the way
                 with st.expander(t("optional_more") + f" ({len(optional)})", key=f"optional:{step.id}",
-                                 expanded=any(p.field in {q.path for q in optional} for p in problems)):
+                                 expanded=any(p.place.field in {q.path for q in optional} for p in problems)):
                     for q in optional:
                         render_one(q, pack, profile, problems, show_errors)
         else:

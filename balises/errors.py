@@ -41,9 +41,10 @@ class InputFileError(BalisesError):
 class ProfileError(BalisesError):
     """A profile that does not satisfy the contract; details name each field."""
 
-    def __init__(self, fr: str, en: str, *, problems: list | None = None):
+    def __init__(self, fr: str, en: str, *, problems: list | None = None, place: Place | None = None):
         self.problems = list(problems or [])  # balises.problems.Problem, one per field at fault
-        super().__init__(fr, en, details=[Bilingual(fr=p.text("fr"), en=p.text("en")) for p in self.problems])
+        super().__init__(fr, en, details=[Bilingual(fr=p.text("fr"), en=p.text("en")) for p in self.problems],
+                         place=place)
 
 
 class PackError(BalisesError):

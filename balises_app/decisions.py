@@ -16,7 +16,7 @@ def decisions(pack, profile) -> list:
     default the user has not seen."""
     if profile is None:
         return []
-    waiting = {p.field for p in unanswered()}
+    waiting = {p.place.field for p in unanswered()}
     found = memo(("decisions", profile_key(profile)), lambda: preview.decisions_to_take(profile, pack))
     return [d for d in found if d.field not in waiting]
 

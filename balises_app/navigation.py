@@ -8,6 +8,7 @@ import html
 import streamlit as st
 
 from balises import wizard as wz
+from balises.problems import Problem
 from balises_app.state import ss, t
 
 
@@ -69,12 +70,12 @@ def anchor(path: str) -> str:
     return "".join(c if c.isalnum() or c in "_-" else "-" for c in key)
 
 
-def render_error_summary(problems: list[wz.Problem], focus: bool) -> None:
+def render_error_summary(problems: list[Problem], focus: bool) -> None:
     """gov.uk's error summary: at the top of the step, each problem a link to its field; after "Suivant" it
     takes the focus (and the scroll), so that a screen reader says it and the eye finds it."""
     lang = ss.ui_lang
-    items = "".join(f'<li><a href="#{anchor(p.field)}" data-balises-field="{anchor(p.field)}">'
-                    f'{html.escape(p.message(lang))}</a></li>' for p in problems)
+    items = "".join(f'<li><a href="#{anchor(p.place.field)}" data-balises-field="{anchor(p.place.field)}">'
+                    f'{html.escape(wz.problem_text(p, lang))}</a></li>' for p in problems)
     script = ("<script>/*" + str(ss.moves) + "-" + str(ss.get("refusals", 0)) + "*/ window.__balisesFocus("
               "'.balises-errors', false);</script>") if focus else ""
     st.html(f'<div class="balises-errors" tabindex="-1" role="alert" aria-labelledby="balises-errors-title">'

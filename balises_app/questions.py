@@ -9,6 +9,7 @@ import streamlit as st
 
 from balises import wizard as wz
 from balises.contract.profile import EFFECTIVE_DATES
+from balises.problems import Problem
 from balises.render import preview
 from balises_app.state import forget_widgets, memo, profile_key, ss, t
 
@@ -62,7 +63,7 @@ def split_option(text: str) -> tuple[str, str]:
     return (head, rest[:-1]) if bracket and rest.endswith(")") else (text, "")
 
 
-def render_question(q: wz.Question, problems: list[wz.Problem], show_errors: bool, effects=None) -> None:
+def render_question(q: wz.Question, problems: list[Problem], show_errors: bool, effects=None) -> None:
     """gov.uk's order: the question, its hint in one sentence ("Pourquoi ?" for more), the error if any, then
     the field (whose own label, hidden, still names it for screen readers)."""
     lang, answers = ss.ui_lang, ss.answers
@@ -70,7 +71,7 @@ def render_question(q: wz.Question, problems: list[wz.Problem], show_errors: boo
     value = wz.get(answers, q.path)
     label = q.label_for(answers, lang)
     common = {"key": key, "on_change": on_answer, "args": (q.path,), "label_visibility": "collapsed"}
-    errors = [p for p in problems if p.field == q.path] if show_errors else []
+    errors = [p for p in problems if p.place.field == q.path] if show_errors else []
 
     def fmt(x):
         return q.option_label(x, lang, answers)
@@ -81,7 +82,7 @@ def render_question(q: wz.Question, problems: list[wz.Problem], show_errors: boo
             st.caption(q.help_for(answers, lang))
             render_why(q.why_for(answers, lang))
         for p in errors:
-            st.error(wz.md_text(p.message(lang)), icon=":material/warning:")
+            st.error(wz.md_text(wz.problem_text(p, lang)), icon=":material/warning:")
 
     if q.kind == "checkboxes":
         with st.container(key=key):
@@ -94,7 +95,7 @@ def render_question(q: wz.Question, problems: list[wz.Problem], show_errors: boo
         st.caption(q.help_for(answers, lang))
         render_why(q.why_for(answers, lang))
         for p in errors:
-            st.error(wz.md_text(p.message(lang)), icon=":material/warning:")
+            st.error(wz.md_text(wz.problem_text(p, lang)), icon=":material/warning:")
     else:
         head()
         if q.kind == "select":

@@ -31,12 +31,13 @@ def render_review(pack, profile) -> None:
             st.markdown(f"**{t('review_todo')}**")
             for n, p in enumerate(waiting):
                 c1, c2 = st.columns([4, 1], vertical_alignment="center")
-                step = wz.STEPS[wz.step_index(wz.step_of_field(p.field))]
+                step = wz.STEPS[wz.step_index(wz.step_of_field(p.place.field))]
                 with c1:
-                    st.markdown(f":red[{wz.md_text(p.message(lang))}] — {wz.md_text(wz.tr(step.title, lang))}")
+                    st.markdown(f":red[{wz.md_text(wz.problem_text(p, lang))}] — "
+                                f"{wz.md_text(wz.tr(step.title, lang))}")
                 with c2:
-                    st.button(t("answer_it"), key=f"todo_{n}", on_click=edit, args=(p.field,), type="tertiary",
-                              icon=":material/edit:")
+                    st.button(t("answer_it"), key=f"todo_{n}", on_click=edit, args=(p.place.field,),
+                              type="tertiary", icon=":material/edit:")
     elif profile is not None:
         for notice in profile.notices:
             st.info(notice.get(lang))

@@ -8,15 +8,17 @@ import streamlit as st
 
 from balises import wizard as wz
 from balises.contract import vocabulary as v
+from balises.problems import Problem
 from balises_app.questions import render_why
-from balises_app.state import ss, t
+from balises_app.state import get_pack, pack_location, ss, t
 
 
 def add_tool() -> None:
     name = ss.get("tool_pick")
     if not name:
         return
-    row = wz.common_tool_row(name) if name in wz.COMMON_TOOLS else wz.blank_tool()
+    common = wz.common_tools(get_pack(pack_location()))
+    row = wz.common_tool_row(name, common[name]) if name in common else wz.blank_tool()
     ss.answers.setdefault("tools", []).append(row)
     ss.tool_ids.append(uuid.uuid4().hex[:8])
     ss.setdefault("fresh_tools", set()).add(ss.tool_ids[-1])  # a new tool's card opens to be completed
@@ -48,7 +50,7 @@ def remove_tool(uid: str) -> None:
         del ss[key]
 
 
-def render_tools(q: wz.Question, problems: list[wz.Problem], show_errors: bool) -> None:
+def render_tools(q: wz.Question, problems: list[Problem], show_errors: bool) -> None:
     lang = ss.ui_lang
     tools = ss.answers.get("tools") or []
     declared = [u for part in ("admin", "creative", "public", "hr") for u in (ss.answers.get("uses") or {}).get(part) or []]
@@ -76,7 +78,7 @@ def render_tools(q: wz.Question, problems: list[wz.Problem], show_errors: bool) 
                                                                ("status", v.TOOL_STATUS)) if tool.get(name)]
         if risk is not None:
             summary.append(f":{badge[risk.level]}-badge[{t('risk_title_' + risk.level)}]")
-        mine = [p for p in problems if p.field.startswith(f"tools[{n - 1}]")] if show_errors else []
+        mine = [p for p in problems if p.place.field.startswith(f"tools[{n - 1}]")] if show_errors else []
         key = f"toolexp_{uid}"
         opened = bool(mine) or ss.get(key, uid in ss.get("fresh_tools", ()))
         with st.expander(" · ".join(x for x in summary if x), expanded=opened, key=key):
@@ -121,19 +123,19 @@ def render_tools(q: wz.Question, problems: list[wz.Problem], show_errors: bool) 
                                placeholder=t("choose"), wrap=True, select_all=False, filter_mode=None,
                                help=t("tools_uses_help"))
             for p in mine:
-                st.error(wz.md_text(p.message(lang)), icon=":material/warning:")
+                st.error(wz.md_text(wz.problem_text(p, lang)), icon=":material/warning:")
             st.button(t("tools_remove"), key=f"tool_remove_{uid}", on_click=remove_tool, args=(uid,),
                       icon=":material/delete:")
     if not tools:
         st.caption(t("tools_none"))
     add_col, button_col = st.columns([3, 1], vertical_alignment="bottom")
     with add_col:
-        st.selectbox(t("tools_add"), [*wz.COMMON_TOOLS, t("tools_other")], index=None, placeholder=t("choose"),
+        st.selectbox(t("tools_add"), [*wz.common_tools(get_pack(pack_location())), t("tools_other")], index=None, placeholder=t("choose"),
                      key="tool_pick", help=t("tools_add_help"), filter_mode=None)
     with button_col:
         st.button(t("tools_add_button"), on_click=add_tool, key="tool_add", width="stretch",
                   icon=":material/add:")
     if show_errors:
         for p in problems:
-            if p.field == "tools":
-                st.error(wz.md_text(p.message(lang)), icon=":material/warning:")
+            if p.place.field == "tools":
+                st.error(wz.md_text(wz.problem_text(p, lang)), icon=":material/warning:")

@@ -157,6 +157,8 @@ def walk(app: str) -> None:
         w.run("table: DeepL uses", clicks=3)
     else:
         chatgpt, deepl = at.session_state["tool_ids"][:2]
+        w.choose(f"tool:{chatgpt}:hosting", "usa")
+        w.choose(f"tool:{deepl}:hosting", "eu")
         w.choose(f"tool:{chatgpt}:account", "free_consumer")
         w.choose(f"tool:{chatgpt}:status", "under_review")
         w.choose(f"tool:{deepl}:account", "paid_individual")

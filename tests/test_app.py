@@ -242,7 +242,7 @@ def test_validation_messages_on_later_steps():
     assert header(at) == "Données et outils"
     fill_data(at)
     # a tool added as "other tool" and left without a name blocks the step, naming the tool and what it lacks
-    at.selectbox(key="tool_pick").select_index(len(wizard.COMMON_TOOLS)).run()
+    at.selectbox(key="tool_pick").select_index(len(wizard.common_tools(load_pack()))).run()
     at.button(key="tool_add").click().run()
     nxt(at)
     assert header(at) == "Données et outils"
@@ -284,6 +284,7 @@ def test_every_step_back_and_forth_keeps_all_answers():
     at.selectbox(key="tool_pick").select("ChatGPT").run()
     at.button(key="tool_add").click().run()
     uid = at.session_state["tool_ids"][0]
+    at.selectbox(key=f"tool:{uid}:hosting").set_value("usa").run()
     at.radio(key=f"tool:{uid}:account").set_value("free_consumer").run()
     at.radio(key=f"tool:{uid}:status").set_value("under_review").run()
     nxt(at)
@@ -975,21 +976,28 @@ def test_what_the_user_chose_is_kept_when_the_place_changes():
     assert policy["owner_role"] == "Direction générale"  # suggested: in the policy's language
 
 
-def test_a_new_tool_asks_its_account_and_status():
+def test_a_new_tool_asks_its_hosting_account_and_status():
     at = start()
     at.session_state["step"] = wizard.step_index("data_tools")
     at.run()
+    # the tools offered are the pack's catalogue (decisions/tools.yaml), then a few it has no facts on
+    offered = at.selectbox(key="tool_pick").options
+    catalogue = load_pack().decisions.catalogue.entries
+    assert offered[:len(catalogue)] == [entry.names[0] for entry in catalogue]
+    assert offered[len(catalogue):] == ["Otter.ai", "Perplexity", "Autre outil (à nommer)"]
     at.selectbox(key="tool_pick").select("ChatGPT").run()
     at.button(key="tool_add").click().run()
     tool = at.session_state["answers"]["tools"][0]
-    assert (tool["vendor"], tool["hosting"], tool["account"], tool["status"]) == ("OpenAI", "usa", None, None)
+    # the vendor comes from the catalogue; where it is hosted is the user's answer, never pre-chosen
+    assert (tool["vendor"], tool["hosting"], tool["account"], tool["status"]) == ("OpenAI", None, None, None)
     uid = at.session_state["tool_ids"][0]
     assert at.radio(key=f"tool:{uid}:account").value is None and at.radio(key=f"tool:{uid}:status").value is None
-    assert "risque" not in tool_cards(at)[0]  # no risk reading before the account is known
+    assert at.selectbox(key=f"tool:{uid}:hosting").value is None
+    assert "risque" not in tool_cards(at)[0]  # no risk reading before the hosting and the account are known
     # the status says what the policy says: a tool under review serves no work before it is approved
     captions = at.radio(key=f"tool:{uid}:status").proto.captions
     assert captions[1] == "Ne sert pas au travail avant son approbation."
-    at.selectbox(key="tool_pick").select_index(len(wizard.COMMON_TOOLS)).run()
+    at.selectbox(key="tool_pick").select_index(len(wizard.common_tools(load_pack()))).run()
     at.button(key="tool_add").click().run()
     assert at.session_state["answers"]["tools"][1] == {"name": "", "vendor": None, "hosting": None,
                                                        "account": None, "status": None, "uses": []}

@@ -460,9 +460,11 @@ def walk(app_url, browser, width, height):
         w.select("Ajouter un outil", tool)
         w.click("Ajouter")
     chatgpt = w.tool("ChatGPT")
+    w.select("Où les données sont hébergées", "États-Unis", within=chatgpt)  # asked, never pre-chosen
     w.radio("Type de compte", "Compte gratuit grand public", within=chatgpt)
     w.radio("Statut", "En évaluation", within=chatgpt)
     deepl = w.tool("DeepL")
+    w.select("Où les données sont hébergées", "Union européenne", within=deepl)
     w.radio("Type de compte", "Abonnement individuel payant", within=deepl)
     w.radio("Statut", "En évaluation", within=w.tool("DeepL"))
     w.tool("DeepL").locator('[data-testid="stCheckbox"]').filter(

@@ -13,6 +13,7 @@ import sys
 
 import click
 
+from balises import safewrite
 from balises.cli.commands.batch import batch
 from balises.cli.commands.check import check
 from balises.cli.commands.diff import diff
@@ -25,7 +26,6 @@ from balises.cli.commands.schema import schema
 from balises.cli.commands.test import test_pack
 from balises.cli.commands.update import update
 from balises.cli.common import echo
-from balises.services import generate as api
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -55,8 +55,9 @@ def run() -> None:
     except (KeyboardInterrupt, click.exceptions.Abort) as exc:
         terminated = (isinstance(exc, Terminated) or isinstance(exc.__context__, Terminated)
                       or getattr(exc, "signum", None) == signal.SIGTERM)
-        if api.WRITTEN:  # say truthfully what was written before the interruption (a policy before its trace)
-            echo(f"interrupted: {', '.join(str(p) for p in api.WRITTEN)} written; nothing else was written "
+        written = safewrite.WRITTEN  # say truthfully what was written before the interruption (a policy first)
+        if written:
+            echo(f"interrupted: {', '.join(str(p) for p in written)} written; nothing else was written "
                  "(an existing file is left as it was)", err=True)
         else:
             echo("interrupted: no file was written (an existing file is left as it was)", err=True)

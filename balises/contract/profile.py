@@ -396,7 +396,7 @@ def describe_errors(exc: ValidationError) -> list[Problem]:
             field = "(profile)"
         template = _FIELD_MESSAGES.get(etype) or _contract_messages().get(etype)
         texts = []
-        for i, lang in enumerate(("fr", "en")):
+        for i, lang in enumerate(v.LANGUAGE_CODES):
             if template is None:
                 text = err["msg"]
             else:
@@ -419,8 +419,8 @@ def parse_profile(data: Any, source: str = "profile") -> Profile:
     """Validate raw data (from YAML, JSON, the wizard or a spreadsheet row) into a :class:`Profile`."""
     if not isinstance(data, dict):
         raise ProfileError(
-            f"{source} : le profil doit être un tableau associatif (clé: valeur) avec organisation, policy…",
-            f"{source}: the profile must be a mapping (key: value) with organisation, policy…")
+            "le profil doit être un tableau associatif (clé: valeur) avec organisation, policy…",
+            "the profile must be a mapping (key: value) with organisation, policy…", place=Place(source))
     data, notices = contract_rules.adjust(dict(data))
     try:
         profile = Profile.model_validate(data)
@@ -431,9 +431,9 @@ def parse_profile(data: Any, source: str = "profile") -> Profile:
         problems = describe_errors(exc)
         count = len(problems)
         raise ProfileError(
-            f"{source} : profil invalide ({count} problème{'s' if count > 1 else ''}).",
-            f"{source}: invalid profile ({count} problem{'s' if count > 1 else ''}).",
-            problems=problems,
+            f"profil invalide ({count} problème{'s' if count > 1 else ''}).",
+            f"invalid profile ({count} problem{'s' if count > 1 else ''}).",
+            problems=problems, place=Place(source),
         ) from None
     profile._notices = notices
     return profile

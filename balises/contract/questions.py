@@ -83,10 +83,10 @@ def _frozen(value: Any) -> Any:
 def _fr_en(value: Any) -> Any:
     if not isinstance(value, Mapping):
         raise ValueError("a text is a mapping {fr: …, en: …}")
-    unknown = sorted(set(value) - {"fr", "en"})
+    unknown = sorted(set(value) - set(vocabulary.LANGUAGE_CODES))
     if unknown:
         raise ValueError(f"unknown key {unknown[0]!r}: a text has fr and en")
-    missing = [lang for lang in ("fr", "en") if lang not in value]
+    missing = [lang for lang in vocabulary.LANGUAGE_CODES if lang not in value]
     if missing:
         raise ValueError(f"missing {missing[0]!r}: a text has fr and en")
     return value["fr"], value["en"]

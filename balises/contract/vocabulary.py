@@ -79,6 +79,8 @@ ENUMERATIONS: dict[str, Labels] = {name: _labels(name) for name in _tables()}
 # the table of each field that takes options: "organisation.jurisdiction" -> "jurisdiction"
 FIELD_TABLES: dict[str, str] = {path: name for name, table in _tables().items() for path in table.fields}
 USE_CATEGORIES: dict[str, str] = dict(_tables()["use"].categories or {})  # "admin" -> "admin_use"
+# the languages a policy is written in (the `language` table), in the order of every (fr, en) pair
+LANGUAGE_CODES: tuple[str, ...] = tuple(ENUMERATIONS["language"])
 
 
 def table_name(path: str | FieldPath) -> str | None:

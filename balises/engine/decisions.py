@@ -220,8 +220,9 @@ def parse_decision_files(layers: list[tuple[str, dict[str, Any]]]) -> DecisionDa
                         try:
                             rule = DecisionRule.model_validate({**item, "file": where, "line": line})
                         except (ValidationError, TypeError) as exc:
-                            raise PackError(f"{where}:{line} : règle de décision invalide ({_short(exc)}).",
-                                            f"{where}:{line}: invalid decision rule ({_short(exc)}).") from None
+                            raise PackError(f"règle de décision invalide ({_short(exc)}).",
+                                            f"invalid decision rule ({_short(exc)}).",
+                                            place=Place(where, line)) from None
                         rules[rule.id] = rule
                     continue
                 if not isinstance(data, dict):
@@ -237,8 +238,8 @@ def parse_decision_files(layers: list[tuple[str, dict[str, Any]]]) -> DecisionDa
                 for key, text in (data.get("conditions") or {}).items():
                     # fr and en, and optionally a jurisdiction's own words (fr@france, en@france)
                     extra = {k: str(v) for k, v in dict(text).items() if "@" in str(k)}
-                    conds[key] = Bilingual.model_validate({k: v for k, v in dict(text).items()
-                                                           if k in ("fr", "en")}).model_dump() | extra
+                    langs = {k: v for k, v in dict(text).items() if k in vocabulary.LANGUAGE_CODES}
+                    conds[key] = Bilingual.model_validate(langs).model_dump() | extra
                 for key, spec in (data.get("prerequisites") or {}).items():
                     if isinstance(spec, dict):  # {decision: code, case_by_case: true}
                         prerequisites[str(key)] = str(spec.get("decision"))
@@ -263,7 +264,7 @@ def parse_decision_files(layers: list[tuple[str, dict[str, Any]]]) -> DecisionDa
                     sectors.setdefault(sector, {}).update(
                         {k: Bilingual.model_validate(v) for k, v in (words or {}).items()})
             except ValidationError as exc:
-                raise PackError(f"{_short(exc)}", f"{_short(exc)}", place=Place(where)) from None
+                raise PackError(_short(exc), _short(exc), place=Place(where)) from None
     try:
         return DecisionData(uses=uses, sensitive_personal_data=tuple(sensitive), rules=tuple(rules.values()),
                             conditions=conds, prerequisites=prerequisites, case_by_case=tuple(case_by_case),
@@ -274,7 +275,7 @@ def parse_decision_files(layers: list[tuple[str, dict[str, Any]]]) -> DecisionDa
                             approval=ApprovalTest.model_validate(approval), adoption=tuple(adoption.values()),
                             sectors=sectors)
     except ValidationError as exc:
-        raise PackError(f"decisions : {_short(exc)}", f"decisions: {_short(exc)}") from None
+        raise PackError(_short(exc), _short(exc), place=Place("decisions")) from None
 
 
 def _short(exc: Exception) -> str:
@@ -590,8 +591,8 @@ def _decision_table(profile: Any, facts: Any, data: DecisionData, as_of: dt.date
     for use_id in facts.all_uses:
         spec = data.uses.get(use_id)
         if spec is None:
-            raise PackError(f"decisions/uses.yaml : l'usage {use_id} n'y est pas décrit.",
-                            f"decisions/uses.yaml: use {use_id} is not described there.")
+            raise PackError(f"l'usage {use_id} n'y est pas décrit.", f"use {use_id} is not described there.",
+                            place=Place("decisions/uses.yaml"))
         specs[use_id] = spec
         needs[use_id] = _needs(spec, base["data"], data.sensitive_personal_data)
 
@@ -884,8 +885,9 @@ def _to_take(conflicts: dict[tuple[str, str], list[str]], data: DecisionData, to
     for (code, subject), uses in conflicts.items():
         spec = data.conflicts.get(code)
         if spec is None:
-            raise PackError(f"decisions/conflicts.yaml : la décision à prendre {code} n'y est pas décrite.",
-                            f"decisions/conflicts.yaml: decision to take {code} is not described there.")
+            raise PackError(f"la décision à prendre {code} n'y est pas décrite.",
+                            f"decision to take {code} is not described there.",
+                            place=Place("decisions/conflicts.yaml"))
         wording = spec.one if spec.one is not None and len(uses) == 1 else spec
         tool = by_tool.get(subject)
         held_back = [r for r in rulings if r.id in uses]
@@ -902,7 +904,7 @@ def _to_take(conflicts: dict[tuple[str, str], list[str]], data: DecisionData, to
         info = (needs[uses[0]] if uses and code in ("tool_limited", "personal_data_needed")
                 else subject if subject in CLASS_ORDER else "")
         texts = {}
-        for lang in ("fr", "en"):
+        for lang in vocabulary.LANGUAGE_CODES:
             values = {
                 "tool": subject,
                 "tools": join(tools_concerned, lang),

@@ -14,6 +14,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from balises.contract.paths import nest
+from balises.contract.vocabulary import LANGUAGE_CODES
 from balises.engine.decisions import DecisionData
 from balises.engine.rules import Rule
 from balises.engine.state import Engine
@@ -28,7 +29,8 @@ class PackInfo(BaseModel):
     version: str
     publisher: str | None = None
     description: str | None = None
-    languages: list[Literal["fr", "en"]] = Field(default_factory=lambda: ["fr", "en"], min_length=1)
+    languages: list[Literal[LANGUAGE_CODES]] = Field(  # type: ignore[valid-type]
+        default_factory=lambda: list(LANGUAGE_CODES), min_length=1)
     extends: str | None = None  # "default", or None for a base pack
     base_version: str | None = None
     disable_rules: list[str] = Field(default_factory=list)

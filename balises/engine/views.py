@@ -579,7 +579,7 @@ def situations(view: dict[str, Any], wording: Any, lang: str, values: dict, sect
                         [str(n) for n in nums], lg)}) if key in wording.words else what
                 detail = waits(lang)
                 # one answer in every language: sent to the policy if it is too long in any of them (M-20)
-                long = any(len(strip(waits(lg))) > MAX_DETAIL for lg in ("fr", "en"))
+                long = any(len(strip(waits(lg))) > MAX_DETAIL for lg in vocabulary.LANGUAGE_CODES)
             if long:  # sent to the policy: tools said the same way share a question
                 detail = see
             by_answer.setdefault((today, strip(detail)), []).append((c, detail))

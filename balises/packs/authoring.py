@@ -18,6 +18,7 @@ from jinja2 import TemplateSyntaxError, nodes
 from balises.contract import answers
 from balises.contract.paths import flatten, merge, nest
 from balises.contract.profile import parse_profile
+from balises.contract.vocabulary import LANGUAGE_CODES
 from balises.engine.compose import compose
 from balises.errors import BalisesError, PackError
 from balises.packs.lint import SourceSummary, known_fields, lint_report, syntax_tree, tolerant_layers
@@ -128,7 +129,7 @@ def overlay_problems(location: str | Path) -> list[Problem]:
             continue
         lang, _, rest = key.partition("/")
         clause = rest.removesuffix(".md")
-        if lang in ("fr", "en") and not rest.startswith("_") and clause not in all_clauses:
+        if lang in LANGUAGE_CODES and not rest.startswith("_") and clause not in all_clauses:
             problems.append(Problem(Place(origin), f"overrides clause {clause!r}, which does not exist"
                                     + did_you_mean(clause, base_clauses),
                                     f"remplace la clause {clause!r}, qui n'existe pas"
@@ -171,7 +172,7 @@ def overlay_problems(location: str | Path) -> list[Problem]:
 
     problems.extend(defaults_problems(info.profile_defaults, pack_file))
     for lang in info.preamble:
-        if lang not in ("fr", "en"):
+        if lang not in LANGUAGE_CODES:
             problems.append(Problem(pack_file, f"preamble: unknown language {lang!r} (fr, en)",
                                     f"preamble : langue inconnue {lang!r} (fr, en)"))
 

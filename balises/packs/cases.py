@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from balises.contract.answers import resolve
 from balises.contract.paths import merge
+from balises.contract.vocabulary import LANGUAGE_CODES
 from balises.engine.compose import EDITIONS, compose, decisions_for
 from balises.engine.document import document_text
 from balises.errors import BalisesError
@@ -21,7 +22,7 @@ from balises.problems import Place
 from balises.safeyaml import load_data_file, parse_yaml
 
 DEFAULT_AS_OF = dt.date(2026, 11, 23)
-Phrases = Union[list[str], dict[Literal["fr", "en"], list[str]]]
+Phrases = Union[list[str], dict[Literal[LANGUAGE_CODES], list[str]]]  # type: ignore[valid-type]
 
 
 class Case(BaseModel):
@@ -32,7 +33,7 @@ class Case(BaseModel):
     profile: Union[str, dict]
     overrides: dict = {}
     as_of: Optional[dt.date] = None
-    langs: list[Literal["fr", "en"]] = ["fr"]
+    langs: list[Literal[LANGUAGE_CODES]] = ["fr"]  # type: ignore[valid-type]
     must_have_clauses: list[str] = []
     must_not_have_clauses: list[str] = []
     must_contain: Phrases = []

@@ -92,7 +92,7 @@ def verdict_problems(tree, origin: str, pack: Any, problem) -> list:
                                "affichez le libellé du modèle de décision (verdict_label, short, answer, "
                                "status_label)"))
     words = _verdict_words() + [a.get(lang) for a in pack.decisions.situations.answers.values() for lang in
-                                ("fr", "en") if " " in a.get(lang)]
+                                vocabulary.LANGUAGE_CODES if " " in a.get(lang)]
     single = [w for w in words if " " not in w]
     multi = [w for w in words if " " in w]
     cell = re.compile(r"\|\s*(" + "|".join(re.escape(w) for w in single) + r")\s*\|") if single else None

@@ -60,9 +60,10 @@ def _check_member_path(name: str, source: str) -> str:
 def _check_size(name: str, size: int, source: str) -> None:
     limit = MAX_BINARY_BYTES if PurePosixPath(name).suffix.lower() in BINARY_SUFFIXES else MAX_TEXT_BYTES
     if size > limit:
-        raise PackError(f"{source} : fichier trop volumineux dans le paquet : {name} ({size} octets ; "
+        raise PackError(f"fichier trop volumineux dans le paquet : {name} ({size} octets ; "
                         f"maximum {limit}).",
-                        f"{source}: file too large in pack: {name} ({size} bytes; at most {limit}).")
+                        f"file too large in pack: {name} ({size} bytes; at most {limit}).",
+                        place=Place(source))
 
 
 def _read_regular(path: Path, rel: str, source: str) -> bytes:
@@ -167,10 +168,10 @@ def read_pack(location: str | Path) -> tuple[dict[str, bytes], dict | None]:
                     raise PackError(f"fichier chiffré refusé dans l'archive : {name}",
                                     f"encrypted file refused in archive: {name}", place=Place(source))
                 if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-                    raise PackError(f"{source} : méthode de compression {info.compress_type} non prise en charge "
+                    raise PackError(f"méthode de compression {info.compress_type} non prise en charge "
                                     f"pour {name} (stockée ou deflate seulement).",
-                                    f"{source}: compression method {info.compress_type} not supported for {name} "
-                                    "(stored or deflate only).")
+                                    f"compression method {info.compress_type} not supported for {name} "
+                                    "(stored or deflate only).", place=Place(source))
                 _check_size(name, info.file_size, source)
                 total += info.file_size
                 if total > MAX_PACK_BYTES:
@@ -347,8 +348,8 @@ def _parse_templates(files: dict[str, bytes], source: str) -> tuple[dict[str, st
         try:
             texts[key] = raw.decode("utf-8")
         except UnicodeDecodeError:
-            raise PackError(f"{source}/{name} : le gabarit n'est pas en UTF-8.",
-                            f"{source}/{name}: the template is not UTF-8.") from None
+            raise PackError("le gabarit n'est pas en UTF-8.", "the template is not UTF-8.",
+                            place=Place(f"{source}/{name}")) from None
         origins[key] = f"{source}/{name}"
     return texts, origins
 
@@ -373,8 +374,8 @@ def read_layer(location: str | Path, lenient: bool = False) -> Layer:
     try:
         info = PackInfo.model_validate(raw if isinstance(raw, dict) else {})
     except ValidationError as exc:
-        raise PackError(f"{source}/pack.yaml : {validation_message(exc)}",
-                        f"{source}/pack.yaml: {validation_message(exc)}") from None
+        msg = validation_message(exc)
+        raise PackError(msg, msg, place=Place(f"{source}/{PACK_FILE}")) from None
     invalid: list[Problem] | None = [] if lenient else None
     rules, duplicates = _parse_rules(files, source, invalid)
     return Layer(info=info, source=source, files=files, rules=rules, duplicate_rules=duplicates,
@@ -389,7 +390,7 @@ def _outline(files: dict[str, bytes], source: str) -> list[SectionDef]:
             sections.append(SectionDef.model_validate(data if isinstance(data, dict) else {}))
         except ValidationError as exc:
             msg = validation_message(exc)
-            raise PackError(f"{source}/{name} : {msg}", f"{source}/{name}: {msg}") from None
+            raise PackError(msg, msg, place=Place(f"{source}/{name}")) from None
     return sections
 
 
@@ -397,18 +398,19 @@ def _apply_additions(sections: list[SectionDef], files: dict[str, bytes], source
     data = _yaml(files, OUTLINE_FILE, source) or {}
     additions = data.get("add", []) if isinstance(data, dict) else None
     if not isinstance(additions, list):
-        raise PackError(f"{source}/{OUTLINE_FILE} : « add » doit être une liste de {{section, clause, after}}.",
-                        f"{source}/{OUTLINE_FILE}: 'add' must be a list of {{section, clause, after}}.")
+        raise PackError("« add » doit être une liste de {section, clause, after}.",
+                        "'add' must be a list of {section, clause, after}.",
+                        place=Place(f"{source}/{OUTLINE_FILE}"))
     for raw in additions:
         try:
             add = OutlineAddition.model_validate(raw)
         except ValidationError as exc:
-            raise PackError(f"{source}/{OUTLINE_FILE} : {validation_message(exc)}",
-                            f"{source}/{OUTLINE_FILE}: {validation_message(exc)}") from None
+            msg = validation_message(exc)
+            raise PackError(msg, msg, place=Place(f"{source}/{OUTLINE_FILE}")) from None
         target = next((s for s in sections if s.id == add.section), None)
         if target is None:
-            raise PackError(f"{source}/{OUTLINE_FILE} : section inconnue {add.section!r}.",
-                            f"{source}/{OUTLINE_FILE}: unknown section {add.section!r}.")
+            raise PackError(f"section inconnue {add.section!r}.", f"unknown section {add.section!r}.",
+                            place=Place(f"{source}/{OUTLINE_FILE}"))
         if add.clause in target.clauses:
             continue
         pos = target.clauses.index(add.after) + 1 if add.after in target.clauses else len(target.clauses)
@@ -426,10 +428,10 @@ def _terms(files: dict[str, bytes], source: str) -> dict[str, dict[str, str]]:
                         "a mapping of term -> {fr: …, en: …} is expected.", place=Place(where))
     for key, value in data.items():
         if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
-            raise PackError(f"{where} : le terme {key!r} doit associer chaque langue à un texte "
+            raise PackError(f"le terme {key!r} doit associer chaque langue à un texte "
                             f"({{fr: …, en: …}}), pas {value!r:.60}.",
-                            f"{where}: term {key!r} must map each language to a text ({{fr: …, en: …}}), "
-                            f"not {value!r:.60}.")
+                            f"term {key!r} must map each language to a text ({{fr: …, en: …}}), "
+                            f"not {value!r:.60}.", place=Place(where))
     return data
 
 

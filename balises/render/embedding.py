@@ -24,9 +24,11 @@ from xml.etree import ElementTree
 from lxml import etree
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
+from balises.contract.vocabulary import LANGUAGE_CODES
 from balises.engine.compose import EDITIONS
 from balises.engine.document import PolicyDocument, block_text
 from balises.errors import InputFileError
+from balises.problems import Place
 from balises.render.docx.package import (
     ADOPTED_LIMITS,
     PAYLOAD_NAMESPACE,
@@ -163,7 +165,7 @@ class EmbeddedPolicy(_Payload):
     profile: dict
     pack: PackLabel = Field(default_factory=PackLabel)
     generated_on: dt.date | None = None
-    lang: Literal["fr", "en"] = "fr"
+    lang: Literal[LANGUAGE_CODES] = "fr"  # type: ignore[valid-type]
     edition: Literal[(*EDITIONS, "acknowledgement")] = "full"  # type: ignore[valid-type]
     version: _text(20) = "1.0"
     effective_date: dt.date | None = None
@@ -207,16 +209,16 @@ def read_payload(docx_bytes: bytes, source: str = "document") -> dict:
     a clear error for any other file. Only the custom XML items are read (within MAX_PAYLOAD each), so a
     bomb elsewhere in the document is never inflated here."""
     not_ours = InputFileError(
-        f"{source} : ce document n'a pas été produit par Balises (aucune réponse intégrée).",
-        f"{source}: this document was not produced by Balises (no embedded answers).")
+        "ce document n'a pas été produit par Balises (aucune réponse intégrée).",
+        "this document was not produced by Balises (no embedded answers).", place=Place(source))
     found = _payload_items(docx_bytes, source)
     check_word(docx_bytes, source)
     if not found:
         raise not_ours
     if len(found) > 1:
         names = ", ".join(name for name, _, _ in found)
-        raise InputFileError(f"{source} : plusieurs jeux de réponses intégrées ({names}).",
-                             f"{source}: several sets of embedded answers ({names}).")
+        raise InputFileError(f"plusieurs jeux de réponses intégrées ({names}).",
+                             f"several sets of embedded answers ({names}).", place=Place(source))
     name, _, root = found[0]
     data = root.find(f"{{{NAMESPACE}}}data")
     if data is None or not (data.text or "").strip():
@@ -230,6 +232,7 @@ def read_payload(docx_bytes: bytes, source: str = "document") -> dict:
         problems = [f"{'.'.join(str(p) for p in e['loc']) or '(payload)'}: {e['msg']}"
                     for e in exc.errors(include_url=False)[:5]]
         raise InputFileError(
-            f"{source} : réponses intégrées invalides ({len(exc.errors())} problème(s)).",
-            f"{source}: invalid embedded answers ({len(exc.errors())} problem(s)).",
-            details=[Bilingual(fr=shown(p, 160), en=shown(p, 160)) for p in problems]) from None
+            f"réponses intégrées invalides ({len(exc.errors())} problème(s)).",
+            f"invalid embedded answers ({len(exc.errors())} problem(s)).",
+            details=[Bilingual(fr=shown(p, 160), en=shown(p, 160)) for p in problems],
+            place=Place(source)) from None

@@ -334,10 +334,10 @@ def folder_lock(out: Path):
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
-            raise OutputError(f"{out} : une autre exécution écrit déjà dans ce dossier ; attendez qu'elle se "
+            raise OutputError("une autre exécution écrit déjà dans ce dossier ; attendez qu'elle se "
                               "termine, ou choisissez un autre dossier.",
-                              f"{out}: another run is already writing into this folder; wait for it to finish, "
-                              "or choose another folder.") from None
+                              "another run is already writing into this folder; wait for it to finish, "
+                              "or choose another folder.", place=Place(str(out))) from None
         yield
     finally:
         os.close(fd)
@@ -395,12 +395,12 @@ def policies_in(folder: Path, out: Path, what: tuple[str, str]) -> list[Path]:
     """The Word policies of a folder (Word's lock files and hidden files aside), for regenerate and update;
     the output folder must be another one. ``what`` names the folder's policies in French and English."""
     if not folder.is_dir():
-        raise InputFileError(f"{folder} : dossier introuvable.", f"{folder}: no such folder.")
+        raise InputFileError("dossier introuvable.", "no such folder.", place=Place(str(folder)))
     files = sorted(p for p in folder.iterdir() if p.suffix.lower() == ".docx" and p.is_file()
                    and not p.name.startswith(("~$", ".")))
     if not files:
-        raise InputFileError(f"{folder} : aucun document .docx dans ce dossier.",
-                             f"{folder}: no .docx document in this folder.")
+        raise InputFileError("aucun document .docx dans ce dossier.",
+                             "no .docx document in this folder.", place=Place(str(folder)))
     if out.resolve() == folder.resolve():
         raise InputFileError(f"Le dossier de sortie doit être différent du dossier des {what[0]}.",
                              f"The output folder must differ from the folder of {what[1]}.")

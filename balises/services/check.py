@@ -17,6 +17,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from balises.contract import vocabulary
 from balises.contract.profile import parse_profile
 from balises.engine import editions
 from balises.engine.pack import Pack
@@ -24,6 +25,7 @@ from balises.engine.statements import Said, norm
 from balises.engine.views import worded_table
 from balises.errors import InputFileError
 from balises.packs.loader import load_pack
+from balises.problems import Place
 from balises.render.embedding import read_payload
 from balises.safeyaml import read_bytes
 
@@ -152,9 +154,10 @@ def _payload_model(payload: dict, pack: Pack, source: str) -> _Model:
     try:
         as_of = dt.date.fromisoformat(str(payload.get("generated_on")))
     except ValueError:
-        raise InputFileError(f"{source} : date de production illisible dans les données intégrées.",
-                             f"{source}: unreadable generation date in the embedded data.") from None
-    lang = payload.get("lang") if payload.get("lang") in ("fr", "en") else "fr"
+        raise InputFileError("date de production illisible dans les données intégrées.",
+                             "unreadable generation date in the embedded data.",
+                             place=Place(source)) from None
+    lang = payload.get("lang") if payload.get("lang") in vocabulary.LANGUAGE_CODES else "fr"
     answers = json.dumps(payload.get("profile"), sort_keys=True, ensure_ascii=False)
     return _model(answers, pack, lang, as_of)
 
@@ -211,7 +214,8 @@ def check_xlsx(name: str, path: Path, model: _Model, report: Report) -> None:
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds on a broken file
-        raise InputFileError(f"{name} : classeur illisible ({exc}).", f"{name}: unreadable workbook ({exc}).") from None
+        raise InputFileError(f"classeur illisible ({exc}).", f"unreadable workbook ({exc}).",
+                             place=Place(name)) from None
     report.documents.append(name)
     expected = register_rows(model.view, model.lang)
     titles = HEADERS[model.lang]
@@ -258,7 +262,8 @@ def check_ics(name: str, data: bytes, model: _Model, report: Report) -> None:
     try:
         calendar = Calendar.from_ical(data)
     except Exception as exc:  # noqa: BLE001 - icalendar raises ValueError and others on a broken file
-        raise InputFileError(f"{name} : calendrier illisible ({exc}).", f"{name}: unreadable calendar ({exc}).") from None
+        raise InputFileError(f"calendrier illisible ({exc}).", f"unreadable calendar ({exc}).",
+                             place=Place(name)) from None
     report.documents.append(name)
     dates = model.view["dates"]
     wanted = {"effective": dates["effective_day"], "review": dates["review_day"]}
@@ -293,11 +298,12 @@ def check_path(location: str | Path, pack: Pack | None = None) -> Report:
         files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in (".docx", ".xlsx", ".ics")
                        and not p.name.startswith(("~$", ".")))
         if len(files) > MAX_KIT_FILES:
-            raise InputFileError(f"{path} : plus de {MAX_KIT_FILES} fichiers.", f"{path}: more than {MAX_KIT_FILES} files.")
+            raise InputFileError(f"plus de {MAX_KIT_FILES} fichiers.", f"more than {MAX_KIT_FILES} files.",
+                                 place=Place(str(path)))
         docx = [p for p in files if p.suffix.lower() == ".docx"]
         if not docx:
-            raise InputFileError(f"{path} : aucun document Word produit par Balises dans ce dossier.",
-                                 f"{path}: no Word document made by Balises in this folder.")
+            raise InputFileError("aucun document Word produit par Balises dans ce dossier.",
+                                 "no Word document made by Balises in this folder.", place=Place(str(path)))
         payloads = {}
         for p in docx:
             data = read_bytes(p, MAX_FILE_BYTES)
@@ -321,10 +327,11 @@ def check_path(location: str | Path, pack: Pack | None = None) -> Report:
                 check_ics(p.name, read_bytes(p, MAX_FILE_BYTES), model, report)
     else:
         if not path.exists():
-            raise InputFileError(f"{path} : introuvable.", f"{path}: not found.")
+            raise InputFileError("introuvable.", "not found.", place=Place(str(path)))
         if path.suffix.lower() != ".docx":
-            raise InputFileError(f"{path} : un dossier de kit ou un document Word (.docx) est attendu.",
-                                 f"{path}: a kit folder or a Word document (.docx) is expected.")
+            raise InputFileError("un dossier de kit ou un document Word (.docx) est attendu.",
+                                 "a kit folder or a Word document (.docx) is expected.",
+                                 place=Place(str(path)))
         check_docx(path.name, read_bytes(path, MAX_FILE_BYTES), pack, report, stated)
     _name_others(report, stated, path.is_dir())
     return report

@@ -1,5 +1,5 @@
-"""The few calls every shell (CLI, wizard, batch) makes: load, generate, write safely (the writing itself is
-:mod:`balises.safewrite`, which the packs' tools use too; its calls are named here for the shells)."""
+"""The few calls every shell (CLI, wizard, batch) makes: load, generate (writing a file safely is
+:mod:`balises.safewrite`, which the shells and the packs' tools import themselves)."""
 
 from __future__ import annotations
 
@@ -14,12 +14,6 @@ from balises.engine.pack import Pack
 from balises.engine.templating import generation_limits
 from balises.packs.loader import load_pack
 from balises.render.docx import docx_of
-from balises.safewrite import (  # noqa: F401  (named here for the shells: api.write_atomic…)
-    WRITTEN,
-    check_not_input,
-    check_output_path,
-    write_atomic,
-)
 
 
 @dataclass

@@ -17,7 +17,9 @@ import resource
 from dataclasses import dataclass
 from typing import Any
 
+from balises.contract.vocabulary import LANGUAGE_CODES
 from balises.errors import BalisesError, InputFileError
+from balises.problems import Place
 
 SECONDS = 90  # the largest policy accepted updates in about 20 s on a busy 2-core machine
 MEMORY = 1536 * 1024 * 1024  # address space of the child; the largest policy accepted needs about 700 MB
@@ -63,7 +65,8 @@ def _update_child(conn, data: bytes, pack_location: str | None, source: str, as_
                         base_docx=options.base_docx, effective=options.effective, adopted_on=options.adopted_on,
                         adopted_by=options.adopted_by)
         material = result.diff.material and not result.unchanged  # a material change is acknowledged again
-        conn.send(("ok", UpdateSummary(result.docx, result.version, {lang: result.lines(lang) for lang in ("fr", "en")},
+        lines = {lang: result.lines(lang) for lang in LANGUAGE_CODES}
+        conn.send(("ok", UpdateSummary(result.docx, result.version, lines,
                                        result.overview(), material, result.unchanged,
                                        acknowledgements(result, pack) if material else None)))
     except BalisesError as exc:
@@ -90,10 +93,10 @@ def update_isolated(data: bytes, pack_location: str | None, source: str, as_of: 
     try:
         if not receive.poll(seconds):
             raise InputFileError(
-                f"{source} : la mise à jour a pris plus de {seconds:.0f} s et a été arrêtée (document trop "
+                f"la mise à jour a pris plus de {seconds:.0f} s et a été arrêtée (document trop "
                 "volumineux ou trop répétitif).",
-                f"{source}: the update took more than {seconds:.0f} s and was stopped (the document is too large "
-                "or too repetitive).")
+                f"the update took more than {seconds:.0f} s and was stopped (the document is too large "
+                "or too repetitive).", place=Place(source))
         try:
             kind, value = receive.recv()
         except (EOFError, OSError):
@@ -109,6 +112,8 @@ def update_isolated(data: bytes, pack_location: str | None, source: str, as_of: 
         fr, en, details = value
         raise BalisesError(fr, en, details=details)
     if kind == "memory":
-        raise InputFileError(f"{source} : la mise à jour demande plus de mémoire que permis ({MEMORY >> 20} Mo).",
-                             f"{source}: the update needs more memory than allowed ({MEMORY >> 20} MB).")
-    raise InputFileError(f"{source} : la mise à jour a échoué ({value}).", f"{source}: the update failed ({value}).")
+        raise InputFileError(f"la mise à jour demande plus de mémoire que permis ({MEMORY >> 20} Mo).",
+                             f"the update needs more memory than allowed ({MEMORY >> 20} MB).",
+                             place=Place(source))
+    raise InputFileError(f"la mise à jour a échoué ({value}).", f"the update failed ({value}).",
+                         place=Place(source))

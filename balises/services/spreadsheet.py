@@ -23,6 +23,7 @@ from balises.contract.paths import FieldPath, is_model, model_fields
 from balises.contract.profile import Profile, Tool
 from balises.errors import BalisesError, InputFileError
 from balises.packs.loader import default_pack_dir
+from balises.problems import Place
 from balises.safewrite import write_atomic
 from balises.safeyaml import load_data_file
 from balises.text import did_you_mean
@@ -75,12 +76,14 @@ def check_header(header: list[str], source: str) -> None:
             bad.append(f"{col!r}" + did_you_mean(col, template_columns()))
     if bad:
         raise InputFileError(
-            f"{source} : colonnes inconnues : {', '.join(bad)}. Voir docs/batch.md ou `balises batch --template`.",
-            f"{source}: unknown columns: {', '.join(bad)}. See docs/batch.md or `balises batch --template`.")
+            f"colonnes inconnues : {', '.join(bad)}. Voir docs/batch.md ou `balises batch --template`.",
+            f"unknown columns: {', '.join(bad)}. See docs/batch.md or `balises batch --template`.",
+            place=Place(source))
     seen = set()
     for col in header:
         if col and col in seen:
-            raise InputFileError(f"{source} : colonne en double : {col!r}.", f"{source}: duplicate column {col!r}.")
+            raise InputFileError(f"colonne en double : {col!r}.", f"duplicate column {col!r}.",
+                                 place=Place(source))
         seen.add(col)
 
 
@@ -168,15 +171,16 @@ def read_rows(location: str | Path) -> list[Row]:
     if location.is_dir():
         return _folder_rows(location)
     if location.stat().st_size > MAX_SHEET_BYTES:
-        raise InputFileError(f"{location} : fichier trop volumineux.", f"{location}: file too large.")
+        raise InputFileError("fichier trop volumineux.", "file too large.", place=Place(str(location)))
     suffix = location.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         header, records = _xlsx_records(location)
     elif suffix in (".csv", ".txt", ".tsv"):
         header, records = _csv_records(location)
     else:
-        raise InputFileError(f"{location} : un tableau .csv ou .xlsx, ou un dossier de profils, est attendu.",
-                             f"{location}: a .csv or .xlsx spreadsheet, or a folder of profiles, is expected.")
+        raise InputFileError("un tableau .csv ou .xlsx, ou un dossier de profils, est attendu.",
+                             "a .csv or .xlsx spreadsheet, or a folder of profiles, is expected.",
+                             place=Place(str(location)))
     header = [str(h).strip() if h is not None else "" for h in header]
     check_header(header, str(location))
     rows = []
@@ -184,7 +188,8 @@ def read_rows(location: str | Path) -> list[Row]:
         if all(c is None or str(c).strip() == "" for c in cells):
             continue
         if len(rows) >= MAX_ROWS:
-            raise InputFileError(f"{location} : plus de {MAX_ROWS} lignes.", f"{location}: more than {MAX_ROWS} rows.")
+            raise InputFileError(f"plus de {MAX_ROWS} lignes.", f"more than {MAX_ROWS} rows.",
+                                 place=Place(str(location)))
         record = {col: (cells[i] if i < len(cells) else None) for i, col in enumerate(header)}
         rows.append(Row(number=number, label=str(number), data=unflatten(record)))
     return rows
@@ -198,11 +203,12 @@ def _csv_records(path: Path) -> tuple[list, Iterable]:
         text = raw.decode(encoding)
     except UnicodeDecodeError:
         if encoding == "utf-16":
-            raise InputFileError(f"{path} : texte UTF-16 illisible.", f"{path}: unreadable UTF-16 text.") from None
+            raise InputFileError("texte UTF-16 illisible.", "unreadable UTF-16 text.",
+                                 place=Place(str(path))) from None
         text = raw.decode("cp1252", errors="replace")  # an old Excel export
     if "\x00" in text:
-        raise InputFileError(f"{path} : octets nuls dans le fichier (enregistrez-le en CSV UTF-8).",
-                             f"{path}: NUL bytes in the file (save it as CSV UTF-8).")
+        raise InputFileError("octets nuls dans le fichier (enregistrez-le en CSV UTF-8).",
+                             "NUL bytes in the file (save it as CSV UTF-8).", place=Place(str(path)))
     first = text.split("\n", 1)[0]
     delimiter = max((",", ";", "\t"), key=first.count)  # the header never holds lists: count its separators
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -214,14 +220,15 @@ def _csv_records(path: Path) -> tuple[list, Iterable]:
                 yield line, cells
         except csv.Error as exc:  # a cell over csv's field limit (131,072 characters), a stray NUL
             line += 1
-            raise InputFileError(f"{path} : ligne {line} illisible (cellule trop longue ou caractère nul : {exc}).",
-                                 f"{path}: line {line} unreadable (cell too long or NUL character: {exc}).") from None
+            raise InputFileError(f"ligne {line} illisible (cellule trop longue ou caractère nul : {exc}).",
+                                 f"line {line} unreadable (cell too long or NUL character: {exc}).",
+                                 place=Place(str(path))) from None
 
     rows = records()
     try:
         _, header = next(rows)
     except StopIteration:
-        raise InputFileError(f"{path} : fichier vide.", f"{path}: empty file.") from None
+        raise InputFileError("fichier vide.", "empty file.", place=Place(str(path))) from None
     return header, ((i, cells) for i, (_, cells) in enumerate(rows, start=2))
 
 
@@ -232,7 +239,7 @@ MAX_XLSX_TOTAL = 128 * 1024 * 1024
 def check_workbook(path: Path) -> None:
     """Refuse a workbook that would exhaust memory once inflated, or whose XML declares a DTD (entities)."""
     def refuse(fr: str, en: str):
-        return InputFileError(f"{path} : {fr}", f"{path}: {en}")
+        return InputFileError(fr, en, place=Place(str(path)))
 
     try:
         with zipfile.ZipFile(path) as archive:
@@ -273,13 +280,14 @@ def _xlsx_records(path: Path) -> tuple[list, Iterable]:
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
-        raise InputFileError(f"{path} : classeur illisible ({exc}).", f"{path}: unreadable workbook ({exc}).") from None
+        raise InputFileError(f"classeur illisible ({exc}).", f"unreadable workbook ({exc}).",
+                             place=Place(str(path))) from None
     sheet = book.worksheets[0]
     rows = sheet.iter_rows(values_only=True)
     try:
         header = list(next(rows))
     except StopIteration:
-        raise InputFileError(f"{path} : feuille vide.", f"{path}: empty sheet.") from None
+        raise InputFileError("feuille vide.", "empty sheet.", place=Place(str(path))) from None
     while header and header[-1] in (None, ""):
         header.pop()
     return header, ((i, list(cells)) for i, cells in enumerate(rows, start=2))
@@ -289,8 +297,8 @@ def _folder_rows(folder: Path) -> list[Row]:
     rows = []
     files = sorted(p for p in folder.iterdir() if p.suffix.lower() in (".yaml", ".yml", ".json") and p.is_file())
     if not files:
-        raise InputFileError(f"{folder} : aucun profil (.yaml, .json) dans ce dossier.",
-                             f"{folder}: no profile (.yaml, .json) in this folder.")
+        raise InputFileError("aucun profil (.yaml, .json) dans ce dossier.",
+                             "no profile (.yaml, .json) in this folder.", place=Place(str(folder)))
     for i, path in enumerate(files, start=1):
         try:
             rows.append(Row(number=i, label=path.name, data=load_data_file(path)))

@@ -50,13 +50,13 @@ from balises.wizard.steps import (
 from balises.wizard.texts import EDITION_LABELS, TEXTS, UI_LANGS, md_text, text
 from balises.wizard.tools import (
     ACCOUNT_HELP,
-    COMMON_TOOLS,
     STATUS_HELP,
     TOOL_ASKED,
     TOOL_COLUMNS,
     TOOL_LABELS,
     blank_tool,
     common_tool_row,
+    common_tools,
     risk_reasons,
     tool_risks,
     tools_from_rows,
@@ -64,9 +64,9 @@ from balises.wizard.tools import (
 from balises.wizard.update import update_summary
 from balises.wizard.validation import (
     TOOL_FIELD,
-    Problem,
     error_lines,
     field_label,
+    problem_text,
     resume_step,
     step_problems,
     unanswered,
@@ -74,14 +74,14 @@ from balises.wizard.validation import (
 )
 
 __all__ = [
-    "ACCOUNT_HELP", "COMMON_TOOLS", "EDITION_LABELS", "MAX_UPLOAD_BYTES", "PLACE_LANGUAGE", "QUESTIONS",
-    "QUESTION_BY_PATH", "ROLE_TEXTS", "STATUS_HELP", "STEPS", "STEP_IDS", "TEXTS", "TOOL_ASKED", "TOOL_COLUMNS",
-    "TOOL_FIELD", "TOOL_LABELS", "UI_LANGS", "USE_QUESTIONS", "LoadedAnswers", "Problem", "Question", "Row",
-    "answer_text", "answers_from_profile", "answers_yaml", "blank_tool", "common_tool_row", "decision_answer",
-    "decision_step", "default_answers", "error_lines", "field_label", "file_name", "fit_answers",
-    "follow_suggestions", "from_pack", "get", "initial_language", "jurisdiction", "load_answers_file",
-    "locked_options", "md_text", "questions_for", "resume_step", "review_rows", "risk_reasons", "set_value",
-    "settle", "step_index", "step_of_field", "step_problems", "suggestions", "text", "to_profile_data",
-    "tool_risks", "tool_text", "tools_from_rows", "tr", "unanswered", "unreadable", "update_summary",
-    "use_label", "validate",
+    "ACCOUNT_HELP", "EDITION_LABELS", "MAX_UPLOAD_BYTES", "PLACE_LANGUAGE", "QUESTIONS", "QUESTION_BY_PATH",
+    "ROLE_TEXTS", "STATUS_HELP", "STEPS", "STEP_IDS", "TEXTS", "TOOL_ASKED", "TOOL_COLUMNS", "TOOL_FIELD",
+    "TOOL_LABELS", "UI_LANGS", "USE_QUESTIONS", "LoadedAnswers", "Question", "Row", "answer_text",
+    "answers_from_profile", "answers_yaml", "blank_tool", "common_tool_row", "common_tools",
+    "decision_answer", "decision_step", "default_answers", "error_lines", "field_label", "file_name",
+    "fit_answers", "follow_suggestions", "from_pack", "get", "initial_language", "jurisdiction",
+    "load_answers_file", "locked_options", "md_text", "problem_text", "questions_for", "resume_step",
+    "review_rows", "risk_reasons", "set_value", "settle", "step_index", "step_of_field", "step_problems",
+    "suggestions", "text", "to_profile_data", "tool_risks", "tool_text", "tools_from_rows", "tr",
+    "unanswered", "unreadable", "update_summary", "use_label", "validate",
 ]

@@ -15,6 +15,7 @@ from balises.contract.paths import FieldPath
 from balises.contract.profile import profile_data_from_text, profile_to_data
 from balises.contract.questions import Answers
 from balises.errors import InputFileError
+from balises.problems import Place
 from balises.render.embedding import read_payload
 from balises.slug import slugify
 from balises.text import Bilingual
@@ -52,7 +53,7 @@ def answers_yaml(answers: Answers, lang: str = "fr", on: dt.date | None = None) 
     waiting = unanswered(answers)
     data = profile_to_data(profile) if profile is not None and not waiting else to_profile_data(answers)
     for problem in waiting:
-        FieldPath.parse(problem.field).set(data, None)
+        FieldPath.parse(problem.place.field).set(data, None)
     on = on or dt.date.today()
     head = (f"# Réponses Balises (schema_version 1), enregistrées le {on.isoformat()}.\n"
             "# Reprenez-les dans l'assistant, ou : balises generate CE_FICHIER -o politique.docx\n"
@@ -75,9 +76,11 @@ def load_answers_file(name: str, data: bytes, pack: Any = None) -> LoadedAnswers
 
     Raises :class:`BalisesError` (with details naming each field) for anything else."""
     if len(data) > MAX_UPLOAD_BYTES:
-        raise InputFileError(f"{name} : {TEXTS['upload_too_big'][0]}.", f"{name}: {TEXTS['upload_too_big'][1]}.")
+        raise InputFileError(f"{TEXTS['upload_too_big'][0]}.", f"{TEXTS['upload_too_big'][1]}.",
+                             place=Place(name))
     if not data.strip():
-        raise InputFileError(f"{name} : {TEXTS['upload_empty'][0]}.", f"{name}: {TEXTS['upload_empty'][1]}.")
+        raise InputFileError(f"{TEXTS['upload_empty'][0]}.", f"{TEXTS['upload_empty'][1]}.",
+                             place=Place(name))
     if data[:2] == b"PK" or name.lower().endswith(".docx"):
         payload = read_payload(data, name)
         raw = payload.get("profile")
@@ -89,8 +92,9 @@ def load_answers_file(name: str, data: bytes, pack: Any = None) -> LoadedAnswers
         try:
             decoded = data.decode("utf-8-sig")
         except UnicodeDecodeError:
-            raise InputFileError(f"{name} : le fichier n'est pas du texte UTF-8 (YAML ou JSON attendu).",
-                                 f"{name}: the file is not UTF-8 text (YAML or JSON expected).") from None
+            raise InputFileError("le fichier n'est pas du texte UTF-8 (YAML ou JSON attendu).",
+                                 "the file is not UTF-8 text (YAML or JSON expected).",
+                                 place=Place(name)) from None
         raw = profile_data_from_text(decoded, name)
         message = Bilingual(fr=TEXTS["upload_ok"][0].format(name=name), en=TEXTS["upload_ok"][1].format(name=name))
     raw, waiting = _without_unanswered(raw)
@@ -125,4 +129,4 @@ def _without_unanswered(raw: Any) -> tuple[Any, list[str]]:
 def unreadable(name: str, exc: BaseException) -> InputFileError:
     """The message for a file that failed in a way no check foresaw: the file named, the cause in short."""
     cause = f"{type(exc).__name__}: {exc}"[:200]
-    return InputFileError(f"{name} : fichier illisible ({cause}).", f"{name}: unreadable file ({cause}).")
+    return InputFileError(f"fichier illisible ({cause}).", f"unreadable file ({cause}).", place=Place(name))

@@ -6,10 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from balises.contract.questions import tr
+from balises.contract.vocabulary import LANGUAGE_CODES
 from balises.engine import editions
 from balises.text import md_text  # noqa: F401 (the app shows users' and files' text through it)
 
-UI_LANGS = ("fr", "en")
+UI_LANGS = LANGUAGE_CODES  # the interface speaks the policy's languages
 
 
 # ---------------------------------------------------------------- interface texts

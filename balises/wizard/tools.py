@@ -14,21 +14,17 @@ from balises.wizard.texts import text
 TOOL_COLUMNS = tuple(Tool.model_fields)
 
 
-# Common tools offered for quick entry (name, vendor, usual hosting of the organisation account)
-COMMON_TOOLS: dict[str, dict[str, Any]] = {
-    "ChatGPT": {"vendor": "OpenAI", "hosting": "usa"},
-    "Claude": {"vendor": "Anthropic", "hosting": "usa"},
-    "Microsoft 365 Copilot": {"vendor": "Microsoft", "hosting": "unknown"},
-    "Gemini": {"vendor": "Google", "hosting": "usa"},
-    "Le Chat": {"vendor": "Mistral AI", "hosting": "eu"},
-    "DeepL": {"vendor": "DeepL", "hosting": "eu"},
-    "Canva (Magic Studio)": {"vendor": "Canva", "hosting": "unknown"},
-    "Adobe Firefly": {"vendor": "Adobe", "hosting": "usa"},
-    "Midjourney": {"vendor": "Midjourney", "hosting": "usa"},
-    "Otter.ai": {"vendor": "Otter.ai", "hosting": "usa"},
-    "ElevenLabs": {"vendor": "ElevenLabs", "hosting": "usa"},
-    "Perplexity": {"vendor": "Perplexity AI", "hosting": "usa"},
-}
+# Tools offered for quick entry that the pack's catalogue has no facts on: a name and its maker, nothing more
+# (decisions/tools.yaml keeps unknown what nobody checked on the vendor's page)
+UNCATALOGUED_TOOLS = {"Otter.ai": "Otter.ai", "Perplexity": "Perplexity AI"}
+
+
+def common_tools(pack: Any) -> dict[str, str]:
+    """The tools offered for quick entry, name -> vendor: each tool of the pack's catalogue (decisions/tools.yaml)
+    under its first name, in the catalogue's order, then the uncatalogued ones it does not name."""
+    catalogue = pack.decisions.catalogue
+    tools = {entry.names[0]: entry.vendor for entry in catalogue.entries}
+    return tools | {name: vendor for name, vendor in UNCATALOGUED_TOOLS.items() if catalogue.match(name) is None}
 
 
 # Each tool's answers as the tools question declares them (questions.yaml: columns): their labels, the lines
@@ -46,9 +42,9 @@ def blank_tool() -> dict[str, Any]:
             for name, info in Tool.model_fields.items()}
 
 
-def common_tool_row(name: str) -> dict[str, Any]:
-    base = COMMON_TOOLS.get(name, {})
-    return {**blank_tool(), "name": name, "vendor": base.get("vendor"), "hosting": base.get("hosting")}
+def common_tool_row(name: str, vendor: str) -> dict[str, Any]:
+    """A common tool's row: its name and vendor; its hosting, account and status are asked (TOOL_ASKED)."""
+    return {**blank_tool(), "name": name, "vendor": vendor}
 
 
 def _clean_tool(row: dict[str, Any]) -> dict[str, Any]:

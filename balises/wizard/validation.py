@@ -4,14 +4,13 @@ by their question. Validation goes through :func:`balises.contract.answers.resol
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any
 
-from balises import problems
 from balises.contract import answers as layered
 from balises.contract.profile import Profile
 from balises.contract.questions import Answers
 from balises.errors import BalisesError, ProfileError
+from balises.problems import Place, Problem
 from balises.wizard.answers import get, to_profile_data
 from balises.wizard.steps import QUESTION_BY_PATH, QUESTIONS, STEPS, step_index, step_of_field
 from balises.wizard.texts import TEXTS
@@ -19,16 +18,15 @@ from balises.wizard.tools import TOOL_ASKED, TOOL_QUESTION_COLUMNS
 
 # ---------------------------------------------------------------- validation
 
-@dataclass
-class Problem:
-    field: str
-    label: tuple[str, str]  # the question (or table cell) at fault
-    reason: tuple[str, str]  # why, without the field path
+WHOLE = "(profile)"  # the contract's place for a problem of the answers as a whole
 
-    def message(self, lang: str) -> str:
-        if lang == "fr":
-            return f"« {self.label[0]} » : {self.reason[0]}"
-        return f"“{self.label[1]}”: {self.reason[1]}"
+
+def problem_text(problem: Problem, lang: str) -> str:
+    """A problem as the wizard says it: named by its question (or table cell), not by its field path."""
+    label = field_label(problem.place.field)
+    if lang == "fr":
+        return f"« {label[0]} » : {problem.reason('fr')}"
+    return f"“{label[1]}”: {problem.reason('en')}"
 
 
 def validate(answers: Answers, pack: Any = None) -> tuple[Profile | None, list[Problem]]:
@@ -37,8 +35,7 @@ def validate(answers: Answers, pack: Any = None) -> tuple[Profile | None, list[P
     try:
         return layered.resolve(to_profile_data(answers), pack, "wizard").profile, []
     except ProfileError as exc:
-        return None, [_problem(p) for p in exc.problems] or [
-            Problem("(profile)", ("Réponses", "Answers"), (exc.fr, exc.en))]
+        return None, [_problem(p) for p in exc.problems] or [Problem(Place(field=WHOLE), exc.en, exc.fr)]
 
 
 TOOL_FIELD = re.compile(r"^tools\[(\d+)\](?:\.(\w+))?")
@@ -46,6 +43,8 @@ _TOOL_LABELS = {name: column.short for name, column in TOOL_QUESTION_COLUMNS.ite
 
 
 def field_label(path: str) -> tuple[str, str]:
+    if path == WHOLE:
+        return "Réponses", "Answers"
     question = QUESTION_BY_PATH.get(path)
     if question is not None:
         return question.label
@@ -59,12 +58,13 @@ def field_label(path: str) -> tuple[str, str]:
     return path, path
 
 
-_REASONS = {"missing": ("réponse obligatoire", "an answer is required")}
+def _missing(path: str) -> Problem:
+    return Problem(Place(field=path), "an answer is required", "réponse obligatoire", "missing")
 
 
-def _problem(p: problems.Problem) -> Problem:
-    """A problem of the contract, named by the wizard's question rather than by its field path."""
-    return Problem(p.where, field_label(p.where), _REASONS.get(p.code) or (p.reason("fr"), p.reason("en")))
+def _problem(p: Problem) -> Problem:
+    """A problem of the contract as the wizard says it: a missing answer in the wizard's words."""
+    return _missing(p.where) if p.code == "missing" else p
 
 
 def unanswered(answers: Answers, step_id: str | None = None) -> list[Problem]:
@@ -75,13 +75,12 @@ def unanswered(answers: Answers, step_id: str | None = None) -> list[Problem]:
         if step_id not in (None, q.step) or q.kind in ("text", "tools"):
             continue
         if get(answers, q.path) is None and (q.starts_unanswered or not q.optional) and q.is_visible(answers):
-            out.append(Problem(q.path, q.label, _REASONS["missing"]))
+            out.append(_missing(q.path))
     if step_id in (None, "data_tools"):
         for i, tool in enumerate(answers.get("tools") or []):
             for name in TOOL_ASKED:
                 if tool.get(name) is None:
-                    path = f"tools[{i}].{name}"
-                    out.append(Problem(path, field_label(path), _REASONS["missing"]))
+                    out.append(_missing(f"tools[{i}].{name}"))
     return out
 
 
@@ -95,13 +94,17 @@ def step_problems(answers: Answers, step_id: str, refused: list[Problem] | None 
     if waiting is None:
         waiting = unanswered(answers)
     if step_id != "review":
-        waiting = [p for p in waiting if step_of_field(p.field) == step_id]
-    said = {p.field for p in waiting}
-    out = waiting + [p for p in refused if p.field not in said
-                     and (step_id == "review" or step_of_field(p.field) == step_id)]
+        waiting = [p for p in waiting if step_of_field(p.place.field) == step_id]
+    said = {p.place.field for p in waiting}
+    out = waiting + [p for p in refused if p.place.field not in said
+                     and (step_id == "review" or step_of_field(p.place.field) == step_id)]
     order = {q.path: n for n, q in enumerate(QUESTIONS)}
-    return sorted(out, key=lambda p: (step_index(step_of_field(p.field)),
-                                      order.get(p.field, order["tools"] if p.field.startswith("tools") else 0)))
+
+    def rank(p: Problem) -> tuple[int, int]:
+        path = p.place.field
+        among = order.get(path, order["tools"] if path.startswith("tools") else 0)
+        return step_index(step_of_field(path)), among
+    return sorted(out, key=rank)
 
 
 def resume_step(answers: Answers) -> int:
@@ -109,7 +112,7 @@ def resume_step(answers: Answers) -> int:
     review."""
     waiting = step_problems(answers, "review")
     for step in STEPS:
-        if any(step_of_field(p.field) == step.id for p in waiting):
+        if any(step_of_field(p.place.field) == step.id for p in waiting):
             return step_index(step.id)
     return step_index("review")
 
@@ -119,5 +122,5 @@ def error_lines(exc: BalisesError, lang: str) -> tuple[str, list[str]]:
     head = exc.fr if lang == "fr" else exc.en
     problems = getattr(exc, "problems", None)
     if problems:
-        return head, [_problem(p).message(lang) for p in problems]
+        return head, [problem_text(_problem(p), lang) for p in problems]
     return head, [detail.get(lang) for detail in exc.details]

@@ -7,6 +7,7 @@ import sys
 import click
 
 from balises.cli.common import AS_OF, PACK, parse_as_of, fail, interrupted, message_lang, echo, progress_bar
+from balises.contract.vocabulary import LANGUAGE_CODES
 from balises.errors import BalisesError
 
 
@@ -15,7 +16,7 @@ from balises.errors import BalisesError
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False), default=None,
               help="The folder for the policies and report.csv (created if needed).")
 @PACK
-@click.option("--lang", type=click.Choice(["fr", "en"]), default=None,
+@click.option("--lang", type=click.Choice(LANGUAGE_CODES), default=None,
               help="Language of every policy. Default: each profile's first language.")
 @AS_OF
 @click.option("-j", "--jobs", type=click.IntRange(1, 256), default=None, help="Worker processes (default: all cores).")

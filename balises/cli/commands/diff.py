@@ -6,10 +6,10 @@ import json
 
 import click
 
+from balises import safewrite
 from balises.cli.common import PACK, fail, message_lang, echo
 from balises.errors import BalisesError
 from balises.packs.loader import load_pack
-from balises.services import generate as api
 
 
 @click.command()
@@ -28,14 +28,14 @@ def diff(old, new, pack, as_json, redline_path):
 
     try:
         if redline_path:
-            api.check_output_path(redline_path)
-            api.check_not_input(redline_path, old, new)
+            safewrite.check_output_path(redline_path)
+            safewrite.check_not_input(redline_path, old, new)
         loaded = load_pack(pack)
         old_bytes, new_bytes = read_docx(old), read_docx(new)
         result = diff_documents(old_bytes, new_bytes, loaded)
         removed: list[tuple[str, str]] = []
         if redline_path:
-            api.write_atomic(redline_path, redline(old_bytes, new_bytes, loaded, removed=removed))
+            safewrite.write_atomic(redline_path, redline(old_bytes, new_bytes, loaded, removed=removed))
     except BalisesError as exc:
         fail(exc)
     if redline_path:

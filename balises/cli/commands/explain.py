@@ -9,6 +9,7 @@ import click
 from balises.cli.common import AS_OF, PACK, parse_as_of, fail, echo
 from balises.contract import answers
 from balises.contract.paths import FieldPath
+from balises.contract.vocabulary import LANGUAGE_CODES
 from balises.engine.compose import compose, explain_table
 from balises.engine.document import heading_text
 from balises.errors import BalisesError
@@ -17,7 +18,7 @@ from balises.packs.loader import load_pack
 
 @click.command()
 @click.argument("profile", type=click.Path())
-@click.option("--lang", type=click.Choice(["fr", "en"]), default=None)
+@click.option("--lang", type=click.Choice(LANGUAGE_CODES), default=None)
 @AS_OF
 @PACK
 def explain(profile, lang, as_of, pack):

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import click
 
+from balises import safewrite
 from balises.cli.common import AS_OF, PACK, parse_as_of, fail, message_lang, echo
 from balises.contract import answers
+from balises.contract.vocabulary import LANGUAGE_CODES
 from balises.engine.compose import EDITIONS, LENGTHS
 from balises.errors import BalisesError
 from balises.packs.loader import load_pack
@@ -17,7 +19,7 @@ from balises.services.kit import build_kit, write_kit
 @click.argument("profile", type=click.Path())
 @click.option("-o", "--output", required=True, type=click.Path(),
               help="The Word file to write (.docx); with --kit, the folder to write the kit into.")
-@click.option("--lang", type=click.Choice(["fr", "en"]), default=None,
+@click.option("--lang", type=click.Choice(LANGUAGE_CODES), default=None,
               help="Language of the policy. Default: the first of policy.languages (--kit: all of them).")
 @AS_OF
 @PACK
@@ -39,17 +41,17 @@ def generate(profile, output, lang, as_of, pack, length, kit, no_pdf, trace_path
         _generate_kit(profile, output, as_of, pack, length, not no_pdf)
         return
     try:
-        api.check_output_path(output)
-        api.check_not_input(output, profile)
+        safewrite.check_output_path(output)
+        safewrite.check_not_input(output, profile)
         if trace_path:
-            api.check_output_path(trace_path)
-            api.check_not_input(trace_path, profile, output)
+            safewrite.check_output_path(trace_path)
+            safewrite.check_not_input(trace_path, profile, output)
         loaded = load_pack(pack)
         prof = answers.load(profile, loaded).profile
         result = api.generate(prof, loaded, lang=lang, as_of=parse_as_of(as_of), edition=edition, length=length)
-        api.write_atomic(output, result.docx)
+        safewrite.write_atomic(output, result.docx)
         if trace_path:
-            api.write_atomic(trace_path, api.decision_trace(result.document))
+            safewrite.write_atomic(trace_path, api.decision_trace(result.document))
     except BalisesError as exc:
         fail(exc)
     lang_used = result.document.meta.lang

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from balises import safewrite
 from balises.cli.common import (
     AS_OF,
     PACK,
@@ -59,15 +60,15 @@ def regenerate(old, output, pack, as_of, jobs, as_json, trace_path):
                 echo(f"{one_line(line['row'])}: {line['status']} {line.get('changes') or line['error']}")
             folder_done(result, "regenerated")
             return
-        api.check_output_path(output)
-        api.check_not_input(output, old)
+        safewrite.check_output_path(output)
+        safewrite.check_not_input(output, old)
         if trace_path:
-            api.check_output_path(trace_path)
-            api.check_not_input(trace_path, old, output)
+            safewrite.check_output_path(trace_path)
+            safewrite.check_not_input(trace_path, old, output)
         result = regen(read_docx(old), load_pack(pack), as_of=date, source=old)
-        api.write_atomic(output, result.docx)
+        safewrite.write_atomic(output, result.docx)
         if trace_path:
-            api.write_atomic(trace_path, api.decision_trace(result.document))
+            safewrite.write_atomic(trace_path, api.decision_trace(result.document))
     except BalisesError as exc:
         fail(exc)
     lang = message_lang()

@@ -10,6 +10,7 @@ from balises.cli.common import PACK, fail, message_lang, echo, one_line
 from balises.errors import BalisesError
 from balises.packs.cases import CaseResult, pack_case_files, parse_case, run_case
 from balises.packs.loader import default_pack_dir, load_pack
+from balises.problems import Place
 
 
 @click.command("test")
@@ -21,8 +22,8 @@ def test_pack(pack):
     try:
         cases, files, label = pack_case_files(pack)
         if not cases:
-            raise BalisesError(f"{label} : aucun cas (tests/*.yaml) dans le paquet.",
-                               f"{label}: no case (tests/*.yaml) in the pack.")
+            raise BalisesError("aucun cas (tests/*.yaml) dans le paquet.",
+                               "no case (tests/*.yaml) in the pack.", place=Place(label))
         loaded = load_pack(pack)
         root = default_pack_dir() if pack is None else None
         results = []

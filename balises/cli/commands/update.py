@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from balises import safewrite
 from balises.cli.common import (
     AS_OF,
     PACK,
@@ -22,7 +23,6 @@ from balises.cli.common import (
 )
 from balises.errors import BalisesError
 from balises.packs.loader import load_pack
-from balises.services import generate as api
 
 
 def _date(value: str | None, option: str):
@@ -113,11 +113,11 @@ def update(adopted, output, pack, as_of, version, answers_path, base_path, effec
             return
         inputs = (adopted, base_path, answers_path)
         if output is not None:  # the adopted version, the original and the answers stay as they are
-            api.check_output_path(output)
-            api.check_not_input(output, *inputs)
+            safewrite.check_output_path(output)
+            safewrite.check_not_input(output, *inputs)
         if ack_path:
-            api.check_output_path(ack_path)
-            api.check_not_input(ack_path, *inputs, output)
+            safewrite.check_output_path(ack_path)
+            safewrite.check_not_input(ack_path, *inputs, output)
         loaded = load_pack(pack)
         profile = answers_file.load(answers_path, loaded).profile if answers_path else None
         result = do_update(read_docx(adopted), loaded, as_of=date, source=adopted, version=version, answers=profile,
@@ -125,9 +125,9 @@ def update(adopted, output, pack, as_of, version, answers_path, base_path, effec
                            effective=_date(effective, "--effective"), adopted_on=_date(adopted_on, "--adopted-on"),
                            adopted_by=adopted_by)
         if not dry_run:
-            api.write_atomic(output, result.docx)
+            safewrite.write_atomic(output, result.docx)
             if ack_path:
-                api.write_atomic(ack_path, acknowledgements(result, loaded))
+                safewrite.write_atomic(ack_path, acknowledgements(result, loaded))
     except BalisesError as exc:
         fail(exc)
     if as_json:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from balises.errors import InputFileError
+from balises.problems import Place
 from balises.render.docx.package import parse_part, read_zip
 from balises.render.docx.units import STATEMENT_PREFIX, W
 
@@ -32,8 +33,8 @@ def read_statements(docx: bytes, source: str) -> list[Found]:
     # only the body is inflated; the package reader's bounds and its hardened XML parser
     xml = read_zip(docx, source, wanted=lambda name: name == "word/document.xml").get("word/document.xml")
     if xml is None:
-        raise InputFileError(f"{source} : pas de corps de document (word/document.xml).",
-                             f"{source}: no document body (word/document.xml).")
+        raise InputFileError("pas de corps de document (word/document.xml).",
+                             "no document body (word/document.xml).", place=Place(source))
     root = parse_part("word/document.xml", xml, source)
     found: dict[str, Found] = {}
     open_ids: dict[str, str] = {}  # bookmark id -> name, for the statements open at this point
