@@ -93,9 +93,9 @@ def update_isolated(data: bytes, pack_location: str | None, source: str, as_of: 
     try:
         if not receive.poll(seconds):
             raise InputFileError(
-                f"la mise à jour a pris plus de {seconds:.0f} s et a été arrêtée (document trop "
+                f"la mise à jour a pris plus de {seconds:g} s et a été arrêtée (document trop "
                 "volumineux ou trop répétitif).",
-                f"the update took more than {seconds:.0f} s and was stopped (the document is too large "
+                f"the update took more than {seconds:g} s and was stopped (the document is too large "
                 "or too repetitive).", place=Place(source))
         try:
             kind, value = receive.recv()
