@@ -292,22 +292,18 @@ import time  # noqa: E402
 import zipfile  # noqa: E402
 from collections.abc import Callable  # noqa: E402
 
+from .cli_process import Completed, forked_cli  # noqa: E402
+
 MEMORY_CAP = 1536 * 1024 * 1024  # the attacks reached 1.8 to 6.4 GB; an honest run needs a few hundred MB
 
 
-def _cap_memory() -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_CAP, MEMORY_CAP))
-
-
-def run_capped(args: list[str], seconds: float) -> tuple[subprocess.CompletedProcess | None, float]:
+def run_capped(args: list[str], seconds: float) -> tuple[Completed | None, float]:
+    """``balises ARGS`` in a process of its own under the memory cap (forked from a server that has imported
+    Balises: tests/cli_process.py); None if still running after ``seconds``."""
     env = {**os.environ, "BALISES_LANG": "en", "PYTHONPATH": str(ROOT)}
     env.pop("BALISES_DEBUG", None)
     start = time.monotonic()
-    try:
-        result = subprocess.run([sys.executable, "-m", "balises", *args], cwd=ROOT, env=env, capture_output=True,
-                                text=True, timeout=seconds, preexec_fn=_cap_memory)
-    except subprocess.TimeoutExpired:
-        return None, time.monotonic() - start
+    result = forked_cli(args, env, str(ROOT), seconds, memory_cap=MEMORY_CAP)
     return result, time.monotonic() - start
 
 
