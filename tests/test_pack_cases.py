@@ -134,3 +134,33 @@ def test_without_a_pack_the_cases_are_the_default_packs_own():
     assert label == str(ROOT)
     assert sorted(cases) == sorted(f"tests/cases/{p.name}" for p in (ROOT / "tests" / "cases").glob("*.yaml"))
     assert len(cases) > 100
+
+
+def test_the_smoke_test_blames_the_pack_only_for_what_the_default_pack_generates(tmp_path, monkeypatch):
+    """An example the pack's template breaks is named; an example the default pack cannot generate either is
+    not the pack's fault and is not named."""
+    import shutil
+
+    from balises.engine import compose as compose_module
+    from balises.packs import authoring
+
+    monkeypatch.setenv("BALISES_LANG", "en")
+    pack = tmp_path / "pack"
+    shutil.copytree(ROOT / "tests" / "hostile" / "pack", pack)
+    template = pack / "policy_templates" / "fr" / "purpose.object.md"
+    template.write_text(template.read_text(encoding="utf-8") + "{{ org.name.nope.deeper }}\n", encoding="utf-8")
+    smoke = [p for p in authoring.pack_problems(pack) if "do not generate" in p.message]
+    assert len(smoke) == 1 and "theatre-quebec.yaml (fr)" in smoke[0].message, smoke
+    assert "purpose.object.md" in smoke[0].message
+
+    real = compose_module.compose
+
+    def default_cannot_do_the_theatre(profile, pack_, **kw):  # as if the default pack failed on it too
+        if profile.organisation.name.startswith("Théâtre") and pack_.info.extends in (None, ""):
+            raise authoring.BalisesError("échec", "failure")
+        return real(profile, pack_, **kw)
+
+    monkeypatch.setattr(authoring, "compose", default_cannot_do_the_theatre)
+    smoke = [p for p in authoring.pack_problems(pack) if "do not generate" in p.message]
+    assert len(smoke) == 1 and "theatre-quebec.yaml" not in smoke[0].message
+    assert "festival-ontario.yaml (fr)" in smoke[0].message
