@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Sets up a fresh Debian machine and runs the tests: the README's test command, and CI's (with --all).
-#   bash scripts/test.sh              the tests not marked slow, on every core (about 2½ minutes on 2 cores)
+#   bash scripts/test.sh              the tests not marked slow, on every core (about 2¾ minutes on 2 cores)
 #   bash scripts/test.sh --all        those, then the slow ones (LibreOffice and PDFs, the big batches, the
 #                                     browser walks): what CI (.ci/run) runs
 #   bash scripts/test.sh --slow       the slow ones only
