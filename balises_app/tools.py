@@ -130,8 +130,9 @@ def render_tools(q: wz.Question, problems: list[Problem], show_errors: bool) -> 
         st.caption(t("tools_none"))
     add_col, button_col = st.columns([3, 1], vertical_alignment="bottom")
     with add_col:
-        st.selectbox(t("tools_add"), [*wz.common_tools(get_pack(pack_location())), t("tools_other")], index=None, placeholder=t("choose"),
-                     key="tool_pick", help=t("tools_add_help"), filter_mode=None)
+        offered = [*wz.common_tools(get_pack(pack_location())), t("tools_other")]
+        st.selectbox(t("tools_add"), offered, index=None, placeholder=t("choose"), key="tool_pick",
+                     help=t("tools_add_help"), filter_mode=None)
     with button_col:
         st.button(t("tools_add_button"), on_click=add_tool, key="tool_add", width="stretch",
                   icon=":material/add:")
