@@ -985,6 +985,10 @@ def test_a_new_tool_asks_its_hosting_account_and_status():
     catalogue = load_pack().decisions.catalogue.entries
     assert offered[:len(catalogue)] == [entry.names[0] for entry in catalogue]
     assert offered[len(catalogue):] == ["Otter.ai", "Perplexity", "Autre outil (à nommer)"]
+    # its help promises only what the pick fills in (the vendor), and names the hosting among what is asked
+    picking = at.selectbox(key="tool_pick").help
+    assert "fournisseur pré-rempli" in picking and "hébergement pré-rempli" not in picking
+    assert "son hébergement, son compte, son statut" in picking
     at.selectbox(key="tool_pick").select("ChatGPT").run()
     at.button(key="tool_add").click().run()
     tool = at.session_state["answers"]["tools"][0]

@@ -86,9 +86,9 @@ TEXTS: dict[str, tuple[str, str]] = {
         "medium; none: low. The tool register (annex) carries this reading."),
     "tools_add": ("Ajouter un outil", "Add a tool"),
     "tools_add_button": ("Ajouter", "Add"),
-    "tools_add_help": ("Choisissez un outil courant (fournisseur et hébergement pré-remplis) ou « Autre outil » ; "
-                       "précisez ensuite son compte, son statut et ses usages dans sa fiche.",
-                       "Pick a common tool (vendor and hosting filled in) or “Other tool”; then set its account, "
+    "tools_add_help": ("Choisissez un outil courant (fournisseur pré-rempli) ou « Autre outil » ; précisez "
+                       "ensuite son hébergement, son compte, son statut et ses usages dans sa fiche.",
+                       "Pick a common tool (vendor filled in) or “Other tool”; then set its hosting, account, "
                        "status and uses on its card."),
     "tools_other": ("Autre outil (à nommer)", "Other tool (to be named)"),
     "tools_remove": ("Retirer cet outil", "Remove this tool"),
