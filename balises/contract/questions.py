@@ -306,10 +306,6 @@ def _values(operand: Any) -> str:
     return ", ".join(f"`{str(x).lower() if isinstance(x, bool) else x}`" for x in items)
 
 
-def _where(path: str, attribute: str) -> list[str]:
-    return [v for v in vocabulary.options_of(path) if vocabulary.option_holds(path, v, attribute)]
-
-
 def describe(cond: dict) -> str:
     """A condition in plain English, for the docs: ``organisation.jurisdiction`` is ``quebec``."""
     for key, joint in (("all", " and "), ("any", " or ")):
@@ -322,7 +318,8 @@ def describe(cond: dict) -> str:
     if op in ("absent", "empty"):
         return f"{field} is {'not ' if operand else ''}{'answered' if op == 'absent' else 'filled in'}"
     if op == "where":
-        return f"{field} is one where `{operand}` holds ({_values(list(_where(cond['field'], operand)))})"
+        values = list(vocabulary.options_where(cond["field"], operand))
+        return f"{field} is one where `{operand}` holds ({_values(values)})"
     return f"{field} {_OPERATORS[op]} {_values(operand)}"
 
 

@@ -110,9 +110,14 @@ def option_attributes(path: str) -> tuple[str, ...]:
 def option_holds(path: str, value: Any, attribute: str) -> bool:
     """Whether the option ``value`` of the answer at ``path`` has the yes/no ``attribute`` (false for a value
     that is no option, or an attribute the table does not have)."""
-    name = table_name(path)
-    row = _tables()[name].options.get(value) if name and isinstance(value, str) else None
-    return bool(getattr(row, attribute, False)) if attribute in option_attributes(path) else False
+    if not isinstance(value, str) or attribute not in option_attributes(path):
+        return False
+    return bool(getattr(_tables()[table_name(path)].options.get(value), attribute, False))
+
+
+def options_where(path: str, attribute: str) -> tuple[str, ...]:
+    """The options of the answer at ``path`` where the yes/no ``attribute`` holds, in the table's order."""
+    return tuple(value for value in options_of(path) if option_holds(path, value, attribute))
 
 
 def choice(path: str) -> Any:
@@ -126,7 +131,7 @@ def jurisdiction(value: str) -> Jurisdiction:
 
 def jurisdictions_where(attribute: str) -> tuple[str, ...]:
     """The jurisdictions where a yes/no attribute holds (``eu_member``, ``canada``), in the table's order."""
-    return tuple(k for k, j in _tables()["jurisdiction"].options.items() if getattr(j, attribute))
+    return options_where("organisation.jurisdiction", attribute)
 
 
 # The same tables under the names older code imports (to be replaced by ENUMERATIONS[name] as it is touched).
