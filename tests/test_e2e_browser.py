@@ -779,15 +779,19 @@ def test_keyboard_only(app_url, browser):
     _start(w, app_url)
 
     def tab_to(label: str, limit: int = 80):
+        seen = []
         for _ in range(limit):
             page.keyboard.press("Tab")
             name = page.evaluate("() => document.activeElement?.getAttribute('aria-label') || "
                                  "document.activeElement?.closest('label')?.innerText || "
-                                 "document.activeElement?.innerText || ''")
+                                 "document.activeElement?.innerText || "
+                                 "'<' + (document.activeElement?.tagName || 'nothing') + '>'")
             if name.strip().startswith(label):
                 w.idle()  # leaving a text field sent it (a rerun): let it land, as a person would see it
                 return
-        pytest.fail(f"{label!r} not reached with Tab")
+            seen.append(name.strip()[:30])
+        # what the focus went through, to tell a page not yet drawn from a control left out of the Tab order
+        pytest.fail(f"{label!r} not reached with Tab; the focus went through: {seen}")
 
     def first_option():
         page.keyboard.press("ArrowDown")  # opens the list on its first option
